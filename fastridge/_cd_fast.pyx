@@ -1,0 +1,278 @@
+# cython: language_level=3
+"""Coordinate-descent kernels for ridge regression (dense, Gram, sparse CSC).
+
+Problem seen by every kernel (the "fit coordinates"), per target:
+
+    minimize_b  ½ Σᵢ wᵢ (rᵢ)² + ½ α Σⱼ vⱼ bⱼ²,   r = y_c − Z b,   Z = (X − 1x̄ᵀ) diag(d)
+
+x̄ is the weighted column mean when `center` (zeros otherwise) and d the per-column scale
+(standardization; 0 for a column that must get coefficient 0).  Centring and scaling are implicit:
+X is read as given and never copied.
+
+Warm start: `b` and the residual `R` are in/out.  The kernels keep R = y − X diag(d) b (raw X, any
+constant shift of y allowed) and the running sum S = Σ wᵢ Rᵢ; the centred residual's correlation with
+column j is then dⱼ (Σᵢ xᵢⱼ wᵢ Rᵢ − x̄ⱼ S), so one `dot` and one `axpy` per coordinate suffice.
+
+Stopping: the norm of the gradient g = Zᵀ W r − α V b (projected for `positive`) is at most
+`tol_abs` (the caller passes tol · ‖Zᵀ W y_c‖, the gradient's norm at b = 0).  It is checked
+before the first sweep, so a warm start at the optimum costs 0 sweeps, and then only after a sweep
+whose updates were small (the cheap test) or every 10 sweeps.
+
+Each kernel returns (measure, tol_abs, n_iter); the Python layer decides whether to warn.
+"""
+import numpy as np
+from cython cimport floating
+from libc.math cimport sqrt, fabs
+from libc.stdint cimport int32_t, int64_t
+
+from fastridge._blas cimport blas_int, _dot, _axpy, _gemv, _symv, Trans, Upper
+
+ctypedef fused index_t:
+    int32_t
+    int64_t
+
+cdef enum:
+    FORCE_CHECK_EVERY = 10
+
+
+cdef inline double _kkt_sq(double g, double bj, bint positive) noexcept nogil:
+    """Squared KKT residual of one coordinate (projected gradient for b ≥ 0)."""
+    if positive and bj <= 0.0 and g < 0.0:
+        return 0.0
+    return g * g
+
+
+cdef inline double _wdot(Py_ssize_t n, const floating *x, const floating *w,
+                         const floating *r) noexcept nogil:
+    cdef Py_ssize_t i
+    cdef double acc = 0.0
+    for i in range(n):
+        acc += <double> x[i] * w[i] * r[i]
+    return acc
+
+
+cdef inline double _wsum(Py_ssize_t n, const floating *w, bint weighted,
+                         const floating *r) noexcept nogil:
+    cdef Py_ssize_t i
+    cdef double acc = 0.0
+    if weighted:
+        for i in range(n):
+            acc += <double> w[i] * r[i]
+    else:
+        for i in range(n):
+            acc += r[i]
+    return acc
+
+
+cdef double _grad_norm_dense(const floating[::1, :] X, const floating[::1] sw, bint weighted,
+                             const double[::1] xbar, const double[::1] d, const double[::1] v,
+                             double alpha, bint center, bint positive, const floating[::1] b,
+                             const floating[::1] R, floating[::1] wr, floating[::1] xtr,
+                             double *S) noexcept nogil:
+    """Exact ‖g‖ (one gemv); also refreshes S = Σ w R."""
+    cdef Py_ssize_t n = X.shape[0], p = X.shape[1], i, j
+    cdef double g, acc = 0.0
+    cdef floating one = 1.0, zero = 0.0
+    S[0] = _wsum(n, &sw[0] if weighted else NULL, weighted, &R[0]) if center else 0.0
+    if weighted:
+        for i in range(n):
+            wr[i] = sw[i] * R[i]
+        _gemv(Trans, <blas_int> n, <blas_int> p, one, &X[0, 0], <blas_int> n, &wr[0], 1,
+              zero, &xtr[0], 1)
+    else:
+        _gemv(Trans, <blas_int> n, <blas_int> p, one, &X[0, 0], <blas_int> n, &R[0], 1,
+              zero, &xtr[0], 1)
+    for j in range(p):
+        g = d[j] * (xtr[j] - xbar[j] * S[0]) - alpha * v[j] * b[j]
+        acc += _kkt_sq(g, b[j], positive)
+    return sqrt(acc)
+
+
+def ridge_cd_dense(const floating[::1, :] X, const floating[::1] sw, const double[::1] xbar,
+                   const double[::1] d, const double[::1] h, const double[::1] v, double alpha,
+                   floating[::1] b, floating[::1] R, double W, bint center, bint positive,
+                   double tol_abs, int max_iter):
+    """Cyclic coordinate descent on dense F-ordered X with residual updates.
+
+    h[j] = dⱼ² Σ wᵢ (xᵢⱼ − x̄ⱼ)² is the exact diagonal of ZᵀWZ (computed without cancellation by the
+    caller); `sw` is empty for unit weights; W = Σ w.  `b`, `R` in/out (R = y − X diag(d) b).
+    """
+    cdef Py_ssize_t n = X.shape[0], p = X.shape[1], j
+    cdef bint weighted = sw.shape[0] > 0
+    dtype = np.float32 if floating is float else np.float64
+    cdef floating[::1] wr = np.empty(n if weighted else 1, dtype=dtype)
+    cdef floating[::1] xtr = np.empty(p, dtype=dtype)
+    cdef double S = 0.0, measure = 0.0, denom, g, old, new, delta, step_sq
+    cdef int n_iter = 0, since_check = 0
+    cdef bint check = True, fresh = False
+    with nogil:
+        while True:
+            if check or since_check >= FORCE_CHECK_EVERY:
+                measure = _grad_norm_dense(X, sw, weighted, xbar, d, v, alpha, center,
+                                           positive, b, R, wr, xtr, &S)
+                since_check = 0
+                fresh = True
+                if measure <= tol_abs:
+                    break
+            if n_iter >= max_iter:
+                break
+            step_sq = 0.0
+            for j in range(p):
+                denom = h[j] + alpha * v[j]
+                if denom <= 0.0 or d[j] == 0.0:
+                    continue
+                if weighted:
+                    g = _wdot(n, &X[0, j], &sw[0], &R[0])
+                else:
+                    g = _dot(<blas_int> n, &X[0, j], 1, &R[0], 1)
+                g = d[j] * (g - xbar[j] * S)
+                old = b[j]
+                new = old + (g - alpha * v[j] * old) / denom
+                if positive and new < 0.0:
+                    new = 0.0
+                delta = <double> (<floating> new) - old
+                if delta != 0.0:
+                    b[j] = <floating> new
+                    _axpy(<blas_int> n, <floating> (-delta * d[j]), &X[0, j], 1, &R[0], 1)
+                    if center:
+                        S -= delta * d[j] * xbar[j] * W
+                    step_sq += (denom * delta) * (denom * delta)
+            n_iter += 1
+            since_check += 1
+            fresh = False
+            check = sqrt(step_sq) <= tol_abs
+        if not fresh:
+            measure = _grad_norm_dense(X, sw, weighted, xbar, d, v, alpha, center, positive,
+                                       b, R, wr, xtr, &S)
+    return measure, tol_abs, n_iter
+
+
+cdef double _grad_norm_gram(const floating[::1, :] G, const floating[::1] c,
+                            const double[::1] v, double alpha, bint positive,
+                            const floating[::1] b, const floating[::1] q) noexcept nogil:
+    cdef Py_ssize_t p = G.shape[0], j
+    cdef double g, acc = 0.0
+    for j in range(p):
+        g = <double> c[j] - q[j] - alpha * v[j] * b[j]
+        acc += _kkt_sq(g, b[j], positive)
+    return sqrt(acc)
+
+
+def ridge_cd_gram(const floating[::1, :] G, const floating[::1] c, const double[::1] v,
+                  double alpha, floating[::1] b, bint positive, double tol_abs, int max_iter):
+    """Coordinate descent on the Gram ("covariance") form: G = ZᵀWZ (p × p), c = ZᵀW y_c.
+
+    Never touches X.  Keeps q = G b (one `axpy` of a Gram column per changed coordinate); the
+    gradient c − q − αVb is then O(p) per sweep, and q is recomputed exactly (`symv`) before
+    convergence is declared, so drift cannot fake convergence.
+    """
+    cdef Py_ssize_t p = G.shape[0], j
+    dtype = np.float32 if floating is float else np.float64
+    cdef floating[::1] q = np.empty(p, dtype=dtype)
+    cdef double measure, denom, g, old, new, delta
+    cdef int n_iter = 0
+    cdef floating one = 1.0, zero = 0.0
+    with nogil:
+        _symv(Upper, <blas_int> p, one, &G[0, 0], <blas_int> p, &b[0], 1, zero, &q[0], 1)
+        measure = _grad_norm_gram(G, c, v, alpha, positive, b, q)
+        while measure > tol_abs and n_iter < max_iter:
+            for j in range(p):
+                denom = G[j, j] + alpha * v[j]
+                if denom <= 0.0:
+                    continue
+                old = b[j]
+                g = <double> c[j] - q[j] - alpha * v[j] * old
+                new = old + g / denom
+                if positive and new < 0.0:
+                    new = 0.0
+                delta = <double> (<floating> new) - old
+                if delta != 0.0:
+                    b[j] = <floating> new
+                    _axpy(<blas_int> p, <floating> delta, &G[0, j], 1, &q[0], 1)
+            n_iter += 1
+            measure = _grad_norm_gram(G, c, v, alpha, positive, b, q)
+            if measure <= tol_abs:
+                _symv(Upper, <blas_int> p, one, &G[0, 0], <blas_int> p, &b[0], 1, zero,
+                      &q[0], 1)
+                measure = _grad_norm_gram(G, c, v, alpha, positive, b, q)
+    return measure, tol_abs, n_iter
+
+
+cdef double _grad_norm_csc(const floating[::1] data, const index_t[::1] indices,
+                           const index_t[::1] indptr, const floating[::1] sw, bint weighted,
+                           const double[::1] xbar, const double[::1] d, const double[::1] v,
+                           double alpha, bint center, bint positive, const floating[::1] b,
+                           const floating[::1] R, double *S) noexcept nogil:
+    cdef Py_ssize_t p = indptr.shape[0] - 1, n = R.shape[0], j, k
+    cdef double g, acc = 0.0, xr
+    S[0] = _wsum(n, &sw[0] if weighted else NULL, weighted, &R[0]) if center else 0.0
+    for j in range(p):
+        xr = 0.0
+        for k in range(indptr[j], indptr[j + 1]):
+            xr += <double> data[k] * R[indices[k]] * (sw[indices[k]] if weighted else 1.0)
+        g = d[j] * (xr - xbar[j] * S[0]) - alpha * v[j] * b[j]
+        acc += _kkt_sq(g, b[j], positive)
+    return sqrt(acc)
+
+
+def ridge_cd_sparse(const floating[::1] data, const index_t[::1] indices,
+                    const index_t[::1] indptr, const floating[::1] sw, const double[::1] xbar,
+                    const double[::1] d, const double[::1] h, const double[::1] v, double alpha,
+                    floating[::1] b, floating[::1] R, double W, bint center, bint positive,
+                    double tol_abs, int max_iter):
+    """Cyclic coordinate descent on CSC X with implicit centring (X is never densified).
+
+    Same contract as `ridge_cd_dense`.  Centring costs nothing per coordinate: the shift of the
+    residual by dⱼ x̄ⱼ δ is carried by S alone (see the module docstring).
+    """
+    cdef Py_ssize_t p = indptr.shape[0] - 1, n = R.shape[0], j, k, i
+    cdef bint weighted = sw.shape[0] > 0
+    cdef double S = 0.0, measure = 0.0, denom, g, old, new, delta, step_sq, xr, sc
+    cdef int n_iter = 0, since_check = 0
+    cdef bint check = True, fresh = False
+    with nogil:
+        while True:
+            if check or since_check >= FORCE_CHECK_EVERY:
+                measure = _grad_norm_csc(data, indices, indptr, sw, weighted, xbar, d, v,
+                                         alpha, center, positive, b, R, &S)
+                since_check = 0
+                fresh = True
+                if measure <= tol_abs:
+                    break
+            if n_iter >= max_iter:
+                break
+            step_sq = 0.0
+            for j in range(p):
+                denom = h[j] + alpha * v[j]
+                if denom <= 0.0 or d[j] == 0.0:
+                    continue
+                xr = 0.0
+                if weighted:
+                    for k in range(indptr[j], indptr[j + 1]):
+                        i = indices[k]
+                        xr += <double> data[k] * sw[i] * R[i]
+                else:
+                    for k in range(indptr[j], indptr[j + 1]):
+                        xr += <double> data[k] * R[indices[k]]
+                g = d[j] * (xr - xbar[j] * S)
+                old = b[j]
+                new = old + (g - alpha * v[j] * old) / denom
+                if positive and new < 0.0:
+                    new = 0.0
+                delta = <double> (<floating> new) - old
+                if delta != 0.0:
+                    b[j] = <floating> new
+                    sc = delta * d[j]
+                    for k in range(indptr[j], indptr[j + 1]):
+                        R[indices[k]] -= <floating> (sc * data[k])
+                    if center:
+                        S -= sc * xbar[j] * W
+                    step_sq += (denom * delta) * (denom * delta)
+            n_iter += 1
+            since_check += 1
+            fresh = False
+            check = sqrt(step_sq) <= tol_abs
+        if not fresh:
+            measure = _grad_norm_csc(data, indices, indptr, sw, weighted, xbar, d, v, alpha,
+                                     center, positive, b, R, &S)
+    return measure, tol_abs, n_iter

@@ -1,0 +1,299 @@
+# cython: language_level=3
+"""Preconditioned conjugate-gradient kernels for ridge regression (dense, CSR, CSC).
+
+Same fit coordinates as `_cd_fast`: Z = (X − 1x̄ᵀ) diag(d), weights W, penalty factors V.
+The centring is implicit (Z u = X(d∘u) − (x̄ᵀ(d∘u)) 1 and Zᵀ r = d∘(Xᵀr − x̄ Σr)), so X is read
+as given: dense F-ordered through `gemv`, or sparse CSR/CSC through gather/scatter loops.
+
+* primal: (ZᵀWZ + αV) b = ZᵀW y — two mat-vecs with X per iteration, never forming XᵀX;
+* dual (p > n, α > 0, all vⱼ > 0): (K + αI) a = W^{1/2} y with K = W^{1/2} Z V⁻¹ Zᵀ W^{1/2},
+  then b = V⁻¹ Zᵀ W^{1/2} a.  Its residual e maps to the primal gradient g = Zᵀ W^{1/2} e, which
+  is what the stopping rule measures.
+
+Jacobi (diagonal) preconditioning.  Stopping: relative gradient norm ‖g‖ ≤ tol_abs, the recursive
+residual being the cheap test and the true residual (recomputed from scratch) the exact one.
+"""
+import numpy as np
+from cython cimport floating
+from libc.math cimport sqrt
+from libc.stdint cimport int32_t, int64_t
+
+from fastridge._blas cimport blas_int, _dot, _axpy, _nrm2, _copy, _scal, _gemv, Trans, NoTrans
+
+ctypedef fused index_t:
+    int32_t
+    int64_t
+
+cdef enum:
+    MODE_DENSE = 0
+    MODE_CSR = 1
+    MODE_CSC = 2
+    MODE_DENSE_C = 3    # dense C-ordered X, passed as its transpose Xᵀ (F-ordered, p × n)
+
+
+cdef void _x_mul(int mode, const floating[::1, :] Xd, const floating[::1] data,
+                 const index_t[::1] indices, const index_t[::1] indptr, Py_ssize_t n,
+                 Py_ssize_t p, const floating *t, floating *out) noexcept nogil:
+    """out (n) = X t."""
+    cdef Py_ssize_t i, j, k
+    cdef double acc
+    cdef floating one = 1.0, zero = 0.0
+    if mode == MODE_DENSE:
+        _gemv(NoTrans, <blas_int> n, <blas_int> p, one, &Xd[0, 0], <blas_int> n, t, 1,
+              zero, out, 1)
+    elif mode == MODE_DENSE_C:
+        _gemv(Trans, <blas_int> p, <blas_int> n, one, &Xd[0, 0], <blas_int> p, t, 1,
+              zero, out, 1)
+    elif mode == MODE_CSR:
+        for i in range(n):
+            acc = 0.0
+            for k in range(indptr[i], indptr[i + 1]):
+                acc += <double> data[k] * t[indices[k]]
+            out[i] = <floating> acc
+    else:
+        for i in range(n):
+            out[i] = 0.0
+        for j in range(p):
+            for k in range(indptr[j], indptr[j + 1]):
+                out[indices[k]] += data[k] * t[j]
+
+
+cdef void _xt_mul(int mode, const floating[::1, :] Xd, const floating[::1] data,
+                  const index_t[::1] indices, const index_t[::1] indptr, Py_ssize_t n,
+                  Py_ssize_t p, const floating *r, floating *out) noexcept nogil:
+    """out (p) = Xᵀ r."""
+    cdef Py_ssize_t i, j, k
+    cdef double acc
+    cdef floating one = 1.0, zero = 0.0
+    if mode == MODE_DENSE:
+        _gemv(Trans, <blas_int> n, <blas_int> p, one, &Xd[0, 0], <blas_int> n, r, 1,
+              zero, out, 1)
+    elif mode == MODE_DENSE_C:
+        _gemv(NoTrans, <blas_int> p, <blas_int> n, one, &Xd[0, 0], <blas_int> p, r, 1,
+              zero, out, 1)
+    elif mode == MODE_CSC:
+        for j in range(p):
+            acc = 0.0
+            for k in range(indptr[j], indptr[j + 1]):
+                acc += <double> data[k] * r[indices[k]]
+            out[j] = <floating> acc
+    else:
+        for j in range(p):
+            out[j] = 0.0
+        for i in range(n):
+            for k in range(indptr[i], indptr[i + 1]):
+                out[indices[k]] += data[k] * r[i]
+
+
+cdef void _z_mul(int mode, const floating[::1, :] Xd, const floating[::1] data,
+                 const index_t[::1] indices, const index_t[::1] indptr, Py_ssize_t n,
+                 Py_ssize_t p, const double[::1] xbar, const double[::1] d, bint center,
+                 const floating *u, floating *tp, floating *out) noexcept nogil:
+    """out (n) = Z u, using tp (p) as workspace."""
+    cdef Py_ssize_t i, j
+    cdef double shift = 0.0
+    for j in range(p):
+        tp[j] = <floating> (d[j] * u[j])
+        if center:
+            shift += xbar[j] * tp[j]
+    _x_mul(mode, Xd, data, indices, indptr, n, p, tp, out)
+    if center:
+        for i in range(n):
+            out[i] = <floating> (out[i] - shift)
+
+
+cdef void _zt_mul(int mode, const floating[::1, :] Xd, const floating[::1] data,
+                  const index_t[::1] indices, const index_t[::1] indptr, Py_ssize_t n,
+                  Py_ssize_t p, const double[::1] xbar, const double[::1] d, bint center,
+                  const floating *r, floating *out) noexcept nogil:
+    """out (p) = Zᵀ r."""
+    cdef Py_ssize_t i, j
+    cdef double total = 0.0
+    _xt_mul(mode, Xd, data, indices, indptr, n, p, r, out)
+    if center:
+        for i in range(n):
+            total += r[i]
+    for j in range(p):
+        out[j] = <floating> (d[j] * (out[j] - xbar[j] * total))
+
+
+cdef void _apply(bint dual, int mode, const floating[::1, :] Xd, const floating[::1] data,
+                 const index_t[::1] indices, const index_t[::1] indptr, Py_ssize_t n,
+                 Py_ssize_t p, const double[::1] xbar, const double[::1] d, bint center,
+                 const floating[::1] sw, const floating[::1] sqw, bint weighted,
+                 const double[::1] v, double alpha, const floating *u, floating *out,
+                 floating *tn, floating *tp, floating *tp2) noexcept nogil:
+    """out = A u with A = ZᵀWZ + αV (primal, size p) or K + αI (dual, size n)."""
+    cdef Py_ssize_t i, j
+    if not dual:
+        _z_mul(mode, Xd, data, indices, indptr, n, p, xbar, d, center, u, tp, tn)
+        if weighted:
+            for i in range(n):
+                tn[i] = tn[i] * sw[i]
+        _zt_mul(mode, Xd, data, indices, indptr, n, p, xbar, d, center, tn, out)
+        for j in range(p):
+            out[j] = <floating> (out[j] + alpha * v[j] * u[j])
+    else:
+        for i in range(n):
+            tn[i] = u[i] * sqw[i] if weighted else u[i]
+        _zt_mul(mode, Xd, data, indices, indptr, n, p, xbar, d, center, tn, tp2)
+        for j in range(p):
+            tp2[j] = <floating> (tp2[j] / v[j])
+        _z_mul(mode, Xd, data, indices, indptr, n, p, xbar, d, center, tp2, tp, tn)
+        for i in range(n):
+            out[i] = <floating> ((tn[i] * sqw[i] if weighted else tn[i]) + alpha * u[i])
+
+
+cdef double _primal_grad(bint dual, int mode, const floating[::1, :] Xd,
+                         const floating[::1] data, const index_t[::1] indices,
+                         const index_t[::1] indptr, Py_ssize_t n, Py_ssize_t p,
+                         const double[::1] xbar, const double[::1] d, bint center,
+                         const floating[::1] sqw, bint weighted, const floating *res,
+                         floating *tn, floating *tp) noexcept nogil:
+    """‖primal gradient‖ from the system residual `res` (primal: res itself)."""
+    cdef Py_ssize_t i
+    if not dual:
+        return _nrm2(<blas_int> p, res, 1)
+    for i in range(n):
+        tn[i] = res[i] * sqw[i] if weighted else res[i]
+    _zt_mul(mode, Xd, data, indices, indptr, n, p, xbar, d, center, tn, tp)
+    return _nrm2(<blas_int> p, tp, 1)
+
+
+def ridge_cg(int mode, const floating[::1, :] Xd, const floating[::1] data,
+             const index_t[::1] indices, const index_t[::1] indptr, Py_ssize_t n, Py_ssize_t p,
+             const floating[::1] sw, const floating[::1] sqw, const double[::1] xbar,
+             const double[::1] d, bint center, const double[::1] h, const double[::1] v,
+             double alpha, const floating[::1] y, floating[::1] x, floating[::1] b_out,
+             bint dual, double tol, int max_iter):
+    """Jacobi-preconditioned CG for one target.
+
+    mode: 0 dense (Xd, F-ordered), 3 dense C-ordered (Xd = Xᵀ, F-ordered), 1 CSR, 2 CSC (data/indices/indptr).  `y` is the centred target
+    (length n).  `x` (in/out) is the unknown of the system solved: b (p) in the primal, the dual
+    variable a (n) in the dual.  `b_out` (p) receives b.  `h` = diagonal of ZᵀWZ.
+    Returns (measure, tol_abs, n_iter) with measure = ‖Zᵀ W (y − Z b) − α V b‖ and
+    tol_abs = tol · ‖Zᵀ W y‖.
+    """
+    cdef bint weighted = sw.shape[0] > 0
+    cdef Py_ssize_t m = n if dual else p, i, j, k
+    dtype = np.float32 if floating is float else np.float64
+    cdef floating[::1] rhs = np.empty(m, dtype=dtype)
+    cdef floating[::1] r = np.empty(m, dtype=dtype)
+    cdef floating[::1] z = np.empty(m, dtype=dtype)
+    cdef floating[::1] pd = np.empty(m, dtype=dtype)
+    cdef floating[::1] q = np.empty(m, dtype=dtype)
+    cdef floating[::1] minv = np.empty(m, dtype=dtype)
+    cdef floating[::1] tn = np.empty(n, dtype=dtype)
+    cdef floating[::1] tp = np.empty(p, dtype=dtype)
+    cdef floating[::1] tp2 = np.empty(p, dtype=dtype)
+    cdef double tol_abs, measure, rz, rz_new, pq, step, beta, rnorm, cheap_tol, diag, xc, e
+    cdef int n_iter = 0
+    cdef floating one = 1.0
+    with nogil:
+        # right-hand side and the gradient's norm at b = 0
+        for i in range(n):
+            tn[i] = y[i] * sw[i] if weighted else y[i]
+        _zt_mul(mode, Xd, data, indices, indptr, n, p, xbar, d, center, &tn[0], &tp[0])
+        tol_abs = tol * _nrm2(<blas_int> p, &tp[0], 1)
+        if dual:
+            for i in range(n):
+                rhs[i] = y[i] * sqw[i] if weighted else y[i]
+        else:
+            _copy(<blas_int> p, &tp[0], 1, &rhs[0], 1)
+        # Jacobi preconditioner
+        if not dual:
+            for j in range(p):
+                diag = h[j] + alpha * v[j]
+                minv[j] = <floating> (1.0 / diag) if diag > 0.0 else one
+        else:
+            for i in range(n):
+                q[i] = 0.0
+            xc = 0.0
+            for j in range(p):
+                e = d[j] * d[j] / v[j]
+                xc += xbar[j] * xbar[j] * e
+            if mode == MODE_DENSE:
+                for j in range(p):
+                    e = d[j] * d[j] / v[j]
+                    for i in range(n):
+                        q[i] += <floating> (e * (Xd[i, j] - xbar[j]) * (Xd[i, j] - xbar[j]))
+            elif mode == MODE_DENSE_C:
+                for i in range(n):
+                    for j in range(p):
+                        e = d[j] * d[j] / v[j]
+                        q[i] += <floating> (e * (Xd[j, i] - xbar[j]) * (Xd[j, i] - xbar[j]))
+            else:
+                for i in range(n):
+                    q[i] = <floating> xc
+                for k in range(indptr.shape[0] - 1):
+                    for j in range(indptr[k], indptr[k + 1]):
+                        if mode == MODE_CSR:
+                            i = k
+                            e = d[indices[j]] * d[indices[j]] / v[indices[j]]
+                            q[i] += <floating> (e * ((data[j] - xbar[indices[j]]) ** 2
+                                                     - xbar[indices[j]] ** 2))
+                        else:
+                            i = indices[j]
+                            e = d[k] * d[k] / v[k]
+                            q[i] += <floating> (e * ((data[j] - xbar[k]) ** 2 - xbar[k] ** 2))
+            for i in range(n):
+                diag = (q[i] if q[i] > 0 else 0.0) * (sw[i] if weighted else 1.0) + alpha
+                minv[i] = <floating> (1.0 / diag)
+        cheap_tol = tol_abs if not dual else tol * _nrm2(<blas_int> n, &rhs[0], 1)
+        while True:
+            # true residual r = rhs − A x, the exact measure, and a (re)start of the recursion
+            _apply(dual, mode, Xd, data, indices, indptr, n, p, xbar, d, center, sw, sqw,
+                   weighted, v, alpha, &x[0], &r[0], &tn[0], &tp[0], &tp2[0])
+            for i in range(m):
+                r[i] = rhs[i] - r[i]
+            measure = _primal_grad(dual, mode, Xd, data, indices, indptr, n, p, xbar, d,
+                                   center, sqw, weighted, &r[0], &tn[0], &tp[0])
+            if measure <= tol_abs or n_iter >= max_iter:
+                break
+            if dual:
+                rnorm = _nrm2(<blas_int> n, &r[0], 1)
+                # tighten the cheap test by how far the exact measure is from the target
+                cheap_tol = min(cheap_tol, 0.5 * rnorm * tol_abs / measure)
+            for i in range(m):
+                z[i] = minv[i] * r[i]
+            _copy(<blas_int> m, &z[0], 1, &pd[0], 1)
+            rz = _dot(<blas_int> m, &r[0], 1, &z[0], 1)
+            while n_iter < max_iter:
+                _apply(dual, mode, Xd, data, indices, indptr, n, p, xbar, d, center, sw, sqw,
+                       weighted, v, alpha, &pd[0], &q[0], &tn[0], &tp[0], &tp2[0])
+                pq = _dot(<blas_int> m, &pd[0], 1, &q[0], 1)
+                n_iter += 1
+                if pq <= 0.0 or rz <= 0.0:
+                    break
+                step = rz / pq
+                _axpy(<blas_int> m, <floating> step, &pd[0], 1, &x[0], 1)
+                _axpy(<blas_int> m, <floating> (-step), &q[0], 1, &r[0], 1)
+                rnorm = _nrm2(<blas_int> m, &r[0], 1)
+                if rnorm <= cheap_tol:
+                    break
+                for i in range(m):
+                    z[i] = minv[i] * r[i]
+                rz_new = _dot(<blas_int> m, &r[0], 1, &z[0], 1)
+                beta = rz_new / rz
+                rz = rz_new
+                for i in range(m):
+                    pd[i] = z[i] + <floating> beta * pd[i]
+            if pq <= 0.0 or rz <= 0.0:
+                # breakdown (singular, inconsistent or exhausted precision): report honestly
+                _apply(dual, mode, Xd, data, indices, indptr, n, p, xbar, d, center, sw, sqw,
+                       weighted, v, alpha, &x[0], &r[0], &tn[0], &tp[0], &tp2[0])
+                for i in range(m):
+                    r[i] = rhs[i] - r[i]
+                measure = _primal_grad(dual, mode, Xd, data, indices, indptr, n, p, xbar, d,
+                                       center, sqw, weighted, &r[0], &tn[0], &tp[0])
+                break
+        # coefficients
+        if dual:
+            for i in range(n):
+                tn[i] = x[i] * sqw[i] if weighted else x[i]
+            _zt_mul(mode, Xd, data, indices, indptr, n, p, xbar, d, center, &tn[0], &b_out[0])
+            for j in range(p):
+                b_out[j] = <floating> (b_out[j] / v[j])
+        else:
+            _copy(<blas_int> p, &x[0], 1, &b_out[0], 1)
+    return measure, tol_abs, n_iter

@@ -1,0 +1,247 @@
+# cython: language_level=3
+"""Column statistics and Gram/kernel accumulation with centring and scaling done on the fly.
+
+No centred copy of X is ever made: row (or column) blocks are centred, weighted and scaled into a
+small buffer and accumulated by BLAS `syrk`/`gemm`.  That keeps the accuracy of an explicitly
+centred Gram (the shortcut XᵀX − n·x̄x̄ᵀ loses digits when column means are large against their
+spread) at the memory cost of one block.
+
+Conventions shared with the solvers: the fit sees Z = W^{1/2} (X − 1 x̄ᵀ) diag(e), where x̄ is the
+weighted column mean (zeros without an intercept), W the sample weights and e a per-column factor
+(the standardization scale, times 1/sqrt(v) for the kernel form).
+"""
+import numpy as np
+from cython cimport floating
+from libc.math cimport sqrt
+
+from libc.stdint cimport int32_t, int64_t
+
+from fastridge._blas cimport blas_int, _syrk, _gemm, Upper, Trans, NoTrans
+
+ctypedef fused index_t:
+    int32_t
+    int64_t
+
+
+def column_stats_dense(const floating[:, :] X, const floating[::1] sw, bint center,
+                       double[::1] mean, double[::1] ss):
+    """Weighted column means (when `center`) and sums of squares Σ w (x − mean)², in double.
+
+    X may be C- or F-ordered or strided; `sw` is empty for unit weights.  Two passes, no copy.
+    """
+    cdef Py_ssize_t n = X.shape[0], p = X.shape[1], i, j
+    cdef bint weighted = sw.shape[0] > 0
+    cdef double W = 0.0, acc, dv, wi
+    cdef bint by_column = X.strides[0] <= X.strides[1]
+    with nogil:
+        if weighted:
+            for i in range(n):
+                W += sw[i]
+        else:
+            W = <double> n
+        if by_column:
+            for j in range(p):
+                acc = 0.0
+                if center:
+                    for i in range(n):
+                        acc += (sw[i] if weighted else 1.0) * X[i, j]
+                    mean[j] = acc / W
+                else:
+                    mean[j] = 0.0
+                acc = 0.0
+                for i in range(n):
+                    dv = X[i, j] - mean[j]
+                    acc += (sw[i] if weighted else 1.0) * dv * dv
+                ss[j] = acc
+        else:
+            for j in range(p):
+                mean[j] = 0.0
+                ss[j] = 0.0
+            if center:
+                for i in range(n):
+                    wi = sw[i] if weighted else 1.0
+                    for j in range(p):
+                        mean[j] += wi * X[i, j]
+                for j in range(p):
+                    mean[j] /= W
+            for i in range(n):
+                wi = sw[i] if weighted else 1.0
+                for j in range(p):
+                    dv = X[i, j] - mean[j]
+                    ss[j] += wi * dv * dv
+    return W
+
+
+def column_stats_sparse(const floating[::1] data, const index_t[::1] indices,
+                        const index_t[::1] indptr, Py_ssize_t n_rows, bint csc,
+                        const floating[::1] sw, bint center, double[::1] mean, double[::1] ss,
+                        double[::1] wcount):
+    """The same statistics for CSC (`csc`) or CSR X in canonical format (no duplicates).
+
+    Σ w (x − m)² over all rows = Σ over stored entries of w (x − m)² + m² · (W − Σ stored w): exact,
+    no cancellation.  `wcount` is workspace of length p.
+    """
+    cdef Py_ssize_t p = mean.shape[0], nmajor = indptr.shape[0] - 1, a, k, i, j
+    cdef bint weighted = sw.shape[0] > 0
+    cdef double W = 0.0, wi, dv
+    with nogil:
+        if weighted:
+            for i in range(n_rows):
+                W += sw[i]
+        else:
+            W = <double> n_rows
+        for j in range(p):
+            mean[j] = 0.0
+            ss[j] = 0.0
+            wcount[j] = 0.0
+        for a in range(nmajor):
+            for k in range(indptr[a], indptr[a + 1]):
+                if csc:
+                    i = indices[k]
+                    j = a
+                else:
+                    i = a
+                    j = indices[k]
+                wi = sw[i] if weighted else 1.0
+                mean[j] += wi * data[k]
+                wcount[j] += wi
+        for j in range(p):
+            mean[j] = mean[j] / W if center else 0.0
+        for a in range(nmajor):
+            for k in range(indptr[a], indptr[a + 1]):
+                if csc:
+                    i = indices[k]
+                    j = a
+                else:
+                    i = a
+                    j = indices[k]
+                wi = sw[i] if weighted else 1.0
+                dv = data[k] - mean[j]
+                ss[j] += wi * dv * dv
+        for j in range(p):
+            ss[j] += mean[j] * mean[j] * (W - wcount[j])
+    return W
+
+
+cdef inline void _fill_row_block(const floating[:, :] X, const double[::1] xbar,
+                                 const double[::1] e, const double[::1] sqw, bint weighted,
+                                 Py_ssize_t i0, Py_ssize_t m, floating[::1, :] B) noexcept nogil:
+    """B[:m] = W^{1/2} (X[i0:i0+m] − x̄) diag(e), looping in X's memory order."""
+    cdef Py_ssize_t p = X.shape[1], i, j
+    cdef double ej, mj
+    if X.strides[0] <= X.strides[1]:
+        for j in range(p):
+            ej = e[j]
+            mj = xbar[j]
+            if weighted:
+                for i in range(m):
+                    B[i, j] = <floating> (sqw[i0 + i] * (X[i0 + i, j] - mj) * ej)
+            else:
+                for i in range(m):
+                    B[i, j] = <floating> ((X[i0 + i, j] - mj) * ej)
+    else:
+        for i in range(m):
+            for j in range(p):
+                B[i, j] = <floating> ((X[i0 + i, j] - xbar[j]) * e[j])
+            if weighted:
+                for j in range(p):
+                    B[i, j] = <floating> (B[i, j] * sqw[i0 + i])
+
+
+def gram_dense(const floating[:, :] X, const double[::1] xbar, const double[::1] e,
+               const double[::1] sqw, const floating[::1, :] Y, floating[::1, :] G,
+               floating[::1, :] C, Py_ssize_t block_rows):
+    """G = ZᵀZ (full symmetric) and C = Zᵀ W^{1/2} Y, with Z = W^{1/2}(X − 1x̄ᵀ)diag(e).
+
+    Y (n, k) holds the (centred) targets; `sqw` is the square root of the weights or empty.
+    Accumulates over row blocks of `block_rows` rows with `syrk` (half the flops of `gemm`).
+    """
+    cdef Py_ssize_t n = X.shape[0], p = X.shape[1], k = Y.shape[1]
+    cdef bint weighted = sqw.shape[0] > 0
+    dtype = np.float32 if floating is float else np.float64
+    block_rows = max(1, min(block_rows, n))
+    cdef floating[::1, :] B = np.empty((block_rows, p), dtype=dtype, order="F")
+    cdef floating[::1, :] Yb = np.empty((block_rows, max(k, 1)), dtype=dtype, order="F")
+    cdef Py_ssize_t i0, m, i, t, j
+    cdef floating zero = 0.0, one = 1.0, beta
+    with nogil:
+        i0 = 0
+        while i0 < n:
+            m = min(block_rows, n - i0)
+            _fill_row_block(X, xbar, e, sqw, weighted, i0, m, B)
+            beta = zero if i0 == 0 else one
+            _syrk(Upper, Trans, <blas_int> p, <blas_int> m, one, &B[0, 0],
+                  <blas_int> block_rows, beta, &G[0, 0], <blas_int> p)
+            if k > 0:
+                for t in range(k):
+                    for i in range(m):
+                        Yb[i, t] = Y[i0 + i, t] * <floating> sqw[i0 + i] if weighted \
+                            else Y[i0 + i, t]
+                _gemm(Trans, NoTrans, <blas_int> p, <blas_int> k, <blas_int> m, one,
+                      &B[0, 0], <blas_int> block_rows, &Yb[0, 0], <blas_int> block_rows, beta,
+                      &C[0, 0], <blas_int> p)
+            i0 += m
+        for j in range(p):
+            for i in range(j + 1, p):
+                G[i, j] = G[j, i]
+
+
+cdef inline void _fill_col_block(const floating[:, :] X, const double[::1] xbar,
+                                 const double[::1] e, const double[::1] sqw, bint weighted,
+                                 Py_ssize_t j0, Py_ssize_t m, floating[::1, :] B) noexcept nogil:
+    """B[:, :m] = W^{1/2} (X[:, j0:j0+m] − x̄) diag(e)."""
+    cdef Py_ssize_t n = X.shape[0], i, j
+    if X.strides[0] <= X.strides[1]:
+        for j in range(m):
+            for i in range(n):
+                B[i, j] = <floating> ((X[i, j0 + j] - xbar[j0 + j]) * e[j0 + j]
+                                      * (sqw[i] if weighted else 1.0))
+    else:
+        for i in range(n):
+            for j in range(m):
+                B[i, j] = <floating> ((X[i, j0 + j] - xbar[j0 + j]) * e[j0 + j]
+                                      * (sqw[i] if weighted else 1.0))
+
+
+def kernel_dense(const floating[:, :] X, const double[::1] xbar, const double[::1] e,
+                 const double[::1] sqw, floating[::1, :] K, Py_ssize_t block_cols):
+    """K = ZZᵀ (n × n, full symmetric), accumulated over column blocks with `syrk`."""
+    cdef Py_ssize_t n = X.shape[0], p = X.shape[1]
+    cdef bint weighted = sqw.shape[0] > 0
+    dtype = np.float32 if floating is float else np.float64
+    block_cols = max(1, min(block_cols, p))
+    cdef floating[::1, :] B = np.empty((n, block_cols), dtype=dtype, order="F")
+    cdef Py_ssize_t j0, m, i, j
+    cdef floating zero = 0.0, one = 1.0
+    with nogil:
+        j0 = 0
+        while j0 < p:
+            m = min(block_cols, p - j0)
+            _fill_col_block(X, xbar, e, sqw, weighted, j0, m, B)
+            _syrk(Upper, NoTrans, <blas_int> n, <blas_int> m, one, &B[0, 0], <blas_int> n,
+                  zero if j0 == 0 else one, &K[0, 0], <blas_int> n)
+            j0 += m
+        for j in range(n):
+            for i in range(j + 1, n):
+                K[i, j] = K[j, i]
+
+
+def zt_dense(const floating[:, :] X, const double[::1] xbar, const double[::1] e,
+             const double[::1] sqw, const floating[::1, :] A, floating[::1, :] out,
+             Py_ssize_t block_cols):
+    """out = Zᵀ A (p × k) for A (n × k), centring column blocks on the fly."""
+    cdef Py_ssize_t n = X.shape[0], p = X.shape[1], k = A.shape[1]
+    cdef bint weighted = sqw.shape[0] > 0
+    dtype = np.float32 if floating is float else np.float64
+    block_cols = max(1, min(block_cols, p))
+    cdef floating[::1, :] B = np.empty((n, block_cols), dtype=dtype, order="F")
+    cdef Py_ssize_t j0, m
+    cdef floating zero = 0.0, one = 1.0
+    with nogil:
+        j0 = 0
+        while j0 < p:
+            m = min(block_cols, p - j0)
+            _fill_col_block(X, xbar, e, sqw, weighted, j0, m, B)
+            _gemm(Trans, NoTrans, <blas_int> m, <blas_int> k, <blas_int> n, one, &B[0, 0],
+                  <blas_int> n, &A[0, 0], <blas_int> n, zero, &out[j0, 0], <blas_int> p)
+            j0 += m

@@ -1,0 +1,113 @@
+"""Centring, scaling and weights, all implicit: the description of the problem the solvers see.
+
+Every solver works in the *fit coordinates*
+
+    Z = (X − 1 x̄ᵀ) diag(d),   minimize_b  Σᵢ wᵢ (y_cᵢ − zᵢᵀ b)² + α Σⱼ vⱼ bⱼ²
+
+with x̄ the weighted column means (zeros without an intercept), y_c the weighted-centred targets and
+d the per-column scale: 1, or 1/σⱼ with `standardize` (σⱼ the weighted population SD, or the
+weighted root mean square without an intercept), and 0 for a column with no spread (it gets
+coefficient 0).  X itself is never copied or modified here; the kernels apply x̄ and d on the fly.
+The raw-scale coefficients are β = d∘b and β₀ = ȳ − x̄ᵀβ.
+"""
+import numpy as np
+
+from fastridge._validation import is_sparse
+
+
+class Problem:
+    """Everything a solver needs about (X, Y, w) in the fit coordinates."""
+
+    __slots__ = ("X", "fmt", "dtype", "n", "p", "k", "sw", "sqw", "W", "center", "xbar", "ss",
+                 "d", "h", "ybar", "Yc")
+
+    def csc(self):
+        """X as CSC (a converted copy only when X is CSR), canonical format."""
+        X = self.X if self.fmt == "csc" else self.X.tocsc()
+        return X
+
+    def empty(self):
+        """A zero-length array of the working dtype (stands for "no weights")."""
+        return np.empty(0, dtype=self.dtype)
+
+
+def _canonical(X):
+    """Sparse X without duplicate entries (a copy only when duplicates exist)."""
+    if not X.has_canonical_format:
+        X = X.copy()
+        X.sum_duplicates()
+    return X
+
+
+def prepare(X, Y, sample_weight, *, fit_intercept, standardize):
+    """Column statistics and centred targets; X is used as given (no copy).
+
+    Y must be 2-D (n, k) of X's dtype.
+    """
+    from fastridge import _gram_fast
+
+    pr = Problem()
+    dtype = X.dtype
+    n, p = X.shape
+    pr.dtype, pr.n, pr.p, pr.k = dtype, n, p, Y.shape[1]
+    pr.center = bool(fit_intercept)
+    sw = None if sample_weight is None else np.ascontiguousarray(sample_weight, dtype=dtype)
+    pr.sw = sw
+    swv = pr.empty() if sw is None else sw
+    mean = np.empty(p)
+    ss = np.empty(p)
+    if is_sparse(X):
+        fmt = X.format
+        if fmt not in ("csr", "csc"):
+            X = X.tocsc()
+            fmt = "csc"
+        X = _canonical(X)
+        W = _gram_fast.column_stats_sparse(
+            X.data, X.indices, X.indptr, n, fmt == "csc", swv, pr.center, mean, ss,
+            np.empty(p))
+    else:
+        fmt = "dense"
+        W = _gram_fast.column_stats_dense(X, swv, pr.center, mean, ss)
+    pr.X, pr.fmt, pr.W = X, fmt, float(W)
+    pr.xbar, pr.ss = mean, ss
+    pr.sqw = None if sw is None else np.sqrt(sw.astype(np.float64))
+
+    spread = np.sqrt(ss / W)
+    # a column whose spread is at the level of the rounding of its mean carries no information
+    # beyond the intercept (or is all zeros): it gets coefficient 0
+    eps = np.finfo(np.float64).eps
+    constant = spread <= 4.0 * max(n, 1) * eps * np.abs(mean)
+    constant |= spread == 0.0
+    if standardize:
+        with np.errstate(divide="ignore"):
+            d = np.where(constant, 0.0, 1.0 / np.where(constant, 1.0, spread))
+    else:
+        d = np.where(constant, 0.0, 1.0)
+    pr.d = d
+    pr.h = d * d * ss
+
+    Yd = np.asarray(Y, dtype=np.float64)
+    if pr.center:
+        ybar = (Yd.T @ sw) / W if sw is not None else Yd.mean(axis=0)
+    else:
+        ybar = np.zeros(pr.k)
+    pr.ybar = ybar
+    pr.Yc = np.asfortranarray(Yd - ybar, dtype=dtype)
+    return pr
+
+
+def to_raw(pr, B):
+    """Fit-coordinate coefficients B (k, p) → raw-scale coef (k, p) and intercept (k,)."""
+    coef = B.astype(np.float64) * pr.d
+    if pr.center:
+        intercept = pr.ybar - coef @ pr.xbar
+    else:
+        intercept = np.zeros(pr.k)
+    return coef, intercept
+
+
+def from_raw(pr, coef):
+    """Raw-scale coefficients (k, p) → fit coordinates (for warm starts); 0 where d = 0."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        B = np.where(pr.d != 0.0, coef / np.where(pr.d != 0.0, pr.d, 1.0), 0.0)
+    return B

@@ -1,0 +1,292 @@
+"""The solvers, each working on a `Problem` in fit coordinates (see `_preprocessing`).
+
+Each returns (B, n_iter, info): B (k, p) float64 fit-coordinate coefficients, n_iter (k,) int array
+or None for direct solvers, info a dict (`measure`, `tol_abs` per target for the iterative ones,
+`solver` actually used).
+"""
+import numpy as np
+
+# Gram/kernel matrices are formed only when they are at most this many bytes (float64).
+GRAM_MAX_BYTES = 2 * 1024**3
+# Row/column blocks for the on-the-fly centred Gram: about this many bytes of buffer.
+BLOCK_BYTES = 4 * 1024**2
+DEFAULT_MAX_ITER = {"cd": 1000, "cg": 1000}
+
+
+def _groups(alphas):
+    """Targets grouped by identical α (one factorization per group)."""
+    out = {}
+    for t, a in enumerate(alphas):
+        out.setdefault(float(a), []).append(t)
+    return out.items()
+
+
+def _block(n_other, itemsize):
+    return max(64, BLOCK_BYTES // max(1, n_other * itemsize))
+
+
+# --------------------------------------------------------------------------- Gram and kernel
+
+def gram(pr, e=None):
+    """G = ZᵀWZ (p × p) and C = ZᵀW y_c (p × k) in the working dtype."""
+    from fastridge import _gram_fast
+
+    e = pr.d if e is None else e
+    p, k = pr.p, pr.k
+    if pr.fmt == "dense":
+        G = np.empty((p, p), dtype=pr.dtype, order="F")
+        C = np.empty((p, k), dtype=pr.dtype, order="F")
+        sqw = np.empty(0) if pr.sqw is None else pr.sqw
+        _gram_fast.gram_dense(pr.X, pr.xbar, e, sqw, pr.Yc, G, C,
+                              _block(p, pr.dtype.itemsize))
+        return G, C
+    X = pr.X
+    Xw = X if pr.sw is None else X.multiply(pr.sw[:, None]).tocsc()
+    XtWX = np.asarray((X.T @ Xw).toarray(), dtype=np.float64)
+    XtWX -= pr.W * np.outer(pr.xbar, pr.xbar)
+    G = (XtWX * e[:, None]) * e[None, :]
+    Yw = pr.Yc.astype(np.float64) if pr.sw is None else pr.Yc * pr.sw[:, None]
+    C = (np.asarray(X.T @ Yw) - np.outer(pr.xbar, Yw.sum(axis=0))) * e[:, None]
+    return (np.asfortranarray(G, dtype=pr.dtype), np.asfortranarray(C, dtype=pr.dtype))
+
+
+def kernel(pr, e):
+    """K = ẐẐᵀ (n × n) with Ẑ = W^{1/2}(X − 1x̄ᵀ)diag(e)."""
+    from fastridge import _gram_fast
+
+    n = pr.n
+    if pr.fmt == "dense":
+        K = np.empty((n, n), dtype=pr.dtype, order="F")
+        sqw = np.empty(0) if pr.sqw is None else pr.sqw
+        _gram_fast.kernel_dense(pr.X, pr.xbar, e, sqw, K, _block(n, pr.dtype.itemsize))
+        return K.astype(np.float64)
+    X = pr.X
+    Xe = X.multiply(e[None, :]).tocsr()
+    K = np.asarray((Xe @ Xe.T).toarray(), dtype=np.float64)
+    m = np.asarray(X @ (e * e * pr.xbar)).ravel()
+    c0 = float(np.sum(e * e * pr.xbar * pr.xbar))
+    K += c0 - m[:, None] - m[None, :]
+    if pr.sqw is not None:
+        K *= pr.sqw[:, None] * pr.sqw[None, :]
+    return K
+
+
+def zt(pr, e, A):
+    """Ẑᵀ A (p × k) with Ẑ = W^{1/2}(X − 1x̄ᵀ)diag(e), A (n × k)."""
+    from fastridge import _gram_fast
+
+    if pr.fmt == "dense":
+        A = np.asfortranarray(A, dtype=pr.dtype)
+        out = np.empty((pr.p, A.shape[1]), dtype=pr.dtype, order="F")
+        sqw = np.empty(0) if pr.sqw is None else pr.sqw
+        _gram_fast.zt_dense(pr.X, pr.xbar, e, sqw, A, out, _block(pr.n, pr.dtype.itemsize))
+        return out.astype(np.float64)
+    Aw = A if pr.sqw is None else A * pr.sqw[:, None]
+    out = np.asarray(pr.X.T @ Aw) - np.outer(pr.xbar, Aw.sum(axis=0))
+    return out * e[:, None]
+
+
+# --------------------------------------------------------------------------- direct solvers
+
+def solve_cholesky(pr, alphas, v):
+    """Cholesky of G + αV (n ≥ p or some vⱼ = 0), or of K + αI in the kernel form (p > n).
+
+    Targets sharing an α share one factorization.  A matrix that is not numerically positive
+    definite (α = 0 with dependent columns) falls back to `solve_svd`.
+    """
+    from scipy.linalg import LinAlgError, cho_factor, cho_solve
+
+    B = np.zeros((pr.k, pr.p))
+    use_kernel = pr.p > pr.n and np.all(v > 0) and np.all(alphas > 0)
+    try:
+        if use_kernel:
+            e = pr.d / np.sqrt(v)
+            K = kernel(pr, e)
+            rhs = pr.Yc.astype(np.float64)
+            if pr.sqw is not None:
+                rhs = rhs * pr.sqw[:, None]
+            for a, ts in _groups(alphas):
+                Ka = K.copy()
+                Ka.flat[:: pr.n + 1] += a
+                A = cho_solve(cho_factor(Ka, lower=False, overwrite_a=True,
+                                         check_finite=False), rhs[:, ts], check_finite=False)
+                B[ts] = (zt(pr, e, A) / np.sqrt(v)[:, None]).T
+        else:
+            G, C = gram(pr)
+            G = G.astype(np.float64)
+            C = C.astype(np.float64)
+            for a, ts in _groups(alphas):
+                Ga = G + np.diag(a * v)
+                B[ts] = cho_solve(cho_factor(Ga, lower=False, overwrite_a=True,
+                                             check_finite=False), C[:, ts],
+                                  check_finite=False).T
+    except LinAlgError:
+        return solve_svd(pr, alphas, v)
+    return B, None, {"solver": "cholesky"}
+
+
+def _scaled_design(pr):
+    """Dense float64 W^{1/2}(X − 1x̄ᵀ)diag(d), columns then normalized to unit norm (c)."""
+    X = pr.X.toarray() if pr.fmt != "dense" else pr.X
+    Z = (np.asarray(X, dtype=np.float64) - pr.xbar) * pr.d
+    if pr.sqw is not None:
+        Z *= pr.sqw[:, None]
+    c = np.sqrt(np.einsum("ij,ij->j", Z, Z))
+    c_safe = np.where(c > 0, c, 1.0)
+    Z /= c_safe
+    return Z, np.where(c > 0, c, 0.0), c_safe
+
+
+def solve_svd(pr, alphas, v):
+    """SVD of the centred, column-normalized design (accuracy independent of column scale).
+
+    α = 0: minimum-norm least squares (rank by a relative threshold); α > 0: the augmented
+    least-squares problem [Z; √(αV)] b ≈ [y; 0], which handles any penalty factors.  When the
+    problem is rank deficient, the minimum-norm solution in the fit coordinates is returned.
+    """
+    import scipy.linalg as sla
+
+    Z, c, c_safe = _scaled_design(pr)
+    n, p = Z.shape
+    rhs = pr.Yc.astype(np.float64)
+    if pr.sqw is not None:
+        rhs = rhs * pr.sqw[:, None]
+    B = np.zeros((pr.k, p))
+    active = c > 0
+    for a, ts in _groups(alphas):
+        if a == 0.0:
+            A, Y = Z, rhs[:, ts]
+        else:
+            lam = np.sqrt(a * v) / c_safe
+            A = np.vstack([Z, np.diag(lam)])
+            Y = np.vstack([rhs[:, ts], np.zeros((p, len(ts)))])
+        U, s, Vt = sla.svd(A, full_matrices=False, check_finite=False,
+                           lapack_driver="gesdd")
+        cutoff = max(A.shape) * np.finfo(np.float64).eps * (s[0] if s.size else 0.0)
+        r = int(np.sum(s > cutoff))
+        U_, s_, V_ = U[:, :r], s[:r], Vt[:r].T
+        u = V_ @ ((U_.T @ Y) / s_[:, None])
+        # one step of iterative refinement: the correction from the residual of the same LS
+        res = Y - A @ u
+        u += V_ @ ((U_.T @ res) / s_[:, None])
+        b = u / c_safe[:, None]
+        b[~active] = 0.0
+        if r < int(active.sum()):
+            # null space of the unnormalized design is diag(1/c) V₂: project it out of b
+            N = Vt[r:].T[active] / c_safe[active, None]
+            Q, _ = np.linalg.qr(N)
+            b[active] -= Q @ (Q.T @ b[active])
+        B[ts] = b.T
+    return B, None, {"solver": "svd"}
+
+
+# --------------------------------------------------------------------------- iterative solvers
+
+def _initial_residual(pr, t, b):
+    """R = y_c − X (d∘b) for target t (raw X, as the CD kernels keep it)."""
+    R = pr.Yc[:, t].astype(pr.dtype, copy=True)
+    if np.any(b):
+        R -= np.asarray(pr.X @ (pr.d * b)).ravel().astype(pr.dtype)
+    return R
+
+
+def use_gram_cd(pr):
+    """CD on the Gram when it is cheap to form and reuse (n ≫ p), or X is not column-major."""
+    if pr.p * pr.p * 8 > GRAM_MAX_BYTES:
+        return False
+    if pr.n >= 2 * pr.p:
+        return True
+    return pr.fmt == "dense" and not pr.X.flags.f_contiguous
+
+
+def solve_cd(pr, alphas, v, *, positive, tol, max_iter, B0=None):
+    from fastridge import _cd_fast
+
+    max_iter = DEFAULT_MAX_ITER["cd"] if max_iter is None else int(max_iter)
+    B = np.zeros((pr.k, pr.p)) if B0 is None else np.array(B0, dtype=np.float64)
+    n_iter = np.zeros(pr.k, dtype=np.intp)
+    measure = np.zeros(pr.k)
+    tol_abs = np.zeros(pr.k)
+    gram_form = use_gram_cd(pr)
+    if gram_form:
+        G, C = gram(pr)
+    elif pr.fmt == "dense":
+        X = np.asfortranarray(pr.X)
+    else:
+        X = pr.csc()
+    sw = pr.empty() if pr.sw is None else pr.sw
+    for t in range(pr.k):
+        a = float(alphas[t])
+        b = B[t].astype(pr.dtype)
+        if gram_form:
+            c = np.ascontiguousarray(C[:, t])
+            t0 = tol * float(np.linalg.norm(c.astype(np.float64)))
+            m, ta, it = _cd_fast.ridge_cd_gram(G, c, v, a, b, positive, t0, max_iter)
+        else:
+            R = _initial_residual(pr, t, b)
+            yw = pr.Yc[:, t].astype(np.float64)
+            if pr.sw is not None:
+                yw = yw * pr.sw
+            g0 = (np.asarray(X.T @ yw).ravel() - pr.xbar * yw.sum()) * pr.d
+            t0 = tol * float(np.linalg.norm(g0))
+            if pr.fmt == "dense":
+                m, ta, it = _cd_fast.ridge_cd_dense(X, sw, pr.xbar, pr.d, pr.h, v, a, b, R,
+                                                    pr.W, pr.center, positive, t0, max_iter)
+            else:
+                m, ta, it = _cd_fast.ridge_cd_sparse(X.data, X.indices, X.indptr, sw, pr.xbar,
+                                                     pr.d, pr.h, v, a, b, R, pr.W, pr.center,
+                                                     positive, t0, max_iter)
+        B[t] = b
+        n_iter[t], measure[t], tol_abs[t] = it, m, ta
+    return B, n_iter, {"solver": "cd", "measure": measure, "tol_abs": tol_abs,
+                       "gram": gram_form}
+
+
+def solve_cg(pr, alphas, v, *, tol, max_iter, B0=None):
+    from fastridge import _cg_fast
+
+    max_iter = DEFAULT_MAX_ITER["cg"] if max_iter is None else int(max_iter)
+    B = np.zeros((pr.k, pr.p)) if B0 is None else np.array(B0, dtype=np.float64)
+    n_iter = np.zeros(pr.k, dtype=np.intp)
+    measure = np.zeros(pr.k)
+    tol_abs = np.zeros(pr.k)
+    dt = pr.dtype
+    if pr.fmt == "dense":
+        # C-ordered X is read through its transpose: no copy for either memory order
+        if pr.X.flags.c_contiguous and not pr.X.flags.f_contiguous:
+            Xd, mode = pr.X.T, 3
+        else:
+            Xd, mode = np.asfortranarray(pr.X), 0
+        data, indices, indptr = np.empty(0, dt), np.empty(0, np.int32), np.zeros(1, np.int32)
+    else:
+        Xd = np.empty((1, 1), dtype=dt, order="F")
+        X = pr.X
+        data, indices, indptr = X.data, X.indices, X.indptr
+        if indices.dtype != indptr.dtype:
+            indices = indices.astype(np.int64)
+            indptr = indptr.astype(np.int64)
+        mode = 1 if pr.fmt == "csr" else 2
+    sw = pr.empty() if pr.sw is None else pr.sw
+    sqw = pr.empty() if pr.sqw is None else pr.sqw.astype(dt)
+    for t in range(pr.k):
+        a = float(alphas[t])
+        dual = pr.p > pr.n and a > 0 and bool(np.all(v > 0))
+        b0 = B[t]
+        y = np.ascontiguousarray(pr.Yc[:, t])
+        if dual:
+            if np.any(b0):
+                r0 = _initial_residual(pr, t, b0).astype(np.float64)
+                r0 -= (r0 @ pr.sw / pr.W if pr.sw is not None else r0.mean()) \
+                    if pr.center else 0.0
+                x = (r0 * (pr.sqw if pr.sqw is not None else 1.0) / a).astype(dt)
+            else:
+                x = np.zeros(pr.n, dtype=dt)
+        else:
+            x = b0.astype(dt)
+        b_out = np.empty(pr.p, dtype=dt)
+        m, ta, it = _cg_fast.ridge_cg(mode, Xd, data, indices, indptr, pr.n, pr.p, sw, sqw,
+                                      pr.xbar, pr.d, pr.center, pr.h, v, a, y, x, b_out, dual,
+                                      tol, max_iter)
+        B[t] = b_out
+        n_iter[t], measure[t], tol_abs[t] = it, m, ta
+    return B, n_iter, {"solver": "cg", "measure": measure, "tol_abs": tol_abs}
