@@ -9,7 +9,10 @@ x̄ is the weighted column mean when `center` (zeros otherwise) and d the per-co
 (standardization; 0 for a column that must get coefficient 0).  Centring and scaling are implicit:
 X is read as given and never copied.
 
-Warm start: `b` and the residual `R` are in/out.  The kernels keep R = y − X diag(d) b (raw X, any
+Warm start: `b` and the residual `R` are in/out.  R is recomputed from y and b at every exact
+convergence check, so the residual handed back is always y − X diag(d) b to rounding — minus its
+weighted mean when `center` (the intercept absorbs any constant; removing it keeps the dot
+products free of a large common offset).  The kernels keep R = y − X diag(d) b (raw X, any
 constant shift of y allowed) and the running sum S = Σ wᵢ Rᵢ; the centred residual's correlation with
 column j is then dⱼ (Σᵢ xᵢⱼ wᵢ Rᵢ − x̄ⱼ S), so one `dot` and one `axpy` per coordinate suffice.
 
@@ -25,7 +28,7 @@ from cython cimport floating
 from libc.math cimport sqrt, fabs
 from libc.stdint cimport int32_t, int64_t
 
-from fastridge._blas cimport blas_int, _dot, _axpy, _gemv, _symv, Trans, Upper
+from fastridge._blas cimport blas_int, _dot, _axpy, _gemv, _symv, Trans, NoTrans, Upper
 
 ctypedef fused index_t:
     int32_t
@@ -64,16 +67,39 @@ cdef inline double _wsum(Py_ssize_t n, const floating *w, bint weighted,
     return acc
 
 
-cdef double _grad_norm_dense(const floating[::1, :] X, const floating[::1] sw, bint weighted,
+cdef double _recentre(Py_ssize_t n, const floating *w, bint weighted, double W, bint center,
+                      floating *R) noexcept nogil:
+    """With an intercept, shift R by its weighted mean (the intercept absorbs any constant) so
+    that the dot products of the next sweeps do not carry a large common offset; returns the
+    new S = Σ w R (≈ 0)."""
+    cdef Py_ssize_t i
+    cdef double m
+    if not center:
+        return 0.0
+    m = _wsum(n, w, weighted, R) / W
+    for i in range(n):
+        R[i] = <floating> (R[i] - m)
+    return _wsum(n, w, weighted, R)
+
+
+cdef double _grad_norm_dense(const floating[::1, :] X, const floating[::1] y,
+                             const floating[::1] sw, bint weighted,
                              const double[::1] xbar, const double[::1] d, const double[::1] v,
                              double alpha, bint center, bint positive, const floating[::1] b,
-                             const floating[::1] R, floating[::1] wr, floating[::1] xtr,
+                             floating[::1] R, floating[::1] wr, floating[::1] xtr, double W,
                              double *S) noexcept nogil:
-    """Exact ‖g‖ (one gemv); also refreshes S = Σ w R."""
+    """Exact ‖g‖: recomputes R = y − X(d∘b) from scratch (so rounding accumulated by the
+    updates cannot fake or block convergence), then S = Σ w R and the gradient (two gemv)."""
     cdef Py_ssize_t n = X.shape[0], p = X.shape[1], i, j
     cdef double g, acc = 0.0
-    cdef floating one = 1.0, zero = 0.0
-    S[0] = _wsum(n, &sw[0] if weighted else NULL, weighted, &R[0]) if center else 0.0
+    cdef floating one = 1.0, zero = 0.0, minus_one = -1.0
+    for j in range(p):
+        xtr[j] = <floating> (d[j] * b[j])
+    for i in range(n):
+        R[i] = y[i]
+    _gemv(NoTrans, <blas_int> n, <blas_int> p, minus_one, &X[0, 0], <blas_int> n, &xtr[0], 1,
+          one, &R[0], 1)
+    S[0] = _recentre(n, &sw[0] if weighted else NULL, weighted, W, center, &R[0])
     if weighted:
         for i in range(n):
             wr[i] = sw[i] * R[i]
@@ -88,14 +114,16 @@ cdef double _grad_norm_dense(const floating[::1, :] X, const floating[::1] sw, b
     return sqrt(acc)
 
 
-def ridge_cd_dense(const floating[::1, :] X, const floating[::1] sw, const double[::1] xbar,
+def ridge_cd_dense(const floating[::1, :] X, const floating[::1] y, const floating[::1] sw,
+                   const double[::1] xbar,
                    const double[::1] d, const double[::1] h, const double[::1] v, double alpha,
                    floating[::1] b, floating[::1] R, double W, bint center, bint positive,
                    double tol_abs, int max_iter):
     """Cyclic coordinate descent on dense F-ordered X with residual updates.
 
     h[j] = dⱼ² Σ wᵢ (xᵢⱼ − x̄ⱼ)² is the exact diagonal of ZᵀWZ (computed without cancellation by the
-    caller); `sw` is empty for unit weights; W = Σ w.  `b`, `R` in/out (R = y − X diag(d) b).
+    caller); `sw` is empty for unit weights; W = Σ w.  `b`, `R` in/out (R = y − X diag(d) b;
+    y may be the raw or the centred target).
     """
     cdef Py_ssize_t n = X.shape[0], p = X.shape[1], j
     cdef bint weighted = sw.shape[0] > 0
@@ -108,8 +136,8 @@ def ridge_cd_dense(const floating[::1, :] X, const floating[::1] sw, const doubl
     with nogil:
         while True:
             if check or since_check >= FORCE_CHECK_EVERY:
-                measure = _grad_norm_dense(X, sw, weighted, xbar, d, v, alpha, center,
-                                           positive, b, R, wr, xtr, &S)
+                measure = _grad_norm_dense(X, y, sw, weighted, xbar, d, v, alpha, center,
+                                           positive, b, R, wr, xtr, W, &S)
                 since_check = 0
                 fresh = True
                 if measure <= tol_abs:
@@ -142,8 +170,8 @@ def ridge_cd_dense(const floating[::1, :] X, const floating[::1] sw, const doubl
             fresh = False
             check = sqrt(step_sq) <= tol_abs
         if not fresh:
-            measure = _grad_norm_dense(X, sw, weighted, xbar, d, v, alpha, center, positive,
-                                       b, R, wr, xtr, &S)
+            measure = _grad_norm_dense(X, y, sw, weighted, xbar, d, v, alpha, center,
+                                       positive, b, R, wr, xtr, W, &S)
     return measure, tol_abs, n_iter
 
 
@@ -199,13 +227,22 @@ def ridge_cd_gram(const floating[::1, :] G, const floating[::1] c, const double[
 
 
 cdef double _grad_norm_csc(const floating[::1] data, const index_t[::1] indices,
-                           const index_t[::1] indptr, const floating[::1] sw, bint weighted,
+                           const index_t[::1] indptr, const floating[::1] y,
+                           const floating[::1] sw, bint weighted,
                            const double[::1] xbar, const double[::1] d, const double[::1] v,
                            double alpha, bint center, bint positive, const floating[::1] b,
-                           const floating[::1] R, double *S) noexcept nogil:
+                           floating[::1] R, double W, double *S) noexcept nogil:
+    """Exact ‖g‖ after recomputing R = y − X(d∘b) from scratch (see `_grad_norm_dense`)."""
     cdef Py_ssize_t p = indptr.shape[0] - 1, n = R.shape[0], j, k
-    cdef double g, acc = 0.0, xr
-    S[0] = _wsum(n, &sw[0] if weighted else NULL, weighted, &R[0]) if center else 0.0
+    cdef double g, acc = 0.0, xr, sc
+    for k in range(n):
+        R[k] = y[k]
+    for j in range(p):
+        sc = d[j] * b[j]
+        if sc != 0.0:
+            for k in range(indptr[j], indptr[j + 1]):
+                R[indices[k]] -= <floating> (sc * data[k])
+    S[0] = _recentre(n, &sw[0] if weighted else NULL, weighted, W, center, &R[0])
     for j in range(p):
         xr = 0.0
         for k in range(indptr[j], indptr[j + 1]):
@@ -216,8 +253,8 @@ cdef double _grad_norm_csc(const floating[::1] data, const index_t[::1] indices,
 
 
 def ridge_cd_sparse(const floating[::1] data, const index_t[::1] indices,
-                    const index_t[::1] indptr, const floating[::1] sw, const double[::1] xbar,
-                    const double[::1] d, const double[::1] h, const double[::1] v, double alpha,
+                    const index_t[::1] indptr, const floating[::1] y, const floating[::1] sw,
+                    const double[::1] xbar, const double[::1] d, const double[::1] h, const double[::1] v, double alpha,
                     floating[::1] b, floating[::1] R, double W, bint center, bint positive,
                     double tol_abs, int max_iter):
     """Cyclic coordinate descent on CSC X with implicit centring (X is never densified).
@@ -233,8 +270,8 @@ def ridge_cd_sparse(const floating[::1] data, const index_t[::1] indices,
     with nogil:
         while True:
             if check or since_check >= FORCE_CHECK_EVERY:
-                measure = _grad_norm_csc(data, indices, indptr, sw, weighted, xbar, d, v,
-                                         alpha, center, positive, b, R, &S)
+                measure = _grad_norm_csc(data, indices, indptr, y, sw, weighted, xbar, d, v,
+                                         alpha, center, positive, b, R, W, &S)
                 since_check = 0
                 fresh = True
                 if measure <= tol_abs:
@@ -273,6 +310,6 @@ def ridge_cd_sparse(const floating[::1] data, const index_t[::1] indices,
             fresh = False
             check = sqrt(step_sq) <= tol_abs
         if not fresh:
-            measure = _grad_norm_csc(data, indices, indptr, sw, weighted, xbar, d, v, alpha,
-                                     center, positive, b, R, &S)
+            measure = _grad_norm_csc(data, indices, indptr, y, sw, weighted, xbar, d, v,
+                                     alpha, center, positive, b, R, W, &S)
     return measure, tol_abs, n_iter

@@ -40,12 +40,15 @@ def gram(pr, e=None):
         _gram_fast.gram_dense(pr.X, pr.xbar, e, sqw, pr.Yc, G, C,
                               _block(p, pr.dtype.itemsize))
         return G, C
-    X = pr.X
-    Xw = X if pr.sw is None else X.multiply(pr.sw[:, None]).tocsc()
+    # sparse: XᵀWX − W x̄x̄ᵀ in float64 (in float32 the subtraction would cancel the digits)
+    X = pr.X.astype(np.float64)
+    Xw = X if pr.sw is None else X.multiply(pr.sw[:, None].astype(np.float64)).tocsc()
     XtWX = np.asarray((X.T @ Xw).toarray(), dtype=np.float64)
     XtWX -= pr.W * np.outer(pr.xbar, pr.xbar)
     G = (XtWX * e[:, None]) * e[None, :]
-    Yw = pr.Yc.astype(np.float64) if pr.sw is None else pr.Yc * pr.sw[:, None]
+    Yw = pr.Yc.astype(np.float64)
+    if pr.sw is not None:
+        Yw *= pr.sw[:, None]
     C = (np.asarray(X.T @ Yw) - np.outer(pr.xbar, Yw.sum(axis=0))) * e[:, None]
     return (np.asfortranarray(G, dtype=pr.dtype), np.asfortranarray(C, dtype=pr.dtype))
 
@@ -88,13 +91,31 @@ def zt(pr, e, A):
 
 # --------------------------------------------------------------------------- direct solvers
 
+def _reliable_cho(A):
+    """Cholesky factor of A, or LinAlgError when A is not safely positive definite: the squared
+    ratio of the factor's smallest to largest diagonal entry bounds 1/cond(A) from above, so a
+    ratio near the rounding level flags a (numerically) singular matrix."""
+    from scipy.linalg import LinAlgError, cho_factor
+
+    active = np.diag(A) > 0
+    if not np.all(active):
+        # zero rows/columns (columns with coefficient 0): keep them out of the test
+        A = A.copy()
+        A[np.diag_indices_from(A)] = np.where(active, np.diag(A), 1.0)
+    c, low = cho_factor(A, lower=False, overwrite_a=True, check_finite=False)
+    dg = np.abs(np.diag(c))[active]
+    if dg.size and (dg.min() / dg.max()) ** 2 < 100 * A.shape[0] * np.finfo(np.float64).eps:
+        raise LinAlgError("ill-conditioned")
+    return c, low
+
+
 def solve_cholesky(pr, alphas, v):
     """Cholesky of G + αV (n ≥ p or some vⱼ = 0), or of K + αI in the kernel form (p > n).
 
     Targets sharing an α share one factorization.  A matrix that is not numerically positive
     definite (α = 0 with dependent columns) falls back to `solve_svd`.
     """
-    from scipy.linalg import LinAlgError, cho_factor, cho_solve
+    from scipy.linalg import LinAlgError, cho_solve
 
     B = np.zeros((pr.k, pr.p))
     use_kernel = pr.p > pr.n and np.all(v > 0) and np.all(alphas > 0)
@@ -108,8 +129,7 @@ def solve_cholesky(pr, alphas, v):
             for a, ts in _groups(alphas):
                 Ka = K.copy()
                 Ka.flat[:: pr.n + 1] += a
-                A = cho_solve(cho_factor(Ka, lower=False, overwrite_a=True,
-                                         check_finite=False), rhs[:, ts], check_finite=False)
+                A = cho_solve(_reliable_cho(Ka), rhs[:, ts], check_finite=False)
                 B[ts] = (zt(pr, e, A) / np.sqrt(v)[:, None]).T
         else:
             G, C = gram(pr)
@@ -117,9 +137,7 @@ def solve_cholesky(pr, alphas, v):
             C = C.astype(np.float64)
             for a, ts in _groups(alphas):
                 Ga = G + np.diag(a * v)
-                B[ts] = cho_solve(cho_factor(Ga, lower=False, overwrite_a=True,
-                                             check_finite=False), C[:, ts],
-                                  check_finite=False).T
+                B[ts] = cho_solve(_reliable_cho(Ga), C[:, ts], check_finite=False).T
     except LinAlgError:
         return solve_svd(pr, alphas, v)
     return B, None, {"solver": "cholesky"}
@@ -229,11 +247,12 @@ def solve_cd(pr, alphas, v, *, positive, tol, max_iter, B0=None):
                 yw = yw * pr.sw
             g0 = (np.asarray(X.T @ yw).ravel() - pr.xbar * yw.sum()) * pr.d
             t0 = tol * float(np.linalg.norm(g0))
+            y = np.ascontiguousarray(pr.Yc[:, t])
             if pr.fmt == "dense":
-                m, ta, it = _cd_fast.ridge_cd_dense(X, sw, pr.xbar, pr.d, pr.h, v, a, b, R,
+                m, ta, it = _cd_fast.ridge_cd_dense(X, y, sw, pr.xbar, pr.d, pr.h, v, a, b, R,
                                                     pr.W, pr.center, positive, t0, max_iter)
             else:
-                m, ta, it = _cd_fast.ridge_cd_sparse(X.data, X.indices, X.indptr, sw, pr.xbar,
+                m, ta, it = _cd_fast.ridge_cd_sparse(X.data, X.indices, X.indptr, y, sw, pr.xbar,
                                                      pr.d, pr.h, v, a, b, R, pr.W, pr.center,
                                                      positive, t0, max_iter)
         B[t] = b

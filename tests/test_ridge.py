@@ -1,0 +1,284 @@
+"""Ridge against float64 closed forms, over solver × container × dtype × intercept × weights ×
+targets, plus the invariances of the objective and the estimator's behaviours."""
+import numpy as np
+import pytest
+
+from fastridge import Ridge
+from conftest import SOLVERS, CONTAINERS, make_data, ridge_oracle, rtol_for
+
+
+def _tight(solver, dtype):
+    """Iterative solvers run to a tolerance below the comparison's."""
+    if solver in ("cd", "cg"):
+        return {"tol": 1e-6 if np.dtype(dtype) == np.float32 else 1e-12, "max_iter": 10000}
+    return {}
+
+
+def _assert_close(est, coef, intercept, dtype):
+    rtol = rtol_for(dtype)
+    scale = max(np.abs(coef).max(), 1.0)
+    np.testing.assert_allclose(est.coef_, coef, rtol=rtol, atol=rtol * scale)
+    np.testing.assert_allclose(est.intercept_, intercept, rtol=rtol,
+                               atol=rtol * max(np.abs(intercept).max(), 1.0))
+
+
+@pytest.mark.parametrize("solver", SOLVERS)
+@pytest.mark.parametrize("name,conv", CONTAINERS, ids=[c[0] for c in CONTAINERS])
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@pytest.mark.parametrize("fit_intercept", [True, False])
+@pytest.mark.parametrize("weighted", [False, True])
+@pytest.mark.parametrize("k", [None, 3])
+def test_matches_closed_form(solver, name, conv, dtype, fit_intercept, weighted, k):
+    # without an intercept, large column means would make the problem itself ill-conditioned
+    X, y = make_data(k=k, seed=1, offset=3.0 if fit_intercept else 0.0)
+    rng = np.random.default_rng(2)
+    w = rng.uniform(0.2, 2.0, X.shape[0]) if weighted else None
+    alpha = 2.5 if k is None else np.array([0.5, 2.5, 10.0])
+    coef, intercept = ridge_oracle(X, y, alpha, sample_weight=w, fit_intercept=fit_intercept)
+    Xc = conv(X.astype(dtype))
+    est = Ridge(alpha=alpha, solver=solver, fit_intercept=fit_intercept,
+                **_tight(solver, dtype)).fit(Xc, y.astype(dtype), sample_weight=w)
+    assert est.solver_ == solver
+    assert est.coef_.dtype == dtype
+    assert est.coef_.shape == coef.shape
+    _assert_close(est, coef, intercept, dtype)
+    pred = est.predict(Xc)
+    assert pred.dtype == dtype and pred.shape == y.shape
+    np.testing.assert_allclose(pred, X @ coef.T + intercept, rtol=10 * rtol_for(dtype),
+                               atol=10 * rtol_for(dtype) * np.abs(y).max())
+    if solver in ("cd", "cg"):
+        assert np.all(np.asarray(est.n_iter_) >= 1)
+    else:
+        assert est.n_iter_ is None
+
+
+@pytest.mark.parametrize("solver", SOLVERS)
+@pytest.mark.parametrize("sparse", [False, True])
+def test_wide_problems(solver, sparse):
+    """p > n: the kernel forms (cholesky, cg dual) against the closed form."""
+    X, y = make_data(n=25, p=60, seed=3)
+    coef, intercept = ridge_oracle(X, y, 1.5)
+    Xc = X
+    if sparse:
+        sp = pytest.importorskip("scipy.sparse")
+        Xc = sp.csr_array(X)
+    est = Ridge(alpha=1.5, solver=solver, **_tight(solver, np.float64)).fit(Xc, y)
+    _assert_close(est, coef, intercept, np.float64)
+
+
+@pytest.mark.parametrize("solver", SOLVERS)
+@pytest.mark.parametrize("fit_intercept", [True, False])
+def test_standardize_and_penalty_factor(solver, fit_intercept):
+    X, y = make_data(seed=4, offset=3.0 if fit_intercept else 0.0)
+    X = X * np.array([1e-3, 1, 10, 1e3, 1, 1, 5, 0.2])
+    rng = np.random.default_rng(5)
+    w = rng.uniform(0.5, 2.0, X.shape[0])
+    pf = np.array([1.0, 0.5, 2.0, 1.0, 1.0, 3.0, 1.0, 0.7])
+    coef, intercept = ridge_oracle(X, y, 4.0, sample_weight=w, fit_intercept=fit_intercept,
+                                   standardize=True, penalty_factor=pf)
+    est = Ridge(alpha=4.0, solver=solver, fit_intercept=fit_intercept, standardize=True,
+                penalty_factor=pf, **_tight(solver, np.float64)).fit(X, y, sample_weight=w)
+    _assert_close(est, coef, intercept, np.float64)
+
+
+@pytest.mark.parametrize("solver", SOLVERS)
+def test_standardize_equals_scaler_then_ridge(solver):
+    """Predictions equal those of centring/scaling by the population SD then plain ridge."""
+    X, y = make_data(seed=6)
+    X = X * np.geomspace(1e-2, 1e2, X.shape[1])
+    mu, sd = X.mean(axis=0), X.std(axis=0)
+    plain = Ridge(alpha=3.0, solver="svd").fit((X - mu) / sd, y)
+    std = Ridge(alpha=3.0, solver=solver, standardize=True, **_tight(solver, np.float64)).fit(X, y)
+    Xt = make_data(seed=7)[0] * np.geomspace(1e-2, 1e2, X.shape[1])
+    np.testing.assert_allclose(std.predict(Xt), plain.predict((Xt - mu) / sd), rtol=1e-8)
+
+
+@pytest.mark.parametrize("solver", SOLVERS)
+@pytest.mark.parametrize("standardize", [False, True])
+def test_constant_and_zero_columns_get_zero(solver, standardize):
+    X, y = make_data(seed=8)
+    X[:, 2] = 7.25
+    X[:, 5] = 0.0
+    est = Ridge(alpha=1.0, solver=solver, standardize=standardize,
+                **_tight(solver, np.float64)).fit(X, y)
+    assert np.all(np.isfinite(est.coef_))
+    assert est.coef_[2] == 0.0 and est.coef_[5] == 0.0
+    keep = [0, 1, 3, 4, 6, 7]
+    coef, intercept = ridge_oracle(X[:, keep], y, 1.0, standardize=standardize)
+    np.testing.assert_allclose(est.coef_[keep], coef, rtol=1e-7, atol=1e-9)
+    np.testing.assert_allclose(est.intercept_, intercept, rtol=1e-7)
+
+
+@pytest.mark.parametrize("solver", ["cd", "cholesky", "svd", "cg"])
+@pytest.mark.parametrize("sparse", [False, True])
+def test_zero_weight_equals_dropped_row(solver, sparse):
+    X, y = make_data(seed=9)
+    w = np.ones(X.shape[0])
+    w[[3, 10, 11]] = 0.0
+    keep = w > 0
+    conv = (lambda A: A)
+    if sparse:
+        conv = pytest.importorskip("scipy.sparse").csc_array
+    a = Ridge(alpha=2.0, solver=solver, **_tight(solver, np.float64)).fit(conv(X), y,
+                                                                      sample_weight=w)
+    b = Ridge(alpha=2.0, solver="svd").fit(X[keep], y[keep])
+    np.testing.assert_allclose(a.coef_, b.coef_, rtol=1e-8, atol=1e-10)
+    np.testing.assert_allclose(a.intercept_, b.intercept_, rtol=1e-8)
+
+
+@pytest.mark.parametrize("solver", SOLVERS)
+def test_integer_weight_equals_repeated_rows(solver):
+    X, y = make_data(seed=10)
+    w = np.random.default_rng(11).integers(1, 4, X.shape[0])
+    a = Ridge(alpha=2.0, solver=solver, **_tight(solver, np.float64)).fit(X, y, sample_weight=w)
+    b = Ridge(alpha=2.0, solver="svd").fit(np.repeat(X, w, axis=0), np.repeat(y, w))
+    np.testing.assert_allclose(a.coef_, b.coef_, rtol=1e-8, atol=1e-10)
+    np.testing.assert_allclose(a.intercept_, b.intercept_, rtol=1e-8)
+
+
+@pytest.mark.parametrize("solver", SOLVERS)
+def test_duplicated_columns_halve(solver):
+    """[X, X]/2 with α/2 gives [β, β]."""
+    X, y = make_data(seed=12)
+    a = Ridge(alpha=3.0, solver="svd").fit(X, y)
+    b = Ridge(alpha=1.5, solver=solver, **_tight(solver, np.float64)).fit(np.hstack([X, X]) / 2, y)
+    np.testing.assert_allclose(b.coef_, np.concatenate([a.coef_, a.coef_]), rtol=1e-7,
+                               atol=1e-9)
+    np.testing.assert_allclose(b.intercept_, a.intercept_, rtol=1e-8)
+
+
+@pytest.mark.parametrize("solver", SOLVERS)
+def test_stacked_rows_double_alpha(solver):
+    """[X; X] with 2α gives β."""
+    X, y = make_data(seed=13)
+    a = Ridge(alpha=3.0, solver="svd").fit(X, y)
+    b = Ridge(alpha=6.0, solver=solver, **_tight(solver, np.float64)).fit(np.vstack([X, X]),
+                                                                       np.concatenate([y, y]))
+    np.testing.assert_allclose(b.coef_, a.coef_, rtol=1e-8, atol=1e-10)
+
+
+@pytest.mark.parametrize("solver", SOLVERS)
+def test_multi_target_equals_separate_fits(solver):
+    X, Y = make_data(k=3, seed=14)
+    alphas = np.array([0.1, 1.0, 10.0])
+    est = Ridge(alpha=alphas, solver=solver, **_tight(solver, np.float64)).fit(X, Y)
+    for t in range(3):
+        one = Ridge(alpha=alphas[t], solver=solver, **_tight(solver, np.float64)).fit(X, Y[:, t])
+        np.testing.assert_allclose(est.coef_[t], one.coef_, rtol=1e-9, atol=1e-12)
+        np.testing.assert_allclose(est.intercept_[t], one.intercept_, rtol=1e-9)
+
+
+@pytest.mark.parametrize("solver", SOLVERS)
+def test_huge_alpha_shrinks_to_zero(solver):
+    X, y = make_data(seed=15)
+    est = Ridge(alpha=1e12, solver=solver, **_tight(solver, np.float64)).fit(X, y)
+    assert np.abs(est.coef_).max() < 1e-8 * np.abs(Ridge(alpha=1.0).fit(X, y).coef_).max()
+    np.testing.assert_allclose(est.intercept_, y.mean(), rtol=1e-6)
+
+
+@pytest.mark.parametrize("sparse", [False, True])
+def test_positive_constraint_kkt(sparse):
+    """Non-negative coefficients satisfying the KKT conditions of the constrained problem."""
+    X, y = make_data(seed=16, p=10)
+    y = y - 2.0 * X[:, 3]
+    conv = (lambda A: A)
+    if sparse:
+        conv = pytest.importorskip("scipy.sparse").csc_array
+    est = Ridge(alpha=1.0, positive=True, tol=1e-12, max_iter=10000).fit(conv(X), y)
+    assert est.solver_ == "cd"
+    b = est.coef_
+    assert np.all(b >= 0) and np.any(b == 0)
+    Xc = X - X.mean(axis=0)
+    grad = -Xc.T @ (y - y.mean() - Xc @ b) + 1.0 * b
+    scale = np.abs(Xc.T @ (y - y.mean())).max()
+    assert np.all(np.abs(grad[b > 0]) <= 1e-9 * scale)
+    assert np.all(grad[b == 0] >= -1e-9 * scale)
+
+
+@pytest.mark.parametrize("solver", ["cd", "cg"])
+@pytest.mark.parametrize("sparse", [False, True])
+def test_warm_start_refit_takes_zero_iterations(solver, sparse):
+    X, y = make_data(n=200, p=40, seed=17, cond=30.0)
+    conv = (lambda A: A)
+    if sparse:
+        conv = pytest.importorskip("scipy.sparse").csc_array
+    est = Ridge(alpha=2.0, solver=solver, warm_start=True).fit(conv(X), y)
+    assert est.n_iter_ >= 1
+    first = est.coef_.copy()
+    est.fit(conv(X), y)
+    assert est.n_iter_ == 0
+    np.testing.assert_array_equal(est.coef_, first)
+    cold = Ridge(alpha=1.99, solver=solver).fit(conv(X), y).n_iter_
+    est.set_params(alpha=1.99).fit(conv(X), y)
+    assert est.n_iter_ < cold
+
+
+@pytest.mark.parametrize("solver", ["cd", "cg"])
+def test_convergence_warning_once_when_stopped_short(solver):
+    from fastridge.exceptions import ConvergenceWarning
+
+    X, y = make_data(seed=18, cond=1e4)
+    with pytest.warns(ConvergenceWarning, match="max_iter") as rec:
+        est = Ridge(alpha=1e-6, solver=solver, tol=1e-14, max_iter=2).fit(X, y)
+    assert len([r for r in rec if issubclass(r.category, ConvergenceWarning)]) == 1
+    assert est.n_iter_ == 2
+
+
+def test_auto_rule():
+    from fastridge._ridge import choose_solver
+
+    X, y = make_data(seed=19)
+    assert Ridge().fit(X, y).solver_ == "cholesky"
+    assert Ridge(alpha=0.0).fit(X, y).solver_ == "svd"
+    assert Ridge(positive=True).fit(X, y).solver_ == "cd"
+    assert choose_solver(10**6, 50_000, sparse=True, alphas=np.ones(1), positive=False) == "cg"
+    assert choose_solver(10**6, 200, sparse=True, alphas=np.ones(1), positive=False) \
+        == "cholesky"
+    assert choose_solver(10**6, 10**5, sparse=False, alphas=np.ones(1), positive=False) == "cg"
+
+
+def test_svd_minimum_norm_for_rank_deficient():
+    """α = 0 with dependent columns: the minimum-norm least-squares solution (pinv)."""
+    X, y = make_data(seed=20, p=6)
+    X = np.hstack([X, X[:, :2] @ np.array([[1.0], [2.0]])])
+    est = Ridge(alpha=0.0, solver="svd").fit(X, y)
+    Xc = X - X.mean(axis=0)
+    expected = np.linalg.pinv(Xc, rcond=1e-10) @ (y - y.mean())
+    np.testing.assert_allclose(est.coef_, expected, rtol=1e-8, atol=1e-10)
+
+
+def test_cholesky_falls_back_to_svd_when_singular():
+    X, y = make_data(seed=21, p=5)
+    X = np.hstack([X, X[:, :1]])
+    est = Ridge(alpha=0.0, solver="cholesky").fit(X, y)
+    Xc = X - X.mean(axis=0)
+    np.testing.assert_allclose(est.coef_, np.linalg.pinv(Xc, rcond=1e-10) @ (y - y.mean()), rtol=1e-7,
+                               atol=1e-9)
+
+
+@pytest.mark.parametrize("solver", SOLVERS)
+def test_inputs_not_modified_and_readonly_noncontiguous(solver):
+    X, y = make_data(n=80, p=16, seed=22)
+    w = np.random.default_rng(23).uniform(0.5, 1.5, 80)
+    Xv = X[::2, ::2]
+    yv = y[::2]
+    wv = w[::2]
+    for a in (X, y, w):
+        a.setflags(write=False)
+    copies = [Xv.copy(), yv.copy(), wv.copy()]
+    est = Ridge(alpha=1.0, solver=solver, **_tight(solver, np.float64)).fit(Xv, yv,
+                                                                         sample_weight=wv)
+    for a, c in zip((Xv, yv, wv), copies):
+        np.testing.assert_array_equal(a, c)
+    coef, intercept = ridge_oracle(Xv, yv, 1.0, sample_weight=wv)
+    _assert_close(est, coef, intercept, np.float64)
+
+
+def test_large_column_offsets_keep_accuracy():
+    """Centring on the fly keeps digits that XᵀX − n x̄x̄ᵀ would lose (means 1e8 × spread)."""
+    X, y = make_data(seed=24, offset=0.0)
+    X = X + 1e8
+    coef, intercept = ridge_oracle(X, y, 1.0)
+    for solver in ("cholesky", "svd"):
+        est = Ridge(alpha=1.0, solver=solver).fit(X, y)
+        np.testing.assert_allclose(est.coef_, coef, rtol=1e-7)
