@@ -95,50 +95,50 @@ def py_dot(const floating[::1] x, const floating[::1] y):
     return _dot(<blas_int> x.shape[0], &x[0], 1, &y[0], 1)
 
 
-def py_axpy(floating alpha, const floating[::1] x, floating[::1] y):
-    _axpy(<blas_int> x.shape[0], alpha, &x[0], 1, &y[0], 1)
+def py_axpy(double alpha, const floating[::1] x, floating[::1] y):
+    _axpy(<blas_int> x.shape[0], <floating> alpha, &x[0], 1, &y[0], 1)
 
 
 def py_nrm2(const floating[::1] x):
     return _nrm2(<blas_int> x.shape[0], &x[0], 1)
 
 
-def py_scal(floating alpha, floating[::1] x):
-    _scal(<blas_int> x.shape[0], alpha, &x[0], 1)
+def py_scal(double alpha, floating[::1] x):
+    _scal(<blas_int> x.shape[0], <floating> alpha, &x[0], 1)
 
 
 def py_copy(const floating[::1] x, floating[::1] y):
     _copy(<blas_int> x.shape[0], &x[0], 1, &y[0], 1)
 
 
-def py_gemv(bint trans, floating alpha, const floating[::1, :] A, const floating[::1] x,
-            floating beta, floating[::1] y):
+def py_gemv(bint trans, double alpha, const floating[::1, :] A, const floating[::1] x,
+            double beta, floating[::1] y):
     """y = alpha * op(A) @ x + beta * y with A F-ordered."""
-    _gemv(Trans if trans else NoTrans, <blas_int> A.shape[0], <blas_int> A.shape[1], alpha,
-          &A[0, 0], <blas_int> A.shape[0], &x[0], 1, beta, &y[0], 1)
+    _gemv(Trans if trans else NoTrans, <blas_int> A.shape[0], <blas_int> A.shape[1], <floating> alpha,
+          &A[0, 0], <blas_int> A.shape[0], &x[0], 1, <floating> beta, &y[0], 1)
 
 
-def py_syrk(bint trans, floating alpha, const floating[::1, :] A, floating beta,
+def py_syrk(bint trans, double alpha, const floating[::1, :] A, double beta,
             floating[::1, :] C):
     """Upper triangle of C = alpha * A @ A.T + beta * C (trans: A.T @ A)."""
     cdef blas_int n = C.shape[0]
     cdef blas_int k = A.shape[0] if trans else A.shape[1]
-    _syrk(Upper, Trans if trans else NoTrans, n, k, alpha, &A[0, 0], <blas_int> A.shape[0],
-          beta, &C[0, 0], n)
+    _syrk(Upper, Trans if trans else NoTrans, n, k, <floating> alpha, &A[0, 0],
+          <blas_int> A.shape[0], <floating> beta, &C[0, 0], n)
 
 
-def py_symv(floating alpha, const floating[::1, :] A, const floating[::1] x, floating beta,
+def py_symv(double alpha, const floating[::1, :] A, const floating[::1] x, double beta,
             floating[::1] y):
     """y = alpha * A @ x + beta * y reading only A's upper triangle."""
-    _symv(Upper, <blas_int> A.shape[0], alpha, &A[0, 0], <blas_int> A.shape[0], &x[0], 1,
-          beta, &y[0], 1)
+    _symv(Upper, <blas_int> A.shape[0], <floating> alpha, &A[0, 0], <blas_int> A.shape[0],
+          &x[0], 1, <floating> beta, &y[0], 1)
 
 
-def py_gemm(bint transa, bint transb, floating alpha, const floating[::1, :] A,
-            const floating[::1, :] B, floating beta, floating[::1, :] C):
+def py_gemm(bint transa, bint transb, double alpha, const floating[::1, :] A,
+            const floating[::1, :] B, double beta, floating[::1, :] C):
     """C = alpha * op(A) @ op(B) + beta * C, all F-ordered."""
     cdef blas_int m = C.shape[0], n = C.shape[1]
     cdef blas_int k = A.shape[0] if transa else A.shape[1]
-    _gemm(Trans if transa else NoTrans, Trans if transb else NoTrans, m, n, k, alpha,
-          &A[0, 0], <blas_int> A.shape[0], &B[0, 0], <blas_int> B.shape[0], beta,
+    _gemm(Trans if transa else NoTrans, Trans if transb else NoTrans, m, n, k, <floating> alpha,
+          &A[0, 0], <blas_int> A.shape[0], &B[0, 0], <blas_int> B.shape[0], <floating> beta,
           &C[0, 0], <blas_int> C.shape[0])

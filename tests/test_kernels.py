@@ -1,0 +1,181 @@
+"""Kernel contracts, tested on the compiled kernels directly (no estimator in between):
+gradient ≤ scaled tol on exit, R = y − Xb on exit, a restart at the optimum takes 0 iterations,
+dense = sparse, read-only inputs accepted, column statistics and the centred Gram exact."""
+import numpy as np
+import pytest
+
+sp = pytest.importorskip("scipy.sparse")
+from fastridge import _cd_fast, _cg_fast, _gram_fast  # noqa: E402
+
+DTYPES = [np.float64, np.float32]
+
+
+def _problem(dt, n=50, p=12, seed=0, readonly=True):
+    rng = np.random.default_rng(seed)
+    X = np.asfortranarray(rng.standard_normal((n, p)).astype(dt))
+    X[rng.random((n, p)) < 0.3] = 0.0
+    y = (X.astype(float) @ rng.standard_normal(p) + rng.standard_normal(n)).astype(dt)
+    w = rng.uniform(0.5, 2.0, n).astype(dt)
+    if readonly:
+        for a in (X, y, w):
+            a.setflags(write=False)
+    return X, y, w
+
+
+def _exact(X, y, w, alpha):
+    X64 = X.astype(float)
+    return np.linalg.solve(X64.T @ (w[:, None] * X64) + alpha * np.eye(X.shape[1]),
+                           X64.T @ (w * y))
+
+
+def _common(X, w):
+    p = X.shape[1]
+    zeros, ones = np.zeros(p), np.ones(p)
+    h = (w[:, None] * X.astype(float) ** 2).sum(axis=0)
+    return zeros, ones, h
+
+
+def _grad(X, y, w, alpha, b):
+    X64 = X.astype(float)
+    return X64.T @ (w * (y - X64 @ b)) - alpha * b
+
+
+@pytest.mark.parametrize("dt", DTYPES)
+def test_cd_dense_contract(dt):
+    X, y, w = _problem(dt)
+    zeros, ones, h = _common(X, w)
+    alpha = 2.0
+    b = np.zeros(X.shape[1], dtype=dt)
+    R = y.copy()
+    tol = 1e-5 if dt == np.float32 else 1e-10
+    t0 = tol * np.linalg.norm(X.astype(float).T @ (w * y))
+    m, ta, it = _cd_fast.ridge_cd_dense(X, y, w, zeros, ones, h, ones, alpha, b, R,
+                                        float(w.sum()), False, False, t0, 1000)
+    assert it >= 1 and m <= ta == t0
+    g = _grad(X, y, w, alpha, b.astype(float))
+    assert np.linalg.norm(g) <= 1.01 * t0 + 1e-5 * (dt == np.float32)
+    np.testing.assert_allclose(R, y - X.astype(float) @ b, rtol=1e-5, atol=1e-5 if
+                               dt == np.float32 else 1e-12)
+    np.testing.assert_allclose(b, _exact(X, y, w, alpha), rtol=1e-4 if dt == np.float32
+                               else 1e-8, atol=1e-6)
+    # restart at the optimum: zero sweeps, nothing changes
+    b2, R2 = b.copy(), R.copy()
+    m2, _, it2 = _cd_fast.ridge_cd_dense(X, y, w, zeros, ones, h, ones, alpha, b2, R2,
+                                         float(w.sum()), False, False, t0, 1000)
+    assert it2 == 0 and m2 <= t0
+    np.testing.assert_array_equal(b2, b)
+    # the same on CSC input
+    Xs = sp.csc_array(X)
+    bs = np.zeros_like(b)
+    Rs = y.copy()
+    _, _, its = _cd_fast.ridge_cd_sparse(Xs.data, Xs.indices, Xs.indptr, y, w, zeros, ones, h,
+                                         ones, alpha, bs, Rs, float(w.sum()), False, False,
+                                         t0, 1000)
+    np.testing.assert_allclose(bs, b, rtol=1e-4 if dt == np.float32 else 1e-9, atol=1e-6)
+
+
+@pytest.mark.parametrize("dt", DTYPES)
+def test_cd_gram_contract(dt):
+    X, y, w = _problem(dt, seed=1)
+    X64 = X.astype(float)
+    G = np.asfortranarray((X64.T @ (w[:, None] * X64)).astype(dt))
+    c = (X64.T @ (w * y)).astype(dt)
+    G.setflags(write=False)
+    c.setflags(write=False)
+    ones = np.ones(X.shape[1])
+    b = np.zeros(X.shape[1], dtype=dt)
+    t0 = (1e-5 if dt == np.float32 else 1e-11) * np.linalg.norm(c.astype(float))
+    m, ta, it = _cd_fast.ridge_cd_gram(G, c, ones, 0.7, b, False, t0, 10000)
+    assert it >= 1 and m <= ta
+    g = c.astype(float) - G.astype(float) @ b - 0.7 * b
+    assert np.linalg.norm(g) <= 1.01 * t0 + (1e-4 if dt == np.float32 else 0.0)
+    _, _, it2 = _cd_fast.ridge_cd_gram(G, c, ones, 0.7, b, False, t0, 10000)
+    assert it2 == 0
+
+
+@pytest.mark.parametrize("dt", DTYPES)
+@pytest.mark.parametrize("mode", ["dense", "dense_c", "csr", "csc"])
+@pytest.mark.parametrize("dual", [False, True])
+def test_cg_contract(dt, mode, dual):
+    n, p = (20, 45) if dual else (50, 12)
+    X, y, w = _problem(dt, n=n, p=p, seed=2)
+    zeros, ones, h = _common(X, w)
+    alpha = 1.5
+    empty_i = np.zeros(1, dtype=np.int32)
+    if mode == "dense":
+        args = (0, X, np.empty(0, dt), empty_i[:0], empty_i)
+    elif mode == "dense_c":
+        Xc = np.ascontiguousarray(X)
+        args = (3, Xc.T, np.empty(0, dt), empty_i[:0], empty_i)
+    else:
+        Xs = sp.csr_array(X) if mode == "csr" else sp.csc_array(X)
+        args = (1 if mode == "csr" else 2, np.empty((1, 1), dt, order="F"), Xs.data,
+                Xs.indices, Xs.indptr)
+    sqw = np.sqrt(w.astype(float)).astype(dt)
+    tol = 1e-5 if dt == np.float32 else 1e-11
+    x = np.zeros(n if dual else p, dtype=dt)
+    b = np.empty(p, dtype=dt)
+    m, ta, it = _cg_fast.ridge_cg(*args, n, p, w, sqw, zeros, ones, False, h, ones, alpha, y,
+                                  x, b, dual, tol, 1000)
+    assert it >= 1 and m <= ta
+    g = _grad(X, y, w, alpha, b.astype(float))
+    assert np.linalg.norm(g) <= 1.01 * ta + (1e-4 if dt == np.float32 else 0.0)
+    np.testing.assert_allclose(b, _exact(X, y, w, alpha), rtol=1e-3 if dt == np.float32
+                               else 1e-8, atol=1e-5 if dt == np.float32 else 1e-10)
+    # warm restart from the returned unknown: 0 iterations
+    b2 = np.empty(p, dtype=dt)
+    _, _, it2 = _cg_fast.ridge_cg(*args, n, p, w, sqw, zeros, ones, False, h, ones, alpha, y,
+                                  x, b2, dual, tol, 1000)
+    assert it2 == 0
+    np.testing.assert_array_equal(b2, b)
+
+
+@pytest.mark.parametrize("dt", DTYPES)
+@pytest.mark.parametrize("order", ["C", "F"])
+@pytest.mark.parametrize("center", [True, False])
+def test_column_stats(dt, order, center):
+    X, _, w = _problem(dt, seed=3)
+    X = np.array(X + 1e3, order=order)
+    mean, ss = np.empty(X.shape[1]), np.empty(X.shape[1])
+    W = _gram_fast.column_stats_dense(X, w, center, mean, ss)
+    X64, w64 = X.astype(float), w.astype(float)
+    m_ref = w64 @ X64 / w64.sum() if center else np.zeros(X.shape[1])
+    np.testing.assert_allclose(W, w64.sum(), rtol=1e-12)
+    np.testing.assert_allclose(mean, m_ref, rtol=1e-12)
+    np.testing.assert_allclose(ss, w64 @ (X64 - m_ref) ** 2, rtol=1e-9)
+    for fmt in ("csr", "csc"):
+        Xs = sp.csr_array(X) if fmt == "csr" else sp.csc_array(X)
+        m2, s2 = np.empty(X.shape[1]), np.empty(X.shape[1])
+        _gram_fast.column_stats_sparse(Xs.data, Xs.indices, Xs.indptr, X.shape[0], fmt == "csc",
+                                       w, center, m2, s2, np.empty(X.shape[1]))
+        np.testing.assert_allclose(m2, m_ref, rtol=1e-12)
+        np.testing.assert_allclose(s2, w64 @ (X64 - m_ref) ** 2, rtol=1e-9)
+
+
+@pytest.mark.parametrize("order", ["C", "F"])
+def test_centred_gram_keeps_digits(order):
+    """Means 1e7 × the spread: the blockwise centred Gram matches the exactly centred one where
+    XᵀX − n x̄x̄ᵀ would lose about 14 digits."""
+    rng = np.random.default_rng(4)
+    n, p = 3000, 7
+    X = np.array(rng.standard_normal((n, p)) + 1e7, order=order)
+    Y = np.asfortranarray(rng.standard_normal((n, 2)))
+    mean, ss = np.empty(p), np.empty(p)
+    _gram_fast.column_stats_dense(X, np.empty(0), True, mean, ss)
+    e = rng.uniform(0.5, 2.0, p)
+    sqw = np.sqrt(rng.uniform(0.5, 2.0, n))
+    G = np.empty((p, p), order="F")
+    C = np.empty((p, 2), order="F")
+    _gram_fast.gram_dense(X, mean, e, sqw, Y, G, C, 256)
+    Z = (X - mean) * e * sqw[:, None]
+    np.testing.assert_allclose(G, Z.T @ Z, rtol=1e-12)
+    np.testing.assert_allclose(C, Z.T @ (Y * sqw[:, None]), rtol=1e-10, atol=1e-9)
+    K = np.empty((n // 10, n // 10), order="F")
+    Xs = np.array(X[: n // 10], order=order)
+    _gram_fast.kernel_dense(Xs, mean, e, sqw[: n // 10], K, 3)
+    Zs = Z[: n // 10]
+    np.testing.assert_allclose(K, Zs @ Zs.T, rtol=1e-11, atol=1e-11 * np.abs(Zs @ Zs.T).max())
+    out = np.empty((p, 2), order="F")
+    A = np.asfortranarray(Y[: n // 10])
+    _gram_fast.zt_dense(Xs, mean, e, sqw[: n // 10], A, out, 3)
+    np.testing.assert_allclose(out, Zs.T @ A, rtol=1e-10, atol=1e-10)
