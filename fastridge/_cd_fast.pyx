@@ -191,8 +191,9 @@ def ridge_cd_gram(const floating[::1, :] G, const floating[::1] c, const double[
     """Coordinate descent on the Gram ("covariance") form: G = ZᵀWZ (p × p), c = ZᵀW y_c.
 
     Never touches X.  Keeps q = G b (one `axpy` of a Gram column per changed coordinate); the
-    gradient c − q − αVb is then O(p) per sweep, and q is recomputed exactly (`symv`) before
-    convergence is declared, so drift cannot fake convergence.
+    gradient c − q − αVb is then O(p) per sweep, and q is recomputed exactly (`symv`) every
+    10 sweeps and before convergence is declared, so drift can neither fake convergence nor
+    steer b away from the optimum on ill-conditioned problems.
     """
     cdef Py_ssize_t p = G.shape[0], j
     dtype = np.float32 if floating is float else np.float64
@@ -204,6 +205,10 @@ def ridge_cd_gram(const floating[::1, :] G, const floating[::1] c, const double[
         _symv(Upper, <blas_int> p, one, &G[0, 0], <blas_int> p, &b[0], 1, zero, &q[0], 1)
         measure = _grad_norm_gram(G, c, v, alpha, positive, b, q)
         while measure > tol_abs and n_iter < max_iter:
+            if n_iter % FORCE_CHECK_EVERY == 0 and n_iter > 0:
+                # refresh q = G b so that the drift of the incremental updates cannot steer b
+                _symv(Upper, <blas_int> p, one, &G[0, 0], <blas_int> p, &b[0], 1, zero,
+                      &q[0], 1)
             for j in range(p):
                 denom = G[j, j] + alpha * v[j]
                 if denom <= 0.0:

@@ -168,6 +168,8 @@ class Ridge(RegressorBase):
                      f"tol, or use solver='cholesky'/'svd' for an exact solution.")
 
         coef, intercept = P.to_raw(pr, B)
+        if "intercept" in info:  # a solver that refined the intercept itself (svd)
+            intercept = info["intercept"]
         dt = X.dtype
         self.coef_ = coef[0].astype(dt) if single else coef.astype(dt)
         self.intercept_ = (float(intercept[0]) if single else intercept.astype(dt))

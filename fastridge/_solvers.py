@@ -152,50 +152,140 @@ def _scaled_design(pr):
     c = np.sqrt(np.einsum("ij,ij->j", Z, Z))
     c_safe = np.where(c > 0, c, 1.0)
     Z /= c_safe
-    return Z, np.where(c > 0, c, 0.0), c_safe
+    return X, Z, np.where(c > 0, c, 0.0), c_safe
+
+
+# ---- double-double arithmetic (error-free transformations; portable, unlike np.longdouble)
+
+_SPLIT = 134217729.0  # 2**27 + 1
+
+
+def _two_sum(a, b):
+    s = a + b
+    bb = s - a
+    return s, (a - (s - bb)) + (b - bb)
+
+
+def _two_prod(a, b):
+    p = a * b
+    t = _SPLIT * a
+    ah = t - (t - a)
+    al = a - ah
+    t = _SPLIT * b
+    bh = t - (t - b)
+    bl = b - bh
+    return p, ((ah * bh - p) + ah * bl + al * bh) + al * bl
+
+
+def _dd_sum(hi, lo):
+    """Σ (hi + lo) by pairwise two_sum reduction; returns a float64 rounding of the dd result."""
+    hi = np.array(hi, dtype=np.float64)
+    lo = np.array(lo, dtype=np.float64)
+    while hi.size > 1:
+        if hi.size % 2:
+            hi = np.append(hi, 0.0)
+            lo = np.append(lo, 0.0)
+        s, e = _two_sum(hi[0::2], hi[1::2])
+        lo = lo[0::2] + lo[1::2] + e
+        hi = s
+    return float(hi[0] + lo[0]) if hi.size else 0.0
+
+
+def _dd_residual(X, y, intercept, coef):
+    """r = y − intercept − X coef in double-double, as (hi, lo) arrays."""
+    hi = np.array(y, dtype=np.float64)
+    lo = np.zeros_like(hi)
+    hi, e = _two_sum(hi, np.full_like(hi, -intercept))
+    lo += e
+    for j in np.flatnonzero(coef):
+        q, e1 = _two_prod(X[:, j], np.full_like(hi, -coef[j]))
+        hi, e2 = _two_sum(hi, q)
+        lo += e1 + e2
+    return hi, lo
+
+
+def _refine_extended(pr, X, y, w, coef, intercept):
+    """Σᵢ wᵢ (xᵢⱼ − x̄ⱼ) rᵢ for every j and Σ wᵢ rᵢ, with r = y − β₀ − Xβ, all in double-double.
+
+    This is the gradient of the least-squares term at the current raw-scale solution; computing it
+    beyond float64 is what lets one correction step reach the digits the data hold (NIST Wampler,
+    Filip)."""
+    rh, rl = _dd_residual(X, y, intercept, coef)
+    if w is not None:
+        rh, e = _two_prod(w, rh)
+        rl = e + w * rl
+    total = _dd_sum(rh, rl) if pr.center else 0.0
+    g = np.empty(X.shape[1])
+    for j in range(X.shape[1]):
+        if pr.d[j] == 0.0:
+            g[j] = 0.0
+            continue
+        p_, e = _two_prod(X[:, j], rh)
+        g[j] = _dd_sum(p_, e + X[:, j] * rl) - pr.xbar[j] * total
+    return g, total
 
 
 def solve_svd(pr, alphas, v):
     """SVD of the centred, column-normalized design (accuracy independent of column scale).
 
     α = 0: minimum-norm least squares (rank by a relative threshold); α > 0: the augmented
-    least-squares problem [Z; √(αV)] b ≈ [y; 0], which handles any penalty factors.  When the
-    problem is rank deficient, the minimum-norm solution in the fit coordinates is returned.
+    least-squares problem [Z; √(αV)] b ≈ [y; 0], which handles any penalty factors.  One step of
+    refinement follows, with the gradient at the first solution computed in double-double
+    arithmetic from the raw data (so the result is as accurate as the float64 data allow), and the
+    intercept is recomputed from the refined residual.  When the problem is rank deficient, the
+    minimum-norm solution in the fit coordinates is returned.
     """
     import scipy.linalg as sla
 
-    Z, c, c_safe = _scaled_design(pr)
+    X, Z, c, c_safe = _scaled_design(pr)
+    X = np.asarray(X, dtype=np.float64)
     n, p = Z.shape
     rhs = pr.Yc.astype(np.float64)
     if pr.sqw is not None:
         rhs = rhs * pr.sqw[:, None]
     B = np.zeros((pr.k, p))
+    intercepts = np.zeros(pr.k)
     active = c > 0
+    w = None if pr.sw is None else pr.sw.astype(np.float64)
+    Y = pr.Yc.astype(np.float64) + pr.ybar
     for a, ts in _groups(alphas):
         if a == 0.0:
-            A, Y = Z, rhs[:, ts]
+            A, R = Z, rhs[:, ts]
         else:
             lam = np.sqrt(a * v) / c_safe
             A = np.vstack([Z, np.diag(lam)])
-            Y = np.vstack([rhs[:, ts], np.zeros((p, len(ts)))])
+            R = np.vstack([rhs[:, ts], np.zeros((p, len(ts)))])
         U, s, Vt = sla.svd(A, full_matrices=False, check_finite=False,
                            lapack_driver="gesdd")
         cutoff = max(A.shape) * np.finfo(np.float64).eps * (s[0] if s.size else 0.0)
         r = int(np.sum(s > cutoff))
         U_, s_, V_ = U[:, :r], s[:r], Vt[:r].T
-        u = V_ @ ((U_.T @ Y) / s_[:, None])
-        # one step of iterative refinement: the correction from the residual of the same LS
-        res = Y - A @ u
-        u += V_ @ ((U_.T @ res) / s_[:, None])
-        b = u / c_safe[:, None]
+        b = (V_ @ ((U_.T @ R) / s_[:, None])) / c_safe[:, None]
         b[~active] = 0.0
+        for col, t in enumerate(ts):
+            coef = b[:, col] * pr.d
+            icpt = float(pr.ybar[t] - coef @ pr.xbar) if pr.center else 0.0
+            g, _ = _refine_extended(pr, X, Y[:, t], w, coef, icpt)
+            g_u = (pr.d * g - a * v * b[:, col]) / c_safe
+            b[:, col] += (V_ @ ((V_.T @ g_u) / s_ ** 2)) / c_safe
+            b[~active, col] = 0.0
+            if pr.center:
+                coef = b[:, col] * pr.d
+                _, total = _refine_extended(pr, X, Y[:, t], w, coef, 0.0)
+                intercepts[t] = total / pr.W
         if r < int(active.sum()):
             # null space of the unnormalized design is diag(1/c) V₂: project it out of b
             N = Vt[r:].T[active] / c_safe[active, None]
             Q, _ = np.linalg.qr(N)
             b[active] -= Q @ (Q.T @ b[active])
+            for col, t in enumerate(ts):
+                if pr.center:
+                    intercepts[t] = pr.ybar[t] - (b[:, col] * pr.d) @ pr.xbar
         B[ts] = b.T
-    return B, None, {"solver": "svd"}
+    info = {"solver": "svd"}
+    if pr.center:
+        info["intercept"] = intercepts
+    return B, None, info
 
 
 # --------------------------------------------------------------------------- iterative solvers
