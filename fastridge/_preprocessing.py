@@ -15,6 +15,23 @@ import numpy as np
 from fastridge._validation import is_sparse
 
 
+def load_kernels():
+    """Import the compiled kernels (first fit), with a clear message when they are missing."""
+    try:
+        from fastridge import _cd_fast, _cg_fast, _gram_fast  # noqa: F401
+    except ImportError as exc:
+        import os
+
+        import fastridge
+
+        raise ImportError(
+            "fastridge's compiled kernels could not be imported from "
+            f"{os.path.dirname(fastridge.__file__)}. If that is a source checkout, run Python "
+            "from another directory so that the installed package is used (`pip install .` "
+            "first), or build in place with `pip install -e .`.") from exc
+    return _gram_fast
+
+
 class Problem:
     """Everything a solver needs about (X, Y, w) in the fit coordinates."""
 
@@ -44,7 +61,7 @@ def prepare(X, Y, sample_weight, *, fit_intercept, standardize):
 
     Y must be 2-D (n, k) of X's dtype.
     """
-    from fastridge import _gram_fast
+    _gram_fast = load_kernels()
 
     pr = Problem()
     dtype = X.dtype
