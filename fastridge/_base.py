@@ -1,0 +1,213 @@
+"""A small estimator base class, scikit-learn compatible without importing scikit-learn.
+
+``RegressorBase`` gives an estimator the parameter protocol (``get_params``/``set_params``, so
+``clone``, ``Pipeline`` and ``GridSearchCV`` work), a repr showing only non-default parameters,
+scikit-learn's estimator tags (built lazily inside ``__sklearn_tags__``), ``score`` as R², pickling
+that records the fastridge version, and the not-fitted check.
+
+Subclasses follow scikit-learn's rules: every constructor parameter is named in ``__init__`` (no
+``*args``), stored unchanged on ``self`` under the same name, and validated in ``fit``, not in
+``__init__`` or ``set_params``.
+"""
+import functools
+import inspect
+import warnings
+
+import numpy as np
+
+from . import _version
+from ._validation import _check_y, check_sample_weight
+from .exceptions import InconsistentVersionWarning, NotFittedError, UndefinedMetricWarning
+
+__all__ = ["RegressorBase"]
+
+_VERSION_KEY = "_fastridge_version"
+
+
+@functools.lru_cache(maxsize=None)
+def _init_signature(cls):
+    """``(names, defaults)`` of the constructor parameters of ``cls``, in signature order."""
+    init = cls.__init__
+    if init is object.__init__:
+        return (), {}
+    params = inspect.signature(init).parameters
+    names, defaults = [], {}
+    for p in list(params.values())[1:]:  # skip self
+        if p.kind is p.VAR_POSITIONAL:
+            raise RuntimeError(
+                "fastridge estimators should always specify their parameters in the signature "
+                f"of their __init__ (no varargs). {cls.__name__} with constructor "
+                f"{inspect.signature(init)} doesn't follow this convention."
+            )
+        if p.kind is p.VAR_KEYWORD:
+            continue
+        names.append(p.name)
+        defaults[p.name] = p.default
+    return tuple(names), defaults
+
+
+def _is_scalar_nan(x):
+    return isinstance(x, (float, np.floating)) and x != x
+
+
+class RegressorBase:
+    """Base class of fastridge's regressors."""
+
+    _estimator_type = "regressor"
+
+    # ---------------------------------------------------------------- parameters
+    @classmethod
+    def _get_param_names(cls):
+        """Constructor parameter names, in signature order."""
+        return list(_init_signature(cls)[0])
+
+    def get_params(self, deep=True):
+        """Parameters of this estimator, as a dict name -> value.
+
+        With ``deep=True``, parameters of nested estimators (values having ``get_params``) are
+        included too, as ``name__subname``.
+        """
+        out = {}
+        for name in _init_signature(type(self))[0]:
+            value = getattr(self, name)
+            if deep and hasattr(value, "get_params") and not isinstance(value, type):
+                for sub_name, sub_value in value.get_params(deep=True).items():
+                    out[f"{name}__{sub_name}"] = sub_value
+            out[name] = value
+        return out
+
+    def set_params(self, **params):
+        """Set parameters (``name=value``, or ``name__subname=value`` for nested estimators).
+
+        Returns self. Values are not validated here; ``fit`` validates them.
+        """
+        if not params:
+            return self
+        valid = self.get_params(deep=True)
+        nested = {}
+        for key, value in params.items():
+            name, delim, sub_name = key.partition("__")
+            if name not in valid:
+                raise ValueError(
+                    f"Invalid parameter {name!r} for estimator {self}. Valid parameters are: "
+                    f"{sorted(self._get_param_names())!r}."
+                )
+            if delim:
+                nested.setdefault(name, {})[sub_name] = value
+            else:
+                setattr(self, name, value)
+                valid[name] = value
+        for name, sub_params in nested.items():
+            valid[name].set_params(**sub_params)
+        return self
+
+    def __repr__(self):
+        names, defaults = _init_signature(type(self))
+        parts = []
+        for name in names:
+            if not hasattr(self, name):
+                continue
+            value, default = getattr(self, name), defaults[name]
+            if value is default or (_is_scalar_nan(value) and _is_scalar_nan(default)):
+                continue
+            text = repr(value)
+            if text != repr(default):
+                parts.append(f"{name}={text}")
+        cls_name = type(self).__name__
+        one_line = f"{cls_name}({', '.join(parts)})"
+        if len(one_line) <= 79 or len(parts) < 2:
+            return one_line
+        indent = ",\n" + " " * (len(cls_name) + 1)
+        return f"{cls_name}({indent.join(parts)})"
+
+    # ---------------------------------------------------------------- scikit-learn tags
+    def __sklearn_tags__(self):
+        from sklearn.utils import InputTags, RegressorTags, Tags, TargetTags
+
+        return Tags(
+            estimator_type="regressor",
+            target_tags=TargetTags(required=True, multi_output=True, single_output=True),
+            transformer_tags=None,
+            classifier_tags=None,
+            regressor_tags=RegressorTags(),
+            input_tags=InputTags(two_d_array=True, sparse=True, allow_nan=False),
+        )
+
+    # ---------------------------------------------------------------- fitted state
+    def _check_is_fitted(self, attr="coef_"):
+        """Raise NotFittedError unless ``self`` has ``attr`` (a name or a list of names)."""
+        attrs = (attr,) if isinstance(attr, str) else attr
+        if not all(hasattr(self, a) for a in attrs):
+            raise NotFittedError(
+                f"This {type(self).__name__} instance is not fitted yet. Call 'fit' with "
+                "appropriate arguments before using this estimator."
+            )
+
+    # ---------------------------------------------------------------- scoring
+    def score(self, X, y, sample_weight=None):
+        """Coefficient of determination R² of ``self.predict(X)`` against ``y``.
+
+        R² = 1 - Σ w (y - ŷ)² / Σ w (y - ȳ_w)², computed per target and averaged uniformly
+        over targets (scikit-learn's ``r2_score`` defaults). A target with constant ``y``
+        scores 1.0 if predicted exactly and 0.0 otherwise. With fewer than two samples the
+        score is undefined: NaN, with an UndefinedMetricWarning.
+        """
+        y_pred = np.asarray(self.predict(X))
+        y_true = _check_y(y, np.dtype(np.float64), type(self).__name__)
+        n = y_pred.shape[0]
+        if y_true.shape[0] != n:
+            raise ValueError(
+                "Found input variables with inconsistent numbers of samples: "
+                f"[{y_true.shape[0]}, {n}]"
+            )
+        y_true = y_true.reshape(n, -1)
+        y_pred = y_pred.reshape(n, -1).astype(np.float64, copy=False)
+        if y_true.shape[1] != y_pred.shape[1]:
+            raise ValueError(
+                "y_true and y_pred have different number of output "
+                f"({y_true.shape[1]}!={y_pred.shape[1]})"
+            )
+        w = check_sample_weight(sample_weight, n, np.float64)
+        if n < 2:
+            warnings.warn(
+                UndefinedMetricWarning("R^2 score is not well-defined with less than two samples."),
+                stacklevel=2,
+            )
+            return float("nan")
+        sq_res = (y_true - y_pred) ** 2
+        if w is None:
+            numerator = sq_res.sum(axis=0)
+            centred = y_true - y_true.mean(axis=0)
+            denominator = (centred * centred).sum(axis=0)
+        else:
+            numerator = w @ sq_res
+            centred = y_true - (w @ y_true) / w.sum()
+            denominator = w @ (centred * centred)
+        scores = np.ones(y_true.shape[1])
+        nonzero_num = numerator != 0
+        nonzero_den = denominator != 0
+        regular = nonzero_num & nonzero_den
+        scores[regular] = 1.0 - numerator[regular] / denominator[regular]
+        scores[nonzero_num & ~nonzero_den] = 0.0
+        return float(scores.mean())
+
+    # ---------------------------------------------------------------- pickling
+    def __getstate__(self):
+        state = self.__dict__.copy()
+        state[_VERSION_KEY] = _version.__version__
+        return state
+
+    def __setstate__(self, state):
+        state = dict(state)
+        pickled_version = state.pop(_VERSION_KEY, "unknown")
+        current = _version.__version__
+        if pickled_version != current:
+            warnings.warn(
+                InconsistentVersionWarning(
+                    estimator_name=type(self).__name__,
+                    current_version=current,
+                    original_version=pickled_version,
+                ),
+                stacklevel=2,
+            )
+        self.__dict__.update(state)

@@ -1,0 +1,670 @@
+"""Every input check and conversion, once, at the boundary.
+
+Only the standard library and numpy are imported here. A scipy sparse matrix is recognised through
+``sys.modules["scipy.sparse"]`` (if SciPy's sparse module was never loaded, nothing can be a sparse
+matrix) and a pandas/polars object by duck typing, so validation never pulls in SciPy, pandas or
+scikit-learn. Error messages follow scikit-learn's wording where it has one.
+
+Conventions shared by the functions below:
+
+- Inputs are never modified. When an input already has an acceptable type, dtype and shape it is
+  returned as is (same object or a view sharing its memory, read-only stays read-only, memory order
+  and strides unchanged); the caller must copy before writing into it.
+- Float32 stays float32, float64 stays float64; every other real numeric dtype (integers, bool,
+  float16, long double, objects holding numbers) becomes float64.
+
+Order of calls in an estimator (the feature-name check needs the raw container)::
+
+    fit:      check_feature_names(self, X, reset=True)
+              X, y = check_X_y(X, y, estimator_name=name)
+              check_n_features(self, X, reset=True)
+    predict:  check_feature_names(self, X, reset=False)
+              X = check_array(X, estimator_name=name)
+              check_n_features(self, X, reset=False)
+
+:func:`validate_data` does exactly that.
+"""
+import numbers
+import operator
+import sys
+import warnings
+
+import numpy as np
+
+__all__ = [
+    "check_X_y",
+    "check_alpha",
+    "check_array",
+    "check_feature_names",
+    "check_n_features",
+    "check_params",
+    "check_penalty_factor",
+    "check_sample_weight",
+    "get_feature_names",
+    "is_sparse",
+    "validate_data",
+]
+
+#: Largest row or column count the kernels handle (BLAS and loop counters are 32-bit ints).
+MAX_DIM = 2**31 - 1
+
+_F32 = np.dtype(np.float32)
+_F64 = np.dtype(np.float64)
+_FLOAT_DTYPES = (_F32, _F64)
+_SPARSE_KEEP = ("csr", "csc")
+VALID_SOLVERS = ("auto", "cd", "cg", "cholesky", "svd")
+
+
+# --------------------------------------------------------------------------------------------------
+# container recognition
+# --------------------------------------------------------------------------------------------------
+def is_sparse(X):
+    """True when ``X`` is a scipy sparse matrix or sparse array (any format).
+
+    Does not import SciPy: if ``scipy.sparse`` is not loaded, ``X`` cannot be one.
+    """
+    sp = sys.modules.get("scipy.sparse")
+    return sp is not None and sp.issparse(X)
+
+
+def _is_dataframe_like(X):
+    """A pandas/polars-style 2-D table: has ``columns`` (not a method) and ``shape``."""
+    cols = getattr(X, "columns", None)
+    return cols is not None and not callable(cols) and hasattr(X, "shape")
+
+
+def _to_ndarray(X, input_name):
+    """Any array-like (list, pandas, polars, ndarray subclass, __array__ object) as an ndarray."""
+    try:
+        arr = np.asarray(X)
+    except (TypeError, ValueError) as exc:
+        raise ValueError(
+            f"Input {input_name} could not be converted to a numeric array: {exc}"
+        ) from exc
+    if arr.dtype.kind == "O" and hasattr(X, "to_numpy"):
+        # pandas nullable columns (Int64, Float64, boolean) come out as objects holding pd.NA:
+        # ask the container for floats with NaN for missing values (then the NaN check fires).
+        try:
+            converted = X.to_numpy(dtype=np.float64, na_value=np.nan)
+        except Exception:  # non-numeric columns, or a to_numpy without these keywords
+            pass
+        else:
+            if isinstance(converted, np.ndarray) and converted.shape == arr.shape:
+                arr = converted
+    return arr
+
+
+# --------------------------------------------------------------------------------------------------
+# dtype and finiteness
+# --------------------------------------------------------------------------------------------------
+def _complex_error(array):
+    return ValueError("Complex data not supported\n{}\n".format(array))
+
+
+def _as_float(arr, input_name):
+    """``(float ndarray, needs_finite_check)``; no copy when ``arr`` is native float32/64."""
+    dtype = arr.dtype
+    if dtype is _F64 or dtype is _F32:  # the common case: canonical dtype singletons
+        return arr, True
+    kind = dtype.kind
+    if kind == "f":
+        if dtype.itemsize in (4, 8):
+            if dtype.isnative:
+                return arr, True
+            return arr.astype(dtype.newbyteorder("=")), True
+        return arr.astype(_F64), True  # float16, long double
+    if kind in "iub":
+        return arr.astype(_F64), False  # integers and bools are always finite
+    if kind == "c":
+        raise _complex_error(arr)
+    if kind == "O":
+        try:
+            return arr.astype(_F64), True
+        except (TypeError, ValueError) as exc:
+            if any(isinstance(v, complex) for v in arr.flat):
+                raise _complex_error(arr) from exc
+            # Keep numpy's own wording in the message ("float() argument must be a string or a
+            # real number, not 'dict'"): scikit-learn's checks look for it.
+            err = TypeError if isinstance(exc, TypeError) else ValueError
+            raise err(
+                f"Input {input_name} could not be converted to a numeric array: {exc}"
+            ) from exc
+    if kind in "USa":
+        raise ValueError(
+            f"Input {input_name} has dtype {dtype}: dtype='numeric' is not compatible with arrays "
+            "of bytes/strings. Convert your data to numeric values explicitly instead."
+        )
+    if kind in "mM":
+        raise TypeError(
+            f"Input {input_name} has dtype {dtype}; datetime and timedelta data are not "
+            "supported. Convert them to numbers explicitly."
+        )
+    raise TypeError(f"Input {input_name} has dtype {dtype}, which is not numeric.")
+
+
+def _all_finite(data, allow_nan=False):
+    """True when ``data`` (float ndarray) holds no inf (and no NaN unless ``allow_nan``).
+
+    One pass: the sum of finite values is finite unless it overflows, so a finite sum settles it;
+    only a non-finite sum (a NaN/inf, or an overflow) pays for the element-wise check.
+    """
+    if data.size == 0:
+        return True
+    with np.errstate(over="ignore", invalid="ignore"):
+        total = data.sum()
+    if np.isfinite(total):
+        return True
+    if allow_nan:
+        return not np.isinf(data).any()
+    return bool(np.isfinite(data).all())
+
+
+def _finite_error(input_name, allow_nan):
+    if allow_nan:
+        return ValueError(f"Input {input_name} contains infinity.")
+    return ValueError(f"Input {input_name} contains NaN or infinity.")
+
+
+def _check_dims(shape, input_name):
+    if shape[0] > MAX_DIM or (len(shape) > 1 and shape[1] > MAX_DIM):
+        raise ValueError(
+            f"Input {input_name} has shape {shape}; fastridge supports at most 2**31 - 1 "
+            "rows and 2**31 - 1 columns."
+        )
+
+
+def _by(estimator_name):
+    return f" by {estimator_name}" if estimator_name else ""
+
+
+def _check_min_shape(shape, ensure_min_samples, ensure_min_features, estimator_name):
+    if ensure_min_samples > 0 and shape[0] < ensure_min_samples:
+        raise ValueError(
+            f"Found array with {shape[0]} sample(s) (shape={shape}) while a minimum of "
+            f"{ensure_min_samples} is required{_by(estimator_name)}."
+        )
+    if ensure_min_features > 0 and len(shape) == 2 and shape[1] < ensure_min_features:
+        raise ValueError(
+            f"Found array with {shape[1]} feature(s) (shape={shape}) while a minimum of "
+            f"{ensure_min_features} is required{_by(estimator_name)}."
+        )
+
+
+def _sparse_error(input_name):
+    return TypeError(
+        f"Sparse data was passed for {input_name}, but dense data is required. Use '.toarray()' "
+        "to convert to a dense numpy array."
+    )
+
+
+# --------------------------------------------------------------------------------------------------
+# X
+# --------------------------------------------------------------------------------------------------
+def _check_sparse(X, input_name, estimator_name, ensure_min_samples, ensure_min_features,
+                  allow_nan):
+    shape = X.shape
+    if len(shape) != 2:
+        raise ValueError(
+            f"Expected 2D sparse input for {input_name}, got shape {shape} instead."
+        )
+    if X.format not in _SPARSE_KEEP:
+        X = X.tocsc()
+    dtype = X.dtype
+    if dtype.kind == "c":
+        raise _complex_error(X)
+    if dtype not in _FLOAT_DTYPES:
+        if dtype.kind not in "iubf":
+            raise TypeError(f"Input {input_name} has dtype {dtype}, which is not numeric.")
+        if dtype.kind == "f" and dtype.itemsize in (4, 8):
+            X = X.astype(dtype.newbyteorder("="))
+        else:
+            X = X.astype(_F64)
+    if X.indices.dtype != X.indptr.dtype:
+        # Rare hand-made matrices; the kernels take one index type for both.
+        X = X.copy()
+        X.indices = X.indices.astype(np.int64)
+        X.indptr = X.indptr.astype(np.int64)
+    _check_min_shape(shape, ensure_min_samples, ensure_min_features, estimator_name)
+    _check_dims(shape, input_name)
+    if not _all_finite(X.data, allow_nan):
+        raise _finite_error(input_name, allow_nan)
+    return X
+
+
+def check_array(X, *, input_name="X", estimator_name="Ridge", accept_sparse=True, ensure_2d=True,
+                ensure_min_samples=1, ensure_min_features=1, allow_nan=False):
+    """Validate a design matrix (or, with ``ensure_2d=False``, a 1D/2D numeric array).
+
+    Returns
+    -------
+    ndarray of dtype float32 or float64, or a scipy sparse matrix/array in CSR or CSC format.
+        Dense: the input itself (or a view of it) when it already is a native float32/float64
+        ndarray, whatever its memory order, strides or writeability; otherwise a new float64
+        array (float32 for float32 input). pandas/polars objects go through ``np.asarray``.
+        Sparse: CSR and CSC come back as is when their dtype is float32/float64 (int32 or int64
+        indices, unchanged); other formats are converted to CSC; other dtypes to float64.
+
+    Raises
+    ------
+    ValueError
+        Empty input, 1D (with ``ensure_2d``) or scalar input, more than two dimensions, NaN or
+        infinity, complex or string data, more than 2**31 - 1 rows or columns.
+    TypeError
+        Sparse input with ``accept_sparse=False``; data that cannot be cast to float (objects,
+        datetimes).
+    """
+    if type(X) is not np.ndarray:
+        if is_sparse(X):
+            if not accept_sparse:
+                raise _sparse_error(input_name)
+            return _check_sparse(X, input_name, estimator_name, ensure_min_samples,
+                                 ensure_min_features, allow_nan)
+        X = _to_ndarray(X, input_name)
+
+    ndim = X.ndim
+    if ndim != 2:
+        if ndim == 0:
+            if ensure_2d:
+                raise ValueError(
+                    f"Expected 2D array, got scalar array instead:\narray={X}.\n"
+                    "Reshape your data either using array.reshape(-1, 1) if your data has a "
+                    "single feature or array.reshape(1, -1) if it contains a single sample."
+                )
+            raise ValueError(
+                f"Expected a 1D or 2D array for {input_name}, got scalar array instead:"
+                f"\narray={X}."
+            )
+        if ndim == 1 and ensure_2d:
+            raise ValueError(
+                f"Expected 2D array, got 1D array instead:\narray={X}.\n"
+                "Reshape your data either using array.reshape(-1, 1) if your data has a "
+                "single feature or array.reshape(1, -1) if it contains a single sample."
+            )
+        if ndim > 2:
+            if input_name == "X":
+                raise ValueError(
+                    f"Found array with dim {ndim}, while dim <= 2 is required"
+                    f"{_by(estimator_name)}."
+                )
+            raise ValueError(
+                f"Found array with dim {ndim} for {input_name}, while dim <= 2 is required"
+                f"{_by(estimator_name)}."
+            )
+
+    X, needs_check = _as_float(X, input_name)
+    shape = X.shape
+    _check_min_shape(shape, ensure_min_samples, ensure_min_features, estimator_name)
+    _check_dims(shape, input_name)
+    if needs_check and not _all_finite(X, allow_nan):
+        raise _finite_error(input_name, allow_nan)
+    return X
+
+
+# --------------------------------------------------------------------------------------------------
+# y, sample_weight
+# --------------------------------------------------------------------------------------------------
+def _check_y(y, dtype, estimator_name):
+    """y as (n,) or (n, k>=1) ndarray of ``dtype``; new array only if a conversion is needed."""
+    if y is None:
+        raise ValueError(
+            f"{estimator_name} requires y to be passed, but the target y is None."
+        )
+    if is_sparse(y):
+        raise _sparse_error("y")
+    y = check_array(y, input_name="y", estimator_name=estimator_name, accept_sparse=False,
+                    ensure_2d=False, ensure_min_samples=0, ensure_min_features=0)
+    if y.ndim == 2 and y.shape[1] == 0:
+        raise ValueError(
+            f"Found array with 0 target(s) (shape={y.shape}) while a minimum of 1 is "
+            f"required{_by(estimator_name)}."
+        )
+    if y.dtype != dtype:
+        y = y.astype(dtype)
+    return y
+
+
+def check_X_y(X, y, *, estimator_name="Ridge", accept_sparse=True):
+    """Validate a design matrix and its targets together.
+
+    Returns
+    -------
+    X : as :func:`check_array`.
+    y : ndarray (n,) or (n, k), k >= 1, of X's float dtype. A (n, 1) target stays 2D. It is the
+        caller's array itself (or a view of it) when no conversion was needed: never write into it.
+
+    Raises
+    ------
+    ValueError
+        ``y`` is None, has more than two dimensions, no targets, NaN or infinity, or a length other
+        than X's ("Found input variables with inconsistent numbers of samples: [5, 4]"), plus
+        everything :func:`check_array` raises for X.
+    TypeError
+        ``y`` is sparse.
+    """
+    if y is None:
+        raise ValueError(
+            f"{estimator_name} requires y to be passed, but the target y is None."
+        )
+    X = check_array(X, estimator_name=estimator_name, accept_sparse=accept_sparse)
+    y = _check_y(y, X.dtype, estimator_name)
+    if y.shape[0] != X.shape[0]:
+        raise ValueError(
+            "Found input variables with inconsistent numbers of samples: "
+            f"[{X.shape[0]}, {y.shape[0]}]"
+        )
+    return X, y
+
+
+def check_sample_weight(sample_weight, n_samples, dtype):
+    """Validate sample weights.
+
+    Returns
+    -------
+    None when ``sample_weight`` is None, else a C-contiguous ndarray (n_samples,) of ``dtype``:
+    a scalar is broadcast; an array already of that dtype, 1D and contiguous is returned as is
+    (never write into it).
+
+    Raises
+    ------
+    ValueError
+        Wrong shape, NaN or infinity, a negative weight, all weights zero.
+    TypeError
+        Non-numeric or sparse weights.
+    """
+    if sample_weight is None:
+        return None
+    dtype = np.dtype(dtype)
+    if isinstance(sample_weight, np.ndarray) and sample_weight.ndim == 0:
+        sample_weight = sample_weight.item()
+    if isinstance(sample_weight, complex):
+        raise _complex_error(sample_weight)
+    if isinstance(sample_weight, numbers.Number):
+        try:
+            value = float(sample_weight)
+        except (TypeError, ValueError) as exc:
+            raise TypeError(
+                f"sample_weight must be a real number or an array of real numbers, got "
+                f"{sample_weight!r}."
+            ) from exc
+        sw = np.full(n_samples, value, dtype=dtype)
+    else:
+        if is_sparse(sample_weight):
+            raise _sparse_error("sample_weight")
+        sw = check_array(sample_weight, input_name="sample_weight", estimator_name=None,
+                         accept_sparse=False, ensure_2d=False, ensure_min_samples=0,
+                         ensure_min_features=0)
+        if sw.ndim != 1:
+            raise ValueError(
+                f"Sample weights must be 1D array or scalar, got {sw.ndim}D array. Expected "
+                f"either a scalar value or a 1D array of length {n_samples}."
+            )
+        if sw.shape != (n_samples,):
+            raise ValueError(
+                f"sample_weight.shape == {sw.shape}, expected {(n_samples,)}!"
+            )
+        if sw.dtype != dtype or not sw.flags.c_contiguous:
+            sw = np.ascontiguousarray(sw, dtype=dtype)
+    if not _all_finite(sw):
+        raise _finite_error("sample_weight", False)
+    if n_samples and not sw.any():
+        raise ValueError("Sample weights must contain at least one non-zero number.")
+    if n_samples and sw.min() < 0:
+        raise ValueError("Negative values in data passed to `sample_weight`.")
+    return sw
+
+
+# --------------------------------------------------------------------------------------------------
+# penalties
+# --------------------------------------------------------------------------------------------------
+def _real_array(value, name, what):
+    """``value`` as a new float64 ndarray; TypeError naming ``name`` unless it holds real numbers.
+
+    Booleans, strings (even "1.5"), complex numbers and sparse matrices are refused.
+    """
+    bad = TypeError(f"{name} must be {what}, got {value!r}.")
+    if isinstance(value, (bool, np.bool_, str, bytes)) or is_sparse(value):
+        raise bad
+    try:
+        arr = np.asarray(value)
+    except (TypeError, ValueError) as exc:
+        raise bad from exc
+    kind = arr.dtype.kind
+    if kind == "O":
+        if not all(isinstance(v, numbers.Real) and not isinstance(v, (bool, np.bool_))
+                   for v in arr.flat):
+            raise bad
+    elif kind not in "iuf":
+        raise bad
+    return arr.astype(_F64)
+
+
+def check_alpha(alpha, n_targets):
+    """Validate the penalty strength; returns a new float64 ndarray of shape (n_targets,).
+
+    A scalar or a length-1 array is broadcast to every target.
+    """
+    if type(alpha) is float or type(alpha) is int:  # fast path for the common case
+        if 0 <= alpha < float("inf"):
+            return np.full(n_targets, alpha, dtype=_F64)
+        raise ValueError(f"alpha must be finite and >= 0, got {alpha!r}.")
+    what = "a non-negative real number or a 1D array of them"
+    arr = _real_array(alpha, "alpha", what)
+    if arr.ndim > 1:
+        raise ValueError(
+            f"alpha must be a scalar or a 1D array, got an array of shape {arr.shape}."
+        )
+    if arr.ndim == 1 and arr.size not in (1, n_targets):
+        raise ValueError(
+            "Number of targets and number of penalties do not correspond: "
+            f"{arr.size} != {n_targets}"
+        )
+    if not (np.isfinite(arr).all() and (arr >= 0).all()):
+        shown = arr.item() if arr.ndim == 0 else arr
+        raise ValueError(f"alpha must be finite and >= 0, got {shown!r}.")
+    if arr.size == n_targets and arr.ndim == 1:
+        return arr
+    return np.full(n_targets, arr.reshape(-1)[0], dtype=_F64)
+
+
+def check_penalty_factor(penalty_factor, n_features):
+    """Validate per-feature penalty factors; None or a new float64 ndarray of shape (n_features,).
+
+    A factor of 0 leaves that feature unpenalized; all factors 0 is allowed (no penalty at all).
+    """
+    if penalty_factor is None:
+        return None
+    what = "a 1D array of non-negative real numbers"
+    arr = _real_array(penalty_factor, "penalty_factor", what)
+    if arr.ndim != 1:
+        raise ValueError(
+            f"penalty_factor must be a 1D array of length n_features={n_features}, got "
+            f"{'a scalar' if arr.ndim == 0 else f'an array of shape {arr.shape}'}."
+        )
+    if arr.shape[0] != n_features:
+        raise ValueError(
+            f"penalty_factor has {arr.shape[0]} elements, but X has {n_features} features."
+        )
+    if not np.isfinite(arr).all():
+        raise ValueError("penalty_factor must be finite; it contains NaN or infinity.")
+    if (arr < 0).any():
+        raise ValueError("Negative values in data passed to `penalty_factor`.")
+    return arr
+
+
+# --------------------------------------------------------------------------------------------------
+# hyper-parameters
+# --------------------------------------------------------------------------------------------------
+def _check_bool(value, name, estimator_name):
+    if not isinstance(value, (bool, np.bool_)):
+        raise TypeError(
+            f"The '{name}' parameter of {estimator_name} must be an instance of 'bool' or an "
+            f"instance of 'numpy.bool'. Got {value!r} instead."
+        )
+
+
+def check_params(*, solver="auto", tol=1e-6, max_iter=None, fit_intercept=True, standardize=False,
+                 positive=False, warm_start=False, copy_X=True, valid_solvers=VALID_SOLVERS,
+                 estimator_name="Ridge"):
+    """Validate constructor parameters at fit time (``set_params`` never validates).
+
+    Returns None; raises ValueError for a bad value and TypeError for a bad type, naming the
+    parameter. The defaults are Ridge's, so estimators without some of these parameters
+    (RidgeCV, RidgeEM) leave them out.
+    """
+    if not isinstance(solver, str) or solver not in valid_solvers:
+        among = "{" + ", ".join(repr(s) for s in valid_solvers) + "}"
+        raise ValueError(
+            f"The 'solver' parameter of {estimator_name} must be a str among {among}. "
+            f"Got {solver!r} instead."
+        )
+    if isinstance(tol, (bool, np.bool_)) or not isinstance(tol, numbers.Real):
+        raise TypeError(
+            f"The 'tol' parameter of {estimator_name} must be a float in the range [0.0, inf). "
+            f"Got {tol!r} instead."
+        )
+    if not (tol >= 0 and np.isfinite(tol)):
+        raise ValueError(
+            f"The 'tol' parameter of {estimator_name} must be a float in the range [0.0, inf). "
+            f"Got {tol!r} instead."
+        )
+    if max_iter is not None:
+        if isinstance(max_iter, (bool, np.bool_)) or not isinstance(max_iter, numbers.Integral):
+            raise TypeError(
+                f"The 'max_iter' parameter of {estimator_name} must be an int in the range "
+                f"[1, inf) or None. Got {max_iter!r} instead."
+            )
+        if operator.index(max_iter) < 1:
+            raise ValueError(
+                f"The 'max_iter' parameter of {estimator_name} must be an int in the range "
+                f"[1, inf) or None. Got {max_iter!r} instead."
+            )
+    for name, value in (("fit_intercept", fit_intercept), ("standardize", standardize),
+                        ("positive", positive), ("warm_start", warm_start), ("copy_X", copy_X)):
+        _check_bool(value, name, estimator_name)
+    if positive and solver not in ("auto", "cd"):
+        raise ValueError(
+            f"solver={solver!r} cannot honour positive=True; use solver='cd' or 'auto'."
+        )
+
+
+# --------------------------------------------------------------------------------------------------
+# feature names and counts
+# --------------------------------------------------------------------------------------------------
+def get_feature_names(X):
+    """Column names of a DataFrame-like ``X`` as an object ndarray of str, else None.
+
+    None for arrays, sparse matrices, and tables whose column names are not all strings (integers,
+    tuples of a MultiIndex...). Raises TypeError when string and non-string names are mixed.
+    """
+    if type(X) is np.ndarray or not _is_dataframe_like(X):
+        return None
+    try:
+        names = np.asarray(list(X.columns), dtype=object)
+    except TypeError:
+        return None
+    if names.ndim != 1 or names.size == 0:
+        return None
+    types = sorted({type(v).__qualname__ for v in names})
+    if len(types) > 1 and "str" in types:
+        raise TypeError(
+            "Feature names are only supported if all input features have string names, but "
+            f"your input has {types} as feature name / column name types. If you want feature "
+            "names to be stored and validated, you must convert them all to strings, by using "
+            "X.columns = X.columns.astype(str) for example. Otherwise you can remove feature / "
+            "column names from your input data, or convert them all to a non-string data type."
+        )
+    if types == ["str"]:
+        return names
+    return None
+
+
+def check_n_features(est, X, reset):
+    """Set ``est.n_features_in_`` (reset=True) or check X against it (reset=False).
+
+    ``X`` is a validated 2D array or sparse matrix. Before fit (no ``n_features_in_``) the check is
+    skipped.
+    """
+    n_features = X.shape[1]
+    if reset:
+        est.n_features_in_ = n_features
+        return
+    expected = getattr(est, "n_features_in_", None)
+    if expected is not None and n_features != expected:
+        raise ValueError(
+            f"X has {n_features} features, but {type(est).__name__} is expecting {expected} "
+            "features as input."
+        )
+
+
+def _list_names(names, limit=5):
+    lines = []
+    for i, name in enumerate(names):
+        if i == limit:
+            lines.append("- ...\n")
+            break
+        lines.append(f"- {name}\n")
+    return "".join(lines)
+
+
+def check_feature_names(est, X, reset):
+    """Set/delete ``est.feature_names_in_`` (reset=True) or check X's names against it.
+
+    ``X`` is the raw input (a DataFrame carries the names). On predict: different names or order
+    raise ValueError; names at fit but not now, or now but not at fit, warn (UserWarning).
+    Returns the names of X (or None).
+    """
+    names = get_feature_names(X)
+    if reset:
+        if names is not None:
+            est.feature_names_in_ = names
+        elif "feature_names_in_" in getattr(est, "__dict__", {}):
+            del est.feature_names_in_
+        return names
+
+    fitted = getattr(est, "feature_names_in_", None)
+    cls_name = type(est).__name__
+    if fitted is None and names is None:
+        return None
+    if fitted is None:
+        warnings.warn(
+            f"X has feature names, but {cls_name} was fitted without feature names",
+            UserWarning, stacklevel=3,
+        )
+        return names
+    if names is None:
+        warnings.warn(
+            f"X does not have valid feature names, but {cls_name} was fitted with feature names",
+            UserWarning, stacklevel=3,
+        )
+        return None
+    if len(fitted) == len(names) and (fitted == names).all():
+        return names
+    message = "The feature names should match those that were passed during fit.\n"
+    unexpected = sorted(set(names) - set(fitted))
+    missing = sorted(set(fitted) - set(names))
+    if unexpected:
+        message += "Feature names unseen at fit time:\n" + _list_names(unexpected)
+    if missing:
+        message += "Feature names seen at fit time, yet now missing:\n" + _list_names(missing)
+    if not unexpected and not missing:
+        message += "Feature names must be in the same order as they were in fit.\n"
+    raise ValueError(message)
+
+
+def validate_data(est, X, y=None, *, reset, accept_sparse=True):
+    """The estimator-side sequence: feature names, array checks, feature count.
+
+    With ``y`` (fit): returns ``(X, y)`` from :func:`check_X_y`; without (predict): ``X`` from
+    :func:`check_array`. ``reset=True`` records ``n_features_in_``/``feature_names_in_``.
+    """
+    name = type(est).__name__
+    if y is None and reset:
+        raise ValueError(f"{name} requires y to be passed, but the target y is None.")
+    check_feature_names(est, X, reset=reset)
+    if y is None:
+        X = check_array(X, estimator_name=name, accept_sparse=accept_sparse)
+        check_n_features(est, X, reset=False)
+        return X
+    X, y = check_X_y(X, y, estimator_name=name, accept_sparse=accept_sparse)
+    check_n_features(est, X, reset=reset)
+    return X, y
