@@ -1,0 +1,77 @@
+"""Bad input through the estimator end to end: a ValueError/TypeError naming the argument and
+the problem (API.md "Errors and warnings"), never a crash, a hang or a NaN coefficient."""
+import re
+
+import numpy as np
+import pytest
+
+from fastridge import Ridge
+from fastridge.exceptions import NotFittedError
+
+rng = np.random.default_rng(0)
+X = rng.standard_normal((20, 4))
+y = X @ np.arange(1.0, 5.0) + 0.1 * rng.standard_normal(20)
+
+
+@pytest.mark.parametrize("kwargs,fit_args,exc,pattern", [
+    ({}, (np.where(np.eye(20, 4) > 0, np.nan, X), y), ValueError,
+     "Input X contains NaN or infinity."),
+    ({}, (np.where(np.eye(20, 4) > 0, np.inf, X), y), ValueError,
+     "Input X contains NaN or infinity."),
+    ({}, (X, np.r_[y[:-1], np.nan]), ValueError, "Input y contains NaN or infinity."),
+    ({}, (X[:0], y[:0]), ValueError, "Found array with 0 sample(s)"),
+    ({}, (X[:, :0], y), ValueError, "Found array with 0 feature(s)"),
+    ({}, (X + 1j, y), ValueError, "Complex data not supported"),
+    ({}, (X, y[:-1]), ValueError, "inconsistent numbers of samples: [20, 19]"),
+    ({}, (X[:, 0], y), ValueError, "Expected 2D array, got 1D array"),
+    ({}, (X, None), ValueError, "requires y to be passed"),
+    ({"alpha": -1.0}, (X, y), ValueError, "alpha"),
+    ({"alpha": np.nan}, (X, y), ValueError, "alpha"),
+    ({"alpha": [1.0, 2.0]}, (X, y), ValueError,
+     "Number of targets and number of penalties do not correspond: 2 != 1"),
+    ({"alpha": "big"}, (X, y), TypeError, "alpha"),
+    ({"solver": "lbfgs"}, (X, y), ValueError, "solver"),
+    ({"solver": "cg", "positive": True}, (X, y), ValueError, "positive"),
+    ({"solver": "cholesky", "positive": True}, (X, y), ValueError, "positive"),
+    ({"penalty_factor": [1.0, -1.0, 1.0, 1.0]}, (X, y), ValueError, "penalty_factor"),
+    ({"penalty_factor": [1.0, 1.0]}, (X, y), ValueError, "penalty_factor"),
+    ({"tol": -1e-3}, (X, y), ValueError, "tol"),
+    ({"max_iter": 0}, (X, y), ValueError, "max_iter"),
+    ({"fit_intercept": "yes"}, (X, y), TypeError, "fit_intercept"),
+])
+def test_bad_fit_input(kwargs, fit_args, exc, pattern):
+    X0 = fit_args[0].copy() if hasattr(fit_args[0], "copy") else fit_args[0]
+    with pytest.raises(exc, match=re.escape(pattern)):
+        Ridge(**kwargs).fit(*fit_args)
+    if isinstance(X0, np.ndarray):
+        np.testing.assert_array_equal(fit_args[0], X0)
+
+
+@pytest.mark.parametrize("w,pattern", [
+    (-np.ones(20), "Negative values in data passed to `sample_weight`"),
+    (np.zeros(20), "Sample weights must contain at least one non-zero number"),
+    (np.ones(19), "sample_weight.shape == (19,), expected (20,)!"),
+    (np.r_[np.ones(19), np.nan], "Input sample_weight contains NaN or infinity."),
+])
+def test_bad_sample_weight(w, pattern):
+    with pytest.raises(ValueError, match=re.escape(pattern)):
+        Ridge().fit(X, y, sample_weight=w)
+
+
+def test_predict_errors():
+    with pytest.raises(NotFittedError, match="not fitted yet"):
+        Ridge().predict(X)
+    est = Ridge().fit(X, y)
+    with pytest.raises(ValueError, match=re.escape(
+            "X has 3 features, but Ridge is expecting 4 features as input.")):
+        est.predict(X[:, :3])
+    with pytest.raises(ValueError, match="NaN or infinity"):
+        est.predict(np.full((2, 4), np.nan))
+
+
+def test_sparse_bad_values():
+    sp = pytest.importorskip("scipy.sparse")
+    Xs = sp.csr_array(X)
+    Xs.data[3] = np.inf
+    with pytest.raises(ValueError, match=re.escape("Input X contains NaN or infinity.")):
+        Ridge().fit(Xs, y)
