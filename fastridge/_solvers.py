@@ -179,14 +179,13 @@ def _two_prod(a, b):
 
 def _dd_sum(hi, lo):
     """Σ (hi + lo) by pairwise two_sum reduction; returns a float64 rounding of the dd result."""
-    hi = np.array(hi, dtype=np.float64)
-    lo = np.array(lo, dtype=np.float64)
+    m = 1 << max(0, int(np.size(hi) - 1).bit_length())
+    hi = np.concatenate([np.asarray(hi, dtype=np.float64), np.zeros(m - np.size(hi))])
+    lo = np.concatenate([np.asarray(lo, dtype=np.float64), np.zeros(m - np.size(lo))])
     while hi.size > 1:
-        if hi.size % 2:
-            hi = np.append(hi, 0.0)
-            lo = np.append(lo, 0.0)
-        s, e = _two_sum(hi[0::2], hi[1::2])
-        lo = lo[0::2] + lo[1::2] + e
+        half = hi.size // 2
+        s, e = _two_sum(hi[:half], hi[half:])
+        lo = lo[:half] + lo[half:] + e
         hi = s
     return float(hi[0] + lo[0]) if hi.size else 0.0
 
@@ -204,16 +203,22 @@ def _dd_residual(X, y, intercept, coef):
     return hi, lo
 
 
-def _refine_extended(pr, X, y, w, coef, intercept):
-    """Σᵢ wᵢ (xᵢⱼ − x̄ⱼ) rᵢ for every j and Σ wᵢ rᵢ, with r = y − β₀ − Xβ, all in double-double.
-
-    This is the gradient of the least-squares term at the current raw-scale solution; computing it
-    beyond float64 is what lets one correction step reach the digits the data hold (NIST Wampler,
-    Filip)."""
+def _dd_weighted_residual(X, y, w, coef, intercept):
+    """w∘(y − β₀ − Xβ) in double-double."""
     rh, rl = _dd_residual(X, y, intercept, coef)
     if w is not None:
         rh, e = _two_prod(w, rh)
         rl = e + w * rl
+    return rh, rl
+
+
+def _refine_extended(pr, X, y, w, coef, intercept):
+    """Σᵢ wᵢ (xᵢⱼ − x̄ⱼ) rᵢ for every j, with r = y − β₀ − Xβ, all in double-double.
+
+    This is the gradient of the least-squares term at the current raw-scale solution; computing it
+    beyond float64 is what lets one correction step reach the digits the data hold (NIST Wampler,
+    Filip)."""
+    rh, rl = _dd_weighted_residual(X, y, w, coef, intercept)
     total = _dd_sum(rh, rl) if pr.center else 0.0
     g = np.empty(X.shape[1])
     for j in range(X.shape[1]):
@@ -222,7 +227,7 @@ def _refine_extended(pr, X, y, w, coef, intercept):
             continue
         p_, e = _two_prod(X[:, j], rh)
         g[j] = _dd_sum(p_, e + X[:, j] * rl) - pr.xbar[j] * total
-    return g, total
+    return g
 
 
 def solve_svd(pr, alphas, v):
@@ -265,14 +270,14 @@ def solve_svd(pr, alphas, v):
         for col, t in enumerate(ts):
             coef = b[:, col] * pr.d
             icpt = float(pr.ybar[t] - coef @ pr.xbar) if pr.center else 0.0
-            g, _ = _refine_extended(pr, X, Y[:, t], w, coef, icpt)
+            g = _refine_extended(pr, X, Y[:, t], w, coef, icpt)
             g_u = (pr.d * g - a * v * b[:, col]) / c_safe
             b[:, col] += (V_ @ ((V_.T @ g_u) / s_ ** 2)) / c_safe
             b[~active, col] = 0.0
             if pr.center:
                 coef = b[:, col] * pr.d
-                _, total = _refine_extended(pr, X, Y[:, t], w, coef, 0.0)
-                intercepts[t] = total / pr.W
+                intercepts[t] = _dd_sum(*_dd_weighted_residual(X, Y[:, t], w, coef, 0.0)) \
+                    / pr.W
         if r < int(active.sum()):
             # null space of the unnormalized design is diag(1/c) V₂: project it out of b
             N = Vt[r:].T[active] / c_safe[active, None]
