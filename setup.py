@@ -59,8 +59,11 @@ def extensions():
                   extra_compile_args=args, define_macros=macros)
         for name in names
     ]
+    # debug C goes to its own directory, so switching FASTRIDGE_DEBUG never reuses C generated
+    # with the other directives (cythonize only regenerates when the .pyx changes)
     return cythonize(exts, compiler_directives=directives, annotate=ANNOTATE,
-                     include_path=["fastridge"])
+                     include_path=["fastridge"],
+                     build_dir="build/cython-debug" if DEBUG else None)
 
 
 setup(ext_modules=extensions())

@@ -189,6 +189,7 @@ def ridge_cg(int mode, const floating[::1, :] Xd, const floating[::1] data,
     cdef double tol_abs, measure, rz, rz_new, pq, step, beta, rnorm, cheap_tol, diag, xc, e
     cdef int n_iter = 0
     cdef floating one = 1.0
+    cdef bint x_zero
     with nogil:
         # right-hand side and the gradient's norm at b = 0
         for i in range(n):
@@ -240,12 +241,21 @@ def ridge_cg(int mode, const floating[::1, :] Xd, const floating[::1] data,
                 diag = (q[i] if q[i] > 0 else 0.0) * (sw[i] if weighted else 1.0) + alpha
                 minv[i] = <floating> (1.0 / diag)
         cheap_tol = tol_abs if not dual else tol * _nrm2(<blas_int> n, &rhs[0], 1)
+        x_zero = True
+        for i in range(m):
+            if x[i] != 0:
+                x_zero = False
+                break
         while True:
             # true residual r = rhs − A x, the exact measure, and a (re)start of the recursion
-            _apply(dual, mode, Xd, data, indices, indptr, n, p, xbar, d, center, sw, sqw,
-                   weighted, v, alpha, &x[0], &r[0], &tn[0], &tp[0], &tp2[0])
-            for i in range(m):
-                r[i] = rhs[i] - r[i]
+            if x_zero:  # cold start: r = rhs, no mat-vec needed
+                _copy(<blas_int> m, &rhs[0], 1, &r[0], 1)
+                x_zero = False
+            else:
+                _apply(dual, mode, Xd, data, indices, indptr, n, p, xbar, d, center, sw, sqw,
+                       weighted, v, alpha, &x[0], &r[0], &tn[0], &tp[0], &tp2[0])
+                for i in range(m):
+                    r[i] = rhs[i] - r[i]
             measure = _primal_grad(dual, mode, Xd, data, indices, indptr, n, p, xbar, d,
                                    center, sqw, weighted, &r[0], &tn[0], &tp[0])
             if measure <= tol_abs or n_iter >= max_iter:
