@@ -1,0 +1,131 @@
+"""One spectral decomposition of the fit-coordinate problem, reused for every α.
+
+With Ẑ = W^{1/2} (X − 1x̄ᵀ) diag(d) V^{-1/2} = U S Vᵣᵀ (thin SVD, rank r) and ỹ = W^{1/2} y_c,
+the ridge solution for any α is
+
+    b(α) = V^{-1/2} Vᵣ diag(1 / (s² + α)) P,     P = S Uᵀ ỹ = Vᵣᵀ Ẑᵀ ỹ   (r × k)
+
+so after one eigendecomposition — of the Gram ẐᵀẐ (p × p) when n ≥ p, or of the kernel ẐẐᵀ
+(n × n) when p > n — each α costs O(p·r·k).  The same factors give the effective degrees of
+freedom df(α) = Σ s²/(s² + α) and the diagonal of the hat matrix (exact leave-one-out), and the
+marginal likelihood used by RidgeEM.
+
+Penalty factors must be positive here (a zero factor makes V^{-1/2} undefined); callers fall back
+to per-α solves otherwise.
+"""
+import numpy as np
+
+from fastridge import _solvers as S
+
+
+class Spectrum:
+    """Factors of the problem for all α; see the module docstring.
+
+    Attributes: `kind` ("gram" or "kernel"), `s2` (r,) descending, `Vr` (p, r), `P` (r, k),
+    `scale` (p,) = V^{-1/2} folded with nothing else (b = scale ∘ (Vr @ ...)), `yy` (k,) = ‖ỹ‖²,
+    `n_eff` the number of rows with positive weight.
+    """
+
+    def __init__(self, pr, kind, s2, Vr, P, scale, U=None):
+        self.pr, self.kind, self.s2, self.Vr, self.P, self.scale = pr, kind, s2, Vr, P, scale
+        self._U = U
+        Yt = pr.Yc.astype(np.float64)
+        if pr.sqw is not None:
+            Yt = Yt * pr.sqw[:, None]
+        self.yy = np.einsum("ij,ij->j", Yt, Yt)
+
+    @property
+    def rank(self):
+        return self.s2.size
+
+    def coef(self, alphas):
+        """Fit-coordinate coefficients B (k, p), one α per target (alphas (k,))."""
+        alphas = np.broadcast_to(np.asarray(alphas, dtype=np.float64), (self.P.shape[1],))
+        with np.errstate(divide="ignore", invalid="ignore"):
+            F = self.P / (self.s2[:, None] + alphas[None, :])
+        F[~np.isfinite(F)] = 0.0
+        return ((self.Vr @ F) * self.scale[:, None]).T
+
+    def coef_path(self, alphas):
+        """B for each α of a grid: (m, k, p)."""
+        return np.stack([self.coef(np.full(self.P.shape[1], a)) for a in alphas])
+
+    def df(self, alpha):
+        """Effective degrees of freedom Σ s²/(s² + α) of the penalized part (array-friendly)."""
+        a = np.asarray(alpha, dtype=np.float64)[..., None]
+        with np.errstate(divide="ignore", invalid="ignore"):
+            out = np.where(self.s2 + a > 0, self.s2 / (self.s2 + a), 0.0)
+        return out.sum(axis=-1)
+
+    def left(self):
+        """U (n, r): left singular vectors of Ẑ (one pass over X in the Gram form)."""
+        if self._U is None:
+            pr = self.pr
+            E = self.Vr * self.scale[:, None]          # p × r, coefficients of Ẑ-columns
+            ZV = np.asarray(pr.X @ (E * pr.d[:, None]))
+            ZV = ZV - (pr.xbar * pr.d) @ E
+            if pr.sqw is not None:
+                ZV *= pr.sqw[:, None]
+            with np.errstate(divide="ignore", invalid="ignore"):
+                self._U = ZV / np.sqrt(self.s2)
+        return self._U
+
+    def hat_diag(self, alpha):
+        """Diagonal of the hat matrix of the penalized part, (n,) (intercept leverage excluded)."""
+        U = self.left()
+        return (U * U) @ (self.s2 / (self.s2 + alpha))
+
+    def fitted_and_hat(self, alphas):
+        """For each α of a grid: fitted W^{1/2}-scaled values (m, n, k) of the centred problem
+        and hat diagonals (m, n).  Uses U once: O(n·r) per α and target."""
+        U = self.left()
+        UP = self.P / np.sqrt(self.s2)[:, None]       # = Uᵀ ỹ  (r × k)
+        U2 = U * U
+        fits, hats = [], []
+        for a in alphas:
+            shrink = self.s2 / (self.s2 + a)
+            fits.append(U @ (shrink[:, None] * UP))
+            hats.append(U2 @ shrink)
+        return np.stack(fits), np.stack(hats)
+
+
+def _rank_cut(s2):
+    s2 = np.clip(s2, 0.0, None)
+    if s2.size == 0 or s2.max() == 0.0:
+        return np.zeros(s2.size, dtype=bool)
+    return s2 > s2.max() * s2.size * np.finfo(np.float64).eps * 10
+
+
+def available(pr, v):
+    """Whether a spectral decomposition applies (positive penalty factors on active columns) and
+    fits in memory."""
+    if np.any(v[pr.d != 0] <= 0):
+        return False
+    m = min(pr.n, pr.p)
+    return m * m * 8 <= S.GRAM_MAX_BYTES
+
+
+def spectrum(pr, v):
+    """Eigendecomposition of the Gram (n ≥ p) or kernel (p > n) matrix of Ẑ, in float64."""
+    vs = np.where(v > 0, v, 1.0)
+    scale = 1.0 / np.sqrt(vs)
+    e = pr.d * scale
+    if pr.n >= pr.p:
+        G, C = S.gram(pr, e)
+        lam, Q = np.linalg.eigh(G.astype(np.float64))
+        lam, Q = lam[::-1], Q[:, ::-1]
+        keep = _rank_cut(lam)
+        s2, Vr = lam[keep], Q[:, keep]
+        P = Vr.T @ C.astype(np.float64)
+        return Spectrum(pr, "gram", s2, Vr, P, scale)
+    K = S.kernel(pr, e)
+    lam, Q = np.linalg.eigh(K)
+    lam, Q = lam[::-1], Q[:, ::-1]
+    keep = _rank_cut(lam)
+    s2, U = lam[keep], Q[:, keep]
+    Yt = pr.Yc.astype(np.float64)
+    if pr.sqw is not None:
+        Yt = Yt * pr.sqw[:, None]
+    P = np.sqrt(s2)[:, None] * (U.T @ Yt)
+    Vr = S.zt(pr, e, U) / np.sqrt(s2)              # ẐᵀU S⁻¹ (p × r)
+    return Spectrum(pr, "kernel", s2, Vr, P, scale, U=U)
