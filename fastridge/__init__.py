@@ -5,10 +5,15 @@ SciPy and the compiled kernels load on the first fit, scikit-learn and matplotli
 """
 from fastridge._version import __version__
 
-__all__ = ["Ridge", "exceptions", "datasets", "__version__"]
+__all__ = ["Ridge", "RidgeCV", "RidgeEM", "RidgePath", "ridge_path", "exceptions", "datasets",
+           "__version__"]
 
 _LAZY = {
     "Ridge": ("fastridge._ridge", "Ridge"),
+    "ridge_path": ("fastridge._path", "ridge_path"),
+    "RidgePath": ("fastridge._path", "RidgePath"),
+    "RidgeCV": ("fastridge._cv", "RidgeCV"),
+    "RidgeEM": ("fastridge._em", "RidgeEM"),
 }
 
 
