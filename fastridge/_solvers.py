@@ -109,35 +109,58 @@ def _reliable_cho(A):
     return c, low
 
 
+class CholeskyState:
+    """The Gram (n ≥ p, or some vⱼ = 0) or kernel (p > n) system, formed once; `solve` factors
+    G + αV or K + αI once per distinct α and shares it among the targets with that α."""
+
+    def __init__(self, pr, v, *, allow_kernel=True):
+        self.pr, self.v = pr, v
+        self.kernel = allow_kernel and pr.p > pr.n and bool(np.all(v > 0))
+        if self.kernel:
+            self.e = pr.d / np.sqrt(v)
+            self.K = kernel(pr, self.e)
+            rhs = pr.Yc.astype(np.float64)
+            self.rhs = rhs * pr.sqw[:, None] if pr.sqw is not None else rhs
+        else:
+            G, C = gram(pr)
+            self.G, self.C = G.astype(np.float64), C.astype(np.float64)
+
+    def solve(self, alphas):
+        """B (k, p); raises scipy's LinAlgError when a matrix is numerically singular."""
+        from scipy.linalg import cho_solve
+
+        pr, v = self.pr, self.v
+        B = np.zeros((pr.k, pr.p))
+        for a, ts in _groups(alphas):
+            if self.kernel and a > 0:
+                Ka = self.K.copy()
+                Ka.flat[:: pr.n + 1] += a
+                A = cho_solve(_reliable_cho(Ka), self.rhs[:, ts], check_finite=False)
+                B[ts] = (zt(pr, self.e, A) / np.sqrt(v)[:, None]).T
+            elif self.kernel:
+                raise _lin_alg_error("α = 0 in the kernel form")
+            else:
+                Ga = self.G + np.diag(a * v)
+                B[ts] = cho_solve(_reliable_cho(Ga), self.C[:, ts], check_finite=False).T
+        return B
+
+
+def _lin_alg_error(msg):
+    from scipy.linalg import LinAlgError
+
+    return LinAlgError(msg)
+
+
 def solve_cholesky(pr, alphas, v):
     """Cholesky of G + αV (n ≥ p or some vⱼ = 0), or of K + αI in the kernel form (p > n).
 
     Targets sharing an α share one factorization.  A matrix that is not numerically positive
     definite (α = 0 with dependent columns) falls back to `solve_svd`.
     """
-    from scipy.linalg import LinAlgError, cho_solve
+    from scipy.linalg import LinAlgError
 
-    B = np.zeros((pr.k, pr.p))
-    use_kernel = pr.p > pr.n and np.all(v > 0) and np.all(alphas > 0)
     try:
-        if use_kernel:
-            e = pr.d / np.sqrt(v)
-            K = kernel(pr, e)
-            rhs = pr.Yc.astype(np.float64)
-            if pr.sqw is not None:
-                rhs = rhs * pr.sqw[:, None]
-            for a, ts in _groups(alphas):
-                Ka = K.copy()
-                Ka.flat[:: pr.n + 1] += a
-                A = cho_solve(_reliable_cho(Ka), rhs[:, ts], check_finite=False)
-                B[ts] = (zt(pr, e, A) / np.sqrt(v)[:, None]).T
-        else:
-            G, C = gram(pr)
-            G = G.astype(np.float64)
-            C = C.astype(np.float64)
-            for a, ts in _groups(alphas):
-                Ga = G + np.diag(a * v)
-                B[ts] = cho_solve(_reliable_cho(Ga), C[:, ts], check_finite=False).T
+        B = CholeskyState(pr, v, allow_kernel=bool(np.all(alphas > 0))).solve(alphas)
     except LinAlgError:
         return solve_svd(pr, alphas, v)
     return B, None, {"solver": "cholesky"}
@@ -312,95 +335,133 @@ def use_gram_cd(pr):
     return pr.fmt == "dense" and not pr.X.flags.f_contiguous
 
 
-def solve_cd(pr, alphas, v, *, positive, tol, max_iter, B0=None):
-    from fastridge import _cd_fast
+class CDState:
+    """Coordinate descent carrying its state (b, residuals or the Gram) from one α to the next.
 
-    max_iter = DEFAULT_MAX_ITER["cd"] if max_iter is None else int(max_iter)
-    B = np.zeros((pr.k, pr.p)) if B0 is None else np.array(B0, dtype=np.float64)
-    n_iter = np.zeros(pr.k, dtype=np.intp)
-    measure = np.zeros(pr.k)
-    tol_abs = np.zeros(pr.k)
-    gram_form = use_gram_cd(pr)
-    if gram_form:
-        G, C = gram(pr)
-    elif pr.fmt == "dense":
-        X = np.asfortranarray(pr.X)
-    else:
-        X = pr.csc()
-    sw = pr.empty() if pr.sw is None else pr.sw
-    for t in range(pr.k):
-        a = float(alphas[t])
-        b = B[t].astype(pr.dtype)
-        if gram_form:
-            c = np.ascontiguousarray(C[:, t])
-            t0 = tol * float(np.linalg.norm(c.astype(np.float64)))
-            m, ta, it = _cd_fast.ridge_cd_gram(G, c, v, a, b, positive, t0, max_iter)
-        else:
-            R = _initial_residual(pr, t, b)
-            yw = pr.Yc[:, t].astype(np.float64)
-            if pr.sw is not None:
-                yw = yw * pr.sw
-            g0 = (np.asarray(X.T @ yw).ravel() - pr.xbar * yw.sum()) * pr.d
-            t0 = tol * float(np.linalg.norm(g0))
-            y = np.ascontiguousarray(pr.Yc[:, t])
-            if pr.fmt == "dense":
-                m, ta, it = _cd_fast.ridge_cd_dense(X, y, sw, pr.xbar, pr.d, pr.h, v, a, b, R,
-                                                    pr.W, pr.center, positive, t0, max_iter)
+    Created once per problem; each `solve(alphas)` warm-starts from the current coefficients and,
+    for the residual form, from the current residuals, so a path costs no O(np) restart work.
+    """
+
+    def __init__(self, pr, v, *, positive, B0=None):
+        self.pr, self.v, self.positive = pr, v, bool(positive)
+        self.B = np.zeros((pr.k, pr.p), dtype=pr.dtype) if B0 is None \
+            else np.array(B0, dtype=pr.dtype)
+        self.gram_form = use_gram_cd(pr)
+        self.sw = pr.empty() if pr.sw is None else pr.sw
+        if self.gram_form:
+            self.G, C = gram(pr)
+            self.C = [np.ascontiguousarray(C[:, t]) for t in range(pr.k)]
+            self.g0 = np.linalg.norm(C.astype(np.float64), axis=0)
+            return
+        self.X = np.asfortranarray(pr.X) if pr.fmt == "dense" else pr.csc()
+        self.Y = [np.ascontiguousarray(pr.Yc[:, t]) for t in range(pr.k)]
+        self.R = [_initial_residual(pr, t, self.B[t]) for t in range(pr.k)]
+        Yw = pr.Yc.astype(np.float64)
+        if pr.sw is not None:
+            Yw = Yw * pr.sw[:, None]
+        G0 = (np.asarray(self.X.T @ Yw) - np.outer(pr.xbar, Yw.sum(axis=0))) * pr.d[:, None]
+        self.g0 = np.linalg.norm(G0, axis=0)
+
+    def solve(self, alphas, tol, max_iter):
+        from fastridge import _cd_fast
+
+        pr, v = self.pr, self.v
+        max_iter = DEFAULT_MAX_ITER["cd"] if max_iter is None else int(max_iter)
+        n_iter = np.zeros(pr.k, dtype=np.intp)
+        measure, tol_abs = np.zeros(pr.k), np.zeros(pr.k)
+        for t in range(pr.k):
+            a, b, t0 = float(alphas[t]), self.B[t], tol * float(self.g0[t])
+            if self.gram_form:
+                m, ta, it = _cd_fast.ridge_cd_gram(self.G, self.C[t], v, a, b, self.positive,
+                                                   t0, max_iter)
+            elif pr.fmt == "dense":
+                m, ta, it = _cd_fast.ridge_cd_dense(self.X, self.Y[t], self.sw, pr.xbar, pr.d,
+                                                    pr.h, v, a, b, self.R[t], pr.W, pr.center,
+                                                    self.positive, t0, max_iter)
             else:
-                m, ta, it = _cd_fast.ridge_cd_sparse(X.data, X.indices, X.indptr, y, sw, pr.xbar,
-                                                     pr.d, pr.h, v, a, b, R, pr.W, pr.center,
-                                                     positive, t0, max_iter)
-        B[t] = b
-        n_iter[t], measure[t], tol_abs[t] = it, m, ta
-    return B, n_iter, {"solver": "cd", "measure": measure, "tol_abs": tol_abs,
-                       "gram": gram_form}
+                X = self.X
+                m, ta, it = _cd_fast.ridge_cd_sparse(X.data, X.indices, X.indptr, self.Y[t],
+                                                     self.sw, pr.xbar, pr.d, pr.h, v, a, b,
+                                                     self.R[t], pr.W, pr.center, self.positive,
+                                                     t0, max_iter)
+            n_iter[t], measure[t], tol_abs[t] = it, m, ta
+        return self.B.astype(np.float64), n_iter, {
+            "solver": "cd", "measure": measure, "tol_abs": tol_abs, "gram": self.gram_form}
+
+
+def solve_cd(pr, alphas, v, *, positive, tol, max_iter, B0=None):
+    return CDState(pr, v, positive=positive, B0=B0).solve(alphas, tol, max_iter)
+
+
+class CGState:
+    """Conjugate gradient carrying its unknowns from one α to the next.
+
+    The primal unknown is b itself; the dual one (p > n) is a = W^{1/2}(y_c − Zb)/α, which is
+    rescaled by α_old/α_new when α changes (the residual moves little between neighbouring α).
+    """
+
+    def __init__(self, pr, v, *, B0=None):
+        self.pr, self.v = pr, v
+        dt = pr.dtype
+        self.B = np.zeros((pr.k, pr.p), dtype=dt) if B0 is None else np.array(B0, dtype=dt)
+        if pr.fmt == "dense":
+            # C-ordered X is read through its transpose: no copy for either memory order
+            if pr.X.flags.c_contiguous and not pr.X.flags.f_contiguous:
+                self.Xd, self.mode = pr.X.T, 3
+            else:
+                self.Xd, self.mode = np.asfortranarray(pr.X), 0
+            self.sparse = (np.empty(0, dt), np.empty(0, np.int32), np.zeros(1, np.int32))
+        else:
+            self.Xd = np.empty((1, 1), dtype=dt, order="F")
+            X = pr.X
+            indices, indptr = X.indices, X.indptr
+            if indices.dtype != indptr.dtype:
+                indices, indptr = indices.astype(np.int64), indptr.astype(np.int64)
+            self.sparse = (X.data, indices, indptr)
+            self.mode = 1 if pr.fmt == "csr" else 2
+        self.sw = pr.empty() if pr.sw is None else pr.sw
+        self.sqw = pr.empty() if pr.sqw is None else pr.sqw.astype(dt)
+        self.Y = [np.ascontiguousarray(pr.Yc[:, t]) for t in range(pr.k)]
+        self.dual_ok = pr.p > pr.n and bool(np.all(v > 0))
+        self.A = [None] * pr.k          # dual unknowns, with the α they belong to
+        self.A_alpha = [None] * pr.k
+
+    def _dual_start(self, t, a):
+        pr = self.pr
+        if self.A[t] is not None and self.A_alpha[t] > 0:
+            return (self.A[t] * (self.A_alpha[t] / a)).astype(pr.dtype)
+        b0 = self.B[t].astype(np.float64)
+        if not np.any(b0):
+            return np.zeros(pr.n, dtype=pr.dtype)
+        r0 = _initial_residual(pr, t, b0).astype(np.float64)
+        if pr.center:
+            r0 -= r0 @ pr.sw / pr.W if pr.sw is not None else r0.mean()
+        if pr.sqw is not None:
+            r0 *= pr.sqw
+        return (r0 / a).astype(pr.dtype)
+
+    def solve(self, alphas, tol, max_iter):
+        from fastridge import _cg_fast
+
+        pr, v = self.pr, self.v
+        max_iter = DEFAULT_MAX_ITER["cg"] if max_iter is None else int(max_iter)
+        n_iter = np.zeros(pr.k, dtype=np.intp)
+        measure, tol_abs = np.zeros(pr.k), np.zeros(pr.k)
+        data, indices, indptr = self.sparse
+        for t in range(pr.k):
+            a = float(alphas[t])
+            dual = self.dual_ok and a > 0
+            x = self._dual_start(t, a) if dual else self.B[t].copy()
+            b_out = np.empty(pr.p, dtype=pr.dtype)
+            m, ta, it = _cg_fast.ridge_cg(self.mode, self.Xd, data, indices, indptr, pr.n, pr.p,
+                                          self.sw, self.sqw, pr.xbar, pr.d, pr.center, pr.h, v,
+                                          a, self.Y[t], x, b_out, dual, tol, max_iter)
+            self.B[t] = b_out
+            self.A[t], self.A_alpha[t] = (x, a) if dual else (None, None)
+            n_iter[t], measure[t], tol_abs[t] = it, m, ta
+        return self.B.astype(np.float64), n_iter, {
+            "solver": "cg", "measure": measure, "tol_abs": tol_abs}
 
 
 def solve_cg(pr, alphas, v, *, tol, max_iter, B0=None):
-    from fastridge import _cg_fast
-
-    max_iter = DEFAULT_MAX_ITER["cg"] if max_iter is None else int(max_iter)
-    B = np.zeros((pr.k, pr.p)) if B0 is None else np.array(B0, dtype=np.float64)
-    n_iter = np.zeros(pr.k, dtype=np.intp)
-    measure = np.zeros(pr.k)
-    tol_abs = np.zeros(pr.k)
-    dt = pr.dtype
-    if pr.fmt == "dense":
-        # C-ordered X is read through its transpose: no copy for either memory order
-        if pr.X.flags.c_contiguous and not pr.X.flags.f_contiguous:
-            Xd, mode = pr.X.T, 3
-        else:
-            Xd, mode = np.asfortranarray(pr.X), 0
-        data, indices, indptr = np.empty(0, dt), np.empty(0, np.int32), np.zeros(1, np.int32)
-    else:
-        Xd = np.empty((1, 1), dtype=dt, order="F")
-        X = pr.X
-        data, indices, indptr = X.data, X.indices, X.indptr
-        if indices.dtype != indptr.dtype:
-            indices = indices.astype(np.int64)
-            indptr = indptr.astype(np.int64)
-        mode = 1 if pr.fmt == "csr" else 2
-    sw = pr.empty() if pr.sw is None else pr.sw
-    sqw = pr.empty() if pr.sqw is None else pr.sqw.astype(dt)
-    for t in range(pr.k):
-        a = float(alphas[t])
-        dual = pr.p > pr.n and a > 0 and bool(np.all(v > 0))
-        b0 = B[t]
-        y = np.ascontiguousarray(pr.Yc[:, t])
-        if dual:
-            if np.any(b0):
-                r0 = _initial_residual(pr, t, b0).astype(np.float64)
-                r0 -= (r0 @ pr.sw / pr.W if pr.sw is not None else r0.mean()) \
-                    if pr.center else 0.0
-                x = (r0 * (pr.sqw if pr.sqw is not None else 1.0) / a).astype(dt)
-            else:
-                x = np.zeros(pr.n, dtype=dt)
-        else:
-            x = b0.astype(dt)
-        b_out = np.empty(pr.p, dtype=dt)
-        m, ta, it = _cg_fast.ridge_cg(mode, Xd, data, indices, indptr, pr.n, pr.p, sw, sqw,
-                                      pr.xbar, pr.d, pr.center, pr.h, v, a, y, x, b_out, dual,
-                                      tol, max_iter)
-        B[t] = b_out
-        n_iter[t], measure[t], tol_abs[t] = it, m, ta
-    return B, n_iter, {"solver": "cg", "measure": measure, "tol_abs": tol_abs}
+    return CGState(pr, v, B0=B0).solve(alphas, tol, max_iter)
