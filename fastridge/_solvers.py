@@ -362,6 +362,11 @@ class CDState:
         G0 = (np.asarray(self.X.T @ Yw) - np.outer(pr.xbar, Yw.sum(axis=0))) * pr.d[:, None]
         self.g0 = np.linalg.norm(G0, axis=0)
 
+    def start_from(self, B, alpha=None):
+        """Next solve starts at B (k, p) (the kernels recompute the residual from b at their
+        first convergence check, so nothing else needs updating)."""
+        self.B[...] = B
+
     def solve(self, alphas, tol, max_iter):
         from fastridge import _cd_fast
 
@@ -425,6 +430,11 @@ class CGState:
         self.dual_ok = pr.p > pr.n and bool(np.all(v > 0))
         self.A = [None] * pr.k          # dual unknowns, with the α they belong to
         self.A_alpha = [None] * pr.k
+
+    def start_from(self, B, alpha):
+        """Next solve at `alpha` starts at B (k, p); the dual unknowns follow from it."""
+        self.B[...] = B
+        self.A = [None] * self.pr.k
 
     def _dual_start(self, t, a):
         pr = self.pr

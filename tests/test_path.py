@@ -1,0 +1,137 @@
+"""ridge_path: each point equals an independent exact fit, warm starts pay, the grid follows the
+rule, df matches an independent SVD."""
+import numpy as np
+import pytest
+
+from fastridge import Ridge, ridge_path
+from fastridge.exceptions import ConvergenceWarning
+from conftest import make_data, ridge_oracle
+
+SOLVERS = ("auto", "cholesky", "svd", "cd", "cg")
+
+
+def _conv(kind):
+    if kind == "dense":
+        return lambda A: A
+    sp = pytest.importorskip("scipy.sparse")
+    return sp.csr_array if kind == "csr" else sp.csc_matrix
+
+
+@pytest.mark.parametrize("solver", SOLVERS)
+@pytest.mark.parametrize("kind", ["dense", "csr", "csc"])
+@pytest.mark.parametrize("shape", [(120, 10), (25, 60)])
+def test_each_point_equals_exact_fit(solver, kind, shape):
+    n, p = shape
+    X, y = make_data(n=n, p=p, seed=1)
+    w = np.random.default_rng(2).uniform(0.5, 2.0, n)
+    path = ridge_path(_conv(kind)(X), y, n_alphas=15, sample_weight=w, solver=solver,
+                      tol=1e-12, max_iter=20000)
+    assert path.coef.shape == (15, p) and path.intercept.shape == (15,)
+    assert np.all(np.diff(path.alphas) < 0)
+    for i, a in enumerate(path.alphas):
+        coef, intercept = ridge_oracle(X, y, a, sample_weight=w)
+        np.testing.assert_allclose(path.coef[i], coef, rtol=1e-7, atol=1e-9 * np.abs(coef).max())
+        np.testing.assert_allclose(path.intercept[i], intercept, rtol=1e-7, atol=1e-9)
+
+
+@pytest.mark.parametrize("solver", SOLVERS)
+def test_standardize_penalty_factor_multitarget(solver):
+    X, Y = make_data(n=80, p=7, k=2, seed=3)
+    X = X * np.geomspace(0.01, 100, 7)
+    pf = np.array([1.0, 2.0, 0.5, 1.0, 1.0, 3.0, 1.0])
+    path = ridge_path(X, Y, alphas=[0.3, 30.0, 3.0], standardize=True, penalty_factor=pf,
+                      solver=solver, tol=1e-12, max_iter=20000)
+    np.testing.assert_array_equal(path.alphas, [30.0, 3.0, 0.3])
+    np.testing.assert_array_equal(path.order, [1, 2, 0])
+    assert path.coef.shape == (3, 2, 7) and path.intercept.shape == (3, 2)
+    for i, a in enumerate(path.alphas):
+        coef, intercept = ridge_oracle(X, Y, a, standardize=True, penalty_factor=pf)
+        np.testing.assert_allclose(path.coef[i], coef, rtol=1e-7, atol=1e-10)
+        np.testing.assert_allclose(path.intercept[i], intercept, rtol=1e-7)
+    pred = path.predict(X[:5])
+    assert pred.shape == (5, 3, 2)
+    np.testing.assert_allclose(pred[:, 1, :], X[:5] @ path.coef[1].T + path.intercept[1],
+                               rtol=1e-12)
+
+
+def test_zero_penalty_factor_path():
+    """An unpenalized feature: no spectral path; the solvers still agree with the oracle."""
+    X, y = make_data(n=60, p=6, seed=4)
+    pf = np.array([0.0, 1, 1, 1, 1, 1])
+    path = ridge_path(X, y, n_alphas=8, penalty_factor=pf, tol=1e-12, max_iter=20000)
+    assert path.solver != "eigen" and path.df is None
+    for i, a in enumerate(path.alphas):
+        np.testing.assert_allclose(path.coef[i], ridge_oracle(X, y, a, penalty_factor=pf)[0],
+                                   rtol=1e-7, atol=1e-10)
+
+
+@pytest.mark.parametrize("solver", ["cd", "cg"])
+@pytest.mark.parametrize("kind,shape", [("dense", (500, 50)), ("csr", (600, 100)),
+                                        ("csc", (100, 300))])
+def test_warm_start_beats_cold_fits(solver, kind, shape):
+    X, y = make_data(n=shape[0], p=shape[1], seed=5, cond=100.0)
+    Xc = _conv(kind)(X)
+    path = ridge_path(Xc, y, solver=solver)
+    cold = sum(Ridge(alpha=a, solver=solver).fit(Xc, y).n_iter_ for a in path.alphas)
+    assert path.n_iter.sum() <= 0.6 * cold, (path.n_iter.sum(), cold)
+
+
+def test_default_grid_follows_the_rule():
+    X, y = make_data(n=50, p=8, seed=6)
+    w = np.random.default_rng(7).uniform(0.5, 2.0, 50)
+    pf = np.array([1.0, 0.0, 2.0, 1.0, 1.0, 1.0, 0.5, 1.0])
+    path = ridge_path(X, y, sample_weight=w, penalty_factor=pf, standardize=True,
+                      n_alphas=40, solver="cg", tol=1e-8)
+    xm, ym = w @ X / w.sum(), w @ y / w.sum()
+    Z = (X - xm) / np.sqrt(w @ (X - xm) ** 2 / w.sum())
+    c = np.abs(Z.T @ (w * (y - ym)))
+    pen = pf > 0
+    amax = np.max(c[pen] / (pf[pen] * 0.001))
+    np.testing.assert_allclose(path.alphas, np.geomspace(amax, amax * 1e-4, 40), rtol=1e-10)
+    wide = ridge_path(make_data(n=10, p=30, seed=8)[0], make_data(n=10, p=30, seed=8)[1],
+                      n_alphas=5)
+    np.testing.assert_allclose(wide.alphas[-1] / wide.alphas[0], 1e-2, rtol=1e-12)
+    assert ridge_path(X, y, n_alphas=5, alpha_min_ratio=0.1).alphas[-1] == \
+        pytest.approx(ridge_path(X, y, n_alphas=5).alphas[0] * 0.1)
+
+
+@pytest.mark.parametrize("shape", [(60, 8), (15, 40)])
+def test_df_equals_independent_svd(shape):
+    X, y = make_data(n=shape[0], p=shape[1], seed=9)
+    path = ridge_path(X, y, n_alphas=12, standardize=True)
+    assert path.solver == "eigen"
+    Z = (X - X.mean(axis=0)) / X.std(axis=0)
+    d = np.linalg.svd(Z, compute_uv=False)
+    expected = [(d**2 / (d**2 + a)).sum() for a in path.alphas]
+    np.testing.assert_allclose(path.df, expected, rtol=1e-10)
+
+
+def test_warns_once_listing_alphas():
+    X, y = make_data(n=40, p=30, seed=10, cond=1e4)
+    with pytest.warns(ConvergenceWarning, match="alpha = ") as rec:
+        ridge_path(X, y, n_alphas=5, solver="cd", max_iter=1, tol=1e-14)
+    assert sum(issubclass(r.category, ConvergenceWarning) for r in rec) == 1
+
+
+def test_bad_arguments():
+    X, y = make_data(seed=11)
+    with pytest.raises(ValueError, match="alphas"):
+        ridge_path(X, y, alphas=[1.0, -1.0])
+    with pytest.raises(ValueError, match="alphas"):
+        ridge_path(X, y, alphas=[])
+    with pytest.raises(ValueError, match="n_alphas"):
+        ridge_path(X, y, n_alphas=0)
+    with pytest.raises(ValueError, match="alpha_min_ratio"):
+        ridge_path(X, y, alpha_min_ratio=2.0)
+    with pytest.raises(ValueError, match="solver"):
+        ridge_path(X, y, solver="magic")
+    path = ridge_path(X, y, n_alphas=3)
+    with pytest.raises(ValueError, match="features"):
+        path.predict(X[:, :3])
+
+
+def test_feature_names_from_dataframe():
+    pd = pytest.importorskip("pandas")
+    X, y = make_data(n=30, p=3, seed=12)
+    path = ridge_path(pd.DataFrame(X, columns=["a", "b", "c"]), y, n_alphas=4)
+    assert list(path.feature_names) == ["a", "b", "c"]
