@@ -245,3 +245,78 @@ def zt_dense(const floating[:, :] X, const double[::1] xbar, const double[::1] e
             _gemm(Trans, NoTrans, <blas_int> m, <blas_int> k, <blas_int> n, one, &B[0, 0],
                   <blas_int> n, &A[0, 0], <blas_int> n, zero, &out[j0, 0], <blas_int> p)
             j0 += m
+
+
+def gram_dense_shifted(const floating[:, :] X, const floating[::1, :] Y, const double[::1] sqw,
+                       bint center, double[::1] shift, double[::1] yshift, floating[::1, :] G,
+                       floating[::1, :] C, double[::1] colsum, double[::1] ysum,
+                       Py_ssize_t block_rows):
+    """One pass over X: G = Σ wᵢ (xᵢ − s)(xᵢ − s)ᵀ, C = Σ wᵢ (xᵢ − s)(yᵢ − t)ᵀ and the sums
+    Σ wᵢ (xᵢ − s), Σ wᵢ (yᵢ − t), with the shifts s, t = the means of the first block (zeros
+    without `center`).
+
+    The caller centres exactly afterwards: with δ = Σ w (x − s) / W, the centred Gram is
+    G − W δδᵀ.  Because s is already close to the mean, δ is small against the columns' spread
+    and that correction loses no digits — unlike XᵀX − W x̄x̄ᵀ, which cancels catastrophically
+    when the means are large.  Column means, the centred sums of squares (diag) and the Gram
+    thus come from a single read of X.  Returns W = Σ w.
+    """
+    cdef Py_ssize_t n = X.shape[0], p = X.shape[1], k = Y.shape[1]
+    cdef bint weighted = sqw.shape[0] > 0
+    dtype = np.float32 if floating is float else np.float64
+    block_rows = max(1, min(block_rows, n))
+    cdef floating[::1, :] B = np.empty((block_rows, p), dtype=dtype, order="F")
+    cdef floating[::1, :] Yb = np.empty((block_rows, max(k, 1)), dtype=dtype, order="F")
+    cdef Py_ssize_t i0, m, m0, i, t, j
+    cdef double W = 0.0, wi, acc
+    cdef floating zero = 0.0, one = 1.0, beta
+    cdef double[::1] ones = np.ones(p)
+    with nogil:
+        m0 = min(block_rows, n)
+        for j in range(p):
+            acc = 0.0
+            if center:
+                for i in range(m0):
+                    acc += X[i, j]
+                acc /= m0
+            shift[j] = acc
+            colsum[j] = 0.0
+        for t in range(k):
+            acc = 0.0
+            if center:
+                for i in range(m0):
+                    acc += Y[i, t]
+                acc /= m0
+            yshift[t] = acc
+            ysum[t] = 0.0
+        i0 = 0
+        while i0 < n:
+            m = min(block_rows, n - i0)
+            _fill_row_block(X, shift, ones, sqw, weighted, i0, m, B)
+            beta = zero if i0 == 0 else one
+            _syrk(Upper, Trans, <blas_int> p, <blas_int> m, one, &B[0, 0],
+                  <blas_int> block_rows, beta, &G[0, 0], <blas_int> p)
+            for j in range(p):
+                acc = 0.0
+                for i in range(m):
+                    acc += (sqw[i0 + i] if weighted else 1.0) * B[i, j]
+                colsum[j] += acc
+            for i in range(m):
+                wi = sqw[i0 + i] if weighted else 1.0
+                W += wi * wi
+            if k > 0:
+                for t in range(k):
+                    acc = 0.0
+                    for i in range(m):
+                        wi = sqw[i0 + i] if weighted else 1.0
+                        Yb[i, t] = <floating> (wi * (Y[i0 + i, t] - yshift[t]))
+                        acc += wi * Yb[i, t]
+                    ysum[t] += acc
+                _gemm(Trans, NoTrans, <blas_int> p, <blas_int> k, <blas_int> m, one,
+                      &B[0, 0], <blas_int> block_rows, &Yb[0, 0], <blas_int> block_rows, beta,
+                      &C[0, 0], <blas_int> p)
+            i0 += m
+        for j in range(p):
+            for i in range(j + 1, p):
+                G[i, j] = G[j, i]
+    return W

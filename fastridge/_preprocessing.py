@@ -36,7 +36,7 @@ class Problem:
     """Everything a solver needs about (X, Y, w) in the fit coordinates."""
 
     __slots__ = ("X", "fmt", "dtype", "n", "p", "k", "sw", "sqw", "W", "center", "xbar", "ss",
-                 "d", "h", "ybar", "Yc")
+                 "d", "h", "ybar", "Yc", "G0", "C0")
 
     def csc(self):
         """X as CSC (a converted copy only when X is CSR), canonical format."""
@@ -56,14 +56,17 @@ def _canonical(X):
     return X
 
 
-def prepare(X, Y, sample_weight, *, fit_intercept, standardize):
+def prepare(X, Y, sample_weight, *, fit_intercept, standardize, want_gram=False):
     """Column statistics and centred targets; X is used as given (no copy).
 
-    Y must be 2-D (n, k) of X's dtype.
+    Y must be 2-D (n, k) of X's dtype.  With `want_gram` (dense X, a solver that works on the
+    Gram matrix), the statistics come from the same single pass over X that forms the centred
+    Gram ZᵀWZ and ZᵀW y_c (kept in the Problem for the solver).
     """
     _gram_fast = load_kernels()
 
     pr = Problem()
+    pr.G0 = pr.C0 = None
     dtype = X.dtype
     n, p = X.shape
     pr.dtype, pr.n, pr.p, pr.k = dtype, n, p, Y.shape[1]
@@ -82,6 +85,9 @@ def prepare(X, Y, sample_weight, *, fit_intercept, standardize):
         W = _gram_fast.column_stats_sparse(
             X.data, X.indices, X.indptr, n, fmt == "csc", swv, pr.center, mean, ss,
             np.empty(p))
+    elif want_gram:
+        fmt = "dense"
+        W = _one_pass_gram(pr, X, Y, sw, mean, ss)
     else:
         fmt = "dense"
         W = _gram_fast.column_stats_dense(X, swv, pr.center, mean, ss)
@@ -104,13 +110,47 @@ def prepare(X, Y, sample_weight, *, fit_intercept, standardize):
     pr.h = d * d * ss
 
     Yd = np.asarray(Y, dtype=np.float64)
-    if pr.center:
+    if pr.G0 is not None:
+        ybar = pr.ybar
+    elif pr.center:
         ybar = (Yd.T @ sw) / W if sw is not None else Yd.mean(axis=0)
     else:
         ybar = np.zeros(pr.k)
     pr.ybar = ybar
     pr.Yc = np.asfortranarray(Yd - ybar, dtype=dtype)
     return pr
+
+
+def _one_pass_gram(pr, X, Y, sw, mean, ss):
+    """Fill mean, ss, pr.ybar, pr.G0 (centred, unscaled ZᵀWZ, float64) and pr.C0 (ZᵀW y_c)
+    from one read of X (see `_gram_fast.gram_dense_shifted`)."""
+    from fastridge import _gram_fast
+    from fastridge._solvers import BLOCK_BYTES
+
+    n, p, k = pr.n, pr.p, pr.k
+    dt = pr.dtype
+    G = np.empty((p, p), dtype=dt, order="F")
+    C = np.empty((p, k), dtype=dt, order="F")
+    shift, yshift = np.empty(p), np.empty(k)
+    colsum, ysum = np.empty(p), np.empty(k)
+    sqw = np.empty(0) if sw is None else np.sqrt(sw.astype(np.float64))
+    block = max(256, BLOCK_BYTES // max(1, p * dt.itemsize))
+    W = _gram_fast.gram_dense_shifted(X, np.asfortranarray(Y, dtype=dt), sqw, pr.center, shift,
+                                      yshift, G, C, colsum, ysum, block)
+    delta, eps = colsum / W, ysum / W
+    G0 = G.astype(np.float64)
+    C0 = C.astype(np.float64)
+    if pr.center:
+        G0 -= W * np.outer(delta, delta)
+        C0 -= W * np.outer(delta, eps)
+        mean[:] = shift + delta
+        pr.ybar = yshift + eps
+    else:
+        mean[:] = 0.0
+        pr.ybar = np.zeros(k)
+    ss[:] = np.clip(np.diag(G0), 0.0, None)
+    pr.G0, pr.C0 = G0, C0
+    return W
 
 
 def to_raw(pr, B):

@@ -136,7 +136,8 @@ class Ridge(RegressorBase):
             solver = choose_solver(n, p, sparse=sparse, alphas=alphas,
                                    positive=bool(self.positive))
         pr = P.prepare(X, Y, sw, fit_intercept=self.fit_intercept,
-                       standardize=self.standardize)
+                       standardize=self.standardize,
+                       want_gram=S.wants_gram(X, solver, v, alphas, sparse=sparse))
 
         B0 = None
         if self.warm_start and solver in ("cd", "cg") and getattr(self, "coef_", None) \

@@ -33,6 +33,10 @@ def gram(pr, e=None):
 
     e = pr.d if e is None else e
     p, k = pr.p, pr.k
+    if pr.G0 is not None:  # formed with the column statistics, in one pass over X
+        G = (pr.G0 * e[:, None]) * e[None, :]
+        return (np.asfortranarray(G, dtype=pr.dtype),
+                np.asfortranarray(pr.C0 * e[:, None], dtype=pr.dtype))
     if pr.fmt == "dense":
         G = np.empty((p, p), dtype=pr.dtype, order="F")
         C = np.empty((p, k), dtype=pr.dtype, order="F")
@@ -328,11 +332,31 @@ def _initial_residual(pr, t, b):
 
 def use_gram_cd(pr):
     """CD on the Gram when it is cheap to form and reuse (n ≫ p), or X is not column-major."""
-    if pr.p * pr.p * 8 > GRAM_MAX_BYTES:
+    return _gram_cd(pr.n, pr.p, pr.fmt == "dense", pr.fmt == "dense" and pr.X.flags.f_contiguous)
+
+
+def _gram_cd(n, p, dense, f_contiguous):
+    if p * p * 8 > GRAM_MAX_BYTES:
         return False
-    if pr.n >= 2 * pr.p:
+    if n >= 2 * p:
         return True
-    return pr.fmt == "dense" and not pr.X.flags.f_contiguous
+    return dense and not f_contiguous
+
+
+def wants_gram(X, solver, v, alphas, *, sparse):
+    """Whether `solver` will work on the p × p Gram of dense X (then the column statistics are
+    taken from the same pass over X that forms it)."""
+    if sparse:
+        return False
+    n, p = X.shape
+    if solver == "cholesky":
+        kernel = p > n and bool(np.all(v > 0)) and bool(np.all(np.asarray(alphas) > 0))
+        return not kernel and p * p * 8 <= GRAM_MAX_BYTES
+    if solver == "cd":
+        return _gram_cd(n, p, True, X.flags.f_contiguous)
+    if solver == "eigen":
+        return n >= p
+    return False
 
 
 class CDState:

@@ -179,3 +179,37 @@ def test_centred_gram_keeps_digits(order):
     A = np.asfortranarray(Y[: n // 10])
     _gram_fast.zt_dense(Xs, mean, e, sqw[: n // 10], A, out, 3)
     np.testing.assert_allclose(out, Zs.T @ A, rtol=1e-10, atol=1e-10)
+
+
+@pytest.mark.parametrize("dt", DTYPES)
+@pytest.mark.parametrize("order", ["C", "F"])
+@pytest.mark.parametrize("center", [True, False])
+def test_one_pass_shifted_gram(dt, order, center):
+    """Statistics and the centred Gram from one read of X: the shift by the first block's mean
+    makes the final rank-one correction harmless even with means 1e6 × the spread."""
+    rng = np.random.default_rng(5)
+    n, p, k = 2500, 6, 2
+    off = 1e6 if (center and dt == np.float64) else (1e2 if center else 0.0)
+    X = np.array(rng.standard_normal((n, p)) + off, order=order, dtype=dt)
+    Y = np.asfortranarray(rng.standard_normal((n, k)) + 5.0, dtype=dt)
+    w = rng.uniform(0.5, 2.0, n)
+    sqw = np.sqrt(w)
+    G = np.empty((p, p), dtype=dt, order="F")
+    C = np.empty((p, k), dtype=dt, order="F")
+    s, t, cs, ys = np.empty(p), np.empty(k), np.empty(p), np.empty(k)
+    W = _gram_fast.gram_dense_shifted(X, Y, sqw, center, s, t, G, C, cs, ys, 300)
+    X64, Y64 = X.astype(float), Y.astype(float)
+    xm = w @ X64 / w.sum() if center else np.zeros(p)
+    ym = w @ Y64 / w.sum() if center else np.zeros(k)
+    delta, eps = (cs / W, ys / W) if center else (np.zeros(p), np.zeros(k))
+    Gc = G.astype(float) - W * np.outer(delta, delta)
+    Cc = C.astype(float) - W * np.outer(delta, eps)
+    Xc, Yc = X64 - xm, Y64 - ym
+    rtol = 1e-4 if dt == np.float32 else 1e-10
+    np.testing.assert_allclose(W, w.sum(), rtol=1e-12)
+    np.testing.assert_allclose(s + delta if center else np.zeros(p), xm,
+                               rtol=1e-7 if dt == np.float32 else 1e-13)
+    np.testing.assert_allclose(Gc, Xc.T @ (w[:, None] * Xc), rtol=rtol,
+                               atol=rtol * np.abs(Xc.T @ (w[:, None] * Xc)).max())
+    np.testing.assert_allclose(Cc, Xc.T @ (w[:, None] * Yc), rtol=rtol,
+                               atol=rtol * np.abs(Xc.T @ (w[:, None] * Yc)).max())
