@@ -211,7 +211,7 @@ def ridge_path(X, y, *, alphas=None, n_alphas=100, alpha_min_ratio=None, fit_int
     >>> path.coef.shape, bool(np.all(np.diff(path.df) > 0))
     ((20, 4), True)
     """
-    from fastridge import _preprocessing as P
+    from fastridge import _preprocessing as P, _solvers as S
 
     V.check_params(solver="auto", tol=tol, max_iter=max_iter, fit_intercept=fit_intercept,
                    standardize=standardize, positive=False, warm_start=False, copy_X=True)
@@ -223,8 +223,12 @@ def ridge_path(X, y, *, alphas=None, n_alphas=100, alpha_min_ratio=None, fit_int
     pf = V.check_penalty_factor(penalty_factor, p)
     v = np.ones(p) if pf is None else pf
     single = y.ndim == 1
+    guess = solver
+    if solver == "auto":
+        guess = "eigen" if np.all(v > 0) and min(n, p) ** 2 * 8 <= S.GRAM_MAX_BYTES else "cg"
     pr = P.prepare(X, y[:, None] if single else y, sw, fit_intercept=fit_intercept,
-                   standardize=standardize)
+                   standardize=standardize,
+                   want_gram=S.wants_gram(X, guess, v, np.ones(1), sparse=V.is_sparse(X)))
     if user is None:
         grid = default_alphas(pr, v, n_alphas, alpha_min_ratio)
         order = np.arange(grid.size)
