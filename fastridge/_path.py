@@ -92,11 +92,13 @@ class RidgePath:
                         range(self.coef.shape[1])], axis=-1)
         return out + self.intercept[None, :, :]
 
-    def plot(self, ax=None, xvar="alpha"):
-        """Coefficient profiles against log α, df or the coefficient norm (needs matplotlib)."""
+    def plot(self, ax=None, xvar="alpha", **kwargs):
+        """Coefficient profiles against log α, df or the coefficient norm (needs matplotlib);
+        keyword arguments go to :func:`fastridge._plot.plot_path` (target, label, mark_alpha,
+        feature_names)."""
         from fastridge._plot import plot_path
 
-        return plot_path(self, ax=ax, xvar=xvar)
+        return plot_path(self, ax=ax, xvar=xvar, **kwargs)
 
     def __repr__(self):
         return (f"RidgePath(n_alphas={self.alphas.size}, alpha=[{self.alphas[0]:.4g} .. "
