@@ -1,0 +1,553 @@
+"""RidgeCV: α by exact leave-one-out from one spectral decomposition, or by k-fold over
+warm-started paths.
+
+Leave-one-out, in the fit coordinates of :mod:`fastridge._preprocessing` (Ẑ the weighted,
+centred, scaled design divided by √v, ỹ = W^{1/2} y_c, Ẑ = U S Vᵀ of rank r, c = Uᵀỹ): the
+hat matrix of the weighted ridge fit with an unpenalized intercept is
+
+    H(α) = W^{1/2} 1 1ᵀ W^{1/2} / W  +  U diag(s²/(s² + α)) Uᵀ
+
+and the W^{1/2}-scaled leave-one-out residual of row i is (ỹ − Hỹ)ᵢ / (1 − Hᵢᵢ).  Both numerator
+and denominator are split into an α-free part and a part proportional to α:
+
+    ỹᵢ − (Hỹ)ᵢ = r0ᵢ + α aᵢ(α),   r0 = ỹ − U c,        aᵢ(α) = Σⱼ Uᵢⱼ cⱼ / (sⱼ² + α)
+    1 − Hᵢᵢ    = Mᵢᵢ + α bᵢ(α),   Mᵢᵢ = 1 − wᵢ/W − ‖uᵢ‖²,  bᵢ(α) = Σⱼ Uᵢⱼ² / (sⱼ² + α)
+
+M (the residual projector of the unpenalized least-squares fit) is positive semidefinite, so
+Mᵢᵢ = 0 forces r0ᵢ = 0: the row is interpolated by the least-squares fit (a wide problem, a row
+with a feature of its own).  For such rows the ratio is aᵢ/bᵢ, which is exact for every α > 0
+and is the α → 0⁺ limit at α = 0; nothing of size 1 − Hᵢᵢ ≈ α is ever formed by cancellation.
+"""
+import inspect
+import numbers
+import os
+
+import numpy as np
+
+from fastridge import _validation as V
+from fastridge._base import RegressorBase
+
+RULES = ("min", "1se")
+# LOO work arrays (n × block of α × k) are kept under this many float64 elements.
+_LOO_BLOCK_ELEMENTS = 1 << 21
+
+
+# --------------------------------------------------------------------------- helpers
+def kfold_splits(n, n_splits):
+    """Contiguous folds without shuffling (scikit-learn's ``KFold`` layout): the first
+    ``n % n_splits`` folds get one extra row.  Returns a list of (train, test) index arrays."""
+    if n_splits > n:
+        raise ValueError(f"cv={n_splits}: Cannot have number of splits n_splits={n_splits} "
+                         f"greater than the number of samples: n_samples={n}.")
+    sizes = np.full(n_splits, n // n_splits, dtype=np.intp)
+    sizes[: n % n_splits] += 1
+    stops = np.cumsum(sizes)
+    idx = np.arange(n)
+    return [(np.concatenate([idx[: stop - size], idx[stop:]]), idx[stop - size: stop])
+            for size, stop in zip(sizes, stops)]
+
+
+def _as_indices(a, n, what):
+    a = np.asarray(a)
+    if a.dtype == bool:
+        if a.shape != (n,):
+            raise ValueError(f"cv: a boolean {what} mask must have length n_samples={n}.")
+        return np.flatnonzero(a)
+    if a.ndim != 1 or (a.size and a.dtype.kind not in "iu"):
+        raise ValueError(f"cv: {what} indices must be a 1-D array of integers.")
+    a = a.astype(np.intp)
+    if a.size and (a.min() < -n or a.max() >= n):
+        raise ValueError(f"cv: {what} indices out of range for n_samples={n}.")
+    return a
+
+
+def _cv_folds(cv, X, y):
+    """None for leave-one-out, else a list of (train, test) index arrays."""
+    n = X.shape[0]
+    if cv is None:
+        return None
+    if isinstance(cv, numbers.Integral) and not isinstance(cv, (bool, np.bool_)):
+        if cv < 2:
+            raise ValueError(f"cv must be None (leave-one-out), an int >= 2, a splitter with "
+                             f"split(X, y) or an iterable of (train, test) index pairs; got "
+                             f"cv={cv!r}.")
+        return kfold_splits(n, int(cv))
+    if isinstance(cv, (str, bytes, float, bool, np.bool_, np.floating)) \
+            or not (hasattr(cv, "split") or hasattr(cv, "__iter__")):
+        raise ValueError(f"cv must be None (leave-one-out), an int >= 2, a splitter with "
+                         f"split(X, y) or an iterable of (train, test) index pairs; got "
+                         f"cv={cv!r}.")
+    pairs = cv.split(X, y) if hasattr(cv, "split") else cv
+    folds = []
+    for pair in pairs:
+        try:
+            train, test = pair
+        except (TypeError, ValueError) as exc:
+            raise ValueError("cv must yield (train, test) index pairs.") from exc
+        train, test = _as_indices(train, n, "train"), _as_indices(test, n, "test")
+        if train.size == 0 or test.size == 0:
+            raise ValueError("cv produced an empty train or test set.")
+        folds.append((train, test))
+    if not folds:
+        raise ValueError("cv produced no (train, test) splits.")
+    return folds
+
+
+def _check_grid(alphas):
+    """User α grid → float64 (m,), finite, ≥ 0, non-empty."""
+    if isinstance(alphas, (str, bytes, bool, np.bool_)):
+        raise TypeError(f"alphas must be an array of non-negative floats, got {alphas!r}.")
+    try:
+        a = np.asarray(alphas, dtype=np.float64)
+    except (TypeError, ValueError) as exc:
+        raise TypeError(f"alphas must be an array of non-negative floats, got {alphas!r}."
+                        ) from exc
+    if a.ndim == 0:
+        a = a.reshape(1)
+    if a.ndim != 1 or a.size == 0:
+        raise ValueError(f"alphas must be a non-empty 1-D array, got shape {a.shape}.")
+    if not np.all(np.isfinite(a)) or np.any(a < 0):
+        raise ValueError(f"alphas must be finite and >= 0, got {a!r}.")
+    return a
+
+
+def _accepts_sample_weight(func):
+    try:
+        params = inspect.signature(func).parameters
+    except (TypeError, ValueError):
+        return False
+    return "sample_weight" in params or any(p.kind is p.VAR_KEYWORD for p in params.values())
+
+
+def _score(scoring, y_true, y_pred, w, weighted):
+    if weighted:
+        return float(scoring(y_true, y_pred, sample_weight=w))
+    return float(scoring(y_true, y_pred))
+
+
+def select_alpha(alphas, mean_error, se_error, rule):
+    """Index of the chosen α on one error curve.
+
+    ``"min"``: the lowest mean error (among ties, the largest α).  ``"1se"``: the largest α whose
+    mean error is at most the minimum plus the standard error at the minimum (cv.glmnet's
+    ``lambda.1se``; an undefined standard error counts as 0).  Non-finite errors are ignored.
+    """
+    alphas = np.asarray(alphas, dtype=np.float64)
+    mean_error = np.asarray(mean_error, dtype=np.float64)
+    finite = np.isfinite(mean_error)
+    if not finite.any():
+        raise ValueError("Every cross-validation error is NaN or infinite; cannot choose alpha.")
+    best = mean_error[finite].min()
+    ties = np.flatnonzero(finite & (mean_error == best))
+    i_min = ties[np.argmax(alphas[ties])]
+    if rule == "min":
+        return int(i_min)
+    se = float(np.asarray(se_error, dtype=np.float64)[i_min])
+    if not np.isfinite(se):
+        se = 0.0
+    ok = np.flatnonzero(finite & (mean_error <= best + se))
+    return int(ok[np.argmax(alphas[ok])])
+
+
+def _fold_stats(err, weights):
+    """Mean and standard error over folds of per-fold errors ``err`` (F, ...), the folds
+    weighted by ``weights`` (F,), as cv.glmnet: mean = Σ ω e / Σ ω and
+    se = sqrt(Σ ω (e − mean)² / Σ ω / (F − 1)), F the folds with positive weight."""
+    keep = weights > 0
+    err, weights = err[keep], weights[keep]
+    tot = weights.sum()
+    shape = (-1,) + (1,) * (err.ndim - 1)
+    wv = weights.reshape(shape)
+    mean = (wv * err).sum(axis=0) / tot
+    F = err.shape[0]
+    if F < 2:
+        return mean, np.full_like(mean, np.nan)
+    var = (wv * (err - mean) ** 2).sum(axis=0) / tot / (F - 1)
+    return mean, np.sqrt(var)
+
+
+# --------------------------------------------------------------------------- the estimator
+class RidgeCV(RegressorBase):
+    """Ridge regression with α chosen by cross-validation.
+
+    Exact leave-one-out for every α from one spectral decomposition (``cv=None``), or k-fold
+    cross-validation through a warm-started :func:`fastridge.ridge_path` per fold (``cv=k`` or
+    a splitter), then a refit on all the data with :class:`fastridge.Ridge` at the chosen α.
+    The objective is Ridge's: ``Σᵢ wᵢ (yᵢ − xᵢᵀβ − β₀)² + α Σⱼ vⱼ βⱼ²``.
+
+    Parameters
+    ----------
+    alphas : array-like of shape (n_alphas,), default=None
+        The α grid (finite, ≥ 0), used as given.  None: ``n_alphas`` values from glmnet's rule
+        (:func:`fastridge._path.default_alphas` on the full data), descending.
+    n_alphas : int, default=100
+        Size of the default grid (ignored when `alphas` is given).
+    cv : None, int, splitter or iterable, default=None
+        None: exact, efficient leave-one-out (see Notes).  An int k ≥ 2: k contiguous folds,
+        without shuffling (scikit-learn's ``KFold(k)`` layout).  An object with
+        ``split(X, y)`` (any scikit-learn splitter), or an iterable of (train, test) index
+        arrays.  The folds run on threads (the kernels release the GIL), all on the same grid.
+    scoring : callable, default=None
+        None: mean squared error, weighted by `sample_weight` when given.  A callable
+        ``scoring(y_true, y_pred) -> float`` (higher is better, like scikit-learn's metric
+        functions; the error minimized is minus the score).  It is called on each fold's test
+        rows for k-fold, and on all the leave-one-out predictions at once for ``cv=None``; with
+        sample weights it also receives ``sample_weight=`` if its signature accepts that keyword
+        (rows of weight 0 then get their full-fit prediction, which is their leave-one-out
+        prediction), else it sees only the rows of positive weight, unweighted.
+    fit_intercept, standardize, penalty_factor, solver, tol, max_iter
+        As in :class:`fastridge.Ridge`; passed to every fold's path and to the final refit.
+        With ``cv=None`` the solver is used only for the refit.
+    alpha_per_target : bool, default=False
+        Multi-target y: choose one α per target from its own error curve.  Otherwise one α for
+        all targets, chosen on the error averaged over the targets.
+    rule : {"min", "1se"}, default="min"
+        ``"min"``: the α of lowest mean error (the largest α among ties).  ``"1se"``: the largest
+        α whose mean error is within one standard error (taken at the minimum) of the minimum,
+        as cv.glmnet's ``lambda.1se``.
+
+    Attributes
+    ----------
+    alpha_ : float, or ndarray of shape (n_targets,) with `alpha_per_target`
+    coef_ : ndarray of shape (n_features,) or (n_targets, n_features)
+        From ``Ridge(alpha=alpha_, ...)`` refit on all the data.
+    intercept_ : float or ndarray of shape (n_targets,)
+    best_score_ : float or ndarray of shape (n_targets,)
+        The cross-validated score at `alpha_`, higher is better (minus the mean squared error by
+        default, scikit-learn's convention).
+    cv_results_ : dict
+        ``alphas`` (m,) the grid in the order given (descending for the default grid);
+        ``mean_error`` and ``se_error`` of shape (m,), or (m, n_targets) with
+        `alpha_per_target` and 2-D y; with ``cv=None`` also ``df`` (m,), the effective degrees of
+        freedom Σ s²/(s² + α) of the full-data fit.
+    n_features_in_ : int
+    feature_names_in_ : ndarray of str, when X had string column names.
+
+    Notes
+    -----
+    Leave-one-out (``cv=None``) is exact: the error of row i is that of a refit without row i,
+    computed for every α from one eigendecomposition (of the Gram matrix XᵀWX when n ≥ p, of
+    the kernel XWXᵀ when p > n) through the residual (yᵢ − ŷᵢ)/(1 − hᵢᵢ), where the leverage
+    hᵢᵢ includes the intercept's wᵢ/W; sample weights are honoured (a weighted refit without row
+    i), and the error is Σ wᵢ eᵢ² / Σ wᵢ.  With ``standardize=True`` it is exact with respect to
+    refits that keep the full data's column scaling (the scale is not re-estimated without row
+    i); centring is exact, through the intercept's leverage.  Rows that the least-squares fit
+    interpolates (hᵢᵢ → 1 as α → 0: wide X, rank deficiency) are handled without cancellation, so
+    tiny α and α = 0 give finite, exact errors.  It needs positive penalty factors and a
+    min(n, p)² matrix that fits in memory; otherwise use k-fold (``cv=5``).
+
+    Standard errors follow cv.glmnet: for k folds, sqrt(Σ ωf (ef − ē)² / Σ ωf / (k − 1)) over the
+    per-fold errors ef with fold weights ωf (the fold's total sample weight, its size without
+    weights), and ē = Σ ωf ef / Σ ωf (for the mean squared error this equals the error pooled
+    over all rows).  For leave-one-out, each row is a fold of weight wᵢ: the standard deviation
+    of the n squared errors over √n (weighted).  With a `scoring` callable and ``cv=None`` there
+    is no per-row error: `se_error` is NaN, and ``rule="1se"`` is refused.
+
+    With ``standardize=True`` each k-fold path standardizes with its own training rows, as
+    glmnet does.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from fastridge import RidgeCV
+    >>> rng = np.random.default_rng(0)
+    >>> X = rng.standard_normal((80, 5))
+    >>> y = X @ np.array([1.0, -1.0, 0.5, 0.0, 2.0]) + 0.5 * rng.standard_normal(80)
+    >>> model = RidgeCV(alphas=np.logspace(-3, 3, 13)).fit(X, y)
+    >>> model.cv_results_["mean_error"].shape
+    (13,)
+    """
+
+    def __init__(self, alphas=None, *, n_alphas=100, cv=None, scoring=None, fit_intercept=True,
+                 standardize=False, penalty_factor=None, alpha_per_target=False, rule="min",
+                 solver="auto", tol=1e-6, max_iter=None):
+        self.alphas = alphas
+        self.n_alphas = n_alphas
+        self.cv = cv
+        self.scoring = scoring
+        self.fit_intercept = fit_intercept
+        self.standardize = standardize
+        self.penalty_factor = penalty_factor
+        self.alpha_per_target = alpha_per_target
+        self.rule = rule
+        self.solver = solver
+        self.tol = tol
+        self.max_iter = max_iter
+
+    # ---------------------------------------------------------------- validation
+    def _check_own_params(self):
+        V.check_params(solver=self.solver, tol=self.tol, max_iter=self.max_iter,
+                       fit_intercept=self.fit_intercept, standardize=self.standardize,
+                       estimator_name="RidgeCV")
+        V._check_bool(self.alpha_per_target, "alpha_per_target", "RidgeCV")
+        if not isinstance(self.rule, str) or self.rule not in RULES:
+            raise ValueError(f"The 'rule' parameter of RidgeCV must be a str among "
+                             f"{{'min', '1se'}}. Got {self.rule!r} instead.")
+        if self.scoring is not None and not callable(self.scoring):
+            raise ValueError(f"The 'scoring' parameter of RidgeCV must be None or a callable "
+                             f"scoring(y_true, y_pred) -> float (higher is better). Got "
+                             f"{self.scoring!r} instead.")
+        n_alphas = self.n_alphas
+        if isinstance(n_alphas, (bool, np.bool_)) or not isinstance(n_alphas, numbers.Integral):
+            raise TypeError(f"The 'n_alphas' parameter of RidgeCV must be an int in the range "
+                            f"[1, inf). Got {n_alphas!r} instead.")
+        if n_alphas < 1:
+            raise ValueError(f"The 'n_alphas' parameter of RidgeCV must be an int in the range "
+                             f"[1, inf). Got {n_alphas!r} instead.")
+        return None if self.alphas is None else _check_grid(self.alphas)
+
+    # ---------------------------------------------------------------- fit
+    def fit(self, X, y, sample_weight=None):
+        """Choose α by cross-validation, then refit on all the data.
+
+        X dense or any scipy.sparse format, y (n,) or (n, k), sample_weight (n,) ≥ 0.
+        """
+        from fastridge import _preprocessing as P
+        from fastridge._ridge import Ridge
+
+        user_grid = self._check_own_params()
+        X, y = V.validate_data(self, X, y, reset=True)
+        n, p = X.shape
+        sw = V.check_sample_weight(sample_weight, n, X.dtype)
+        pf = V.check_penalty_factor(self.penalty_factor, p)
+        v = np.ones(p) if pf is None else pf
+        single = y.ndim == 1
+        Y = y[:, None] if single else y
+        k = Y.shape[1]
+        per_target = bool(self.alpha_per_target) and not single
+        folds = _cv_folds(self.cv, X, y)
+        if folds is None and self.scoring is not None and self.rule == "1se":
+            raise ValueError("rule='1se' needs a standard error, which leave-one-out (cv=None) "
+                             "with a scoring callable does not give; use scoring=None or "
+                             "k-fold (cv=5).")
+
+        pr = P.prepare(X, Y, sw, fit_intercept=self.fit_intercept,
+                       standardize=self.standardize)
+        if user_grid is None:
+            from fastridge._path import default_alphas
+
+            grid = default_alphas(pr, v, self.n_alphas, alpha_min_ratio=None)
+        else:
+            grid = user_grid
+        # every computation runs on the distinct values, descending; `inverse` maps them back
+        uniq, inverse = np.unique(grid, return_inverse=True)
+        desc = uniq[::-1].copy()
+        inverse = (uniq.size - 1) - inverse.reshape(-1)
+
+        extra = {}
+        if folds is None:
+            mean, se, df = self._loo(pr, v, X, Y, sw, desc, per_target, single)
+            extra["df"] = df[inverse]
+        else:
+            mean, se = self._kfold(X, y, Y, sw, pf, folds, desc, per_target, single)
+        mean, se = mean[inverse], se[inverse]          # (m, K), grid order
+
+        K = mean.shape[1]
+        chosen = [select_alpha(grid, mean[:, t], se[:, t], self.rule) for t in range(K)]
+        if per_target:
+            self.alpha_ = grid[chosen].astype(np.float64)
+            self.best_score_ = -mean[chosen, np.arange(K)]
+            res_mean, res_se = mean, se
+        else:
+            self.alpha_ = float(grid[chosen[0]])
+            self.best_score_ = float(-mean[chosen[0], 0])
+            res_mean, res_se = mean[:, 0], se[:, 0]
+        self.cv_results_ = {"alphas": grid.copy(), "mean_error": res_mean,
+                            "se_error": res_se, **extra}
+
+        ridge = Ridge(alpha=self.alpha_, fit_intercept=self.fit_intercept,
+                      standardize=self.standardize, penalty_factor=self.penalty_factor,
+                      solver=self.solver, tol=self.tol, max_iter=self.max_iter)
+        ridge.fit(X, y, sample_weight=sw)
+        self.coef_ = ridge.coef_
+        self.intercept_ = ridge.intercept_
+        return self
+
+    # ---------------------------------------------------------------- leave-one-out
+    def _loo(self, pr, v, X, Y, sw, alphas, per_target, single):
+        """Mean and standard error of the leave-one-out error for each α of `alphas`:
+        (m, K) each (K = k per target, else 1), and df (m,)."""
+        from fastridge import _spectral
+
+        if not _spectral.available(pr, v):
+            why = ("a zero penalty factor leaves a feature unpenalized"
+                   if np.any(v[pr.d != 0] <= 0) else
+                   f"the {min(pr.n, pr.p)} x {min(pr.n, pr.p)} Gram/kernel matrix would not "
+                   "fit in memory")
+            raise ValueError(f"RidgeCV with cv=None (exact leave-one-out) needs one spectral "
+                             f"decomposition, which is not available here: {why}. Use k-fold "
+                             f"cross-validation instead, e.g. cv=5.")
+        n, k = pr.n, pr.k
+        w = np.ones(n) if sw is None else sw.astype(np.float64)
+        pos = w > 0
+        n_eff = int(pos.sum())
+        if self.fit_intercept and n_eff < 2:
+            raise ValueError(f"RidgeCV with cv=None (leave-one-out) and fit_intercept=True "
+                             f"needs at least 2 samples with positive weight; got {n_eff} "
+                             f"sample(s) (n_samples={n}).")
+        W = float(w.sum())
+        sp = _spectral.spectrum(pr, v)
+        s2 = sp.s2
+        r = s2.size
+        U = sp.left() if r else np.zeros((n, 0))
+        c = sp.P / np.sqrt(s2)[:, None] if r else np.zeros((0, k))   # Uᵀỹ
+        yt = pr.Yc.astype(np.float64)
+        sqw = np.sqrt(w)
+        if sw is not None:
+            yt = yt * sqw[:, None]
+        r0 = yt - U @ c                                   # residual of the least-squares fit
+        M = 1.0 - np.einsum("ij,ij->i", U, U)
+        if pr.center:
+            M -= w / W
+        interp = M <= 64.0 * np.finfo(np.float64).eps * (r + 2)
+        M = np.where(interp, 0.0, M)
+        r0[interp] = 0.0
+        U2 = U * U
+
+        scorer = self.scoring
+        weighted_scorer = scorer is not None and sw is not None and \
+            _accepts_sample_weight(scorer)
+        if scorer is not None:
+            Yraw = np.asarray(Y, dtype=np.float64)
+            zero_rows = np.flatnonzero(~pos) if weighted_scorer else np.empty(0, dtype=np.intp)
+            score_rows = slice(None) if (weighted_scorer or sw is None) else np.flatnonzero(pos)
+
+        m = alphas.size
+        K = k if per_target else 1
+        mean = np.empty((m, K))
+        se = np.full((m, K), np.nan)
+        block = max(1, _LOO_BLOCK_ELEMENTS // max(1, n * k))
+        for start in range(0, m, block):
+            a = alphas[start:start + block]
+            mb = a.size
+            inv = 1.0 / (s2[:, None] + a[None, :])                      # (r, mb)
+            A = (U @ (c[:, None, :] * inv[:, :, None]).reshape(r, mb * k)).reshape(n, mb, k)
+            B = U2 @ inv                                                 # (n, mb)
+            with np.errstate(divide="ignore", invalid="ignore"):
+                num = r0[:, None, :] + a[None, :, None] * A
+                den = M[:, None] + a[None, :] * B
+                ratio = num / den[:, :, None]
+                ratio[interp] = A[interp] / B[interp][:, :, None]
+            ratio[~np.isfinite(ratio)] = 0.0            # only rows of no weight and no leverage
+            # ratio = √wᵢ · (leave-one-out residual of row i)
+            if scorer is None:
+                sq = ratio * ratio                                       # wᵢ eᵢ²
+                if not per_target:
+                    sq = sq.mean(axis=2, keepdims=True)
+                mean[start:start + mb] = sq.sum(axis=0) / W
+                if n_eff >= 2:
+                    with np.errstate(divide="ignore", invalid="ignore"):
+                        q = np.where(pos[:, None, None], sq / w[:, None, None], 0.0)   # eᵢ²
+                    dev = q - mean[start:start + mb][None]
+                    var = (w[:, None, None] * dev * dev).sum(axis=0) / W / (n_eff - 1)
+                    se[start:start + mb] = np.sqrt(var)
+                continue
+            with np.errstate(divide="ignore", invalid="ignore"):
+                e = np.where(pos[:, None, None], ratio / sqw[:, None, None], 0.0)
+            for j in range(mb):
+                pred = Yraw - e[:, j, :]
+                if zero_rows.size:
+                    pred[zero_rows] = self._full_fit_rows(pr, sp, X, zero_rows, a[j])
+                yt_s, yp_s = Yraw[score_rows], pred[score_rows]
+                wj = w if weighted_scorer else None
+                if per_target:
+                    for t in range(k):
+                        mean[start + j, t] = -_score(scorer, yt_s[:, t], yp_s[:, t], wj,
+                                                     weighted_scorer)
+                else:
+                    yt1 = yt_s[:, 0] if single else yt_s
+                    yp1 = yp_s[:, 0] if single else yp_s
+                    mean[start + j, 0] = -_score(scorer, yt1, yp1, wj, weighted_scorer)
+        return mean, se, sp.df(alphas)
+
+    @staticmethod
+    def _full_fit_rows(pr, sp, X, rows, alpha):
+        """Predictions of the full-data fit at α for the given rows, (len(rows), k)."""
+        from fastridge import _preprocessing as P
+
+        coef, intercept = P.to_raw(pr, sp.coef(np.full(pr.k, alpha)))
+        return np.asarray(X[rows] @ coef.T, dtype=np.float64) + intercept
+
+    # ---------------------------------------------------------------- k-fold
+    def _kfold(self, X, y, Y, sw, pf, folds, alphas, per_target, single):
+        """Weighted mean and standard error over folds of the per-fold error for each α of
+        `alphas` (descending): (m, K) each."""
+        from concurrent.futures import ThreadPoolExecutor
+
+        from fastridge._path import ridge_path
+
+        scorer = self.scoring
+        weighted_scorer = scorer is not None and sw is not None and \
+            _accepts_sample_weight(scorer)
+        m, k = alphas.size, Y.shape[1]
+        K = k if per_target else 1
+
+        def run(fold):
+            train, test = fold
+            w_tr = None if sw is None else sw[train]
+            w_te = None if sw is None else sw[test].astype(np.float64)
+            weight = float(test.size) if w_te is None else float(w_te.sum())
+            if weight <= 0.0:
+                return np.full((m, K), np.nan), 0.0
+            path = ridge_path(X[train], y[train], alphas=alphas,
+                              fit_intercept=self.fit_intercept, standardize=self.standardize,
+                              penalty_factor=pf, sample_weight=w_tr, solver=self.solver,
+                              tol=self.tol, max_iter=self.max_iter)
+            pred = np.asarray(path.predict(X[test]), dtype=np.float64)
+            pred = pred.reshape(test.size, m, k)
+            # path.alphas is the descending grid we passed; align by value to be safe
+            order = np.argsort(-np.asarray(path.alphas), kind="stable")
+            pred = pred[:, order, :]
+            yt = np.asarray(Y[test], dtype=np.float64)
+            err = np.empty((m, K))
+            if scorer is None:
+                sq = (yt[:, None, :] - pred) ** 2                     # (n_test, m, k)
+                if w_te is None:
+                    mse = sq.mean(axis=0)
+                else:
+                    mse = np.tensordot(w_te, sq, axes=1) / weight
+                err[:] = mse if per_target else mse.mean(axis=1, keepdims=True)
+                return err, weight
+            rows = slice(None)
+            if sw is not None and not weighted_scorer:
+                rows = np.flatnonzero(w_te > 0)
+            yt_s, pr_s = yt[rows], pred[rows]
+            for j in range(m):
+                if per_target:
+                    for t in range(k):
+                        err[j, t] = -_score(scorer, yt_s[:, t], pr_s[:, j, t], w_te,
+                                            weighted_scorer)
+                else:
+                    yp = pr_s[:, j, 0] if single else pr_s[:, j, :]
+                    y1 = yt_s[:, 0] if single else yt_s
+                    err[j, 0] = -_score(scorer, y1, yp, w_te, weighted_scorer)
+            return err, weight
+
+        try:
+            cpus = len(os.sched_getaffinity(0))
+        except (AttributeError, OSError):
+            cpus = os.cpu_count() or 1
+        workers = min(len(folds), cpus)
+        if workers > 1:
+            with ThreadPoolExecutor(max_workers=workers) as pool:
+                results = list(pool.map(run, folds))
+        else:
+            results = [run(f) for f in folds]
+        errs = np.stack([r[0] for r in results])
+        weights = np.array([r[1] for r in results])
+        return _fold_stats(errs, weights)
+
+    # ---------------------------------------------------------------- predict, plot
+    def predict(self, X):
+        """Predictions X @ coef_ᵀ + intercept_ of the model refit at `alpha_`."""
+        self._check_is_fitted()
+        X = V.validate_data(self, X, reset=False)
+        return np.asarray(X @ self.coef_.T) + self.intercept_
+
+    def plot(self, ax=None):
+        """The cross-validation curve with ± 1 standard error bars, the chosen α marked (like
+        cv.glmnet's plot); needs matplotlib.  Returns the matplotlib Axes."""
+        self._check_is_fitted("cv_results_")
+        from fastridge._plot import plot_cv
+
+        return plot_cv(self, ax=ax)
