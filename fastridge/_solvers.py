@@ -291,6 +291,11 @@ def solve_svd(pr, alphas, v):
                            lapack_driver="gesdd")
         cutoff = max(A.shape) * np.finfo(np.float64).eps * (s[0] if s.size else 0.0)
         r = int(np.sum(s > cutoff))
+        if a == 0.0:
+            # the centred design has rank ≤ (rows with positive weight) − 1 exactly; rounding in
+            # the centring leaves that last singular value just above any relative cutoff
+            n_pos = n if pr.sw is None else int(np.count_nonzero(pr.sw))
+            r = min(r, n_pos - 1 if pr.center else n_pos)
         U_, s_, V_ = U[:, :r], s[:r], Vt[:r].T
         b = (V_ @ ((U_.T @ R) / s_[:, None])) / c_safe[:, None]
         b[~active] = 0.0
@@ -306,10 +311,12 @@ def solve_svd(pr, alphas, v):
                 intercepts[t] = _dd_sum(*_dd_weighted_residual(X, Y[:, t], w, coef, 0.0)) \
                     / pr.W
         if r < int(active.sum()):
-            # null space of the unnormalized design is diag(1/c) V₂: project it out of b
-            N = Vt[r:].T[active] / c_safe[active, None]
-            Q, _ = np.linalg.qr(N)
-            b[active] -= Q @ (Q.T @ b[active])
+            # rank deficient: the minimum-norm solution in fit coordinates lies in the row
+            # space of the unnormalized design, diag(c) span(Vᵣ): b = c∘(Vᵣ z) with z solving
+            # (Vᵣᵀ diag(c²) Vᵣ) z = Vᵣᵀ (c∘b) (same fitted values, no null-space component)
+            M = V_.T @ (V_ * (c * c)[:, None])
+            z = np.linalg.solve(M, V_.T @ (b * c[:, None]))
+            b = (V_ @ z) * c[:, None]
             for col, t in enumerate(ts):
                 if pr.center:
                     intercepts[t] = pr.ybar[t] - (b[:, col] * pr.d) @ pr.xbar
