@@ -105,6 +105,24 @@ def available(pr, v):
     return m * m * 8 <= S.GRAM_MAX_BYTES
 
 
+# below this ratio of smallest to largest eigenvalue of the Gram (cond(Ẑ) > 1e4), a dense
+# problem is decomposed by the SVD of Ẑ instead
+ILL_CONDITIONED = 1e-8
+
+
+def _svd_spectrum(pr, e, scale):
+    Z = (np.asarray(pr.X, dtype=np.float64) - pr.xbar) * e
+    if pr.sqw is not None:
+        Z *= pr.sqw[:, None]
+    U, s, Vt = np.linalg.svd(Z, full_matrices=False)
+    keep = _rank_cut(s * s)
+    U, s, Vr = U[:, keep], s[keep], Vt[keep].T
+    Yt = pr.Yc.astype(np.float64)
+    if pr.sqw is not None:
+        Yt = Yt * pr.sqw[:, None]
+    return Spectrum(pr, "svd", s * s, Vr, s[:, None] * (U.T @ Yt), scale, U=U)
+
+
 def spectrum(pr, v):
     """Eigendecomposition of the Gram (n ≥ p) or kernel (p > n) matrix of Ẑ, in float64."""
     vs = np.where(v > 0, v, 1.0)
@@ -116,6 +134,12 @@ def spectrum(pr, v):
         lam, Q = lam[::-1], Q[:, ::-1]
         keep = _rank_cut(lam)
         s2, Vr = lam[keep], Q[:, keep]
+        ill = s2.size and s2[-1] < ILL_CONDITIONED * s2[0]
+        if (ill or keep.sum() < keep.size) and pr.fmt == "dense" \
+                and pr.n * pr.p * 8 <= S.GRAM_MAX_BYTES:
+            # the Gram squares the condition number: its small eigenvalues (and so LOO at tiny
+            # α) lose digits; the SVD of the design itself keeps them
+            return _svd_spectrum(pr, e, scale)
         P = Vr.T @ C.astype(np.float64)
         return Spectrum(pr, "gram", s2, Vr, P, scale)
     K = S.kernel(pr, e)
