@@ -22,8 +22,7 @@ class Spectrum:
     """Factors of the problem for all α; see the module docstring.
 
     Attributes: `kind` ("gram" or "kernel"), `s2` (r,) descending, `Vr` (p, r), `P` (r, k),
-    `scale` (p,) = V^{-1/2} folded with nothing else (b = scale ∘ (Vr @ ...)), `yy` (k,) = ‖ỹ‖²,
-    `n_eff` the number of rows with positive weight.
+    `scale` (p,) = V^{-1/2} (b = scale ∘ (Vr @ ...)), `yy` (k,) = ‖ỹ‖².
     """
 
     def __init__(self, pr, kind, s2, Vr, P, scale, U=None):

@@ -1,0 +1,461 @@
+"""RidgeEM: ridge regression with α chosen by maximizing the marginal likelihood (evidence).
+
+The model, in the fit coordinates of `_preprocessing` (Z = (X − 1x̄ᵀ)diag(d), centred targets):
+
+    yᵢ = β₀ + zᵢᵀb + εᵢ,   εᵢ ~ N(0, σ²),   b ~ N(0, σ²/α · I),   β₀ flat (unpenalized)
+
+Sample weights count observations: the likelihood is Πᵢ N(yᵢ | β₀ + zᵢᵀb, σ²)^{wᵢ}, so an
+integer weight k is exactly k repeated rows and a zero weight deletes the row.  Its dependence on
+(β₀, b) is that of precision weights wᵢ/σ²; the number of observations it counts is Σwᵢ.
+
+With Ẑ = W^{1/2}Z = U S Vᵣᵀ (rank r, s² = diag(S)²) and ỹ = W^{1/2}y_c, c = Uᵀỹ and the part of
+‖ỹ‖² outside the column space R₀ = ‖ỹ‖² − ‖c‖², integrating b and β₀ out gives
+
+    log p(y | α, σ²) = −½ [ N log(2πσ²) + Σⱼ log(1 + s²ⱼ/α) + Q(α)/σ² + log W ]
+    Q(α) = ỹᵀ(I + ẐẐᵀ/α)⁻¹ỹ = R₀ + Σⱼ c²ⱼ α/(s²ⱼ + α)
+
+with W = Σwᵢ and N = W − 1 degrees of freedom when `fit_intercept` (the flat intercept integrated
+out takes one; the log W term is its normalization), N = W and no log W term otherwise.  The
+maximizing σ² for a given α is Q(α)/N; the profiled log evidence
+
+    ℓ(t) = −(N/2) log Q(α) − ½ Σⱼ log(1 + s²ⱼ/α),   t = log α,
+
+is stationary exactly where MacKay's fixed point holds, α = γ Q/(N‖b‖²) = γ E_D/((N − γ)‖b‖²)
+(γ = Σ s²/(s² + α) the effective degrees of freedom, b the posterior mean, E_D its weighted
+residual sum of squares): the fixed points of the EM / evidence updates.  Plain substitution into
+that fixed point converges only linearly (hundreds of iterations on wide or noisy problems) and
+runs off to infinity when the evidence is largest at α = ∞, so this module instead
+
+1. evaluates ℓ on a log-spaced grid of α spanning 10⁻¹⁵…10¹⁵ × the largest s² (global search:
+   the evidence need not be unimodal; ties within rounding go to the larger α, which is kept
+   as it is: the evidence does not identify α there), then
+2. solves ℓ'(t) = 0 by Newton's method in t = log α with exact O(r) derivatives, safeguarded by
+   bisection inside the bracket of the best grid point (quadratic convergence, typically 3-6
+   iterations; `n_iter_` counts them).
+
+Everything after the single spectral decomposition (`_spectral.spectrum`) costs O(r·k) per grid
+point or iteration.
+"""
+import numpy as np
+
+from fastridge import _validation as V
+from fastridge._base import RegressorBase
+from fastridge.exceptions import ConvergenceWarning, warn
+
+#: α is searched in [s²_max / ALPHA_SPAN, s²_max · ALPHA_SPAN] (s²_max: the largest eigenvalue of
+#: ẐᵀẐ; 1 when Ẑ = 0).  The upper end stands for α = ∞ (coefficients shrunk by a factor ≥ 10¹⁵
+#: relative to least squares), the lower end for α = 0 (noise-free data).
+ALPHA_SPAN = 1e15
+#: Grid points per decade of α in the global search.
+GRID_PER_DECADE = 4
+#: Grid values of ℓ within this relative distance of the best count as ties (the larger α wins).
+TIE_RTOL = 1e-10
+
+
+# --------------------------------------------------------------------------- the evidence
+
+class _Evidence:
+    """The profiled log evidence and its derivatives in t = log α, for k targets at once.
+
+    s2 (r,), c2 (r, k) = (Uᵀỹ)², R0 (k,), N (degrees of freedom), logW (the intercept's term, 0
+    without an intercept).
+    """
+
+    def __init__(self, s2, c2, R0, N, logW):
+        self.s2, self.c2, self.R0, self.N, self.logW = s2, c2, R0, N, logW
+
+    def _fractions(self, alpha):
+        S = self.s2[:, None]
+        a = np.asarray(alpha, dtype=np.float64)[None, :]
+        den = S + a
+        return S / den, a / den, np.log1p(S / a).sum(axis=0)     # f, g = 1 − f, Σ log(1+s²/α)
+
+    def Q(self, alpha):
+        """Q(α) (k,): the residual quadratic form ỹᵀ(I + ẐẐᵀ/α)⁻¹ỹ."""
+        _, g, _ = self._fractions(alpha)
+        return self.R0 + (self.c2 * g).sum(axis=0)
+
+    def profile(self, alpha):
+        """ℓ (k,) without constants, and the parts (Q, Σ log(1+s²/α))."""
+        _, g, ld = self._fractions(alpha)
+        Q = self.R0 + (self.c2 * g).sum(axis=0)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            ell = -0.5 * self.N * np.log(Q) - 0.5 * ld
+        return ell, Q, ld
+
+    def derivatives(self, alpha):
+        """ℓ, dℓ/dt and d²ℓ/dt² (each (k,)) at α = eᵗ."""
+        f, g, ld = self._fractions(alpha)
+        c2 = self.c2
+        fg = f * g
+        Q = self.R0 + (c2 * g).sum(axis=0)
+        Q1 = (c2 * fg).sum(axis=0)                    # dQ/dt
+        Q2 = (c2 * fg * (f - g)).sum(axis=0)          # d²Q/dt²
+        gamma = f.sum(axis=0)
+        dgamma = -fg.sum(axis=0)
+        N = self.N
+        with np.errstate(divide="ignore", invalid="ignore"):
+            ell = -0.5 * N * np.log(Q) - 0.5 * ld
+            q1 = np.where(Q > 0, Q1 / Q, 0.0)
+            q2 = np.where(Q > 0, Q2 / Q, 0.0)
+        d1 = -0.5 * N * q1 + 0.5 * gamma
+        d2 = -0.5 * N * (q2 - q1 * q1) + 0.5 * dgamma
+        return ell, d1, d2
+
+    def full(self, alpha, sigma2=None):
+        """log p(y | α, σ²) with all constants; σ² = Q(α)/N (the maximizer) when None."""
+        ell, Q, ld = self.profile(alpha)
+        N = self.N
+        if sigma2 is None:
+            with np.errstate(divide="ignore", invalid="ignore"):
+                sigma2 = Q / N
+            quad = np.where(Q > 0, N, 0.0)
+        else:
+            sigma2 = np.asarray(sigma2, dtype=np.float64)
+            with np.errstate(divide="ignore", invalid="ignore"):
+                quad = np.where(Q > 0, Q / sigma2, 0.0)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            out = -0.5 * (N * np.log(2.0 * np.pi * sigma2) + ld + quad + self.logW)
+        return out
+
+
+def maximize_evidence(ev, alpha_ref, *, tol, max_iter):
+    """α (k,) maximizing the profiled evidence, iterations (k,), converged mask (k,).
+
+    Targets with Q ≡ 0 (constant y) or no degrees of freedom (N ≤ 0) get the upper end of the
+    search range (the evidence cannot prefer any α, or prefers α = ∞).
+    """
+    k = ev.c2.shape[1]
+    lo_t = np.log(alpha_ref / ALPHA_SPAN)
+    hi_t = np.log(alpha_ref * ALPHA_SPAN)
+    m = int(round(2 * np.log10(ALPHA_SPAN) * GRID_PER_DECADE)) + 1
+    grid = np.linspace(lo_t, hi_t, m)
+
+    # 1. global search on the grid
+    ells = np.empty((m, k))
+    for i, t in enumerate(grid):
+        ells[i] = ev.profile(np.full(k, np.exp(t)))[0]
+    degenerate = (ev.N <= 0) | ~np.all(np.isfinite(ells), axis=0)
+    best = np.full(k, m - 1, dtype=np.intp)
+    plateau = degenerate.copy()
+    for j in np.flatnonzero(~degenerate):
+        col = ells[:, j]
+        top = int(np.argmax(col))
+        scale = 1.0 + np.abs(col).max()
+        best[j] = np.flatnonzero(col >= col[top] - TIE_RTOL * scale)[-1]
+        # ℓ flat (to rounding) from the best grid point up to a larger α: α is not identified
+        # there, the larger one is kept as it is
+        plateau[j] = best[j] != top
+
+    t = grid[best]
+    lo = grid[np.maximum(best - 1, 0)]
+    hi = grid[np.minimum(best + 1, m - 1)]
+    n_iter = np.zeros(k, dtype=np.intp)
+    done = np.zeros(k, dtype=bool)
+    n_iter[plateau] = 1
+    done[plateau] = True
+
+    # 2. safeguarded Newton on dℓ/dt = 0 inside [lo, hi]
+    for it in range(1, max_iter + 1):
+        act = np.flatnonzero(~done)
+        if act.size == 0:
+            break
+        n_iter[act] = it
+        sub = _Evidence(ev.s2, ev.c2[:, act], ev.R0[act], ev.N, ev.logW)
+        ta = t[act]
+        ell, d1, d2 = sub.derivatives(np.exp(ta))
+        la, ha = lo[act], hi[act]
+        # the maximum lies on the ascent side of the current point
+        la = np.where(d1 > 0, ta, la)
+        ha = np.where(d1 < 0, ta, ha)
+        # at an end of the search range with the slope pointing outwards: the end is the answer
+        at_end = ((ta >= hi_t) & (d1 >= 0)) | ((ta <= lo_t) & (d1 <= 0)) | (d1 == 0)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            step = np.where(d2 < 0, -d1 / d2, np.nan)
+        tn = ta + step
+        # a Newton step is taken when it ascends (ℓ'' < 0) and stays in the bracket, else bisect
+        newton = np.isfinite(tn) & (tn >= la) & (tn <= ha)
+        tn = np.where(newton, tn, 0.5 * (la + ha))
+        tn = np.where(at_end, ta, tn)
+        dt = tn - ta
+        # convergence: the Newton step changes α, and (quadratic model) ℓ, by ≤ tol relative
+        dell = np.abs(d1 * dt + 0.5 * d2 * dt * dt)
+        conv = at_end | (newton & (np.abs(np.expm1(dt)) <= tol)
+                         & (dell <= tol * np.maximum(1.0, np.abs(ell))))
+        conv |= (ha - la) <= 4 * np.finfo(np.float64).eps * np.maximum(1.0, np.abs(ta))
+        t[act] = tn
+        lo[act], hi[act] = la, ha
+        done[act] = conv
+    return np.exp(t), n_iter, done
+
+
+# --------------------------------------------------------------------------- the estimator
+
+class RidgeEM(RegressorBase):
+    """Ridge regression with α chosen by maximizing the marginal likelihood (no cross-validation).
+
+    The Bayesian ridge model, in the fit coordinates (columns centred when `fit_intercept`, and
+    divided by their weighted SD with `standardize`; coefficients b on that scale)::
+
+        y = β₀ + Zb + ε,   ε ~ N(0, σ²),   b ~ N(0, σ²/α · I),   β₀ with a flat prior
+
+    α and σ² maximize the marginal likelihood p(y | α, σ²) (the evidence, MacKay 1992; Bishop PRML
+    §3.5; the EM of Tew, Boley & Schmidt 2023 has the same fixed points).  One eigendecomposition
+    (of ZᵀWZ when n ≥ p, of ZWZᵀ when p > n) serves the whole search; every step after it is
+    O(min(n, p)) per target.  Each target of a multi-target y gets its own α and σ².
+
+    Conventions:
+
+    * The intercept is integrated out under its flat prior, which uses up one degree of freedom:
+      the evidence is that of N = Σw − 1 observations with `fit_intercept` (N = Σw without), and
+      σ² = Q(α)/N at the optimum — the REML-style count.  scikit-learn's `BayesianRidge` counts
+      N = Σw even with an intercept, so its σ² is smaller by the factor (N − 1)/N on the same data.
+    * `sample_weight` counts observations: the likelihood is Πᵢ N(yᵢ | μᵢ, σ²)^{wᵢ}, so an integer
+      weight k equals k repeated rows and a zero weight deletes the row (scikit-learn's
+      `BayesianRidge` does the same).  Row i's noise precision is wᵢ/σ²; multiplying all weights by
+      a constant also multiplies the number of observations, as repeating every row would.  To
+      use weights as relative precisions of n observations, normalize them to sum to n: then
+      counting and precision weighting agree.  (Weights summing to more than the number of rows
+      make data that the columns interpolate — p ≥ n − 1 — look noise-free, exactly as repeated
+      rows with identical targets would.)
+    * The search runs over α ∈ [s²_max·10⁻¹⁵, s²_max·10¹⁵] (s²_max the largest eigenvalue of
+      ZᵀWZ).  When the evidence is largest at α = ∞ — y constant, or no detectable signal —
+      `alpha_` is the finite upper end s²_max·10¹⁵ (coefficients effectively 0, the prediction is
+      the weighted mean of y); when it is largest at α = 0 (noise-free data, σ² → 0), `alpha_` is
+      the lower end.  Where the evidence does not depend on α at all (two samples with an
+      intercept, all columns constant), the upper end is taken too.
+    * With no degree of freedom left for the noise (one sample with an intercept, or Σw ≤ 1),
+      `noise_variance_` and `log_marginal_likelihood_` are NaN and `alpha_` is the upper end.
+      A constant y gives `noise_variance_` = 0 and `log_marginal_likelihood_` = +inf.
+
+    Parameters
+    ----------
+    fit_intercept : bool, default=True
+        Fit an unpenalized intercept (flat prior).
+    standardize : bool, default=False
+        Put the prior on the coefficients of the standardized columns (divided by their weighted
+        population SD); `coef_` is still reported on the original scale.
+    tol : float, default=1e-8
+        Stop when a Newton step changes α by at most `tol` relative and the log evidence by at
+        most `tol` relative (its predicted change).
+    max_iter : int, default=1000
+        Cap on the Newton iterations per target; a ConvergenceWarning is issued when reached.
+
+    Attributes
+    ----------
+    alpha_ : float or ndarray of shape (n_targets,)
+        The chosen penalty α (scikit-learn's `Ridge` scaling): the prior precision of b relative
+        to the noise precision.  ``Ridge(alpha=alpha_)`` reproduces `coef_` and `intercept_`.
+    noise_variance_ : float or ndarray of shape (n_targets,)
+        σ² at the optimum, Q(α)/N.
+    coef_ : ndarray of shape (n_features,) or (n_targets, n_features)
+        Posterior mean of the coefficients (the ridge solution at `alpha_`), original scale.
+    intercept_ : float or ndarray of shape (n_targets,)
+    log_marginal_likelihood_ : float or ndarray of shape (n_targets,)
+        log p(y | alpha_, noise_variance_), constants included; see
+        :meth:`log_marginal_likelihood`.
+    n_iter_ : int or ndarray of shape (n_targets,)
+        Newton iterations run after the grid search (≥ 1).
+    n_features_in_ : int
+    feature_names_in_ : ndarray of str, when X had string column names.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from fastridge import RidgeEM
+    >>> rng = np.random.default_rng(0)
+    >>> X = rng.standard_normal((200, 5))
+    >>> y = X @ np.array([1.0, -2.0, 0.5, 0.0, 0.0]) + 0.3 * rng.standard_normal(200)
+    >>> model = RidgeEM().fit(X, y)
+    >>> bool(0.05 < model.noise_variance_ < 0.15), np.round(model.coef_, 1)
+    (True, array([ 1. , -2. ,  0.5,  0. ,  0. ]))
+    """
+
+    def __init__(self, *, fit_intercept=True, standardize=False, tol=1e-8, max_iter=1000):
+        self.fit_intercept = fit_intercept
+        self.standardize = standardize
+        self.tol = tol
+        self.max_iter = max_iter
+
+    def fit(self, X, y, sample_weight=None):
+        """Fit α, σ² and the posterior mean; X dense or scipy.sparse, y (n,) or (n, k)."""
+        from fastridge import _preprocessing as P
+        from fastridge import _spectral as SP
+
+        name = type(self).__name__
+        V.check_params(tol=self.tol, max_iter=self.max_iter, fit_intercept=self.fit_intercept,
+                       standardize=self.standardize, estimator_name=name)
+        X, y = V.validate_data(self, X, y, reset=True)
+        n, p = X.shape
+        sw = V.check_sample_weight(sample_weight, n, X.dtype)
+        single = y.ndim == 1
+        Y = y[:, None] if single else y
+        pr = P.prepare(X, Y, sw, fit_intercept=self.fit_intercept,
+                       standardize=self.standardize)
+        v = np.ones(p)
+        if not SP.available(pr, v):
+            m = min(n, p)
+            raise ValueError(
+                f"{name} needs the eigendecomposition of a {m} x {m} matrix, which exceeds the "
+                "memory limit of the spectral solver; use RidgeCV with cv=k instead.")
+        spec = SP.spectrum(pr, v)
+
+        s2 = spec.s2
+        with np.errstate(divide="ignore", invalid="ignore"):
+            c = spec.P / np.sqrt(s2)[:, None]                    # Uᵀỹ  (r × k)
+        c2 = c * c
+        yy = spec.yy.copy()
+        W = float(pr.W)
+        # a target whose spread is at the rounding level of its mean is constant: Q ≡ 0
+        eps = np.finfo(np.float64).eps
+        constant = np.sqrt(yy / W) <= 4.0 * max(n, 1) * eps * np.abs(pr.ybar)
+        yy[constant] = 0.0
+        c2[:, constant] = 0.0
+        R0 = yy - c2.sum(axis=0)
+        # below the rounding level of ‖ỹ‖² the residual outside the column space is zero
+        R0 = np.where(R0 <= 8 * max(n, 1) * eps * yy, 0.0, R0)
+        N = W - 1.0 if pr.center else W
+        logW = float(np.log(W)) if pr.center else 0.0
+        ev = _Evidence(s2, c2, R0, N, logW)
+        alpha_ref = float(s2[0]) if s2.size else 1.0
+
+        max_iter = 1000 if self.max_iter is None else int(self.max_iter)
+        alphas, n_iter, done = maximize_evidence(ev, alpha_ref, tol=float(self.tol),
+                                                 max_iter=max_iter)
+        if not done.all():
+            short = np.flatnonzero(~done)
+            detail = ", ".join(f"target {t}: alpha {alphas[t]:.6g}" for t in short[:5])
+            warn(ConvergenceWarning,
+                 f"{name} stopped at max_iter={max_iter} before the evidence maximization "
+                 f"reached tol={self.tol} ({detail}). Increase max_iter or loosen tol.")
+
+        Q = ev.Q(alphas)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            sigma2 = np.where(N > 0, Q / N, np.nan)
+        logml = ev.full(alphas)
+        logml = np.where(N > 0, logml, np.nan)
+        logml = np.where((N > 0) & (Q == 0), np.inf, logml)
+
+        B = spec.coef(alphas)
+        B[constant] = 0.0
+        coef, intercept = P.to_raw(pr, B)
+        dt = X.dtype
+        self.coef_ = coef[0].astype(dt) if single else coef.astype(dt)
+        if single:
+            self.intercept_ = (np.float32(intercept[0]) if dt == np.float32
+                               else float(intercept[0]))
+        else:
+            self.intercept_ = intercept.astype(dt)
+        self.alpha_ = float(alphas[0]) if single else alphas
+        self.noise_variance_ = float(sigma2[0]) if single else sigma2
+        self.log_marginal_likelihood_ = float(logml[0]) if single else logml
+        self.n_iter_ = int(n_iter[0]) if single else n_iter
+
+        # what predict(return_std=True) and log_marginal_likelihood() need
+        self._evidence = ev
+        self._single = single
+        self._Vr = spec.Vr                    # penalty factors are 1: b-coordinates = Ẑ's
+        self._s2 = s2
+        self._xbar = np.asarray(pr.xbar, dtype=np.float64) if pr.center else None
+        self._d = np.asarray(pr.d, dtype=np.float64)
+        self._W = W
+        self._full_rank = s2.size == int(np.count_nonzero(pr.d))
+        return self
+
+    def log_marginal_likelihood(self, alpha, noise_variance=None):
+        """Log marginal likelihood log p(y | α, σ²) of the training data, for any α.
+
+        Constants included: −½ [N log(2πσ²) + Σⱼ log(1 + s²ⱼ/α) + Q(α)/σ² + log W] with the
+        class docstring's N, s², Q and W (log W only with `fit_intercept`: the normalization of
+        the flat intercept prior integrated out).  It is the density of the training targets
+        projected off the intercept direction (n − 1 dimensions), weighted as repeated rows.
+
+        Parameters
+        ----------
+        alpha : float or array of shape (m,)
+            Penalties (> 0) at which to evaluate.
+        noise_variance : None, float or array broadcastable to (m, n_targets)
+            σ²; None profiles it out (σ² = Q(α)/N, the maximizer for each α).
+
+        Returns
+        -------
+        float, or ndarray of shape (m,), (n_targets,) or (m, n_targets) following the shapes of
+        `alpha` and of the fitted y.
+        """
+        self._check_is_fitted("_evidence")
+        ev = self._evidence
+        a = np.asarray(alpha, dtype=np.float64)
+        if a.ndim > 1 or not np.all(np.isfinite(a)) or np.any(a <= 0):
+            raise ValueError(f"alpha must be a positive finite scalar or 1D array, got {alpha!r}.")
+        k = ev.c2.shape[1]
+        rows = []
+        sig = None if noise_variance is None else np.broadcast_to(
+            np.asarray(noise_variance, dtype=np.float64), (a.size, k) if a.ndim else (k,))
+        for i, ai in enumerate(np.atleast_1d(a)):
+            si = None if sig is None else (sig[i] if a.ndim else sig)
+            rows.append(ev.full(np.full(k, ai), si))
+        out = np.stack(rows)                                      # (m, k)
+        if self._single:
+            out = out[:, 0]
+        if a.ndim == 0:
+            out = out[0]
+            return float(out) if self._single else out
+        return out
+
+    def predict(self, X, return_std=False):
+        """Posterior mean prediction X @ coef_ᵀ + intercept_; with `return_std`, also the
+        predictive standard deviation.
+
+        The predictive variance of a new row x (unit weight), in the fit coordinates
+        z = (x − x̄)∘d, is
+
+            σ² + σ²/W + zᵀ Σ_post z,   Σ_post = σ² (ZᵀWZ + αI)⁻¹
+                                     = σ² [Vᵣ diag(1/(s² + α)) Vᵣᵀ + (I − VᵣVᵣᵀ)/α]
+
+        (noise + the flat intercept's posterior variance σ²/W, W = Σw, only with
+        `fit_intercept` + the coefficients' posterior variance; the second part of Σ_post is the
+        prior variance along directions the data do not reach, p > n or rank-deficient X).
+
+        Returns
+        -------
+        y_mean : ndarray (n,) or (n, n_targets)
+        y_std : ndarray of the same shape, only with ``return_std=True``.
+        """
+        self._check_is_fitted()
+        X = V.validate_data(self, X, reset=False)
+        mean = np.asarray(X @ self.coef_.T) + self.intercept_
+        if not return_std:
+            return mean
+        std = self._predictive_std(X)
+        dt = mean.dtype
+        return mean, (std[:, 0] if self._single else std).astype(dt)
+
+    def _predictive_std(self, X):
+        d = self._d
+        Vr = self._Vr
+        xbar = self._xbar
+        if V.is_sparse(X):
+            Xd = X.astype(np.float64).multiply(d[None, :]).tocsr()
+            ZV = np.asarray(Xd @ Vr)
+            zz = np.asarray(Xd.multiply(Xd).sum(axis=1)).ravel()
+            if xbar is not None:
+                m = xbar * d
+                ZV = ZV - m @ Vr
+                zz = zz - 2.0 * np.asarray(Xd @ m).ravel() + m @ m
+        else:
+            Z = np.asarray(X, dtype=np.float64)
+            if xbar is not None:
+                Z = Z - xbar
+            Z = Z * d
+            ZV = Z @ Vr
+            zz = np.einsum("ij,ij->i", Z, Z)
+        alphas = np.atleast_1d(np.asarray(self.alpha_, dtype=np.float64))
+        sigma2 = np.atleast_1d(np.asarray(self.noise_variance_, dtype=np.float64))
+        ZV2 = ZV * ZV
+        quad = ZV2 @ (1.0 / (self._s2[:, None] + alphas[None, :]))          # (n, k)
+        if not self._full_rank:
+            null = np.clip(zz - ZV2.sum(axis=1), 0.0, None)
+            quad = quad + null[:, None] / alphas[None, :]
+        base = 1.0 + (1.0 / self._W if xbar is not None else 0.0)
+        var = sigma2[None, :] * (base + quad)
+        return np.sqrt(var)
