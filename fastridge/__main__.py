@@ -669,7 +669,15 @@ def main(argv=None) -> int:
     prog = _prog_name()
     parser = _build_parser(prog)
     args = parser.parse_args(argv)
-    return int(args.func(args, prog))
+    try:
+        return int(args.func(args, prog))
+    except BrokenPipeError:
+        # output piped into a reader that stopped early (`fastridge | head`): not an error
+        try:
+            sys.stdout = open(os.devnull, "w")
+        except OSError:
+            pass
+        return 0
 
 
 if __name__ == "__main__":
