@@ -49,7 +49,77 @@ def sparse(quick):
     return f"sparse CSR {n}x{p} density 1e-3, intercept, alpha=1", X, y, 1.0
 
 
-WORKLOADS = {"tall": tall, "sparse": sparse}
+def path_data(quick):
+    n, p = (5_000, 100) if quick else (50_000, 500)
+    rng = np.random.default_rng(2)
+    X = np.asfortranarray(rng.standard_normal((n, p)) + rng.uniform(-1, 1, p))
+    y = X @ rng.standard_normal(p) + 3.0 * rng.standard_normal(n)
+    return f"path of 100 alpha, dense {n}x{p}", X, y, None
+
+
+def cv_data(quick):
+    n, p = (2_000, 100) if quick else (20_000, 300)
+    rng = np.random.default_rng(3)
+    X = np.asfortranarray(rng.standard_normal((n, p)) + rng.uniform(-1, 1, p))
+    y = X @ (rng.standard_normal(p) * (rng.random(p) < 0.3)) + 2.0 * rng.standard_normal(n)
+    return f"RidgeCV, 50 alpha, dense {n}x{p}", X, y, None
+
+
+WORKLOADS = {"tall": tall, "sparse": sparse, "path": path_data, "loo": cv_data,
+             "kfold": cv_data}
+
+
+def path_contenders(X, y):
+    from fastridge import ridge_path
+
+    grid = ridge_path(X, y, n_alphas=100, solver="auto").alphas
+    out = [(f"fastridge path {s}", lambda X, y, s=s: ridge_path(X, y, alphas=grid, solver=s))
+           for s in ("auto", "cd", "cg")]
+    try:
+        from sklearn.linear_model import Ridge as SkRidge
+    except ImportError:
+        return out, grid
+
+    def sk_loop(X, y):
+        return [SkRidge(alpha=a).fit(X, y) for a in grid]
+
+    out.append(("sklearn loop of fits", sk_loop))
+    return out, grid
+
+
+def cv_contenders(X, y, cv):
+    from fastridge import RidgeCV
+
+    grid = np.geomspace(1e4, 1e-2, 50)
+    out = [(f"fastridge RidgeCV cv={cv}", lambda X, y: RidgeCV(alphas=grid, cv=cv).fit(X, y))]
+    try:
+        from sklearn.linear_model import RidgeCV as SkRidgeCV
+    except ImportError:
+        return out
+    out.append((f"sklearn RidgeCV cv={cv}", lambda X, y: SkRidgeCV(
+        alphas=grid, cv=cv, scoring=None if cv is None else "neg_mean_squared_error"
+    ).fit(X, y)))
+    return out
+
+
+def run_plain(key, title, X, y, cands, repeat, check=None):
+    times = {name: [] for name, _ in cands}
+    results = {}
+    for name, fit in cands:  # warm-up
+        results[name] = fit(X, y)
+    for _ in range(repeat):
+        for name, fit in cands:
+            gc.collect()
+            t0 = time.perf_counter()
+            fit(X, y)
+            times[name].append(time.perf_counter() - t0)
+    med = {k: statistics.median(v) for k, v in times.items()}
+    sk = min((v for k, v in med.items() if k.startswith("sklearn")), default=None)
+    print(f"\n## {title} (median of {repeat})")
+    print(f"{'contender':<28}{'median s':>10}{'vs sklearn':>12}  check")
+    for name, _ in cands:
+        ratio = f"{med[name] / sk:.3f}" if sk else "n/a"
+        print(f"{name:<28}{med[name]:>10.3f}{ratio:>12}  {check(results[name]) if check else ''}")
 
 
 def contenders(name, X):
@@ -91,6 +161,25 @@ def main(argv=None):
           f"{platform.python_version()}, numpy {np.__version__}; BLAS: {blas}")
     for key in args.workloads.split(","):
         title, X, y, alpha = WORKLOADS[key](args.quick)
+        if key == "path":
+            cands, grid = path_contenders(X, y)
+
+            def check(res, X=X, y=y, grid=grid):
+                # largest deviation from an exact fit at three α of the grid
+                from fastridge import Ridge
+
+                coef = res.coef if hasattr(res, "coef") else np.array([r.coef_ for r in res])
+                errs = [np.abs(coef[i] - Ridge(alpha=grid[i], solver="svd").fit(X, y).coef_).max()
+                        for i in (0, 50, 99)]
+                return f"max |coef - exact| = {max(errs):.1e}"
+
+            run_plain(key, title, X, y, cands, min(repeat, 3), check)
+            continue
+        if key in ("loo", "kfold"):
+            cands = cv_contenders(X, y, None if key == "loo" else 5)
+            run_plain(key, title, X, y, cands, min(repeat, 3),
+                      lambda r: f"alpha_ = {float(np.ravel(r.alpha_)[0]):.4g}")
+            continue
         cands = contenders(title, X)
         times = {name: [] for name, _ in cands}
         acc = {}

@@ -135,3 +135,17 @@ def test_feature_names_from_dataframe():
     X, y = make_data(n=30, p=3, seed=12)
     path = ridge_path(pd.DataFrame(X, columns=["a", "b", "c"]), y, n_alphas=4)
     assert list(path.feature_names) == ["a", "b", "c"]
+
+
+@pytest.mark.parametrize("solver", SOLVERS)
+@pytest.mark.parametrize("kind", ["dense", "csr"])
+def test_float32_path_matches_float64(solver, kind):
+    X, y = make_data(n=90, p=9, seed=13)
+    conv = _conv(kind)
+    p64 = ridge_path(conv(X), y, n_alphas=10, solver=solver, tol=1e-12, max_iter=20000)
+    p32 = ridge_path(conv(X.astype(np.float32)), y.astype(np.float32), n_alphas=10,
+                     solver=solver, tol=1e-6, max_iter=20000)
+    assert p32.coef.dtype == np.float32 and p32.intercept.dtype == np.float32
+    np.testing.assert_allclose(p32.alphas, p64.alphas, rtol=1e-5)
+    np.testing.assert_allclose(p32.coef, p64.coef, rtol=2e-4, atol=2e-4 * np.abs(p64.coef).max())
+    assert p32.predict(X.astype(np.float32)).dtype == np.float32
