@@ -98,6 +98,17 @@ def _test_error(y_true, y_pred):
     return float(sq.mean()), float(sq.std(ddof=1) / np.sqrt(sq.size))
 
 
+def _prostate_split():
+    """The book's design: predictors standardized over all 97 rows (ddof=1), then the 67
+    training and 30 test rows: (feature_names, Z_train, y_train, Z_test, y_test)."""
+    from fastridge.datasets import load_prostate
+
+    data = load_prostate()
+    train, test = data.train, ~data.train
+    Z = (data.X - data.X.mean(axis=0)) / data.X.std(axis=0, ddof=1)
+    return list(data.feature_names), Z[train], data.y[train], Z[test], data.y[test]
+
+
 def prostate_table(df=RIDGE_DF, ridge_solver="auto", tol=1e-6, max_iter=None):
     """Fit least squares and ridge to the prostate data as ESL Table 3.3 does; return the table.
 
@@ -116,13 +127,8 @@ def prostate_table(df=RIDGE_DF, ridge_solver="auto", tol=1e-6, max_iter=None):
     import numpy as np
 
     from fastridge import Ridge
-    from fastridge.datasets import load_prostate
 
-    data = load_prostate()
-    train, test = data.train, ~data.train
-    Z = (data.X - data.X.mean(axis=0)) / data.X.std(axis=0, ddof=1)
-    Z_train, y_train = Z[train], data.y[train]
-    Z_test, y_test = Z[test], data.y[test]
+    names, Z_train, y_train, Z_test, y_test = _prostate_split()
 
     ls = Ridge(alpha=0.0, solver="svd", fit_intercept=True).fit(Z_train, y_train)
     ls_error = _test_error(y_test, ls.predict(Z_test))
@@ -137,7 +143,7 @@ def prostate_table(df=RIDGE_DF, ridge_solver="auto", tol=1e-6, max_iter=None):
     ridge_error = _test_error(y_test, y_mean + ridge.predict(Z_test))
     df_used = float(np.sum(d**2 / (d**2 + alpha)))
 
-    terms = ["Intercept", *data.feature_names, "Test Error", "Std Error"]
+    terms = ["Intercept", *names, "Test Error", "Std Error"]
     columns = {
         "LS": [float(ls.intercept_), *map(float, ls.coef_), *ls_error],
         "Ridge": [y_mean, *map(float, ridge.coef_), *ridge_error],
@@ -269,13 +275,8 @@ def prostate_selection():
     import numpy as np
 
     from fastridge import RidgeCV, ridge_path
-    from fastridge.datasets import load_prostate
 
-    data = load_prostate()
-    train, test = data.train, ~data.train
-    Z = (data.X - data.X.mean(axis=0)) / data.X.std(axis=0, ddof=1)
-    Z_train, y_train = Z[train], data.y[train]
-    Z_test, y_test = Z[test], data.y[test]
+    names, Z_train, y_train, Z_test, y_test = _prostate_split()
 
     path = ridge_path(Z_train, y_train, standardize=True, n_alphas=PATH_N_ALPHAS,
                       alpha_min_ratio=PATH_ALPHA_MIN_RATIO)
@@ -294,12 +295,12 @@ def prostate_selection():
         error = _test_error(y_test, model.predict(Z_test))
         columns[name] = [float(model.intercept_), *map(float, model.coef_), *error]
         dfs[name] = _df(d2, float(model.alpha_))
-    terms = ["Intercept", *data.feature_names, "Test Error", "Std Error"]
+    terms = ["Intercept", *names, "Test Error", "Std Error"]
     first = models[CV_NAME]
     table = CoefficientTable(terms=terms, columns=columns, alpha=float(first.alpha_),
                              df=dfs[CV_NAME])
     return Selection(path=path, models=models, df=dfs, table=table, train_r2=train_r2,
-                     feature_names=list(data.feature_names), d2=d2)
+                     feature_names=names, d2=d2)
 
 
 def _cv_error_at(model):

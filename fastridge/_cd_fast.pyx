@@ -45,6 +45,20 @@ cdef inline double _kkt_sq(double g, double bj, bint positive) noexcept nogil:
     return g * g
 
 
+cdef inline double _coordinate_step(double corr, double pen, double denom, bint positive,
+                                    floating *bj) noexcept nogil:
+    """Exact minimization over coordinate j.  corr = z_jᵀ W r with the current residual r (b_j's
+    own contribution included), pen = α v_j, denom = z_jᵀ W z_j + pen: the minimizer is
+    b_j + (corr − pen·b_j)/denom, projected on b_j ≥ 0 when `positive`.  Writes b_j and returns
+    the change actually stored (after rounding to the working precision)."""
+    cdef double old = bj[0], new
+    new = old + (corr - pen * old) / denom
+    if positive and new < 0.0:
+        new = 0.0
+    bj[0] = <floating> new
+    return <double> bj[0] - old
+
+
 cdef inline double _wdot(Py_ssize_t n, const floating *x, const floating *w,
                          const floating *r) noexcept nogil:
     cdef Py_ssize_t i
@@ -130,7 +144,7 @@ def ridge_cd_dense(const floating[::1, :] X, const floating[::1] y, const floati
     dtype = np.float32 if floating is float else np.float64
     cdef floating[::1] wr = np.empty(n if weighted else 1, dtype=dtype)
     cdef floating[::1] xtr = np.empty(p, dtype=dtype)
-    cdef double S = 0.0, measure = 0.0, denom, g, old, new, delta, step_sq
+    cdef double S = 0.0, measure = 0.0, denom, g, delta, step_sq
     cdef int n_iter = 0, since_check = 0
     cdef bint check = True, fresh = False
     with nogil:
@@ -153,14 +167,9 @@ def ridge_cd_dense(const floating[::1, :] X, const floating[::1] y, const floati
                     g = _wdot(n, &X[0, j], &sw[0], &R[0])
                 else:
                     g = _dot(<blas_int> n, &X[0, j], 1, &R[0], 1)
-                g = d[j] * (g - xbar[j] * S)
-                old = b[j]
-                new = old + (g - alpha * v[j] * old) / denom
-                if positive and new < 0.0:
-                    new = 0.0
-                delta = <double> (<floating> new) - old
+                delta = _coordinate_step(d[j] * (g - xbar[j] * S), alpha * v[j], denom,
+                                         positive, &b[j])
                 if delta != 0.0:
-                    b[j] = <floating> new
                     _axpy(<blas_int> n, <floating> (-delta * d[j]), &X[0, j], 1, &R[0], 1)
                     if center:
                         S -= delta * d[j] * xbar[j] * W
@@ -198,7 +207,7 @@ def ridge_cd_gram(const floating[::1, :] G, const floating[::1] c, const double[
     cdef Py_ssize_t p = G.shape[0], j
     dtype = np.float32 if floating is float else np.float64
     cdef floating[::1] q = np.empty(p, dtype=dtype)
-    cdef double measure, denom, g, old, new, delta
+    cdef double measure, denom, delta
     cdef int n_iter = 0
     cdef floating one = 1.0, zero = 0.0
     with nogil:
@@ -213,14 +222,9 @@ def ridge_cd_gram(const floating[::1, :] G, const floating[::1] c, const double[
                 denom = G[j, j] + alpha * v[j]
                 if denom <= 0.0:
                     continue
-                old = b[j]
-                g = <double> c[j] - q[j] - alpha * v[j] * old
-                new = old + g / denom
-                if positive and new < 0.0:
-                    new = 0.0
-                delta = <double> (<floating> new) - old
+                delta = _coordinate_step(<double> c[j] - q[j], alpha * v[j], denom, positive,
+                                         &b[j])
                 if delta != 0.0:
-                    b[j] = <floating> new
                     _axpy(<blas_int> p, <floating> delta, &G[0, j], 1, &q[0], 1)
             n_iter += 1
             measure = _grad_norm_gram(G, c, v, alpha, positive, b, q)
@@ -269,7 +273,7 @@ def ridge_cd_sparse(const floating[::1] data, const index_t[::1] indices,
     """
     cdef Py_ssize_t p = indptr.shape[0] - 1, n = R.shape[0], j, k, i
     cdef bint weighted = sw.shape[0] > 0
-    cdef double S = 0.0, measure = 0.0, denom, g, old, new, delta, step_sq, xr, sc
+    cdef double S = 0.0, measure = 0.0, denom, delta, step_sq, xr, sc
     cdef int n_iter = 0, since_check = 0
     cdef bint check = True, fresh = False
     with nogil:
@@ -296,14 +300,9 @@ def ridge_cd_sparse(const floating[::1] data, const index_t[::1] indices,
                 else:
                     for k in range(indptr[j], indptr[j + 1]):
                         xr += <double> data[k] * R[indices[k]]
-                g = d[j] * (xr - xbar[j] * S)
-                old = b[j]
-                new = old + (g - alpha * v[j] * old) / denom
-                if positive and new < 0.0:
-                    new = 0.0
-                delta = <double> (<floating> new) - old
+                delta = _coordinate_step(d[j] * (xr - xbar[j] * S), alpha * v[j], denom,
+                                         positive, &b[j])
                 if delta != 0.0:
-                    b[j] = <floating> new
                     sc = delta * d[j]
                     for k in range(indptr[j], indptr[j + 1]):
                         R[indices[k]] -= <floating> (sc * data[k])
