@@ -65,8 +65,69 @@ def cv_data(quick):
     return f"RidgeCV, 50 alpha, dense {n}x{p}", X, y, None
 
 
-WORKLOADS = {"tall": tall, "sparse": sparse, "path": path_data, "loo": cv_data,
-             "kfold": cv_data}
+def wide(quick):
+    n, p = (500, 5_000) if quick else (2_000, 20_000)
+    rng = np.random.default_rng(4)
+    X = rng.standard_normal((n, p))
+    y = X[:, :50] @ rng.standard_normal(50) + rng.standard_normal(n)
+    return f"wide dense {n}x{p} float64, intercept, alpha=1", X, y, 1.0
+
+
+def multi(quick):
+    n, p, k = (5_000, 300, 50) if quick else (50_000, 300, 50)
+    rng = np.random.default_rng(5)
+    X = rng.standard_normal((n, p))
+    Y = X @ rng.standard_normal((p, k)) + rng.standard_normal((n, k))
+    return f"{k} targets, dense {n}x{p}, alpha=1", X, Y, 1.0
+
+
+def small(quick):
+    rng = np.random.default_rng(6)
+    X = rng.standard_normal((200, 20))
+    y = X @ rng.standard_normal(20) + rng.standard_normal(200)
+    return "small 200x20, fit per call (1000 calls)", X, y, 1.0
+
+
+WORKLOADS = {"tall": tall, "sparse": sparse, "wide": wide, "multi": multi, "small": small,
+             "path": path_data, "loo": cv_data, "kfold": cv_data}
+
+
+def small_contenders():
+    from fastridge import Ridge
+
+    def ours_fit(X, y, a):
+        for _ in range(1000):
+            est = Ridge(alpha=a).fit(X, y)
+        return est
+
+    out = [("fastridge fit x1000", ours_fit)]
+    ours = Ridge(alpha=1.0)
+    try:
+        from sklearn.linear_model import Ridge as SkRidge
+    except ImportError:
+        return out, None
+    sk = SkRidge(alpha=1.0)
+
+    def sk_fit(X, y, a):
+        for _ in range(1000):
+            est = SkRidge(alpha=a).fit(X, y)
+        return est
+
+    out.append(("sklearn fit x1000", sk_fit))
+
+    def ours_pred(X, y, a):
+        ours.fit(X, y) if not hasattr(ours, "coef_") else None
+        for _ in range(1000):
+            ours.predict(X)
+        return ours
+
+    def sk_pred(X, y, a):
+        sk.fit(X, y) if not hasattr(sk, "coef_") else None
+        for _ in range(1000):
+            sk.predict(X)
+        return sk
+
+    return out, [("fastridge predict x1000", ours_pred), ("sklearn predict x1000", sk_pred)]
 
 
 def path_contenders(X, y):
@@ -180,12 +241,30 @@ def main(argv=None):
             run_plain(key, title, X, y, cands, min(repeat, 3),
                       lambda r: f"alpha_ = {float(np.ravel(r.alpha_)[0]):.4g}")
             continue
+        if key == "small":
+            fits, preds = small_contenders()
+            run_plain(key, title, X, y, [(n, lambda X, y, f=f: f(X, y, alpha)) for n, f in fits],
+                      repeat)
+            if preds:
+                run_plain(key, "small 200x20, predict per call (1000 calls)", X, y,
+                          [(n, lambda X, y, f=f: f(X, y, alpha)) for n, f in preds], repeat)
+            continue
         cands = contenders(title, X)
+        if key == "multi":
+            cands = [c for c in cands if c[0] in ("fastridge auto", "sklearn auto")]
+        if key == "tall":
+            from fastridge import Ridge
+
+            X32, y32 = X.astype(np.float32), y.astype(np.float32)
+            cands.append(("fastridge auto float32",
+                          lambda X, y, a: Ridge(alpha=a).fit(X32, y32)))
         times = {name: [] for name, _ in cands}
         acc = {}
         for name, fit in cands:  # warm-up
             est = fit(X, y, alpha)
-            acc[name] = kkt(X, y, alpha, np.asarray(est.coef_, dtype=np.float64))
+            coef = np.atleast_2d(np.asarray(est.coef_, dtype=np.float64))
+            Y = y.reshape(len(y), -1)
+            acc[name] = max(kkt(X, Y[:, t], alpha, coef[t]) for t in range(Y.shape[1]))
         for _ in range(repeat):
             for name, fit in cands:
                 gc.collect()

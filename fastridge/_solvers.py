@@ -205,16 +205,24 @@ def _two_prod(a, b):
 
 
 def _dd_sum(hi, lo):
-    """Σ (hi + lo) by pairwise two_sum reduction; returns a float64 rounding of the dd result."""
-    m = 1 << max(0, int(np.size(hi) - 1).bit_length())
-    hi = np.concatenate([np.asarray(hi, dtype=np.float64), np.zeros(m - np.size(hi))])
-    lo = np.concatenate([np.asarray(lo, dtype=np.float64), np.zeros(m - np.size(lo))])
-    while hi.size > 1:
-        half = hi.size // 2
+    """Σ (hi + lo) along axis 0 by pairwise two_sum reduction; float64 rounding of the result
+    (a scalar for 1-D input, one value per column for 2-D input)."""
+    hi = np.asarray(hi, dtype=np.float64)
+    lo = np.asarray(lo, dtype=np.float64)
+    n = hi.shape[0]
+    if n == 0:
+        return 0.0 if hi.ndim == 1 else np.zeros(hi.shape[1:])
+    m = 1 << max(0, int(n - 1).bit_length())
+    if m > n:
+        pad = ((0, m - n),) + ((0, 0),) * (hi.ndim - 1)
+        hi, lo = np.pad(hi, pad), np.pad(lo, pad)
+    while hi.shape[0] > 1:
+        half = hi.shape[0] // 2
         s, e = _two_sum(hi[:half], hi[half:])
         lo = lo[:half] + lo[half:] + e
         hi = s
-    return float(hi[0] + lo[0]) if hi.size else 0.0
+    out = hi[0] + lo[0]
+    return float(out) if out.ndim == 0 else out
 
 
 def _dd_residual(X, y, intercept, coef):
@@ -244,24 +252,27 @@ def _refine_extended(pr, X, y, w, coef, intercept):
 
     This is the gradient of the least-squares term at the current raw-scale solution; computing it
     beyond float64 is what lets one correction step reach the digits the data hold (NIST Wampler,
-    Filip)."""
+    Filip).  Columns are processed in blocks of about 32 MB of work arrays."""
     rh, rl = _dd_weighted_residual(X, y, w, coef, intercept)
     total = _dd_sum(rh, rl) if pr.center else 0.0
-    g = np.empty(X.shape[1])
-    for j in range(X.shape[1]):
-        if pr.d[j] == 0.0:
-            g[j] = 0.0
-            continue
-        p_, e = _two_prod(X[:, j], rh)
-        g[j] = _dd_sum(p_, e + X[:, j] * rl) - pr.xbar[j] * total
+    n, p = X.shape
+    g = np.zeros(p)
+    step = max(1, (4 * 1024**2) // max(1, n))
+    for j0 in range(0, p, step):
+        cols = slice(j0, min(p, j0 + step))
+        Xb = np.asarray(X[:, cols], dtype=np.float64)
+        p_, e = _two_prod(Xb, rh[:, None])
+        g[cols] = _dd_sum(p_, e + Xb * rl[:, None]) - pr.xbar[cols] * total
+    g[pr.d == 0.0] = 0.0
     return g
 
 
 def solve_svd(pr, alphas, v):
     """SVD of the centred, column-normalized design (accuracy independent of column scale).
 
-    α = 0: minimum-norm least squares (rank by a relative threshold); α > 0: the augmented
-    least-squares problem [Z; √(αV)] b ≈ [y; 0], which handles any penalty factors.  One step of
+    α = 0: minimum-norm least squares (rank by a relative threshold); α > 0 with positive penalty
+    factors: the thin SVD of Z V^{-1/2} and the shrinkage s/(s² + α); α > 0 with some zero
+    penalty factor: the augmented least-squares problem [Z; √(αV)] b ≈ [y; 0].  One step of
     refinement follows, with the gradient at the first solution computed in double-double
     arithmetic from the raw data (so the result is as accurate as the float64 data allow), and the
     intercept is recomputed from the refined residual.  When the problem is rank deficient, the
@@ -280,13 +291,21 @@ def solve_svd(pr, alphas, v):
     active = c > 0
     w = None if pr.sw is None else pr.sw.astype(np.float64)
     Y = pr.Yc.astype(np.float64) + pr.ybar
+    isotropic = bool(np.all(v[active] > 0))
     for a, ts in _groups(alphas):
+        ridge = 0.0
         if a == 0.0:
             A, R = Z, rhs[:, ts]
+        elif isotropic:
+            # u = √v ∘ b makes the penalty α‖u‖²: one thin SVD of Z V^{-1/2} (n × p), with the
+            # shrinkage s/(s² + α) — no (n + p) × p augmented matrix
+            A, R, ridge = Z * (c_safe / np.sqrt(np.where(v > 0, v, 1.0))), rhs[:, ts], a
         else:
             lam = np.sqrt(a * v) / c_safe
             A = np.vstack([Z, np.diag(lam)])
             R = np.vstack([rhs[:, ts], np.zeros((p, len(ts)))])
+        # scale of the unknown of A: b = u / cu
+        cu = np.sqrt(np.where(v > 0, v, 1.0)) if ridge else c_safe
         U, s, Vt = sla.svd(A, full_matrices=False, check_finite=False,
                            lapack_driver="gesdd")
         cutoff = max(A.shape) * np.finfo(np.float64).eps * (s[0] if s.size else 0.0)
@@ -297,20 +316,25 @@ def solve_svd(pr, alphas, v):
             n_pos = n if pr.sw is None else int(np.count_nonzero(pr.sw))
             r = min(r, n_pos - 1 if pr.center else n_pos)
         U_, s_, V_ = U[:, :r], s[:r], Vt[:r].T
-        b = (V_ @ ((U_.T @ R) / s_[:, None])) / c_safe[:, None]
+        b = (V_ @ ((U_.T @ R) * (s_ / (s_ ** 2 + ridge))[:, None])) / cu[:, None]
         b[~active] = 0.0
         for col, t in enumerate(ts):
             coef = b[:, col] * pr.d
             icpt = float(pr.ybar[t] - coef @ pr.xbar) if pr.center else 0.0
             g = _refine_extended(pr, X, Y[:, t], w, coef, icpt)
-            g_u = (pr.d * g - a * v * b[:, col]) / c_safe
-            b[:, col] += (V_ @ ((V_.T @ g_u) / s_ ** 2)) / c_safe
+            # Newton step with the factorized Hessian AᵀA + ridge·I (in u = cu∘b)
+            g_u = (pr.d * g - a * v * b[:, col]) / cu
+            proj = V_.T @ g_u
+            step = V_ @ (proj / (s_ ** 2 + ridge))
+            if ridge:
+                step += (g_u - V_ @ proj) / ridge
+            b[:, col] += step / cu
             b[~active, col] = 0.0
             if pr.center:
                 coef = b[:, col] * pr.d
                 intercepts[t] = _dd_sum(*_dd_weighted_residual(X, Y[:, t], w, coef, 0.0)) \
                     / pr.W
-        if r < int(active.sum()):
+        if not ridge and r < int(active.sum()):
             # rank deficient: the minimum-norm solution in fit coordinates lies in the row
             # space of the unnormalized design, diag(c) span(Vᵣ): b = c∘(Vᵣ z) with z solving
             # (Vᵣᵀ diag(c²) Vᵣ) z = Vᵣᵀ (c∘b) (same fitted values, no null-space component)
