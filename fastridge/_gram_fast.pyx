@@ -265,12 +265,19 @@ def gram_dense_shifted(const floating[:, :] X, const floating[::1, :] Y, const d
     cdef bint weighted = sqw.shape[0] > 0
     dtype = np.float32 if floating is float else np.float64
     block_rows = max(1, min(block_rows, n))
-    cdef floating[::1, :] B = np.empty((block_rows, p), dtype=dtype, order="F")
+    cdef Py_ssize_t isz = sizeof(floating)
+    cdef bint c_order = X.strides[1] == isz and X.strides[0] == p * isz
+    cdef bint f_order = X.strides[0] == isz
+    cdef floating[::1, :] B = np.empty((1 if c_order else block_rows, 1 if c_order else p),
+                                       dtype=dtype, order="F")
+    cdef floating[::1, :] BT = np.empty((p if c_order else 1, block_rows if c_order else 1),
+                                        dtype=dtype, order="F")
     cdef floating[::1, :] Yb = np.empty((block_rows, max(k, 1)), dtype=dtype, order="F")
     cdef Py_ssize_t i0, m, m0, i, t, j
-    cdef double W = 0.0, wi, acc
+    cdef double W = 0.0, wi, acc, sj
     cdef floating zero = 0.0, one = 1.0, beta
-    cdef double[::1] ones = np.ones(p)
+    cdef const floating *src
+    cdef floating *dst
     with nogil:
         m0 = min(block_rows, n)
         for j in range(p):
@@ -292,15 +299,41 @@ def gram_dense_shifted(const floating[:, :] X, const floating[::1, :] Y, const d
         i0 = 0
         while i0 < n:
             m = min(block_rows, n - i0)
-            _fill_row_block(X, shift, ones, sqw, weighted, i0, m, B)
             beta = zero if i0 == 0 else one
-            _syrk(Upper, Trans, <blas_int> p, <blas_int> m, one, &B[0, 0],
-                  <blas_int> block_rows, beta, &G[0, 0], <blas_int> p)
-            for j in range(p):
-                acc = 0.0
+            if c_order:
+                # rows of C-ordered X are contiguous: fill Bᵀ (p × m, F-ordered) row by row
                 for i in range(m):
-                    acc += (sqw[i0 + i] if weighted else 1.0) * B[i, j]
-                colsum[j] += acc
+                    wi = sqw[i0 + i] if weighted else 1.0
+                    src = &X[i0 + i, 0]
+                    dst = &BT[0, i]
+                    for j in range(p):
+                        dst[j] = <floating> (wi * (src[j] - shift[j]))
+                        colsum[j] += wi * dst[j]
+                _syrk(Upper, NoTrans, <blas_int> p, <blas_int> m, one, &BT[0, 0],
+                      <blas_int> p, beta, &G[0, 0], <blas_int> p)
+            else:
+                for j in range(p):
+                    sj = shift[j]
+                    dst = &B[0, j]
+                    acc = 0.0
+                    if f_order:
+                        src = &X[i0, j]
+                        if weighted:
+                            for i in range(m):
+                                dst[i] = <floating> (sqw[i0 + i] * (src[i] - sj))
+                                acc += sqw[i0 + i] * dst[i]
+                        else:
+                            for i in range(m):
+                                dst[i] = <floating> (src[i] - sj)
+                                acc += dst[i]
+                    else:
+                        for i in range(m):
+                            wi = sqw[i0 + i] if weighted else 1.0
+                            dst[i] = <floating> (wi * (X[i0 + i, j] - sj))
+                            acc += wi * dst[i]
+                    colsum[j] += acc
+                _syrk(Upper, Trans, <blas_int> p, <blas_int> m, one, &B[0, 0],
+                      <blas_int> block_rows, beta, &G[0, 0], <blas_int> p)
             for i in range(m):
                 wi = sqw[i0 + i] if weighted else 1.0
                 W += wi * wi
@@ -312,9 +345,14 @@ def gram_dense_shifted(const floating[:, :] X, const floating[::1, :] Y, const d
                         Yb[i, t] = <floating> (wi * (Y[i0 + i, t] - yshift[t]))
                         acc += wi * Yb[i, t]
                     ysum[t] += acc
-                _gemm(Trans, NoTrans, <blas_int> p, <blas_int> k, <blas_int> m, one,
-                      &B[0, 0], <blas_int> block_rows, &Yb[0, 0], <blas_int> block_rows, beta,
-                      &C[0, 0], <blas_int> p)
+                if c_order:
+                    _gemm(NoTrans, NoTrans, <blas_int> p, <blas_int> k, <blas_int> m, one,
+                          &BT[0, 0], <blas_int> p, &Yb[0, 0], <blas_int> block_rows, beta,
+                          &C[0, 0], <blas_int> p)
+                else:
+                    _gemm(Trans, NoTrans, <blas_int> p, <blas_int> k, <blas_int> m, one,
+                          &B[0, 0], <blas_int> block_rows, &Yb[0, 0], <blas_int> block_rows,
+                          beta, &C[0, 0], <blas_int> p)
             i0 += m
         for j in range(p):
             for i in range(j + 1, p):

@@ -293,3 +293,19 @@ def test_large_column_offsets_keep_accuracy():
     for solver in ("cholesky", "svd"):
         est = Ridge(alpha=1.0, solver=solver).fit(X, y)
         np.testing.assert_allclose(est.coef_, coef, rtol=1e-7)
+
+
+@pytest.mark.parametrize("order", ["C", "F"])
+def test_gram_centring_safe_when_offsets_appear_late(order):
+    """The first rows look centred (so the raw XᵀX shortcut is tried) but later rows carry an
+    offset of 1e6: the exact a-posteriori check must reject the shortcut and keep the digits."""
+    rng = np.random.default_rng(25)
+    n, p = 9000, 5
+    X = rng.standard_normal((n, p))
+    X[5000:] += 1e6
+    X = np.array(X, order=order)
+    y = X @ np.arange(1.0, p + 1) + rng.standard_normal(n)
+    coef, intercept = ridge_oracle(X, y, 10.0)
+    est = Ridge(alpha=10.0, solver="cholesky").fit(X, y)
+    np.testing.assert_allclose(est.coef_, coef, rtol=1e-9)
+    np.testing.assert_allclose(est.intercept_, intercept, rtol=1e-9)
