@@ -78,12 +78,15 @@ def column_stats_sparse(const floating[::1] data, const index_t[::1] indices,
                         double[::1] wcount):
     """The same statistics for CSC (`csc`) or CSR X in canonical format (no duplicates).
 
-    Σ w (x − m)² over all rows = Σ over stored entries of w (x − m)² + m² · (W − Σ stored w): exact,
-    no cancellation.  `wcount` is workspace of length p.
+    One pass gives Σwx, Σwx² and Σw per column; Σw(x − m)² = Σwx² − W m² is kept when that
+    subtraction loses at most one bit (W m² ≤ Σwx²/2).  Otherwise a second, exact pass:
+    Σ over stored entries of w (x − m)² + m² · (W − Σ stored w), no cancellation.
+    `wcount` is workspace of length p.
     """
     cdef Py_ssize_t p = mean.shape[0], nmajor = indptr.shape[0] - 1, a, k, i, j
     cdef bint weighted = sw.shape[0] > 0
-    cdef double W = 0.0, wi, dv
+    cdef double W = 0.0, wi, dv, x
+    cdef bint exact_pass = False
     with nogil:
         if weighted:
             for i in range(n_rows):
@@ -94,6 +97,7 @@ def column_stats_sparse(const floating[::1] data, const index_t[::1] indices,
             mean[j] = 0.0
             ss[j] = 0.0
             wcount[j] = 0.0
+        # one pass: Σ w x, Σ w x², Σ w over the stored entries
         for a in range(nmajor):
             for k in range(indptr[a], indptr[a + 1]):
                 if csc:
@@ -103,11 +107,23 @@ def column_stats_sparse(const floating[::1] data, const index_t[::1] indices,
                     i = a
                     j = indices[k]
                 wi = sw[i] if weighted else 1.0
-                mean[j] += wi * data[k]
+                x = data[k]
+                mean[j] += wi * x
+                ss[j] += wi * x * x
                 wcount[j] += wi
         for j in range(p):
             mean[j] = mean[j] / W if center else 0.0
-        for a in range(nmajor):
+            # Σw(x − m)² = Σwx² − W m² loses digits only when W m² is comparable to Σwx²
+            # (a mean large against the spread, rare in sparse data): then an exact second pass
+            if center and 2.0 * W * mean[j] * mean[j] > ss[j]:
+                exact_pass = True
+            ss[j] = ss[j] - W * mean[j] * mean[j]
+        for j in range(p):
+            if exact_pass:
+                ss[j] = 0.0
+            elif ss[j] < 0.0:
+                ss[j] = 0.0
+        for a in range(nmajor if exact_pass else 0):
             for k in range(indptr[a], indptr[a + 1]):
                 if csc:
                     i = indices[k]
@@ -118,7 +134,7 @@ def column_stats_sparse(const floating[::1] data, const index_t[::1] indices,
                 wi = sw[i] if weighted else 1.0
                 dv = data[k] - mean[j]
                 ss[j] += wi * dv * dv
-        for j in range(p):
+        for j in range(p if exact_pass else 0):
             ss[j] += mean[j] * mean[j] * (W - wcount[j])
     return W
 
