@@ -124,6 +124,8 @@ def prepare(X, Y, sample_weight, *, fit_intercept, standardize, want_gram=False)
 # The raw Gram XᵀX − W x̄x̄ᵀ keeps all but a factor (1 + x̄ⱼ²/σⱼ²) of the accuracy of an
 # explicitly centred one; it is used only when that factor is at most 1 + this for every column.
 RAW_GRAM_MAX_OFFSET2 = 1.0
+# below this many entries the single compiled shifted pass is cheaper than the checks
+RAW_GRAM_MIN_SIZE = 1_000_000
 
 
 def _raw_gram(pr, X, Y, mean, ss):
@@ -180,7 +182,7 @@ def _one_pass_gram(pr, X, Y, sw, mean, ss):
     from fastridge import _gram_fast
     from fastridge._solvers import BLOCK_BYTES
 
-    if sw is None and _looks_centred(X):
+    if sw is None and X.size >= RAW_GRAM_MIN_SIZE and _looks_centred(X):
         W = _raw_gram(pr, X, Y, mean, ss)
         if W is not None:
             return W

@@ -96,21 +96,34 @@ def zt(pr, e, A):
 # --------------------------------------------------------------------------- direct solvers
 
 def _reliable_cho(A):
-    """Cholesky factor of A, or LinAlgError when A is not safely positive definite: the squared
-    ratio of the factor's smallest to largest diagonal entry bounds 1/cond(A) from above, so a
-    ratio near the rounding level flags a (numerically) singular matrix."""
-    from scipy.linalg import LinAlgError, cho_factor
+    """Upper Cholesky factor of A (float64, p × p), or LinAlgError when A is not safely positive
+    definite: the squared ratio of the factor's smallest to largest diagonal entry bounds
+    1/cond(A) from above, so a ratio near the rounding level flags a (numerically) singular
+    matrix.  LAPACK is called directly (`potrf`): on small problems the wrappers' checks would
+    cost more than the factorization."""
+    from scipy.linalg import LinAlgError
+    from scipy.linalg.lapack import dpotrf
 
-    active = np.diag(A) > 0
-    if not np.all(active):
+    d = A.diagonal()
+    active = d > 0
+    if not active.all():
         # zero rows/columns (columns with coefficient 0): keep them out of the test
         A = A.copy()
-        A[np.diag_indices_from(A)] = np.where(active, np.diag(A), 1.0)
-    c, low = cho_factor(A, lower=False, overwrite_a=True, check_finite=False)
-    dg = np.abs(np.diag(c))[active]
+        A[np.diag_indices_from(A)] = np.where(active, d, 1.0)
+    c, info = dpotrf(A, lower=0, clean=0, overwrite_a=1)
+    if info != 0:
+        raise LinAlgError("not positive definite")
+    dg = np.abs(c.diagonal())[active]
     if dg.size and (dg.min() / dg.max()) ** 2 < 100 * A.shape[0] * np.finfo(np.float64).eps:
         raise LinAlgError("ill-conditioned")
-    return c, low
+    return c
+
+
+def _cho_solve(c, B):
+    from scipy.linalg.lapack import dpotrs
+
+    x, info = dpotrs(c, B, lower=0)
+    return x
 
 
 class CholeskyState:
@@ -131,21 +144,19 @@ class CholeskyState:
 
     def solve(self, alphas):
         """B (k, p); raises scipy's LinAlgError when a matrix is numerically singular."""
-        from scipy.linalg import cho_solve
-
         pr, v = self.pr, self.v
         B = np.zeros((pr.k, pr.p))
         for a, ts in _groups(alphas):
             if self.kernel and a > 0:
                 Ka = self.K.copy()
                 Ka.flat[:: pr.n + 1] += a
-                A = cho_solve(_reliable_cho(Ka), self.rhs[:, ts], check_finite=False)
+                A = _cho_solve(_reliable_cho(Ka), self.rhs[:, ts])
                 B[ts] = (zt(pr, self.e, A) / np.sqrt(v)[:, None]).T
             elif self.kernel:
                 raise _lin_alg_error("α = 0 in the kernel form")
             else:
                 Ga = self.G + np.diag(a * v)
-                B[ts] = cho_solve(_reliable_cho(Ga), self.C[:, ts], check_finite=False).T
+                B[ts] = _cho_solve(_reliable_cho(Ga), self.C[:, ts]).T
         return B
 
 

@@ -297,10 +297,13 @@ def test_large_column_offsets_keep_accuracy():
 
 @pytest.mark.parametrize("order", ["C", "F"])
 @pytest.mark.parametrize("late", [3000, 7000])
-def test_gram_centring_safe_when_offsets_appear_late(order, late):
+def test_gram_centring_safe_when_offsets_appear_late(order, late, monkeypatch):
     """The first rows look centred (so the raw XᵀX shortcut is tried) but from row `late` on one
     column carries an offset of 1e6: whether the a-posteriori check keeps the shortcut
     (mean within the spread) or rejects it, the digits of an explicitly centred fit remain."""
+    import fastridge._preprocessing as P
+
+    monkeypatch.setattr(P, "RAW_GRAM_MIN_SIZE", 0)  # take the shortcut's route at this size
     rng = np.random.default_rng(25)
     n, p = 8000, 5
     X = rng.standard_normal((n, p))
