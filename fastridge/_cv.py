@@ -475,6 +475,7 @@ class RidgeCV(RegressorBase):
         from concurrent.futures import ThreadPoolExecutor
 
         from fastridge._path import ridge_path
+        from fastridge._solvers import GRAM_MAX_BYTES
 
         scorer = self.scoring
         weighted_scorer = scorer is not None and sw is not None and \
@@ -527,7 +528,15 @@ class RidgeCV(RegressorBase):
             cpus = len(os.sched_getaffinity(0))
         except (AttributeError, OSError):
             cpus = os.cpu_count() or 1
-        workers = min(len(folds), cpus)
+        # threads pay when the folds run our single-threaded CD/CG kernels (they release the
+        # GIL); the direct spectral path is BLAS-bound and BLAS already uses every core, so
+        # concurrent folds would only oversubscribe it
+        n, p = X.shape
+        v = np.ones(p) if pf is None else np.asarray(pf)
+        direct = self.solver in ("cholesky", "svd") or (
+            self.solver == "auto" and bool(np.all(v > 0))
+            and min(n, p) ** 2 * 8 <= GRAM_MAX_BYTES)
+        workers = 1 if direct else min(len(folds), cpus)
         if workers > 1:
             with ThreadPoolExecutor(max_workers=workers) as pool:
                 results = list(pool.map(run, folds))
