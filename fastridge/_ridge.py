@@ -12,7 +12,7 @@ DENSE_WORK_MAX_BYTES = 2 * 1024**3
 SPARSE_GRAM_MAX_FEATURES = 1000
 
 
-def choose_solver(n, p, *, sparse, alphas, positive):
+def choose_solver(n, p, *, sparse, alphas, positive, penalty_factor=None):
     """The "auto" rule, in order:
 
     1. ``positive=True`` → ``"cd"`` (the only solver that honours the constraint);
@@ -20,7 +20,8 @@ def choose_solver(n, p, *, sparse, alphas, positive):
        n × p float64 copy fits in 2 GiB, else ``"cg"``;
     3. dense X → ``"cholesky"`` (Gram XᵀWX by ``syrk`` when n ≥ p, kernel XXᵀ when p > n; one
        factorization shared by all targets with the same α) when the min(n, p)² matrix fits in
-       2 GiB, else ``"cg"``;
+       2 GiB (p² when some penalty factor is 0: the kernel form needs them positive), else
+       ``"cg"``;
     4. sparse X → ``"cholesky"`` when p ≤ 1000 (the sparse Gram is small and cheap), else
        ``"cg"`` (mat-vecs with X only, implicit centring, X never densified).
     """
@@ -29,7 +30,10 @@ def choose_solver(n, p, *, sparse, alphas, positive):
     if np.any(alphas == 0.0):
         return "svd" if n * p * 8 <= DENSE_WORK_MAX_BYTES else "cg"
     if not sparse:
-        return "cholesky" if min(n, p) ** 2 * 8 <= DENSE_WORK_MAX_BYTES else "cg"
+        # the kernel form (p > n) needs positive penalty factors; otherwise the Gram is p × p
+        kernel_ok = penalty_factor is None or bool(np.all(np.asarray(penalty_factor) > 0))
+        m = min(n, p) if kernel_ok else p
+        return "cholesky" if m * m * 8 <= DENSE_WORK_MAX_BYTES else "cg"
     return "cholesky" if p <= SPARSE_GRAM_MAX_FEATURES else "cg"
 
 
@@ -134,7 +138,7 @@ class Ridge(RegressorBase):
         solver = self.solver
         if solver == "auto":
             solver = choose_solver(n, p, sparse=sparse, alphas=alphas,
-                                   positive=bool(self.positive))
+                                   positive=bool(self.positive), penalty_factor=pf)
         pr = P.prepare(X, Y, sw, fit_intercept=self.fit_intercept,
                        standardize=self.standardize,
                        want_gram=S.wants_gram(X, solver, v, alphas, sparse=sparse))
@@ -158,7 +162,8 @@ class Ridge(RegressorBase):
             B, n_iter, info = S.solve_svd(pr, alphas, v)
 
         if n_iter is not None:
-            short = np.flatnonzero(info["measure"] > info["tol_abs"])
+            # NaN-safe: a non-finite measure counts as not converged
+            short = np.flatnonzero(~(info["measure"] <= info["tol_abs"]))
             if short.size:
                 detail = ", ".join(
                     f"target {t}: gradient norm {info['measure'][t]:.3g} > "
@@ -176,6 +181,9 @@ class Ridge(RegressorBase):
         self.intercept_ = (float(intercept[0]) if single else intercept.astype(dt))
         if single and dt == np.float32:
             self.intercept_ = np.float32(intercept[0])
+        if n_iter is not None and B0 is None:
+            # a cold fit evaluates the gradient at 0 at least once, even when 0 is optimal
+            n_iter = np.maximum(n_iter, 1)
         self.n_iter_ = None if n_iter is None else (int(n_iter[0]) if single else n_iter)
         self.solver_ = info["solver"]
         return self

@@ -382,7 +382,9 @@ def _gram_cd(n, p, dense, f_contiguous):
         return False
     if n >= 2 * p:
         return True
-    return dense and not f_contiguous
+    # a column-major copy of X (n·p) for the residual form costs less than the Gram (p²)
+    # only when n < p
+    return dense and not f_contiguous and n >= p
 
 
 def wants_gram(X, solver, v, alphas, *, sparse):

@@ -146,6 +146,9 @@ def spectrum(pr, v):
     lam, Q = lam[::-1], Q[:, ::-1]
     keep = _rank_cut(lam)
     s2, U = lam[keep], Q[:, keep]
+    if s2.size and s2[-1] < ILL_CONDITIONED * s2[0] and pr.fmt == "dense" \
+            and pr.n * pr.p * 8 <= S.GRAM_MAX_BYTES:
+        return _svd_spectrum(pr, e, scale)  # as in the Gram form: keep the small directions
     Yt = pr.Yc.astype(np.float64)
     if pr.sqw is not None:
         Yt = Yt * pr.sqw[:, None]
