@@ -59,6 +59,28 @@ cdef inline double _coordinate_step(double corr, double pen, double denom, bint 
     return <double> bj[0] - old
 
 
+cdef inline double _centred_dot(Py_ssize_t n, const floating *x, double m, const floating *w,
+                                bint weighted, const floating *r) noexcept nogil:
+    """Σᵢ (xᵢ − m) wᵢ rᵢ in double."""
+    cdef Py_ssize_t i
+    cdef double acc = 0.0
+    if weighted:
+        for i in range(n):
+            acc += (x[i] - m) * w[i] * r[i]
+    else:
+        for i in range(n):
+            acc += (x[i] - m) * r[i]
+    return acc
+
+
+cdef inline void _centred_axpy(Py_ssize_t n, double a, const floating *x, double m,
+                               floating *r) noexcept nogil:
+    """r += a (x − m), computed in double (one pass, like a BLAS axpy)."""
+    cdef Py_ssize_t i
+    for i in range(n):
+        r[i] = <floating> (r[i] + a * (x[i] - m))
+
+
 cdef inline double _wdot(Py_ssize_t n, const floating *x, const floating *w,
                          const floating *r) noexcept nogil:
     cdef Py_ssize_t i
@@ -114,6 +136,13 @@ cdef double _grad_norm_dense(const floating[::1, :] X, const floating[::1] y,
     _gemv(NoTrans, <blas_int> n, <blas_int> p, minus_one, &X[0, 0], <blas_int> n, &xtr[0], 1,
           one, &R[0], 1)
     S[0] = _recentre(n, &sw[0] if weighted else NULL, weighted, W, center, &R[0])
+    if floating is float and center:
+        # float32 BLAS accumulates in float32: with large column means use centred double sums
+        for j in range(p):
+            g = d[j] * _centred_dot(n, &X[0, j], xbar[j], &sw[0] if weighted else NULL,
+                                    weighted, &R[0]) - alpha * v[j] * b[j]
+            acc += _kkt_sq(g, b[j], positive)
+        return sqrt(acc)
     if weighted:
         for i in range(n):
             wr[i] = sw[i] * R[i]
@@ -145,7 +174,7 @@ def ridge_cd_dense(const floating[::1, :] X, const floating[::1] y, const floati
     cdef floating[::1] wr = np.empty(n if weighted else 1, dtype=dtype)
     cdef floating[::1] xtr = np.empty(p, dtype=dtype)
     cdef double S = 0.0, measure = 0.0, denom, g, delta, step_sq
-    cdef int n_iter = 0, since_check = 0
+    cdef int n_iter = 0, since_check = 0  # S = Σ w R, ≈ 0: R is kept centred
     cdef bint check = True, fresh = False
     with nogil:
         while True:
@@ -163,16 +192,21 @@ def ridge_cd_dense(const floating[::1, :] X, const floating[::1] y, const floati
                 denom = h[j] + alpha * v[j]
                 if denom <= 0.0 or d[j] == 0.0:
                     continue
-                if weighted:
+                if center:
+                    # R stays centred: the dot and the update use x_j − x̄_j, accumulated in
+                    # double, so a column mean large against its spread cannot cancel digits
+                    g = _centred_dot(n, &X[0, j], xbar[j], &sw[0] if weighted else NULL,
+                                     weighted, &R[0])
+                elif weighted:
                     g = _wdot(n, &X[0, j], &sw[0], &R[0])
                 else:
                     g = _dot(<blas_int> n, &X[0, j], 1, &R[0], 1)
-                delta = _coordinate_step(d[j] * (g - xbar[j] * S), alpha * v[j], denom,
-                                         positive, &b[j])
+                delta = _coordinate_step(d[j] * g, alpha * v[j], denom, positive, &b[j])
                 if delta != 0.0:
-                    _axpy(<blas_int> n, <floating> (-delta * d[j]), &X[0, j], 1, &R[0], 1)
                     if center:
-                        S -= delta * d[j] * xbar[j] * W
+                        _centred_axpy(n, -delta * d[j], &X[0, j], xbar[j], &R[0])
+                    else:
+                        _axpy(<blas_int> n, <floating> (-delta * d[j]), &X[0, j], 1, &R[0], 1)
                     step_sq += (denom * delta) * (denom * delta)
             n_iter += 1
             since_check += 1

@@ -44,17 +44,42 @@ def gram(pr, e=None):
         _gram_fast.gram_dense(pr.X, pr.xbar, e, sqw, pr.Yc, G, C,
                               _block(p, pr.dtype.itemsize))
         return G, C
-    # sparse: XᵀWX − W x̄x̄ᵀ in float64 (in float32 the subtraction would cancel the digits)
+    # sparse: XᵀWX − W x̄x̄ᵀ in float64 (in float32 the subtraction would cancel the digits);
+    # columns whose mean is large against their spread (nearly dense ones) are centred
+    # explicitly, since for them that subtraction would cancel digits even in float64
     X = pr.X.astype(np.float64)
     Xw = X if pr.sw is None else X.multiply(pr.sw[:, None].astype(np.float64)).tocsc()
     XtWX = np.asarray((X.T @ Xw).toarray(), dtype=np.float64)
     XtWX -= pr.W * np.outer(pr.xbar, pr.xbar)
-    G = (XtWX * e[:, None]) * e[None, :]
     Yw = pr.Yc.astype(np.float64)
     if pr.sw is not None:
         Yw *= pr.sw[:, None]
-    C = (np.asarray(X.T @ Yw) - np.outer(pr.xbar, Yw.sum(axis=0))) * e[:, None]
+    C = np.asarray(X.T @ Yw) - np.outer(pr.xbar, Yw.sum(axis=0))
+    L = _offset_columns(pr)
+    if L.size:
+        XL = _centred_dense_columns(pr, L)             # n × |L|, explicitly centred
+        XLw = XL if pr.sw is None else XL * pr.sw[:, None]
+        cross = np.asarray(X.T @ XLw) - np.outer(pr.xbar, XLw.sum(axis=0))
+        XtWX[:, L] = cross
+        XtWX[L, :] = cross.T
+        XtWX[np.ix_(L, L)] = XL.T @ XLw
+        C[L] = XLw.T @ pr.Yc.astype(np.float64)
+    G = (XtWX * e[:, None]) * e[None, :]
+    C = C * e[:, None]
     return (np.asfortranarray(G, dtype=pr.dtype), np.asfortranarray(C, dtype=pr.dtype))
+
+
+def _offset_columns(pr):
+    """Indices of the columns whose mean exceeds their spread (W x̄² > Σw(x − x̄)²)."""
+    if not pr.center:
+        return np.zeros(0, dtype=np.intp)
+    return np.flatnonzero((pr.W * pr.xbar * pr.xbar > pr.ss) & (pr.d != 0))
+
+
+def _centred_dense_columns(pr, cols):
+    Xc = pr.X[:, cols]
+    Xc = np.asarray(Xc.toarray() if hasattr(Xc, "toarray") else Xc, dtype=np.float64)
+    return Xc - pr.xbar[cols]
 
 
 def kernel(pr, e):
@@ -68,11 +93,17 @@ def kernel(pr, e):
         _gram_fast.kernel_dense(pr.X, pr.xbar, e, sqw, K, _block(n, pr.dtype.itemsize))
         return K.astype(np.float64)
     X = pr.X
-    Xe = X.multiply(e[None, :]).tocsr()
+    L = _offset_columns(pr)
+    eS = e.copy()
+    eS[L] = 0.0                                          # those columns are added exactly below
+    Xe = X.multiply(eS[None, :]).tocsr()
     K = np.asarray((Xe @ Xe.T).toarray(), dtype=np.float64)
-    m = np.asarray(X @ (e * e * pr.xbar)).ravel()
-    c0 = float(np.sum(e * e * pr.xbar * pr.xbar))
+    m = np.asarray(X @ (eS * eS * pr.xbar)).ravel()
+    c0 = float(np.sum(eS * eS * pr.xbar * pr.xbar))
     K += c0 - m[:, None] - m[None, :]
+    if L.size:
+        XL = _centred_dense_columns(pr, L) * e[L]
+        K += XL @ XL.T
     if pr.sqw is not None:
         K *= pr.sqw[:, None] * pr.sqw[None, :]
     return K
@@ -373,7 +404,11 @@ def _initial_residual(pr, t, b):
 
 
 def use_gram_cd(pr):
-    """CD on the Gram when it is cheap to form and reuse (n ≫ p), or X is not column-major."""
+    """CD on the Gram when it is cheap to form and reuse (n ≫ p), or X is not column-major, or
+    sparse X has a column whose mean exceeds its spread (the implicitly centred sparse sweep
+    would cancel digits there; the Gram centres such columns explicitly)."""
+    if pr.fmt != "dense" and _offset_columns(pr).size and pr.p * pr.p * 8 <= GRAM_MAX_BYTES:
+        return True
     return _gram_cd(pr.n, pr.p, pr.fmt == "dense", pr.fmt == "dense" and pr.X.flags.f_contiguous)
 
 
@@ -529,6 +564,13 @@ class CGState:
         for t in range(pr.k):
             a = float(alphas[t])
             dual = self.dual_ok and a > 0
+            if dual and self.A[t] is None and np.any(self.B[t]):
+                # a start given as b (warm start, extrapolated path point): if b already meets
+                # the tolerance, keep it — the dual unknown rebuilt from b would not
+                m, ta = _primal_gradient(pr, v, t, self.B[t].astype(np.float64), a, tol)
+                if m <= ta:
+                    measure[t], tol_abs[t] = m, ta
+                    continue
             x = self._dual_start(t, a) if dual else self.B[t].copy()
             b_out = np.empty(pr.p, dtype=pr.dtype)
             m, ta, it = _cg_fast.ridge_cg(self.mode, self.Xd, data, indices, indptr, pr.n, pr.p,
@@ -539,6 +581,22 @@ class CGState:
             n_iter[t], measure[t], tol_abs[t] = it, m, ta
         return self.B.astype(np.float64), n_iter, {
             "solver": "cg", "measure": measure, "tol_abs": tol_abs}
+
+
+def _primal_gradient(pr, v, t, b, alpha, tol):
+    """(‖Zᵀ W (y_c − Z b) − α V b‖, tol · ‖Zᵀ W y_c‖) for target t, in float64 with numpy."""
+    X = pr.X
+    y = pr.Yc[:, t].astype(np.float64)
+    db = pr.d * b
+    r = y - (np.asarray(X @ db).ravel() - (pr.xbar @ db if pr.center else 0.0))
+    w = 1.0 if pr.sw is None else pr.sw.astype(np.float64)
+
+    def zt_w(u):
+        wu = w * u
+        return pr.d * (np.asarray(X.T @ wu).ravel() - pr.xbar * wu.sum())
+
+    g = zt_w(r) - alpha * v * b
+    return float(np.linalg.norm(g)), tol * float(np.linalg.norm(zt_w(y)))
 
 
 def solve_cg(pr, alphas, v, *, tol, max_iter, B0=None):

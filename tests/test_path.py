@@ -149,3 +149,15 @@ def test_float32_path_matches_float64(solver, kind):
     np.testing.assert_allclose(p32.alphas, p64.alphas, rtol=1e-5)
     np.testing.assert_allclose(p32.coef, p64.coef, rtol=2e-4, atol=2e-4 * np.abs(p64.coef).max())
     assert p32.predict(X.astype(np.float32)).dtype == np.float32
+
+
+def test_spectral_kernel_form_keeps_digits_when_ill_conditioned():
+    """p > n with two nearly identical rows and tiny α: the spectral path falls back to the
+    SVD of the design and agrees with the svd solver."""
+    rng = np.random.default_rng(14)
+    X = rng.standard_normal((10, 30))
+    X[1] = X[0] + 1e-5 * rng.standard_normal(30)
+    y = rng.standard_normal(10)
+    path = ridge_path(X, y, alphas=[1e-10])
+    ref = Ridge(alpha=1e-10, solver="svd").fit(X, y).coef_
+    np.testing.assert_allclose(path.coef[0], ref, rtol=1e-8, atol=1e-8 * np.abs(ref).max())

@@ -1,9 +1,12 @@
 """Ridge against float64 closed forms, over solver × container × dtype × intercept × weights ×
 targets, plus the invariances of the objective and the estimator's behaviours."""
+import warnings
+
 import numpy as np
 import pytest
 
 from fastridge import Ridge
+from fastridge.exceptions import ConvergenceWarning
 from conftest import SOLVERS, CONTAINERS, make_data, ridge_oracle, rtol_for
 
 
@@ -215,7 +218,7 @@ def test_warm_start_refit_takes_zero_iterations(solver, sparse):
 
 @pytest.mark.parametrize("solver", ["cd", "cg"])
 def test_convergence_warning_once_when_stopped_short(solver):
-    from fastridge.exceptions import ConvergenceWarning
+
 
     X, y = make_data(seed=18, cond=1e4)
     with pytest.warns(ConvergenceWarning, match="max_iter") as rec:
@@ -314,3 +317,73 @@ def test_gram_centring_safe_when_offsets_appear_late(order, late, monkeypatch):
     est = Ridge(alpha=10.0, solver="cholesky").fit(X, y)
     np.testing.assert_allclose(est.coef_, coef, rtol=1e-8, atol=1e-12)
     np.testing.assert_allclose(est.intercept_, intercept, rtol=1e-8)
+
+
+# ---- regressions found by a second reading of the solvers
+
+@pytest.mark.parametrize("dtype,offset", [(np.float32, 1e3), (np.float64, 1e7)])
+@pytest.mark.parametrize("sparse", [False, True])
+def test_cd_large_column_means(dtype, offset, sparse):
+    """CD on X itself (p > n) with means far beyond the spread: no NaN, no divergence."""
+    rng = np.random.default_rng(7)
+    X = np.asfortranarray(rng.standard_normal((20, 50)) + offset)
+    y = rng.standard_normal(20)
+    ref = Ridge(1.0, solver="svd").fit(X, y).coef_
+    Xd = X.astype(dtype)
+    if sparse:
+        Xd = pytest.importorskip("scipy.sparse").csc_array(Xd)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)  # float32 may stop at max_iter
+        est = Ridge(1.0, solver="cd", max_iter=5000).fit(Xd, y.astype(dtype))
+    assert np.all(np.isfinite(est.coef_))
+    tol = 5e-3 if dtype == np.float32 else 1e-3
+    np.testing.assert_allclose(est.coef_, ref, rtol=0, atol=tol * np.abs(ref).max())
+
+
+@pytest.mark.parametrize("offset", [1e5, 1e7])
+@pytest.mark.parametrize("shape", [(200, 5), (20, 40)])
+def test_sparse_gram_and_kernel_with_large_means(offset, shape):
+    sp = pytest.importorskip("scipy.sparse")
+    rng = np.random.default_rng(8)
+    X = rng.standard_normal(shape)
+    y = X[:, :3].sum(axis=1) + 0.1 * rng.standard_normal(shape[0])
+    X[:, 0] += offset
+    ref = Ridge(1.0, solver="svd").fit(X, y)
+    est = Ridge(1.0, solver="cholesky").fit(sp.csr_array(X), y)
+    np.testing.assert_allclose(est.coef_, ref.coef_, rtol=1e-8, atol=1e-10)
+
+
+def test_auto_never_forms_a_huge_gram_for_zero_penalty_factors():
+    from fastridge._ridge import choose_solver
+    from fastridge._solvers import _gram_cd
+
+    pf = np.ones(50_000)
+    pf[0] = 0.0
+    assert choose_solver(20, 50_000, sparse=False, alphas=np.ones(1), positive=False,
+                         penalty_factor=pf) == "cg"
+    assert choose_solver(20, 50_000, sparse=False, alphas=np.ones(1), positive=False) \
+        == "cholesky"
+    # CD on C-ordered wide X copies to column-major (n·p) rather than forming p²
+    assert not _gram_cd(50, 3000, True, False)
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@pytest.mark.parametrize("alpha", [1.0, 1e-4])
+def test_cg_dual_warm_refit_takes_zero_iterations(dtype, alpha):
+    rng = np.random.default_rng(4)
+    X = rng.standard_normal((20, 60)).astype(dtype)
+    y = (X[:, :5].sum(axis=1) + rng.standard_normal(20)).astype(dtype)
+    est = Ridge(alpha, solver="cg", warm_start=True).fit(X, y)
+    coef = est.coef_.copy()
+    assert est.n_iter_ >= 1
+    est.fit(X, y)
+    assert est.n_iter_ == 0
+    np.testing.assert_array_equal(est.coef_, coef)
+
+
+@pytest.mark.parametrize("solver", ["cd", "cg"])
+def test_cold_fit_reports_at_least_one_iteration(solver):
+    X, _ = make_data(seed=26)
+    est = Ridge(solver=solver).fit(X, np.full(X.shape[0], 0.1))
+    assert est.n_iter_ >= 1
+    np.testing.assert_allclose(est.coef_, 0.0, atol=1e-20)  # y_c is 0 up to rounding
