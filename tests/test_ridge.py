@@ -218,8 +218,6 @@ def test_warm_start_refit_takes_zero_iterations(solver, sparse):
 
 @pytest.mark.parametrize("solver", ["cd", "cg"])
 def test_convergence_warning_once_when_stopped_short(solver):
-
-
     X, y = make_data(seed=18, cond=1e4)
     with pytest.warns(ConvergenceWarning, match="max_iter") as rec:
         est = Ridge(alpha=1e-6, solver=solver, tol=1e-14, max_iter=2).fit(X, y)
