@@ -176,7 +176,7 @@ def run_plain(key, title, X, y, cands, repeat, check=None):
             times[name].append(time.perf_counter() - t0)
     med = {k: statistics.median(v) for k, v in times.items()}
     sk = min((v for k, v in med.items() if k.startswith("sklearn")), default=None)
-    print(f"\n## {title} (median of {repeat})")
+    print(f"\n## {title} (median of {repeat}; ratio to the best scikit-learn contender)")
     print(f"{'contender':<28}{'median s':>10}{'vs sklearn':>12}  check")
     for name, _ in cands:
         ratio = f"{med[name] / sk:.3f}" if sk else "n/a"
@@ -258,27 +258,16 @@ def main(argv=None):
             X32, y32 = X.astype(np.float32), y.astype(np.float32)
             cands.append(("fastridge auto float32",
                           lambda X, y, a: Ridge(alpha=a).fit(X32, y32)))
-        times = {name: [] for name, _ in cands}
-        acc = {}
-        for name, fit in cands:  # warm-up
-            est = fit(X, y, alpha)
+
+        def accuracy(est, X=X, y=y, alpha=alpha):
             coef = np.atleast_2d(np.asarray(est.coef_, dtype=np.float64))
             Y = y.reshape(len(y), -1)
-            acc[name] = max(kkt(X, Y[:, t], alpha, coef[t]) for t in range(Y.shape[1]))
-        for _ in range(repeat):
-            for name, fit in cands:
-                gc.collect()
-                t0 = time.perf_counter()
-                fit(X, y, alpha)
-                times[name].append(time.perf_counter() - t0)
-        med = {k: statistics.median(v) for k, v in times.items()}
-        sk_best = min((v for k, v in med.items() if k.startswith("sklearn")), default=None)
-        print(f"\n## {title} (median of {repeat})")
-        print(f"{'contender':<22}{'median s':>10}{'vs sklearn best':>17}{'rel. KKT':>11}")
-        for name, _ in cands:
-            ratio = f"{med[name] / sk_best:.3f}" if sk_best else "n/a"
-            print(f"{name:<22}{med[name]:>10.3f}{ratio:>17}{acc[name]:>11.1e}")
+            rel = max(kkt(X, Y[:, t], alpha, coef[t]) for t in range(Y.shape[1]))
+            return f"rel. KKT {rel:.1e}"
 
+        run_plain(key, title, X, y,
+                  [(name, lambda X, y, f=fit: f(X, y, alpha)) for name, fit in cands],
+                  repeat, accuracy)
 
 if __name__ == "__main__":
     main()
