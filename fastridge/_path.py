@@ -161,7 +161,12 @@ def solve_path(pr, v, alphas, solver, *, tol, max_iter):
             B[i] = spec.coef(np.full(k, a))
         df = spec.df(alphas)
     elif used in ("cd", "cg"):
-        state = S.CDState(pr, v, positive=False) if used == "cd" else S.CGState(pr, v)
+        if used == "cd":
+            state = S.CDState(pr, v, positive=False)
+        elif pr.fmt == "dense" and S._gram_cd(pr.n, pr.p, True, True):
+            state = S.CGGramState(pr, v)  # tall dense path: CG on the Gram, O(p²) iterations
+        else:
+            state = S.CGState(pr, v)
         for i, a in enumerate(alphas):
             start = _extrapolate(alphas[max(0, i - 3):i], B[max(0, i - 3):i], a)
             if start is not None:
@@ -226,6 +231,8 @@ def ridge_path(X, y, *, alphas=None, n_alphas=100, alpha_min_ratio=None, fit_int
     v = np.ones(p) if pf is None else pf
     single = y.ndim == 1
     guess = solver
+    if solver == "cg" and not V.is_sparse(X) and S._gram_cd(n, p, True, True):
+        guess = "cd"  # the tall dense CG path works on the Gram too: take it from the same pass
     if solver == "auto":
         guess = "eigen" if np.all(v > 0) and min(n, p) ** 2 * 8 <= S.GRAM_MAX_BYTES else "cg"
     pr = P.prepare(X, y[:, None] if single else y, sw, fit_intercept=fit_intercept,
