@@ -6,6 +6,7 @@ Environment switches:
 """
 import os
 import re
+import sys
 
 from setuptools import Extension, setup
 
@@ -54,11 +55,22 @@ def extensions():
         args = ["-O3"]
     macros = [("NPY_NO_DEPRECATED_API", "NPY_1_9_API_VERSION")]
     names = ["_blas", "_cd_fast", "_cg_fast", "_gram_fast"]
-    exts = [
-        Extension(f"fastridge.{name}", [f"fastridge/{name}.pyx"],
-                  extra_compile_args=args, define_macros=macros)
-        for name in names
-    ]
+    # OpenMP for the thread-parallel sparse mat-vec (cython.parallel.prange); without it
+    # (Apple clang, or FASTRIDGE_NO_OPENMP=1) the same loops run serially
+    openmp = os.environ.get("FASTRIDGE_NO_OPENMP", "0") in ("", "0")
+    if os.name == "nt":
+        omp_compile, omp_link = ["/openmp"], []
+    elif sys.platform == "darwin":
+        omp_compile = omp_link = []
+    else:
+        omp_compile = omp_link = ["-fopenmp"]
+    exts = []
+    for name in names:
+        parallel = openmp and name == "_cg_fast"
+        exts.append(Extension(
+            f"fastridge.{name}", [f"fastridge/{name}.pyx"],
+            extra_compile_args=args + (omp_compile if parallel else []),
+            extra_link_args=omp_link if parallel else [], define_macros=macros))
     # debug C goes to its own directory, so switching FASTRIDGE_DEBUG never reuses C generated
     # with the other directives (cythonize only regenerates when the .pyx changes)
     return cythonize(exts, compiler_directives=directives, annotate=ANNOTATE,

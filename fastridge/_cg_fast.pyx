@@ -15,10 +15,11 @@ residual being the cheap test and the true residual (recomputed from scratch) th
 """
 import numpy as np
 from cython cimport floating
-from libc.math cimport sqrt
+from libc.math cimport sqrt, fabs
 from libc.stdint cimport int32_t, int64_t
+from cython.parallel cimport prange, threadid
 
-from fastridge._blas cimport blas_int, _dot, _axpy, _nrm2, _copy, _scal, _gemv, Trans, NoTrans
+from fastridge._blas cimport blas_int, _gemv, Trans, NoTrans
 
 ctypedef fused index_t:
     int32_t
@@ -29,6 +30,49 @@ cdef enum:
     MODE_CSR = 1
     MODE_CSC = 2
     MODE_DENSE_C = 3    # dense C-ordered X, passed as its transpose Xᵀ (F-ordered, p × n)
+
+# Level-1 vector operations as plain loops (double accumulation): they are memory-bound, and
+# calling BLAS for them would wake OpenBLAS's worker threads, which then spin on the cores the
+# OpenMP sparse mat-vec needs.  Only the dense mat-vecs go to BLAS (gemv).
+
+cdef inline double _dot(blas_int n, const floating *x, int incx, const floating *y,
+                        int incy) noexcept nogil:
+    cdef Py_ssize_t i
+    cdef double acc = 0.0
+    for i in range(n):
+        acc += <double> x[i] * y[i]
+    return acc
+
+
+cdef inline void _axpy(blas_int n, floating a, const floating *x, int incx, floating *y,
+                       int incy) noexcept nogil:
+    cdef Py_ssize_t i
+    for i in range(n):
+        y[i] = y[i] + a * x[i]
+
+
+cdef inline void _copy(blas_int n, const floating *x, int incx, floating *y,
+                       int incy) noexcept nogil:
+    cdef Py_ssize_t i
+    for i in range(n):
+        y[i] = x[i]
+
+
+cdef inline double _nrm2(blas_int n, const floating *x, int incx) noexcept nogil:
+    """Euclidean norm, scaled by the largest magnitude so that no square overflows."""
+    cdef Py_ssize_t i
+    cdef double big = 0.0, acc = 0.0, t
+    for i in range(n):
+        t = fabs(x[i])
+        if t > big:
+            big = t
+    if big == 0.0:
+        return 0.0
+    for i in range(n):
+        t = x[i] / big
+        acc += t * t
+    return big * sqrt(acc)
+
 
 
 cdef void _x_mul(int mode, const floating[::1, :] Xd, const floating[::1] data,
@@ -117,16 +161,56 @@ cdef void _zt_mul(int mode, const floating[::1, :] Xd, const floating[::1] data,
         out[j] = <floating> (d[j] * (out[j] - xbar[j] * total))
 
 
+cdef void _fused_csr_threads(const floating[::1] data, const index_t[::1] indices,
+                             const index_t[::1] indptr, Py_ssize_t n, Py_ssize_t p,
+                             const floating[::1] sw, bint weighted, double shift,
+                             const floating *tp, double *tbuf, int nthreads,
+                             double *total_out) noexcept nogil:
+    """The fused CSR product split over rows among `nthreads` OpenMP threads, each scattering
+    into its own p-vector of `tbuf` (nthreads × p); the caller adds the p-vectors.  Results equal
+    the serial ones up to the order of the final additions."""
+    cdef Py_ssize_t i, k, off
+    cdef double acc, total = 0.0
+    for i in range(nthreads * p):
+        tbuf[i] = 0.0
+    for i in prange(n, num_threads=nthreads, schedule="static"):
+        off = threadid() * p
+        acc = 0.0
+        for k in range(indptr[i], indptr[i + 1]):
+            acc = acc + <double> data[k] * tp[indices[k]]
+        acc = acc - shift
+        if weighted:
+            acc = acc * sw[i]
+        total += acc
+        for k in range(indptr[i], indptr[i + 1]):
+            tbuf[off + indices[k]] += data[k] * acc
+    total_out[0] = total
+
+
 cdef void _apply(bint dual, int mode, const floating[::1, :] Xd, const floating[::1] data,
                  const index_t[::1] indices, const index_t[::1] indptr, Py_ssize_t n,
                  Py_ssize_t p, const double[::1] xbar, const double[::1] d, bint center,
                  const floating[::1] sw, const floating[::1] sqw, bint weighted,
                  const double[::1] v, double alpha, const floating *u, floating *out,
-                 floating *tn, floating *tp, floating *tp2) noexcept nogil:
+                 floating *tn, floating *tp, floating *tp2, double *tbuf,
+                 int nthreads) noexcept nogil:
     """out = A u with A = ZᵀWZ + αV (primal, size p) or K + αI (dual, size n)."""
-    cdef Py_ssize_t i, j, k
+    cdef Py_ssize_t i, j, k, t
     cdef double shift, acc, total
-    if not dual and mode == MODE_CSR:
+    if not dual and mode == MODE_CSR and nthreads > 1:
+        shift = 0.0
+        for j in range(p):
+            tp[j] = <floating> (d[j] * u[j])
+            shift += xbar[j] * tp[j] if center else 0.0
+        _fused_csr_threads(data, indices, indptr, n, p, sw, weighted, shift, tp, tbuf,
+                           nthreads, &total)
+        for j in range(p):
+            acc = 0.0
+            for t in range(nthreads):
+                acc += tbuf[t * p + j]
+            out[j] = <floating> (d[j] * (acc - (xbar[j] * total if center else 0.0))
+                                 + alpha * v[j] * u[j])
+    elif not dual and mode == MODE_CSR:
         # fused ZᵀWZu in one pass over the rows: each row's entries are gathered for its
         # product and, still in cache, scattered into the result (half the memory traffic)
         shift = 0.0
@@ -188,12 +272,14 @@ def ridge_cg(int mode, const floating[::1, :] Xd, const floating[::1] data,
              const floating[::1] sw, const floating[::1] sqw, const double[::1] xbar,
              const double[::1] d, bint center, const double[::1] h, const double[::1] v,
              double alpha, const floating[::1] y, floating[::1] x, floating[::1] b_out,
-             bint dual, double tol, int max_iter):
+             bint dual, double tol, int max_iter, int nthreads=1):
     """Jacobi-preconditioned CG for one target.
 
     mode: 0 dense (Xd, F-ordered), 3 dense C-ordered (Xd = Xᵀ, F-ordered), 1 CSR, 2 CSC (data/indices/indptr).  `y` is the centred target
     (length n).  `x` (in/out) is the unknown of the system solved: b (p) in the primal, the dual
     variable a (n) in the dual.  `b_out` (p) receives b.  `h` = diagonal of ZᵀWZ.
+    `nthreads` > 1 splits the fused CSR product over OpenMP threads (when compiled with OpenMP;
+    otherwise the same code runs serially).
     Returns (measure, tol_abs, n_iter) with measure = ‖Zᵀ W (y − Z b) − α V b‖ and
     tol_abs = tol · ‖Zᵀ W y‖.
     """
@@ -209,6 +295,8 @@ def ridge_cg(int mode, const floating[::1, :] Xd, const floating[::1] data,
     cdef floating[::1] tn = np.empty(n, dtype=dtype)
     cdef floating[::1] tp = np.empty(p, dtype=dtype)
     cdef floating[::1] tp2 = np.empty(p, dtype=dtype)
+    nthreads = max(1, nthreads) if (mode == MODE_CSR and not dual) else 1
+    cdef double[::1] tbuf = np.empty(nthreads * p if nthreads > 1 else 1)
     cdef double tol_abs, measure, rz, rz_new, pq, step, beta, rnorm, cheap_tol, diag, xc, e
     cdef int n_iter = 0
     cdef floating one = 1.0
@@ -276,7 +364,7 @@ def ridge_cg(int mode, const floating[::1, :] Xd, const floating[::1] data,
                 x_zero = False
             else:
                 _apply(dual, mode, Xd, data, indices, indptr, n, p, xbar, d, center, sw, sqw,
-                       weighted, v, alpha, &x[0], &r[0], &tn[0], &tp[0], &tp2[0])
+                       weighted, v, alpha, &x[0], &r[0], &tn[0], &tp[0], &tp2[0], &tbuf[0], nthreads)
                 for i in range(m):
                     r[i] = rhs[i] - r[i]
             measure = _primal_grad(dual, mode, Xd, data, indices, indptr, n, p, xbar, d,
@@ -293,7 +381,7 @@ def ridge_cg(int mode, const floating[::1, :] Xd, const floating[::1] data,
             rz = _dot(<blas_int> m, &r[0], 1, &z[0], 1)
             while n_iter < max_iter:
                 _apply(dual, mode, Xd, data, indices, indptr, n, p, xbar, d, center, sw, sqw,
-                       weighted, v, alpha, &pd[0], &q[0], &tn[0], &tp[0], &tp2[0])
+                       weighted, v, alpha, &pd[0], &q[0], &tn[0], &tp[0], &tp2[0], &tbuf[0], nthreads)
                 pq = _dot(<blas_int> m, &pd[0], 1, &q[0], 1)
                 n_iter += 1
                 if pq <= 0.0 or rz <= 0.0:
@@ -314,7 +402,7 @@ def ridge_cg(int mode, const floating[::1, :] Xd, const floating[::1] data,
             if pq <= 0.0 or rz <= 0.0:
                 # breakdown (singular, inconsistent or exhausted precision): report honestly
                 _apply(dual, mode, Xd, data, indices, indptr, n, p, xbar, d, center, sw, sqw,
-                       weighted, v, alpha, &x[0], &r[0], &tn[0], &tp[0], &tp2[0])
+                       weighted, v, alpha, &x[0], &r[0], &tn[0], &tp[0], &tp2[0], &tbuf[0], nthreads)
                 for i in range(m):
                     r[i] = rhs[i] - r[i]
                 measure = _primal_grad(dual, mode, Xd, data, indices, indptr, n, p, xbar, d,

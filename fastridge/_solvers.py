@@ -13,6 +13,23 @@ BLOCK_BYTES = 4 * 1024**2
 DEFAULT_MAX_ITER = {"cd": 1000, "cg": 1000}
 
 
+def num_threads():
+    """Threads for the kernels' own parallel loops (the sparse CG mat-vec): the environment
+    variable FASTRIDGE_NUM_THREADS, else the CPUs this process may use."""
+    import os
+
+    env = os.environ.get("FASTRIDGE_NUM_THREADS", "").strip()
+    if env:
+        try:
+            return max(1, int(env))
+        except ValueError:
+            raise ValueError(f"FASTRIDGE_NUM_THREADS must be a positive integer, got {env!r}")
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except (AttributeError, OSError):
+        return max(1, os.cpu_count() or 1)
+
+
 def _groups(alphas):
     """Targets grouped by identical α (one factorization per group)."""
     out = {}
@@ -575,7 +592,8 @@ class CGState:
             b_out = np.empty(pr.p, dtype=pr.dtype)
             m, ta, it = _cg_fast.ridge_cg(self.mode, self.Xd, data, indices, indptr, pr.n, pr.p,
                                           self.sw, self.sqw, pr.xbar, pr.d, pr.center, pr.h, v,
-                                          a, self.Y[t], x, b_out, dual, tol, max_iter)
+                                          a, self.Y[t], x, b_out, dual, tol, max_iter,
+                                          num_threads())
             self.B[t] = b_out
             self.A[t], self.A_alpha[t] = (x, a) if dual else (None, None)
             n_iter[t], measure[t], tol_abs[t] = it, m, ta

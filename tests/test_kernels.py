@@ -213,3 +213,25 @@ def test_one_pass_shifted_gram(dt, order, center):
                                atol=rtol * np.abs(Xc.T @ (w[:, None] * Xc)).max())
     np.testing.assert_allclose(Cc, Xc.T @ (w[:, None] * Yc), rtol=rtol,
                                atol=rtol * np.abs(Xc.T @ (w[:, None] * Yc)).max())
+
+
+@pytest.mark.parametrize("dt", DTYPES)
+def test_cg_csr_threads_agree(dt):
+    """The OpenMP-split CSR mat-vec gives the serial result up to rounding, whatever the number
+    of threads (and runs serially when compiled without OpenMP)."""
+    X, y, w = _problem(dt, n=300, p=40, seed=6)
+    zeros, ones, h = _common(X, w)
+    Xs = sp.csr_array(X)
+    sqw = np.sqrt(w.astype(float)).astype(dt)
+    out = []
+    for nthreads in (1, 2, 3):
+        x = np.zeros(40, dtype=dt)
+        b = np.empty(40, dtype=dt)
+        _cg_fast.ridge_cg(1, np.empty((1, 1), dt, order="F"), Xs.data, Xs.indices, Xs.indptr,
+                          300, 40, w, sqw, zeros, ones, False, h, ones, 0.5, y, x, b, False,
+                          1e-5 if dt == np.float32 else 1e-12, 1000, nthreads)
+        out.append(b)
+    tol = 1e-4 if dt == np.float32 else 1e-10
+    np.testing.assert_allclose(out[1], out[0], rtol=tol, atol=tol)
+    np.testing.assert_allclose(out[2], out[0], rtol=tol, atol=tol)
+    np.testing.assert_allclose(out[0], _exact(X, y, w, 0.5), rtol=10 * tol, atol=10 * tol)
