@@ -321,8 +321,10 @@ class RidgeCV(RegressorBase):
                              "with a scoring callable does not give; use scoring=None or "
                              "k-fold (cv=5).")
 
+        # exact LOO on tall dense data decomposes the Gram: take it from the statistics' pass
+        gram_pass = folds is None and not V.is_sparse(X) and X.shape[0] >= X.shape[1]
         pr = P.prepare(X, Y, sw, fit_intercept=self.fit_intercept,
-                       standardize=self.standardize)
+                       standardize=self.standardize, want_gram=gram_pass)
         if user_grid is None:
             from fastridge._path import default_alphas
 
