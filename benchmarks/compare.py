@@ -15,6 +15,7 @@ import gc
 import platform
 import statistics
 import time
+import warnings
 
 import numpy as np
 
@@ -163,6 +164,39 @@ def cv_contenders(X, y, cv):
     return out
 
 
+def print_floor(key, X, repeat):
+    """The machine's floors: one syrk of X (the direct path's arithmetic) for the tall case, one
+    pass over the sparse matrix's bytes (memory bandwidth) next to one CG iteration's fused
+    mat-vec for the sparse case."""
+    def median_time(f):
+        f()
+        ts = []
+        for _ in range(repeat):
+            t0 = time.perf_counter()
+            f()
+            ts.append(time.perf_counter() - t0)
+        return statistics.median(ts)
+
+    if key == "tall":
+        from scipy.linalg import blas
+
+        t = median_time(lambda: blas.dsyrk(1.0, X, trans=1))
+        print(f"\n# floor: one dsyrk of X ({X.shape[0]}x{X.shape[1]}): {t:.3f} s")
+        return
+    data, ind = X.data, X.indices
+    t_pass = median_time(lambda: (data.sum(), ind.sum()))
+    from fastridge import Ridge
+
+    warnings.simplefilter("ignore")
+    t1 = median_time(lambda: Ridge(solver="cg", max_iter=1).fit(X, np.zeros(X.shape[0]) + 1.0))
+    t11 = median_time(lambda: Ridge(solver="cg", max_iter=11, tol=1e-30).fit(
+        X, np.asarray(X @ np.ones(X.shape[1])).ravel()))
+    per_iter = (t11 - t1) / 10
+    print(f"\n# floor: one pass over the matrix's bytes ({(data.nbytes + ind.nbytes) / 1e6:.0f} MB"
+          f" of values and indices): {t_pass * 1e3:.1f} ms; one CG iteration (fused mat-vec and"
+          f" vector updates): {per_iter * 1e3:.1f} ms")
+
+
 def run_plain(key, title, X, y, cands, repeat, check=None):
     times = {name: [] for name, _ in cands}
     results = {}
@@ -222,6 +256,8 @@ def main(argv=None):
           f"{platform.python_version()}, numpy {np.__version__}; BLAS: {blas}")
     for key in args.workloads.split(","):
         title, X, y, alpha = WORKLOADS[key](args.quick)
+        if key in ("tall", "sparse"):
+            print_floor(key, X, repeat)
         if key == "path":
             cands, grid = path_contenders(X, y)
 
