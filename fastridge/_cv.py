@@ -357,6 +357,17 @@ class RidgeCV(RegressorBase):
         self.cv_results_ = {"alphas": grid.copy(), "mean_error": res_mean,
                             "se_error": res_se, **extra}
 
+        sp = self.__dict__.pop("_spectrum", None)
+        if folds is None and self.solver == "auto" and sp is not None:
+            # the LOO decomposition already solves the full-data problem for any α: the refit
+            # is one O(p·r) evaluation instead of another pass over X
+            alphas_t = np.broadcast_to(np.asarray(self.alpha_, dtype=np.float64), (pr.k,))
+            coef, intercept = P.to_raw(pr, sp.coef(alphas_t))
+            dt = X.dtype
+            self.coef_ = coef[0].astype(dt) if single else coef.astype(dt)
+            self.intercept_ = (dt.type(intercept[0]) if dt == np.float32 else
+                               float(intercept[0])) if single else intercept.astype(dt)
+            return self
         ridge = Ridge(alpha=self.alpha_, fit_intercept=self.fit_intercept,
                       standardize=self.standardize, penalty_factor=self.penalty_factor,
                       solver=self.solver, tol=self.tol, max_iter=self.max_iter)
@@ -460,6 +471,7 @@ class RidgeCV(RegressorBase):
                     yt1 = yt_s[:, 0] if single else yt_s
                     yp1 = yp_s[:, 0] if single else yp_s
                     mean[start + j, 0] = -_score(scorer, yt1, yp1, wj, weighted_scorer)
+        self._spectrum = sp  # reused by the refit (solver="auto")
         return mean, se, sp.df(alphas)
 
     @staticmethod
