@@ -38,6 +38,22 @@ cdef enum:
     FORCE_CHECK_EVERY = 10
 
 
+cdef extern from "Python.h":
+    int PyErr_CheckSignals()
+    void PyErr_Clear()
+
+
+cdef bint _interrupted() noexcept nogil:
+    """Whether a signal handler (Ctrl-C) asked to stop: checked between sweeps/iterations, outside
+    the hot loops; the pending exception is cleared and re-raised by the caller with the GIL."""
+    cdef int rc
+    with gil:
+        rc = PyErr_CheckSignals()
+        if rc != 0:
+            PyErr_Clear()
+    return rc != 0
+
+
 cdef inline double _kkt_sq(double g, double bj, bint positive) noexcept nogil:
     """Squared KKT residual of one coordinate (projected gradient for b ≥ 0)."""
     if positive and bj <= 0.0 and g < 0.0:
@@ -175,7 +191,7 @@ def ridge_cd_dense(const floating[::1, :] X, const floating[::1] y, const floati
     cdef floating[::1] xtr = np.empty(p, dtype=dtype)
     cdef double S = 0.0, measure = 0.0, denom, g, delta, step_sq
     cdef int n_iter = 0, since_check = 0  # S = Σ w R, ≈ 0: R is kept centred
-    cdef bint check = True, fresh = False
+    cdef bint check = True, fresh = False, stopped = False
     with nogil:
         while True:
             if check or since_check >= FORCE_CHECK_EVERY:
@@ -212,9 +228,16 @@ def ridge_cd_dense(const floating[::1, :] X, const floating[::1] y, const floati
             since_check += 1
             fresh = False
             check = sqrt(step_sq) <= tol_abs
-        if not fresh:
+            if _interrupted():
+                stopped = True
+                break
+        if stopped:
+            pass
+        elif not fresh:
             measure = _grad_norm_dense(X, y, sw, weighted, xbar, d, v, alpha, center,
                                        positive, b, R, wr, xtr, W, &S)
+    if stopped:
+        raise KeyboardInterrupt
     return measure, tol_abs, n_iter
 
 
@@ -243,6 +266,7 @@ def ridge_cd_gram(const floating[::1, :] G, const floating[::1] c, const double[
     cdef floating[::1] q = np.empty(p, dtype=dtype)
     cdef double measure, denom, delta
     cdef int n_iter = 0
+    cdef bint stopped = False
     cdef floating one = 1.0, zero = 0.0
     with nogil:
         _symv(Upper, <blas_int> p, one, &G[0, 0], <blas_int> p, &b[0], 1, zero, &q[0], 1)
@@ -261,11 +285,16 @@ def ridge_cd_gram(const floating[::1, :] G, const floating[::1] c, const double[
                 if delta != 0.0:
                     _axpy(<blas_int> p, <floating> delta, &G[0, j], 1, &q[0], 1)
             n_iter += 1
+            if _interrupted():
+                stopped = True
+                break
             measure = _grad_norm_gram(G, c, v, alpha, positive, b, q)
             if measure <= tol_abs:
                 _symv(Upper, <blas_int> p, one, &G[0, 0], <blas_int> p, &b[0], 1, zero,
                       &q[0], 1)
                 measure = _grad_norm_gram(G, c, v, alpha, positive, b, q)
+    if stopped:
+        raise KeyboardInterrupt
     return measure, tol_abs, n_iter
 
 
@@ -309,7 +338,7 @@ def ridge_cd_sparse(const floating[::1] data, const index_t[::1] indices,
     cdef bint weighted = sw.shape[0] > 0
     cdef double S = 0.0, measure = 0.0, denom, delta, step_sq, xr, sc
     cdef int n_iter = 0, since_check = 0
-    cdef bint check = True, fresh = False
+    cdef bint check = True, fresh = False, stopped = False
     with nogil:
         while True:
             if check or since_check >= FORCE_CHECK_EVERY:
@@ -347,7 +376,14 @@ def ridge_cd_sparse(const floating[::1] data, const index_t[::1] indices,
             since_check += 1
             fresh = False
             check = sqrt(step_sq) <= tol_abs
-        if not fresh:
+            if _interrupted():
+                stopped = True
+                break
+        if stopped:
+            pass
+        elif not fresh:
             measure = _grad_norm_csc(data, indices, indptr, y, sw, weighted, xbar, d, v,
                                      alpha, center, positive, b, R, W, &S)
+    if stopped:
+        raise KeyboardInterrupt
     return measure, tol_abs, n_iter

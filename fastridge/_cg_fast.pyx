@@ -30,6 +30,23 @@ cdef enum:
     MODE_CSR = 1
     MODE_CSC = 2
     MODE_DENSE_C = 3    # dense C-ordered X, passed as its transpose Xᵀ (F-ordered, p × n)
+    SIGNAL_CHECK_EVERY = 8
+
+
+cdef extern from "Python.h":
+    int PyErr_CheckSignals()
+    void PyErr_Clear()
+
+
+cdef bint _interrupted() noexcept nogil:
+    """Whether a signal handler (Ctrl-C) asked to stop: checked between sweeps/iterations, outside
+    the hot loops; the pending exception is cleared and re-raised by the caller with the GIL."""
+    cdef int rc
+    with gil:
+        rc = PyErr_CheckSignals()
+        if rc != 0:
+            PyErr_Clear()
+    return rc != 0
 
 # Level-1 vector operations as plain loops (double accumulation): they are memory-bound, and
 # calling BLAS for them would wake OpenBLAS's worker threads, which then spin on the cores the
@@ -300,7 +317,7 @@ def ridge_cg(int mode, const floating[::1, :] Xd, const floating[::1] data,
     cdef double tol_abs, measure, rz, rz_new, pq, step, beta, rnorm, cheap_tol, diag, xc, e
     cdef int n_iter = 0
     cdef floating one = 1.0
-    cdef bint x_zero
+    cdef bint x_zero, stopped = False
     with nogil:
         # right-hand side and the gradient's norm at b = 0
         for i in range(n):
@@ -384,6 +401,9 @@ def ridge_cg(int mode, const floating[::1, :] Xd, const floating[::1] data,
                        weighted, v, alpha, &pd[0], &q[0], &tn[0], &tp[0], &tp2[0], &tbuf[0], nthreads)
                 pq = _dot(<blas_int> m, &pd[0], 1, &q[0], 1)
                 n_iter += 1
+                if n_iter % SIGNAL_CHECK_EVERY == 0 and _interrupted():
+                    stopped = True
+                    break
                 if pq <= 0.0 or rz <= 0.0:
                     break
                 step = rz / pq
@@ -399,6 +419,8 @@ def ridge_cg(int mode, const floating[::1, :] Xd, const floating[::1] data,
                 rz = rz_new
                 for i in range(m):
                     pd[i] = z[i] + <floating> beta * pd[i]
+            if stopped:
+                break
             if pq <= 0.0 or rz <= 0.0:
                 # breakdown (singular, inconsistent or exhausted precision): report honestly
                 _apply(dual, mode, Xd, data, indices, indptr, n, p, xbar, d, center, sw, sqw,
@@ -417,4 +439,6 @@ def ridge_cg(int mode, const floating[::1, :] Xd, const floating[::1] data,
                 b_out[j] = <floating> (b_out[j] / v[j])
         else:
             _copy(<blas_int> p, &x[0], 1, &b_out[0], 1)
+    if stopped:
+        raise KeyboardInterrupt
     return measure, tol_abs, n_iter
