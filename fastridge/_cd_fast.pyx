@@ -26,32 +26,14 @@ Each kernel returns (measure, tol_abs, n_iter); the Python layer decides whether
 import numpy as np
 from cython cimport floating
 from libc.math cimport sqrt, fabs
-from libc.stdint cimport int32_t, int64_t
 
 from fastridge._blas cimport blas_int, _dot, _axpy, _gemv, _symv, Trans, NoTrans, Upper
+from fastridge._kernel_utils cimport index_t, _interrupted
 
-ctypedef fused index_t:
-    int32_t
-    int64_t
 
 cdef enum:
     FORCE_CHECK_EVERY = 10
 
-
-cdef extern from "Python.h":
-    int PyErr_CheckSignals()
-    void PyErr_Clear()
-
-
-cdef bint _interrupted() noexcept nogil:
-    """Whether a signal handler (Ctrl-C) asked to stop: checked between sweeps/iterations, outside
-    the hot loops; the pending exception is cleared and re-raised by the caller with the GIL."""
-    cdef int rc
-    with gil:
-        rc = PyErr_CheckSignals()
-        if rc != 0:
-            PyErr_Clear()
-    return rc != 0
 
 
 cdef inline double _kkt_sq(double g, double bj, bint positive) noexcept nogil:
@@ -231,9 +213,7 @@ def ridge_cd_dense(const floating[::1, :] X, const floating[::1] y, const floati
             if _interrupted():
                 stopped = True
                 break
-        if stopped:
-            pass
-        elif not fresh:
+        if not stopped and not fresh:
             measure = _grad_norm_dense(X, y, sw, weighted, xbar, d, v, alpha, center,
                                        positive, b, R, wr, xtr, W, &S)
     if stopped:
@@ -379,9 +359,7 @@ def ridge_cd_sparse(const floating[::1] data, const index_t[::1] indices,
             if _interrupted():
                 stopped = True
                 break
-        if stopped:
-            pass
-        elif not fresh:
+        if not stopped and not fresh:
             measure = _grad_norm_csc(data, indices, indptr, y, sw, weighted, xbar, d, v,
                                      alpha, center, positive, b, R, W, &S)
     if stopped:

@@ -16,14 +16,11 @@ residual being the cheap test and the true residual (recomputed from scratch) th
 import numpy as np
 from cython cimport floating
 from libc.math cimport sqrt, fabs
-from libc.stdint cimport int32_t, int64_t
 from cython.parallel cimport prange, threadid
 
 from fastridge._blas cimport blas_int, _gemv, Trans, NoTrans
+from fastridge._kernel_utils cimport index_t, _interrupted
 
-ctypedef fused index_t:
-    int32_t
-    int64_t
 
 cdef enum:
     MODE_DENSE = 0
@@ -32,21 +29,6 @@ cdef enum:
     MODE_DENSE_C = 3    # dense C-ordered X, passed as its transpose Xᵀ (F-ordered, p × n)
     SIGNAL_CHECK_EVERY = 8
 
-
-cdef extern from "Python.h":
-    int PyErr_CheckSignals()
-    void PyErr_Clear()
-
-
-cdef bint _interrupted() noexcept nogil:
-    """Whether a signal handler (Ctrl-C) asked to stop: checked between sweeps/iterations, outside
-    the hot loops; the pending exception is cleared and re-raised by the caller with the GIL."""
-    cdef int rc
-    with gil:
-        rc = PyErr_CheckSignals()
-        if rc != 0:
-            PyErr_Clear()
-    return rc != 0
 
 # Level-1 vector operations as plain loops (double accumulation): they are memory-bound, and
 # calling BLAS for them would wake OpenBLAS's worker threads, which then spin on the cores the

@@ -14,13 +14,10 @@ import numpy as np
 from cython cimport floating
 from libc.math cimport sqrt
 
-from libc.stdint cimport int32_t, int64_t
 
 from fastridge._blas cimport blas_int, _syrk, _gemm, Upper, Trans, NoTrans
+from fastridge._kernel_utils cimport index_t
 
-ctypedef fused index_t:
-    int32_t
-    int64_t
 
 
 def column_stats_dense(const floating[:, :] X, const floating[::1] sw, bint center,

@@ -45,10 +45,6 @@ class Spectrum:
         F[~np.isfinite(F)] = 0.0
         return ((self.Vr @ F) * self.scale[:, None]).T
 
-    def coef_path(self, alphas):
-        """B for each α of a grid: (m, k, p)."""
-        return np.stack([self.coef(np.full(self.P.shape[1], a)) for a in alphas])
-
     def df(self, alpha):
         """Effective degrees of freedom Σ s²/(s² + α) of the penalized part (array-friendly)."""
         a = np.asarray(alpha, dtype=np.float64)[..., None]
@@ -68,24 +64,6 @@ class Spectrum:
             with np.errstate(divide="ignore", invalid="ignore"):
                 self._U = ZV / np.sqrt(self.s2)
         return self._U
-
-    def hat_diag(self, alpha):
-        """Diagonal of the hat matrix of the penalized part, (n,) (intercept leverage excluded)."""
-        U = self.left()
-        return (U * U) @ (self.s2 / (self.s2 + alpha))
-
-    def fitted_and_hat(self, alphas):
-        """For each α of a grid: fitted W^{1/2}-scaled values (m, n, k) of the centred problem
-        and hat diagonals (m, n).  Uses U once: O(n·r) per α and target."""
-        U = self.left()
-        UP = self.P / np.sqrt(self.s2)[:, None]       # = Uᵀ ỹ  (r × k)
-        U2 = U * U
-        fits, hats = [], []
-        for a in alphas:
-            shrink = self.s2 / (self.s2 + a)
-            fits.append(U @ (shrink[:, None] * UP))
-            hats.append(U2 @ shrink)
-        return np.stack(fits), np.stack(hats)
 
 
 def _rank_cut(s2):
