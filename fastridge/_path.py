@@ -20,10 +20,13 @@ def default_alphas(pr, v, n_alphas=100, alpha_min_ratio=None):
 
     if alpha_min_ratio is None:
         alpha_min_ratio = 1e-4 if pr.n >= pr.p else 1e-2
-    A = pr.Yc.astype(np.float64)
-    if pr.sqw is not None:
-        A = A * pr.sqw[:, None]
-    c = np.abs(S.zt(pr, pr.d, A)).max(axis=1)
+    if pr.C0 is not None:  # ZᵀW y_c came with the Gram (or the sufficient statistics)
+        c = np.abs(pr.C0 * pr.d[:, None]).max(axis=1)
+    else:
+        A = pr.Yc.astype(np.float64)
+        if pr.sqw is not None:
+            A = A * pr.sqw[:, None]
+        c = np.abs(S.zt(pr, pr.d, A)).max(axis=1)
     pen = (v > 0) & (pr.d != 0)
     amax = float(np.max(c[pen] / (v[pen] * 0.001))) if np.any(pen) else 0.0
     if not np.isfinite(amax) or amax <= 0.0:
@@ -112,6 +115,8 @@ def _path_solver(pr, v, solver):
         return solver
     if _spectral.available(pr, v):
         return "eigen"
+    if pr.X is None:  # sufficient statistics only: the p × p Gram is all there is
+        return "cholesky"
     auto = _ridge.choose_solver(pr.n, pr.p, sparse=pr.fmt != "dense", alphas=np.ones(1),
                                 positive=False)
     if auto == "cholesky" and pr.p > pr.n and np.any(v == 0):
@@ -163,7 +168,7 @@ def solve_path(pr, v, alphas, solver, *, tol, max_iter):
     elif used in ("cd", "cg"):
         if used == "cd":
             state = S.CDState(pr, v, positive=False)
-        elif pr.fmt == "dense" and S._gram_cd(pr.n, pr.p, True, True):
+        elif pr.X is None or (pr.fmt == "dense" and S._gram_cd(pr.n, pr.p, True, True)):
             state = S.CGGramState(pr, v)  # tall dense path: CG on the Gram, O(p²) iterations
         else:
             state = S.CGState(pr, v)
@@ -175,6 +180,11 @@ def solve_path(pr, v, alphas, solver, *, tol, max_iter):
             n_iter[i] = int(it.sum())
             if not np.all(info["measure"] <= info["tol_abs"]):  # NaN counts as short
                 short.append(float(a))
+    elif used == "cholesky" and pr.X is None:  # sufficient statistics only
+        from fastridge import _stats
+
+        for i, a in enumerate(alphas):
+            B[i] = _stats.solve(pr, np.full(k, a), v, "cholesky")[0]
     elif used == "cholesky":
         state = None
         for i, a in enumerate(alphas):
@@ -184,10 +194,23 @@ def solve_path(pr, v, alphas, solver, *, tol, max_iter):
                 B[i] = state.solve(np.full(k, a))
             except LinAlgError:
                 B[i] = S.solve_svd(pr, np.full(k, a), v)[0]
-    else:  # svd
+    else:  # svd (from sufficient statistics: the eigendecomposition of the Gram)
+        from fastridge import _stats
+
         for i, a in enumerate(alphas):
-            B[i] = S.solve_svd(pr, np.full(k, a), v)[0]
+            B[i] = (S.solve_svd(pr, np.full(k, a), v) if pr.X is not None else
+                    _stats.solve(pr, np.full(k, a), v, "svd"))[0]
     return B, n_iter, df, used, short
+
+
+def warn_short(short, used, tol):
+    """One ConvergenceWarning for a whole path, listing the α where the solver stopped short."""
+    if short:
+        listed = ", ".join(f"{a:.4g}" for a in short[:10])
+        more = f" and {len(short) - 10} more" if len(short) > 10 else ""
+        warn(ConvergenceWarning,
+             f"ridge_path solver={used!r} stopped at max_iter before reaching tol={tol} at "
+             f"alpha = {listed}{more}. Increase max_iter or use solver='auto'.")
 
 
 def ridge_path(X, y, *, alphas=None, n_alphas=100, alpha_min_ratio=None, fit_intercept=True,
@@ -223,6 +246,16 @@ def ridge_path(X, y, *, alphas=None, n_alphas=100, alpha_min_ratio=None, fit_int
     V.check_params(solver="auto", tol=tol, max_iter=max_iter, fit_intercept=fit_intercept,
                    standardize=standardize, positive=False, warm_start=False, copy_X=True)
     user = _check_path_args(alphas, n_alphas, alpha_min_ratio, solver)
+    from fastridge._dask import any_dask
+
+    if any_dask(X, y, sample_weight):
+        from fastridge import _dask
+
+        return _dask.ridge_path(X, y, alphas=user, n_alphas=n_alphas,
+                                alpha_min_ratio=alpha_min_ratio, fit_intercept=fit_intercept,
+                                standardize=standardize, penalty_factor=penalty_factor,
+                                sample_weight=sample_weight, solver=solver, tol=float(tol),
+                                max_iter=max_iter)
     path = RidgePath()
     X, y = V.validate_data(path, X, y, reset=True)
     n, p = X.shape
@@ -246,12 +279,7 @@ def ridge_path(X, y, *, alphas=None, n_alphas=100, alpha_min_ratio=None, fit_int
         grid = user[order]
     B, n_iter, df, used, short = solve_path(pr, v, grid, solver, tol=float(tol),
                                             max_iter=max_iter)
-    if short:
-        listed = ", ".join(f"{a:.4g}" for a in short[:10])
-        more = f" and {len(short) - 10} more" if len(short) > 10 else ""
-        warn(ConvergenceWarning,
-             f"ridge_path solver={used!r} stopped at max_iter before reaching tol={tol} at "
-             f"alpha = {listed}{more}. Increase max_iter or use solver='auto'.")
+    warn_short(short, used, tol)
     coefs, intercepts = [], []
     for i in range(grid.size):
         c, b0 = P.to_raw(pr, B[i])

@@ -36,7 +36,7 @@ class Problem:
     """Everything a solver needs about (X, Y, w) in the fit coordinates."""
 
     __slots__ = ("X", "fmt", "dtype", "n", "p", "k", "sw", "sqw", "W", "center", "xbar", "ss",
-                 "d", "h", "ybar", "Yc", "G0", "C0")
+                 "d", "h", "ybar", "Yc", "G0", "C0", "yy")
 
     def csc(self):
         """X as CSC (a converted copy only when X is CSR), canonical format."""
@@ -66,7 +66,7 @@ def prepare(X, Y, sample_weight, *, fit_intercept, standardize, want_gram=False)
     _gram_fast = load_kernels()
 
     pr = Problem()
-    pr.G0 = pr.C0 = None
+    pr.G0 = pr.C0 = pr.yy = None
     dtype = X.dtype
     n, p = X.shape
     pr.dtype, pr.n, pr.p, pr.k = dtype, n, p, Y.shape[1]
@@ -95,19 +95,8 @@ def prepare(X, Y, sample_weight, *, fit_intercept, standardize, want_gram=False)
     pr.xbar, pr.ss = mean, ss
     pr.sqw = None if sw is None else np.sqrt(sw.astype(np.float64))
 
-    spread = np.sqrt(ss / W)
-    # a column whose spread is at the level of the rounding of its mean carries no information
-    # beyond the intercept (or is all zeros): it gets coefficient 0
-    eps = np.finfo(np.float64).eps
-    constant = spread <= 4.0 * max(n, 1) * eps * np.abs(mean)
-    constant |= spread == 0.0
-    if standardize:
-        with np.errstate(divide="ignore"):
-            d = np.where(constant, 0.0, 1.0 / np.where(constant, 1.0, spread))
-    else:
-        d = np.where(constant, 0.0, 1.0)
-    pr.d = d
-    pr.h = d * d * ss
+    pr.d = column_scales(mean, ss, pr.W, n, standardize)
+    pr.h = pr.d * pr.d * ss
 
     Yd = np.asarray(Y, dtype=np.float64)
     if pr.G0 is not None:
@@ -119,6 +108,22 @@ def prepare(X, Y, sample_weight, *, fit_intercept, standardize, want_gram=False)
     pr.ybar = ybar
     pr.Yc = np.asfortranarray(Yd - ybar, dtype=dtype)
     return pr
+
+
+def column_scales(mean, ss, W, n, standardize):
+    """The per-column scale d of the fit coordinates from the column means and (centred, or raw
+    without an intercept) weighted sums of squares: 1/σⱼ with `standardize`, else 1; and 0 for
+    a column whose spread is at the level of the rounding of its mean (it carries no information
+    beyond the intercept, or is all zeros), which gets coefficient 0."""
+    with np.errstate(invalid="ignore", divide="ignore"):
+        spread = np.sqrt(ss / W) if W > 0 else np.zeros_like(ss)
+    eps = np.finfo(np.float64).eps
+    constant = spread <= 4.0 * max(n, 1) * eps * np.abs(mean)
+    constant |= spread == 0.0
+    if standardize:
+        with np.errstate(divide="ignore"):
+            return np.where(constant, 0.0, 1.0 / np.where(constant, 1.0, spread))
+    return np.where(constant, 0.0, 1.0)
 
 
 # The raw Gram XᵀX − W x̄x̄ᵀ keeps all but a factor (1 + x̄ⱼ²/σⱼ²) of the accuracy of an

@@ -125,6 +125,12 @@ class Ridge(RegressorBase):
         V.check_params(solver=self.solver, tol=self.tol, max_iter=self.max_iter,
                        fit_intercept=self.fit_intercept, standardize=self.standardize,
                        positive=self.positive, warm_start=self.warm_start, copy_X=self.copy_X)
+        from fastridge._dask import any_dask
+
+        if any_dask(X, y, sample_weight):
+            from fastridge import _dask
+
+            return _dask.fit_ridge(self, X, y, sample_weight)
         X, y = V.validate_data(self, X, y, reset=True)
         n, p = X.shape
         sw = V.check_sample_weight(sample_weight, n, X.dtype)
@@ -161,6 +167,15 @@ class Ridge(RegressorBase):
         else:
             B, n_iter, info = S.solve_svd(pr, alphas, v)
 
+        self._store(pr, B, n_iter, info, X.dtype, single, cold=B0 is None)
+        self.__dict__.pop("stats_", None)  # a fit on rows starts any streaming afresh
+        return self
+
+    def _store(self, pr, B, n_iter, info, dt, single, *, cold):
+        """Warn when an iterative solver stopped short, map B back to the raw scale and set the
+        fitted attributes."""
+        from fastridge import _preprocessing as P
+
         if n_iter is not None:
             # NaN-safe: a non-finite measure counts as not converged
             short = np.flatnonzero(~(info["measure"] <= info["tol_abs"]))
@@ -176,21 +191,95 @@ class Ridge(RegressorBase):
         coef, intercept = P.to_raw(pr, B)
         if "intercept" in info:  # a solver that refined the intercept itself (svd)
             intercept = info["intercept"]
-        dt = X.dtype
         self.coef_ = coef[0].astype(dt) if single else coef.astype(dt)
         self.intercept_ = (float(intercept[0]) if single else intercept.astype(dt))
         if single and dt == np.float32:
             self.intercept_ = np.float32(intercept[0])
-        if n_iter is not None and B0 is None:
+        if n_iter is not None and cold:
             # a cold fit evaluates the gradient at 0 at least once, even when 0 is optimal
             n_iter = np.maximum(n_iter, 1)
         self.n_iter_ = None if n_iter is None else (int(n_iter[0]) if single else n_iter)
         self.solver_ = info["solver"]
+
+    # ---------------------------------------------------------------- streaming
+    def partial_fit(self, X, y, sample_weight=None):
+        """Add a block of rows and re-solve from the accumulated sufficient statistics.
+
+        The statistics (total weight, column means, centred cross products XᵀWX, XᵀWy, yᵀWy;
+        see :class:`fastridge._stats.RidgeStats`) of each block are computed in one pass and
+        merged exactly (pairwise updates, no raw sums), so the fit after the last block equals
+        ``fit`` on all the rows stacked, to rounding.  Memory is O(p² + p·k) whatever the number
+        of rows.  After each call the estimator is fitted (one p × p solve); ``set_params``
+        (a new `alpha`, `standardize`, ...) re-solves from the kept statistics without the data.
+        The first call (or the first after `fit`) starts new statistics; the number of
+        features and targets must then stay the same.  Solvers, all on the p × p Gram:
+        "auto"/"cholesky" (exact, minimum-norm when singular), "cd" (needed for `positive`),
+        "cg", and "svd" (the eigendecomposition of the Gram: minimum-norm, but without the rows
+        it cannot reach the accuracy of the in-memory "svd").
+
+        Parameters
+        ----------
+        X : array-like or scipy.sparse of shape (n_block, n_features)
+        y : array-like of shape (n_block,) or (n_block, n_targets)
+        sample_weight : array-like of shape (n_block,), default=None
+
+        Returns
+        -------
+        self
+        """
+        from fastridge import _stats
+
+        V.check_params(solver=self.solver, tol=self.tol, max_iter=self.max_iter,
+                       fit_intercept=self.fit_intercept, standardize=self.standardize,
+                       positive=self.positive, warm_start=self.warm_start, copy_X=self.copy_X)
+        prev = self.__dict__.get("stats_")
+        X, y = V.validate_data(self, X, y, reset=prev is None)
+        sw = V.check_sample_weight(sample_weight, X.shape[0], X.dtype)
+        single = y.ndim == 1
+        Y = y[:, None] if single else y
+        if prev is not None:
+            if single != self._stats_single or Y.shape[1] != prev.k:
+                raise ValueError(
+                    f"y has {Y.shape[1]} target(s) ({y.ndim}-D), but this Ridge was "
+                    f"partially fitted with {prev.k} target(s) "
+                    f"({1 if self._stats_single else 2}-D); call fit to start afresh.")
+        block = _stats.block_stats(X, Y, sw)
+        self.stats_ = block if prev is None else _stats.merge(prev, block)
+        self._stats_single = single
+        self._solve_stats()
+        return self
+
+    def _solve_stats(self):
+        """(Re-)solve from `stats_` with the current parameters."""
+        from fastridge import _stats
+
+        st = self.stats_
+        alphas = V.check_alpha(self.alpha, st.k)
+        pf = V.check_penalty_factor(self.penalty_factor, st.p)
+        v = np.ones(st.p) if pf is None else pf
+        pr = _stats.problem(st, fit_intercept=self.fit_intercept,
+                            standardize=self.standardize)
+        B, n_iter, info = _stats.solve(pr, alphas, v, self.solver,
+                                       positive=bool(self.positive), tol=float(self.tol),
+                                       max_iter=self.max_iter)
+        self._store(pr, B, n_iter, info, st.dtype, self._stats_single, cold=True)
+
+    def set_params(self, **params):
+        """Set parameters; an estimator fitted by `partial_fit` re-solves from its statistics."""
+        super().set_params(**params)
+        if "stats_" in self.__dict__:
+            self._solve_stats()
         return self
 
     def predict(self, X):
         """Predictions X @ coef_ᵀ + intercept_ (numpy only; sparse X stays sparse)."""
         self._check_is_fitted()
+        from fastridge._dask import is_dask
+
+        if is_dask(X):  # a lazy Dask array of predictions
+            from fastridge import _dask
+
+            return _dask.predict(self, X, self.coef_, self.intercept_)
         X = V.validate_data(self, X, reset=False)
         out = X @ self.coef_.T
         out = np.asarray(out) + self.intercept_

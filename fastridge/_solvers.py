@@ -180,7 +180,8 @@ class CholeskyState:
 
     def __init__(self, pr, v, *, allow_kernel=True):
         self.pr, self.v = pr, v
-        self.kernel = allow_kernel and pr.p > pr.n and bool(np.all(v > 0))
+        self.kernel = allow_kernel and pr.X is not None and pr.p > pr.n and \
+            bool(np.all(v > 0))
         if self.kernel:
             self.e = pr.d / np.sqrt(v)
             self.K = kernel(pr, self.e)
@@ -423,7 +424,10 @@ def _initial_residual(pr, t, b):
 def use_gram_cd(pr):
     """CD on the Gram when it is cheap to form and reuse (n ≫ p), or X is not column-major, or
     sparse X has a column whose mean exceeds its spread (the implicitly centred sparse sweep
-    would cancel digits there; the Gram centres such columns explicitly)."""
+    would cancel digits there; the Gram centres such columns explicitly).  A problem given by
+    its sufficient statistics (no X) has only the Gram."""
+    if pr.X is None:
+        return True
     if pr.fmt != "dense" and _offset_columns(pr).size and pr.p * pr.p * 8 <= GRAM_MAX_BYTES:
         return True
     return _gram_cd(pr.n, pr.p, pr.fmt == "dense", pr.fmt == "dense" and pr.X.flags.f_contiguous)

@@ -28,6 +28,9 @@ class Spectrum:
     def __init__(self, pr, kind, s2, Vr, P, scale, U=None):
         self.pr, self.kind, self.s2, self.Vr, self.P, self.scale = pr, kind, s2, Vr, P, scale
         self._U = U
+        if pr.yy is not None:  # a Problem made from sufficient statistics (no rows)
+            self.yy = pr.yy
+            return
         Yt = pr.Yc.astype(np.float64)
         if pr.sqw is not None:
             Yt = Yt * pr.sqw[:, None]

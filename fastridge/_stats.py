@@ -1,0 +1,275 @@
+"""Sufficient statistics of ridge regression, computed block by block and merged exactly.
+
+For the tall case everything a ridge fit needs is in a handful of sums over the rows: the total
+weight W, the weighted column means x̄ and ȳ, and the *centred* cross products
+
+    Mxx = Σ wᵢ (xᵢ − x̄)(xᵢ − x̄)ᵀ,   Mxy = Σ wᵢ (xᵢ − x̄)(yᵢ − ȳ)ᵀ,   Myy = Σ wᵢ (yᵢ − ȳ)²
+
+Each block's are computed with the one-pass shifted kernel (`_gram_fast.gram_dense_shifted`: the
+block is centred on its first rows' means, and the small remaining offset is removed exactly), and
+two blocks' statistics are merged with the pairwise update of Chan, Golub and LeVeque (1979):
+
+    W = Wa + Wb,  δ = x̄b − x̄a,  x̄ = x̄a + δ·Wb/W,  Mxx = Mxx,a + Mxx,b + (Wa·Wb/W) δδᵀ
+
+(and likewise for Mxy, Myy).  Nothing is ever formed as a raw sum XᵀWX from which W x̄x̄ᵀ would be
+subtracted, so columns with large means lose no digits, and the result does not depend on how the
+rows were split into blocks beyond rounding.  The merge is associative, so blocks can be reduced
+in any tree (Dask, Spark's ``treeAggregate``, a loop over file chunks).
+"""
+import numpy as np
+
+from fastridge._validation import is_sparse
+
+
+class RidgeStats:
+    """Sufficient statistics of (X, Y, w) for ridge regression (see the module docstring).
+
+    Attributes: `n` rows seen, `W` total weight, `xbar` (p,), `ybar` (k,), `Mxx` (p, p),
+    `Mxy` (p, k), `Myy` (k,), all float64, and `dtype`, the working dtype of the data (float32
+    only when every block was float32).  ``a + b`` merges two statistics; ``a - b`` removes
+    a part (`b`) from a whole (`a`), used for exact k-fold from per-fold statistics.
+    """
+
+    __slots__ = ("n", "W", "xbar", "ybar", "Mxx", "Mxy", "Myy", "dtype")
+
+    def __init__(self, n, W, xbar, ybar, Mxx, Mxy, Myy, dtype):
+        self.n, self.W = int(n), float(W)
+        self.xbar, self.ybar = xbar, ybar
+        self.Mxx, self.Mxy, self.Myy = Mxx, Mxy, Myy
+        self.dtype = np.dtype(dtype)
+
+    @property
+    def p(self):
+        return self.xbar.size
+
+    @property
+    def k(self):
+        return self.ybar.size
+
+    @classmethod
+    def empty(cls, p, k, dtype=np.float64):
+        return cls(0, 0.0, np.zeros(p), np.zeros(k), np.zeros((p, p)), np.zeros((p, k)),
+                   np.zeros(k), dtype)
+
+    def __getstate__(self):
+        return {name: getattr(self, name) for name in self.__slots__}
+
+    def __setstate__(self, state):
+        for name, value in state.items():
+            setattr(self, name, value)
+
+    def __add__(self, other):
+        return merge(self, other)
+
+    def __sub__(self, other):
+        return remove(self, other)
+
+    def __repr__(self):
+        return f"RidgeStats(n={self.n}, W={self.W:.6g}, p={self.p}, k={self.k})"
+
+
+def _result_dtype(a, b):
+    return np.float32 if a == np.float32 and b == np.float32 else np.float64
+
+
+def merge(a, b):
+    """Statistics of the union of two disjoint sets of rows (Chan et al.'s pairwise update)."""
+    if (a.p, a.k) != (b.p, b.k):
+        raise ValueError(f"Cannot merge statistics of {a.p} features and {a.k} targets with "
+                         f"statistics of {b.p} features and {b.k} targets.")
+    dtype = _result_dtype(a.dtype, b.dtype)
+    if b.W == 0.0 or a.W == 0.0:
+        # rows of weight 0 carry nothing but their count
+        keep = a if b.W == 0.0 else b
+        return RidgeStats(a.n + b.n, keep.W, keep.xbar.copy(), keep.ybar.copy(),
+                          keep.Mxx.copy(), keep.Mxy.copy(), keep.Myy.copy(), dtype)
+    W = a.W + b.W
+    dx, dy = b.xbar - a.xbar, b.ybar - a.ybar
+    f = a.W * b.W / W
+    return RidgeStats(a.n + b.n, W, a.xbar + dx * (b.W / W), a.ybar + dy * (b.W / W),
+                      a.Mxx + b.Mxx + f * np.outer(dx, dx),
+                      a.Mxy + b.Mxy + f * np.outer(dx, dy),
+                      a.Myy + b.Myy + f * dy * dy, dtype)
+
+
+def remove(whole, part):
+    """Statistics of the rows of `whole` that are not in `part` (the inverse of `merge`).
+
+    Subtracting cross products can cancel digits when `part` holds most of the weight; the
+    k-fold code therefore builds each training set by merging the other folds instead and uses
+    this only where the part is small.
+    """
+    W = whole.W - part.W
+    if part.W == 0.0:
+        return RidgeStats(whole.n - part.n, whole.W, whole.xbar.copy(), whole.ybar.copy(),
+                          whole.Mxx.copy(), whole.Mxy.copy(), whole.Myy.copy(), whole.dtype)
+    if W <= 0.0:
+        return RidgeStats.empty(whole.p, whole.k, whole.dtype)
+    xbar = (whole.W * whole.xbar - part.W * part.xbar) / W
+    ybar = (whole.W * whole.ybar - part.W * part.ybar) / W
+    dx, dy = part.xbar - xbar, part.ybar - ybar
+    f = W * part.W / whole.W
+    return RidgeStats(whole.n - part.n, W, xbar, ybar,
+                      whole.Mxx - part.Mxx - f * np.outer(dx, dx),
+                      whole.Mxy - part.Mxy - f * np.outer(dx, dy),
+                      np.maximum(whole.Myy - part.Myy - f * dy * dy, 0.0), whole.dtype)
+
+
+def merge_all(items):
+    """Merge a sequence of statistics pairwise (a balanced tree: rounding grows as log n)."""
+    items = list(items)
+    if not items:
+        raise ValueError("No statistics to merge.")
+    while len(items) > 1:
+        items = [merge(items[i], items[i + 1]) if i + 1 < len(items) else items[i]
+                 for i in range(0, len(items), 2)]
+    return items[0]
+
+
+def block_stats(X, Y, sample_weight=None):
+    """Statistics of one block of validated rows: X (n, p) dense or sparse, Y (n, k) of X's
+    dtype, weights (n,) or None.  One pass over a dense block (the shifted `syrk` kernel)."""
+    from fastridge import _preprocessing as P, _solvers as S
+
+    n, p = X.shape
+    k = Y.shape[1]
+    dtype = X.dtype
+    if n == 0:
+        return RidgeStats.empty(p, k, dtype)
+    if is_sparse(X):
+        # the sparse Gram centres columns with large means explicitly (see `_solvers.gram`);
+        # it works in float64 throughout
+        X64 = X.astype(np.float64)
+        pr = P.prepare(X64, np.asarray(Y, dtype=np.float64), sample_weight, fit_intercept=True,
+                       standardize=False)
+        if pr.W == 0.0:
+            return RidgeStats(n, 0.0, np.zeros(p), np.zeros(k), np.zeros((p, p)),
+                              np.zeros((p, k)), np.zeros(k), dtype)
+        ones = np.ones(p)
+        d_saved, pr.d = pr.d, ones
+        G, C = S.gram(pr, ones)
+        pr.d = d_saved
+        Mxx, Mxy = np.asarray(G, dtype=np.float64), np.asarray(C, dtype=np.float64)
+        xbar, ybar = pr.xbar.copy(), pr.ybar.copy()
+    else:
+        from fastridge import _gram_fast
+
+        sw = None if sample_weight is None else np.asarray(sample_weight, dtype=np.float64)
+        if sw is not None and not np.any(sw > 0):
+            return RidgeStats(n, 0.0, np.zeros(p), np.zeros(k), np.zeros((p, p)),
+                              np.zeros((p, k)), np.zeros(k), dtype)
+        G = np.empty((p, p), dtype=dtype, order="F")
+        C = np.empty((p, k), dtype=dtype, order="F")
+        shift, yshift = np.empty(p), np.empty(k)
+        colsum, ysum = np.empty(p), np.empty(k)
+        sqw = np.empty(0) if sw is None else np.sqrt(sw)
+        block = max(256, S.BLOCK_BYTES // max(1, p * dtype.itemsize))
+        W = _gram_fast.gram_dense_shifted(X, np.asfortranarray(Y, dtype=dtype), sqw, True,
+                                          shift, yshift, G, C, colsum, ysum, block)
+        dx, dy = colsum / W, ysum / W
+        Mxx = G.astype(np.float64) - W * np.outer(dx, dx)
+        Mxy = C.astype(np.float64) - W * np.outer(dx, dy)
+        xbar, ybar = shift + dx, yshift + dy
+    Yc = np.asarray(Y, dtype=np.float64) - ybar
+    if sample_weight is None:
+        Myy = np.einsum("ij,ij->j", Yc, Yc)
+        W = float(n)
+    else:
+        w = np.asarray(sample_weight, dtype=np.float64)
+        Myy = np.einsum("i,ij,ij->j", w, Yc, Yc)
+        W = float(w.sum())
+    Mxx = 0.5 * (Mxx + Mxx.T)
+    return RidgeStats(n, W, xbar, ybar, Mxx, Mxy, Myy, dtype)
+
+
+def problem(stats, *, fit_intercept, standardize):
+    """A `_preprocessing.Problem` in fit coordinates made from statistics alone (no X): the
+    Gram-based solvers (Cholesky, CD and CG on the Gram, the spectral path) work on it."""
+    from fastridge import _preprocessing as P
+
+    if stats.W <= 0.0:
+        raise ValueError("The statistics hold no rows of positive weight: call partial_fit "
+                         "with data (sample weights must not all be zero).")
+    pr = P.Problem()
+    pr.X, pr.fmt, pr.dtype = None, "stats", np.dtype(stats.dtype)
+    pr.n, pr.p, pr.k = stats.n, stats.p, stats.k
+    pr.sw = pr.sqw = None
+    pr.Yc = None
+    pr.W = stats.W
+    pr.center = bool(fit_intercept)
+    if pr.center:
+        pr.xbar, pr.ybar = stats.xbar.copy(), stats.ybar.copy()
+        G, C, yy = stats.Mxx, stats.Mxy, stats.Myy
+    else:
+        W, mx, my = stats.W, stats.xbar, stats.ybar
+        G = stats.Mxx + W * np.outer(mx, mx)
+        C = stats.Mxy + W * np.outer(mx, my)
+        yy = stats.Myy + W * my * my
+        pr.xbar, pr.ybar = np.zeros(stats.p), np.zeros(stats.k)
+    pr.ss = np.clip(np.diag(G).copy(), 0.0, None)
+    pr.d = P.column_scales(pr.xbar if pr.center else np.zeros(stats.p), pr.ss, pr.W, pr.n,
+                           standardize)
+    pr.h = pr.d * pr.d * pr.ss
+    # the solvers scale G0 and C0 by d (0 for columns without spread) as for in-memory data
+    pr.G0, pr.C0 = np.array(G, dtype=np.float64), np.array(C, dtype=np.float64)
+    pr.yy = np.array(yy, dtype=np.float64)
+    return pr
+
+
+def test_error(stats, coef, intercept):
+    """Σ wᵢ (yᵢ − xᵢᵀβ − β₀)² over the rows of `stats`, for coefficients coef (m, k, p) and
+    intercepts (m, k): (m, k).
+
+    From the rows' own centred statistics, RSS = Myy − 2βᵀMxy + βᵀMxxβ + W (ȳ − x̄ᵀβ − β₀)²:
+    the centring keeps the large means out of the quadratic form, and every term but the middle
+    one is a sum of squares, so the only cancellation is that of a good fit's residual against
+    the spread of y (digits lost ≈ log10 of 1/(1 − R²)).  Clipped at 0.
+    """
+    quad = np.einsum("mkp,pq,mkq->mk", coef, stats.Mxx, coef)
+    cross = np.einsum("mkp,pk->mk", coef, stats.Mxy)
+    offset = stats.ybar[None, :] - coef @ stats.xbar - intercept
+    rss = stats.Myy[None, :] - 2.0 * cross + quad + stats.W * offset * offset
+    return np.clip(rss, 0.0, None)
+
+
+
+
+def _pinv_solve(pr, a, v, C):
+    """Minimum-norm solution of (G + aV) b = C from an eigendecomposition (a singular system:
+    α = 0 with dependent columns, or an unpenalized column without spread)."""
+    G = pr.G0 * pr.d[:, None] * pr.d[None, :] + np.diag(a * v)
+    lam, Q = np.linalg.eigh(G)
+    keep = lam > max(lam.max(initial=0.0), 0.0) * lam.size * np.finfo(np.float64).eps * 10
+    Qk = Q[:, keep]
+    return Qk @ ((Qk.T @ C) / lam[keep][:, None])
+
+
+def solve(pr, alphas, v, solver, *, positive=False, tol=1e-6, max_iter=None, B0=None):
+    """Fit-coordinate solutions (k, p) from a statistics-only Problem: (B, n_iter, info) as the
+    in-memory solvers return them.  "auto" → cholesky (cd with `positive`); "svd" → the
+    eigendecomposition of G + αV (its SVD), minimum-norm when singular — without the rows, the
+    accuracy is that of the Gram, not of the design."""
+    from scipy.linalg import LinAlgError
+
+    from fastridge import _solvers as S
+
+    if solver == "auto":
+        solver = "cd" if positive else "cholesky"
+    if solver == "cd":
+        return S.CDState(pr, v, positive=positive, B0=B0).solve(alphas, tol, max_iter)
+    if solver == "cg":
+        return S.CGGramState(pr, v, B0=B0).solve(alphas, tol, max_iter)
+    B = np.zeros((pr.k, pr.p))
+    if solver == "svd":
+        for a, ts in S._groups(alphas):
+            B[ts] = (_pinv_solve(pr, a, v, (pr.C0 * pr.d[:, None])[:, ts])).T
+        return B, None, {"solver": "svd"}
+    state = S.CholeskyState(pr, v, allow_kernel=False)
+    for a, ts in S._groups(alphas):
+        try:
+            Ga = state.G + np.diag(a * v)
+            B[ts] = S._cho_solve(S._reliable_cho(Ga), state.C[:, ts]).T
+        except LinAlgError:
+            B[ts] = (_pinv_solve(pr, a, v, (pr.C0 * pr.d[:, None])[:, ts])).T
+    return B, None, {"solver": "cholesky"}
+
