@@ -149,6 +149,33 @@ def select_alpha(alphas, mean_error, se_error, rule):
     return int(ok[np.argmax(alphas[ok])])
 
 
+def loo_rows(U, w, W, center):
+    """Per-row pieces of the leave-one-out residuals (see the module docstring) for rows with
+    left singular vectors U (n, r) and weights w (n,) out of the total W: (U², M, interp)."""
+    r = U.shape[1]
+    M = 1.0 - np.einsum("ij,ij->i", U, U)
+    if center:
+        M -= w / W
+    interp = M <= 64.0 * np.finfo(np.float64).eps * (r + 2)
+    return U * U, np.where(interp, 0.0, M), interp
+
+
+def loo_ratio(U, U2, r0, M, interp, c, s2, a):
+    """√wᵢ times the leave-one-out residual of each row for each α of `a`: (n, len(a), k)."""
+    n, r = U.shape
+    mb, k = a.size, c.shape[1]
+    inv = 1.0 / (s2[:, None] + a[None, :])                      # (r, mb)
+    A = (U @ (c[:, None, :] * inv[:, :, None]).reshape(r, mb * k)).reshape(n, mb, k)
+    B = U2 @ inv                                                 # (n, mb)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        num = r0[:, None, :] + a[None, :, None] * A
+        den = M[:, None] + a[None, :] * B
+        ratio = num / den[:, :, None]
+        ratio[interp] = A[interp] / B[interp][:, :, None]
+    ratio[~np.isfinite(ratio)] = 0.0            # only rows of no weight and no leverage
+    return ratio
+
+
 def _fold_stats(err, weights):
     """Mean and standard error over folds of per-fold errors ``err`` (F, ...), the folds
     weighted by ``weights`` (F,), as cv.glmnet: mean = Σ ω e / Σ ω and
@@ -306,6 +333,12 @@ class RidgeCV(RegressorBase):
         from fastridge._ridge import Ridge
 
         user_grid = self._check_own_params()
+        from fastridge._dask import any_dask
+
+        if any_dask(X, y, sample_weight):
+            from fastridge import _dask
+
+            return _dask.fit_ridge_cv(self, X, y, sample_weight, user_grid)
         X, y = V.validate_data(self, X, y, reset=True)
         n, p = X.shape
         sw = V.check_sample_weight(sample_weight, n, X.dtype)
@@ -409,13 +442,8 @@ class RidgeCV(RegressorBase):
         if sw is not None:
             yt = yt * sqw[:, None]
         r0 = yt - U @ c                                   # residual of the least-squares fit
-        M = 1.0 - np.einsum("ij,ij->i", U, U)
-        if pr.center:
-            M -= w / W
-        interp = M <= 64.0 * np.finfo(np.float64).eps * (r + 2)
-        M = np.where(interp, 0.0, M)
+        U2, M, interp = loo_rows(U, w, W, pr.center)
         r0[interp] = 0.0
-        U2 = U * U
 
         scorer = self.scoring
         weighted_scorer = scorer is not None and sw is not None and \
@@ -433,16 +461,7 @@ class RidgeCV(RegressorBase):
         for start in range(0, m, block):
             a = alphas[start:start + block]
             mb = a.size
-            inv = 1.0 / (s2[:, None] + a[None, :])                      # (r, mb)
-            A = (U @ (c[:, None, :] * inv[:, :, None]).reshape(r, mb * k)).reshape(n, mb, k)
-            B = U2 @ inv                                                 # (n, mb)
-            with np.errstate(divide="ignore", invalid="ignore"):
-                num = r0[:, None, :] + a[None, :, None] * A
-                den = M[:, None] + a[None, :] * B
-                ratio = num / den[:, :, None]
-                ratio[interp] = A[interp] / B[interp][:, :, None]
-            ratio[~np.isfinite(ratio)] = 0.0            # only rows of no weight and no leverage
-            # ratio = √wᵢ · (leave-one-out residual of row i)
+            ratio = loo_ratio(U, U2, r0, M, interp, c, s2, a)
             if scorer is None:
                 sq = ratio * ratio                                       # wᵢ eᵢ²
                 if not per_target:
@@ -564,6 +583,12 @@ class RidgeCV(RegressorBase):
     def predict(self, X):
         """Predictions X @ coef_ᵀ + intercept_ of the model refit at `alpha_`."""
         self._check_is_fitted()
+        from fastridge._dask import is_dask
+
+        if is_dask(X):  # a lazy Dask array of predictions
+            from fastridge import _dask
+
+            return _dask.predict(self, X, self.coef_, self.intercept_)
         X = V.validate_data(self, X, reset=False)
         return np.asarray(X @ self.coef_.T) + self.intercept_
 
