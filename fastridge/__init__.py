@@ -3,7 +3,18 @@
 Public names are resolved lazily so that ``import fastridge`` costs little more than importing numpy:
 SciPy and the compiled kernels load on the first fit, scikit-learn and matplotlib never.
 """
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from fastridge._version import __version__
+
+if TYPE_CHECKING:  # what the lazy names resolve to, for type checkers and IDEs
+    from fastridge import datasets, exceptions
+    from fastridge._cv import RidgeCV
+    from fastridge._em import RidgeEM
+    from fastridge._path import RidgePath, ridge_path
+    from fastridge._ridge import Ridge
 
 __all__ = ["Ridge", "RidgeCV", "RidgeEM", "RidgePath", "ridge_path", "exceptions", "datasets",
            "__version__"]
@@ -17,7 +28,7 @@ _LAZY = {
 }
 
 
-def __getattr__(name):
+def __getattr__(name: str) -> object:
     if name in _LAZY:
         import importlib
 
@@ -32,5 +43,5 @@ def __getattr__(name):
     raise AttributeError(f"module 'fastridge' has no attribute {name!r}")
 
 
-def __dir__():
+def __dir__() -> list[str]:
     return sorted(set(globals()) | set(__all__))

@@ -9,15 +9,27 @@ Subclasses follow scikit-learn's rules: every constructor parameter is named in 
 ``*args``), stored unchanged on ``self`` under the same name, and validated in ``fit``, not in
 ``__init__`` or ``set_params``.
 """
+from __future__ import annotations
+
 import functools
 import inspect
 import warnings
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from . import _version
 from ._validation import _check_y, check_sample_weight
 from .exceptions import InconsistentVersionWarning, NotFittedError, UndefinedMetricWarning
+
+if TYPE_CHECKING:
+    from typing import Any, TypeVar
+
+    from numpy.typing import ArrayLike
+
+    from fastridge._typing import MatrixLike
+
+    _Estimator = TypeVar("_Estimator", bound="RegressorBase")
 
 __all__ = ["RegressorBase"]
 
@@ -61,11 +73,29 @@ class RegressorBase:
         """Constructor parameter names, in signature order."""
         return list(_init_signature(cls)[0])
 
-    def get_params(self, deep=True):
-        """Parameters of this estimator, as a dict name -> value.
+    def get_params(self, deep: bool = True) -> dict[str, Any]:
+        """Get the constructor parameters of this estimator.
 
-        With ``deep=True``, parameters of nested estimators (values having ``get_params``) are
-        included too, as ``name__subname``.
+        Parameters
+        ----------
+        deep : bool, default=True
+            Also include the parameters of nested estimators (values having ``get_params``),
+            as ``name__subname``.
+
+        Returns
+        -------
+        dict
+            Parameter name → current value, in the constructor's order.
+
+        See Also
+        --------
+        set_params : The converse.
+
+        Examples
+        --------
+        >>> from fastridge import Ridge
+        >>> Ridge(alpha=2.0).get_params()["alpha"]
+        2.0
         """
         out = {}
         for name in _init_signature(type(self))[0]:
@@ -76,10 +106,30 @@ class RegressorBase:
             out[name] = value
         return out
 
-    def set_params(self, **params):
-        """Set parameters (``name=value``, or ``name__subname=value`` for nested estimators).
+    def set_params(self: _Estimator, **params: Any) -> _Estimator:
+        """Set constructor parameters of this estimator.
 
-        Returns self. Values are not validated here; ``fit`` validates them.
+        Values are not validated here; ``fit`` validates them.
+
+        Parameters
+        ----------
+        **params : dict
+            ``name=value``, or ``name__subname=value`` for a parameter of a nested estimator.
+
+        Returns
+        -------
+        estimator
+            The estimator (``self``).
+
+        See Also
+        --------
+        get_params : The converse.
+
+        Examples
+        --------
+        >>> from fastridge import Ridge
+        >>> Ridge().set_params(alpha=0.5, solver="cd")
+        Ridge(alpha=0.5, solver='cd')
         """
         if not params:
             return self
@@ -144,13 +194,41 @@ class RegressorBase:
             )
 
     # ---------------------------------------------------------------- scoring
-    def score(self, X, y, sample_weight=None):
-        """Coefficient of determination R² of ``self.predict(X)`` against ``y``.
+    def score(self, X: MatrixLike, y: ArrayLike,
+              sample_weight: ArrayLike | None = None) -> float:
+        """Return the coefficient of determination R² of the predictions.
 
         R² = 1 - Σ w (y - ŷ)² / Σ w (y - ȳ_w)², computed per target and averaged uniformly
         over targets (scikit-learn's ``r2_score`` defaults). A target with constant ``y``
         scores 1.0 if predicted exactly and 0.0 otherwise. With fewer than two samples the
         score is undefined: NaN, with an UndefinedMetricWarning.
+
+        Parameters
+        ----------
+        X : array-like or scipy.sparse matrix of shape (n_samples, n_features)
+            Test data.
+        y : array-like of shape (n_samples,) or (n_samples, n_targets)
+            True targets.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Row weights of the sums.
+
+        Returns
+        -------
+        float
+            R² of ``self.predict(X)`` against `y` (1.0 is a perfect fit; it can be negative).
+
+        See Also
+        --------
+        predict : The predictions scored.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from fastridge import Ridge
+        >>> X = np.array([[0.0], [1.0], [2.0], [3.0]])
+        >>> y = np.array([0.0, 1.0, 2.0, 3.0])
+        >>> round(Ridge(alpha=1.0).fit(X, y).score(X, y), 4)
+        0.9722
         """
         y_pred = np.asarray(self.predict(X))
         y_true = _check_y(y, np.dtype(np.float64), type(self).__name__)

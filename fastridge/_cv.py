@@ -18,14 +18,30 @@ Mᵢᵢ = 0 forces r0ᵢ = 0: the row is interpolated by the least-squares fit (
 with a feature of its own).  For such rows the ratio is aᵢ/bᵢ, which is exact for every α > 0
 and is the α → 0⁺ limit at α = 0; nothing of size 1 − Hᵢᵢ ≈ α is ever formed by cancellation.
 """
+from __future__ import annotations
+
 import inspect
 import numbers
 import os
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from fastridge import _validation as V
 from fastridge._base import RegressorBase
+from fastridge._progress import Progress, due, seconds, shape_text
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterable
+    from typing import Any, Literal, Protocol
+
+    from matplotlib.axes import Axes
+    from numpy.typing import ArrayLike, NDArray
+
+    from fastridge._typing import MatrixLike
+
+    class _Splitter(Protocol):
+        def split(self, X: Any, y: Any = ...) -> Iterable[tuple[ArrayLike, ArrayLike]]: ...
 
 RULES = ("min", "1se")
 # LOO work arrays (n × block of α × k) are kept under this many float64 elements.
@@ -222,9 +238,14 @@ class RidgeCV(RegressorBase):
         sample weights it also receives ``sample_weight=`` if its signature accepts that keyword
         (rows of weight 0 then get their full-fit prediction, which is their leave-one-out
         prediction), else it sees only the rows of positive weight, unweighted.
-    fit_intercept, standardize, penalty_factor, solver, tol, max_iter
-        As in :class:`fastridge.Ridge`; passed to every fold's path and to the final refit.
-        With ``cv=None`` the solver is used only for the refit.
+    fit_intercept : bool, default=True
+        Fit an unpenalized intercept, as in :class:`fastridge.Ridge`.
+    standardize : bool, default=False
+        Standardize the columns before the penalty, as in :class:`fastridge.Ridge` (each k-fold
+        path with its own training rows).
+    penalty_factor : array-like of shape (n_features,), default=None
+        Per-feature multipliers of the penalty, as in :class:`fastridge.Ridge`.  Exact
+        leave-one-out needs them positive.
     alpha_per_target : bool, default=False
         Multi-target y: choose one α per target from its own error curve.  Otherwise one α for
         all targets, chosen on the error averaged over the targets.
@@ -232,13 +253,30 @@ class RidgeCV(RegressorBase):
         ``"min"``: the α of lowest mean error (the largest α among ties).  ``"1se"``: the largest
         α whose mean error is within one standard error (taken at the minimum) of the minimum,
         as cv.glmnet's ``lambda.1se``.
+    solver : {"auto", "cd", "cg", "cholesky", "svd"}, default="auto"
+        Solver of every fold's path and of the final refit, as in :func:`fastridge.ridge_path`
+        and :class:`fastridge.Ridge`.  With ``cv=None`` it is used only for the refit.
+    tol : float, default=1e-6
+        Tolerance of the iterative solvers, as in :class:`fastridge.Ridge`.
+    max_iter : int, default=None
+        Iteration cap of the iterative solvers at each α, as in :class:`fastridge.Ridge`.
+    verbose : int or bool, default=0
+        Progress report on ``sys.stderr``.  0 (or False) is silent.  1 (or True): for k-fold, a
+        header, a line about every 10 % of the folds (folds done out of k, the elapsed time)
+        and a closing line with the chosen `alpha_`, its cross-validated error and the total
+        time; for leave-one-out only the closing line.  2: a line for every fold, and each
+        fold's path reports as ``ridge_path(verbose=1)`` does, its lines labelled with the
+        fold; 3 or more: the paths report every α.  Folds running on threads may finish, and
+        report, out of order.
 
     Attributes
     ----------
     alpha_ : float, or ndarray of shape (n_targets,) with `alpha_per_target`
+        The chosen α (per `rule`).
     coef_ : ndarray of shape (n_features,) or (n_targets, n_features)
         From ``Ridge(alpha=alpha_, ...)`` refit on all the data.
     intercept_ : float or ndarray of shape (n_targets,)
+        From the same refit.
     best_score_ : float or ndarray of shape (n_targets,)
         The cross-validated score at `alpha_`, higher is better (minus the mean squared error by
         default, scikit-learn's convention).
@@ -248,7 +286,15 @@ class RidgeCV(RegressorBase):
         `alpha_per_target` and 2-D y; with ``cv=None`` also ``df`` (m,), the effective degrees of
         freedom Σ s²/(s² + α) of the full-data fit.
     n_features_in_ : int
-    feature_names_in_ : ndarray of str, when X had string column names.
+        Number of columns of X seen in `fit`.
+    feature_names_in_ : ndarray of str of shape (n_features_in_,)
+        Column names of X, defined only when X had string column names.
+
+    See Also
+    --------
+    Ridge : Ridge regression at a given α.
+    ridge_path : The warm-started path that k-fold cross-validation runs on each fold.
+    RidgeEM : Ridge with α maximizing the marginal likelihood, without cross-validation.
 
     Notes
     -----
@@ -273,21 +319,38 @@ class RidgeCV(RegressorBase):
     With ``standardize=True`` each k-fold path standardizes with its own training rows, as
     glmnet does.
 
+    The default grid ends at 10⁻⁴ (n ≥ p) or 10⁻² (p > n) times its largest α.  When `alpha_` is
+    the smallest α of the grid, the error may still fall below it: pass a wider grid, e.g.
+    ``alphas=np.geomspace(a_max, a_max * 1e-8, 100)``.
+
     Examples
     --------
     >>> import numpy as np
     >>> from fastridge import RidgeCV
-    >>> rng = np.random.default_rng(0)
+    >>> rng = np.random.default_rng(2)
     >>> X = rng.standard_normal((80, 5))
-    >>> y = X @ np.array([1.0, -1.0, 0.5, 0.0, 2.0]) + 0.5 * rng.standard_normal(80)
+    >>> y = X @ np.array([1.0, -1.0, 0.5, 0.0, 2.0]) + 2.0 * rng.standard_normal(80)
     >>> model = RidgeCV(alphas=np.logspace(-3, 3, 13)).fit(X, y)
     >>> model.cv_results_["mean_error"].shape
     (13,)
+    >>> print(f"alpha_ = {model.alpha_:.3g}", np.round(model.coef_, 1))
+    alpha_ = 3.16 [ 1.2 -0.9  0.6  0.   2.1]
+
+    Ten-fold cross-validation with the one-standard-error rule chooses a larger α:
+
+    >>> model_1se = RidgeCV(alphas=np.logspace(-3, 3, 13), cv=10, rule="1se").fit(X, y)
+    >>> bool(model_1se.alpha_ > model.alpha_)
+    True
     """
 
-    def __init__(self, alphas=None, *, n_alphas=100, cv=None, scoring=None, fit_intercept=True,
-                 standardize=False, penalty_factor=None, alpha_per_target=False, rule="min",
-                 solver="auto", tol=1e-6, max_iter=None):
+    def __init__(self, alphas: ArrayLike | None = None, *, n_alphas: int = 100,
+                 cv: int | _Splitter | Iterable[tuple[ArrayLike, ArrayLike]] | None = None,
+                 scoring: Callable[..., float] | None = None, fit_intercept: bool = True,
+                 standardize: bool = False, penalty_factor: ArrayLike | None = None,
+                 alpha_per_target: bool = False, rule: Literal["min", "1se"] = "min",
+                 solver: Literal["auto", "cd", "cg", "cholesky", "svd"] = "auto",
+                 tol: float = 1e-6, max_iter: int | None = None,
+                 verbose: int | bool = 0) -> None:
         self.alphas = alphas
         self.n_alphas = n_alphas
         self.cv = cv
@@ -300,6 +363,7 @@ class RidgeCV(RegressorBase):
         self.solver = solver
         self.tol = tol
         self.max_iter = max_iter
+        self.verbose = verbose
 
     # ---------------------------------------------------------------- validation
     def _check_own_params(self):
@@ -307,6 +371,7 @@ class RidgeCV(RegressorBase):
                        fit_intercept=self.fit_intercept, standardize=self.standardize,
                        estimator_name="RidgeCV")
         V._check_bool(self.alpha_per_target, "alpha_per_target", "RidgeCV")
+        V.check_verbose(self.verbose, "RidgeCV")
         if not isinstance(self.rule, str) or self.rule not in RULES:
             raise ValueError(f"The 'rule' parameter of RidgeCV must be a str among "
                              f"{{'min', '1se'}}. Got {self.rule!r} instead.")
@@ -324,11 +389,64 @@ class RidgeCV(RegressorBase):
         return None if self.alphas is None else _check_grid(self.alphas)
 
     # ---------------------------------------------------------------- fit
-    def fit(self, X, y, sample_weight=None):
-        """Choose α by cross-validation, then refit on all the data.
+    def fit(self, X: MatrixLike, y: ArrayLike,
+            sample_weight: ArrayLike | None = None) -> RidgeCV:
+        """Choose α by cross-validation, then refit on all the data at that α.
 
-        X dense or any scipy.sparse format, y (n,) or (n, k), sample_weight (n,) ≥ 0.
+        Parameters
+        ----------
+        X : array-like or scipy.sparse matrix of shape (n_samples, n_features)
+            Training data: dense, or any scipy.sparse format (never densified).
+        y : array-like of shape (n_samples,) or (n_samples, n_targets)
+            Targets.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Non-negative row weights; they weight the fits and the cross-validation error.
+
+        Returns
+        -------
+        RidgeCV
+            The fitted estimator (``self``).
+
+        See Also
+        --------
+        ridge_path : The path each fold computes.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from fastridge import RidgeCV
+        >>> rng = np.random.default_rng(2)
+        >>> X = rng.standard_normal((40, 6))
+        >>> y = X @ np.array([1.0, 0.5, 0.0, 0.0, 0.0, 0.2]) + 2.0 * rng.standard_normal(40)
+        >>> model = RidgeCV(alphas=np.logspace(-2, 3, 6), cv=5).fit(X, y)
+        >>> model.alpha_, sorted(model.cv_results_)
+        (10.0, ['alphas', 'mean_error', 'se_error'])
         """
+        verbose = V.check_verbose(self.verbose, "RidgeCV")
+        progress = Progress("RidgeCV", verbose) if verbose else None
+        folds, m, what = self._fit(X, y, sample_weight, progress)
+        if progress is not None:
+            progress.write(self._summary(folds, m, what, progress.elapsed()))
+        return self
+
+    def _summary(self, folds, m, what, elapsed):
+        """The closing progress line: the choice, its error, the time."""
+        def fmt(x):
+            return (f"{x:.4g}" if np.ndim(x) == 0 else
+                    "[" + ", ".join(f"{v:.4g}" for v in np.ravel(x)) + "]")
+
+        if self.scoring is None:
+            err = f"mean squared error {fmt(-np.asarray(self.best_score_))}"
+        else:
+            err = f"score {fmt(self.best_score_)}"
+        choice = f"alpha_ = {fmt(self.alpha_)} (rule {self.rule!r}), {err}"
+        if folds is None:
+            return (f"leave-one-out over {m} alpha{'s' if m != 1 else ''}, X {what}: "
+                    f"{choice}; {seconds(elapsed)}")
+        return f"done: {len(folds)} folds in {seconds(elapsed)}; {choice}"
+
+    def _fit(self, X, y, sample_weight, progress):
+        """The work of :meth:`fit`; returns (folds or None, grid size, X's description)."""
         from fastridge import _preprocessing as P
         from fastridge._ridge import Ridge
 
@@ -338,7 +456,10 @@ class RidgeCV(RegressorBase):
         if any_dask(X, y, sample_weight):
             from fastridge import _dask
 
-            return _dask.fit_ridge_cv(self, X, y, sample_weight, user_grid)
+            _dask.fit_ridge_cv(self, X, y, sample_weight, user_grid)
+            folds = None if self.cv is None else [None] * int(self.cv)
+            return folds, self.cv_results_["alphas"].size, \
+                f"{X.shape[0]} x {X.shape[1]} dask array"
         X, y = V.validate_data(self, X, y, reset=True)
         n, p = X.shape
         sw = V.check_sample_weight(sample_weight, n, X.dtype)
@@ -369,12 +490,17 @@ class RidgeCV(RegressorBase):
         desc = uniq[::-1].copy()
         inverse = (uniq.size - 1) - inverse.reshape(-1)
 
+        what = shape_text(X, k)
         extra = {}
         if folds is None:
             mean, se, df = self._loo(pr, v, X, Y, sw, desc, per_target, single)
             extra["df"] = df[inverse]
         else:
-            mean, se = self._kfold(X, y, Y, sw, pf, folds, desc, per_target, single)
+            if progress is not None:
+                progress.write(f"{len(folds)}-fold cross-validation over {grid.size} alphas, "
+                               f"X {what}")
+            mean, se = self._kfold(X, y, Y, sw, pf, folds, desc, per_target, single,
+                                   progress)
         mean, se = mean[inverse], se[inverse]          # (m, K), grid order
 
         K = mean.shape[1]
@@ -400,14 +526,14 @@ class RidgeCV(RegressorBase):
             self.coef_ = coef[0].astype(dt) if single else coef.astype(dt)
             self.intercept_ = (dt.type(intercept[0]) if dt == np.float32 else
                                float(intercept[0])) if single else intercept.astype(dt)
-            return self
+            return folds, grid.size, what
         ridge = Ridge(alpha=self.alpha_, fit_intercept=self.fit_intercept,
                       standardize=self.standardize, penalty_factor=self.penalty_factor,
                       solver=self.solver, tol=self.tol, max_iter=self.max_iter)
         ridge.fit(X, y, sample_weight=sw)
         self.coef_ = ridge.coef_
         self.intercept_ = ridge.intercept_
-        return self
+        return folds, grid.size, what
 
     # ---------------------------------------------------------------- leave-one-out
     def _loo(self, pr, v, X, Y, sw, alphas, per_target, single):
@@ -502,12 +628,13 @@ class RidgeCV(RegressorBase):
         return np.asarray(X[rows] @ coef.T, dtype=np.float64) + intercept
 
     # ---------------------------------------------------------------- k-fold
-    def _kfold(self, X, y, Y, sw, pf, folds, alphas, per_target, single):
+    def _kfold(self, X, y, Y, sw, pf, folds, alphas, per_target, single, progress=None):
         """Weighted mean and standard error over folds of the per-fold error for each α of
-        `alphas` (descending): (m, K) each."""
+        `alphas` (descending): (m, K) each.  `progress` (or None) hears each finished fold."""
+        import threading
         from concurrent.futures import ThreadPoolExecutor
 
-        from fastridge._path import ridge_path
+        from fastridge._path import _fit_path
         from fastridge._solvers import GRAM_MAX_BYTES
 
         scorer = self.scoring
@@ -516,17 +643,38 @@ class RidgeCV(RegressorBase):
         m, k = alphas.size, Y.shape[1]
         K = k if per_target else 1
 
-        def run(fold):
+        F = len(folds)
+        verbose = 0 if progress is None else progress.verbose
+        path_verbose = verbose - 1 if verbose >= 2 else 0
+        finished = [0]
+        lock = threading.Lock()
+
+        def run_and_report(item):
+            j, fold = item
+            t0 = progress.elapsed() if progress is not None else 0.0
+            out = run(j, fold)
+            if progress is not None:
+                with lock:
+                    finished[0] += 1
+                    if due(finished[0], F, verbose):
+                        progress.write(f"folds done {finished[0]}/{F} (fold {j + 1} in "
+                                       f"{seconds(progress.elapsed() - t0)}), elapsed "
+                                       f"{seconds(progress.elapsed())}")
+            return out
+
+        def run(j, fold):
             train, test = fold
             w_tr = None if sw is None else sw[train]
             w_te = None if sw is None else sw[test].astype(np.float64)
             weight = float(test.size) if w_te is None else float(w_te.sum())
             if weight <= 0.0:
                 return np.full((m, K), np.nan), 0.0
-            path = ridge_path(X[train], y[train], alphas=alphas,
-                              fit_intercept=self.fit_intercept, standardize=self.standardize,
-                              penalty_factor=pf, sample_weight=w_tr, solver=self.solver,
-                              tol=self.tol, max_iter=self.max_iter)
+            path = _fit_path(X[train], y[train], alphas=alphas, n_alphas=100,
+                             alpha_min_ratio=None, fit_intercept=self.fit_intercept,
+                             standardize=self.standardize, penalty_factor=pf,
+                             sample_weight=w_tr, solver=self.solver, tol=self.tol,
+                             max_iter=self.max_iter, verbose=path_verbose,
+                             label=f"RidgeCV fold {j + 1}/{F}")
             pred = np.asarray(path.predict(X[test]), dtype=np.float64)
             pred = pred.reshape(test.size, m, k)
             # path.alphas is the descending grid we passed; align by value to be safe
@@ -572,16 +720,40 @@ class RidgeCV(RegressorBase):
         workers = 1 if direct else min(len(folds), cpus)
         if workers > 1:
             with ThreadPoolExecutor(max_workers=workers) as pool:
-                results = list(pool.map(run, folds))
+                results = list(pool.map(run_and_report, enumerate(folds)))
         else:
-            results = [run(f) for f in folds]
+            results = [run_and_report(item) for item in enumerate(folds)]
         errs = np.stack([r[0] for r in results])
         weights = np.array([r[1] for r in results])
         return _fold_stats(errs, weights)
 
     # ---------------------------------------------------------------- predict, plot
-    def predict(self, X):
-        """Predictions X @ coef_ᵀ + intercept_ of the model refit at `alpha_`."""
+    def predict(self, X: MatrixLike) -> NDArray[np.floating]:
+        """Predict with the model refit at `alpha_`.
+
+        Parameters
+        ----------
+        X : array-like or scipy.sparse matrix of shape (n_samples, n_features)
+            Raw (unstandardized) data.
+
+        Returns
+        -------
+        ndarray of shape (n_samples,) or (n_samples, n_targets)
+            ``X @ coef_.T + intercept_``, in X's floating dtype.
+
+        See Also
+        --------
+        RidgeCV.score : R² of these predictions.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from fastridge import RidgeCV
+        >>> X = np.array([[0.0], [1.0], [2.0], [3.0]])
+        >>> model = RidgeCV(alphas=[1e-8, 1.0]).fit(X, 2.0 * X[:, 0] + 1.0)
+        >>> print(np.round(model.predict([[4.0], [5.0]]), 4))
+        [ 9. 11.]
+        """
         self._check_is_fitted()
         from fastridge._dask import is_dask
 
@@ -592,10 +764,50 @@ class RidgeCV(RegressorBase):
         X = V.validate_data(self, X, reset=False)
         return np.asarray(X @ self.coef_.T) + self.intercept_
 
-    def plot(self, ax=None):
-        """The cross-validation curve with ± 1 standard error bars, the chosen α marked (like
-        cv.glmnet's plot); needs matplotlib.  Returns the matplotlib Axes."""
+    def plot(self, ax: Axes | None = None, *, target: int | None = None) -> Axes:
+        """Draw the cross-validation curve, like cv.glmnet's plot (needs matplotlib).
+
+        The mean error against α (log scale, decreasing to the right) with ± 1 standard error
+        bars, dotted and dash-dotted vertical lines at the minimum-error and one-standard-error
+        α, the chosen `alpha_` circled, and (leave-one-out) a top axis with the effective
+        degrees of freedom.
+
+        Parameters
+        ----------
+        ax : matplotlib Axes, default=None
+            Axes to draw into; None makes a new figure with ``pyplot.subplots()``.
+        target : int, default=None
+            Multi-target errors: None draws the mean over the targets, an int that target's
+            curve.
+
+        Returns
+        -------
+        matplotlib.axes.Axes
+            The axes drawn into; ``ax.containers[0]`` holds the error bars.
+
+        Raises
+        ------
+        ImportError
+            When matplotlib is not installed (``pip install "fastridge[plot]"``).
+
+        See Also
+        --------
+        RidgePath.plot : Coefficient profiles along the path.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from matplotlib.figure import Figure
+        >>> from fastridge import RidgeCV
+        >>> rng = np.random.default_rng(0)
+        >>> X = rng.standard_normal((50, 3))
+        >>> y = X @ np.array([1.0, 0.0, -1.0]) + rng.standard_normal(50)
+        >>> model = RidgeCV(n_alphas=30, cv=5).fit(X, y)
+        >>> ax = model.plot(ax=Figure().subplots())
+        >>> ax.get_ylabel()
+        '5-fold CV mean squared error'
+        """
         self._check_is_fitted("cv_results_")
         from fastridge._plot import plot_cv
 
-        return plot_cv(self, ax=ax)
+        return plot_cv(self, ax=ax, target=target)

@@ -509,7 +509,7 @@ def ridge_path(X, y, *, alphas, n_alphas, alpha_min_ratio, fit_intercept, standa
         state = state if alphas is None else DaskCG(data, pr, v)
         B, n_iter, short = _cg_path(state, grid, tol, max_iter)
         df, used = None, "cg"
-    _path.warn_short(short, used, tol)
+    _path.warn_short(short, used, tol, stacklevel=5)  # the caller of ridge_path
     coef = np.empty((grid.size, pr.k, pr.p))
     intercept = np.empty((grid.size, pr.k))
     for i in range(grid.size):

@@ -36,11 +36,20 @@ runs off to infinity when the evidence is largest at α = ∞, so this module in
 Everything after the single spectral decomposition (`_spectral.spectrum`) costs O(r·k) per grid
 point or iteration.
 """
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 import numpy as np
 
 from fastridge import _validation as V
 from fastridge._base import RegressorBase
 from fastridge.exceptions import ConvergenceWarning, warn
+
+if TYPE_CHECKING:
+    from numpy.typing import ArrayLike, NDArray
+
+    from fastridge._typing import MatrixLike
 
 #: α is searched in [s²_max / ALPHA_SPAN, s²_max · ALPHA_SPAN] (s²_max: the largest eigenvalue of
 #: ẐᵀẐ; 1 when Ẑ = 0).  The upper end stands for α = ∞ (coefficients shrunk by a factor ≥ 10¹⁵
@@ -204,6 +213,47 @@ class RidgeEM(RegressorBase):
     (of ZᵀWZ when n ≥ p, of ZWZᵀ when p > n) serves the whole search; every step after it is
     O(min(n, p)) per target.  Each target of a multi-target y gets its own α and σ².
 
+    Parameters
+    ----------
+    fit_intercept : bool, default=True
+        Fit an unpenalized intercept (flat prior).
+    standardize : bool, default=False
+        Put the prior on the coefficients of the standardized columns (divided by their weighted
+        population SD); `coef_` is still reported on the original scale.
+    tol : float, default=1e-8
+        Stop when a Newton step changes α by at most `tol` relative and the log evidence by at
+        most `tol` relative (its predicted change).
+    max_iter : int, default=1000
+        Cap on the Newton iterations per target; a ConvergenceWarning is issued when reached.
+
+    Attributes
+    ----------
+    alpha_ : float or ndarray of shape (n_targets,)
+        The chosen penalty α (scikit-learn's `Ridge` scaling): the prior precision of b relative
+        to the noise precision.  ``Ridge(alpha=alpha_)`` reproduces `coef_` and `intercept_`.
+    noise_variance_ : float or ndarray of shape (n_targets,)
+        σ² at the optimum, Q(α)/N.
+    coef_ : ndarray of shape (n_features,) or (n_targets, n_features)
+        Posterior mean of the coefficients (the ridge solution at `alpha_`), original scale.
+    intercept_ : float or ndarray of shape (n_targets,)
+        Posterior mean of the intercept.
+    log_marginal_likelihood_ : float or ndarray of shape (n_targets,)
+        log p(y | alpha_, noise_variance_), constants included; see
+        :meth:`log_marginal_likelihood`.
+    n_iter_ : int or ndarray of shape (n_targets,)
+        Newton iterations run after the grid search (≥ 1).
+    n_features_in_ : int
+        Number of columns of X seen in `fit`.
+    feature_names_in_ : ndarray of str of shape (n_features_in_,)
+        Column names of X, defined only when X had string column names.
+
+    See Also
+    --------
+    RidgeCV : Ridge with α chosen by cross-validation instead.
+    Ridge : Ridge regression at a given α; ``Ridge(alpha=model.alpha_)`` reproduces the fit.
+
+    Notes
+    -----
     Conventions:
 
     * The intercept is integrated out under its flat prior, which uses up one degree of freedom:
@@ -228,36 +278,9 @@ class RidgeEM(RegressorBase):
       `noise_variance_` and `log_marginal_likelihood_` are NaN and `alpha_` is the upper end.
       A constant y gives `noise_variance_` = 0 and `log_marginal_likelihood_` = +inf.
 
-    Parameters
-    ----------
-    fit_intercept : bool, default=True
-        Fit an unpenalized intercept (flat prior).
-    standardize : bool, default=False
-        Put the prior on the coefficients of the standardized columns (divided by their weighted
-        population SD); `coef_` is still reported on the original scale.
-    tol : float, default=1e-8
-        Stop when a Newton step changes α by at most `tol` relative and the log evidence by at
-        most `tol` relative (its predicted change).
-    max_iter : int, default=1000
-        Cap on the Newton iterations per target; a ConvergenceWarning is issued when reached.
-
-    Attributes
-    ----------
-    alpha_ : float or ndarray of shape (n_targets,)
-        The chosen penalty α (scikit-learn's `Ridge` scaling): the prior precision of b relative
-        to the noise precision.  ``Ridge(alpha=alpha_)`` reproduces `coef_` and `intercept_`.
-    noise_variance_ : float or ndarray of shape (n_targets,)
-        σ² at the optimum, Q(α)/N.
-    coef_ : ndarray of shape (n_features,) or (n_targets, n_features)
-        Posterior mean of the coefficients (the ridge solution at `alpha_`), original scale.
-    intercept_ : float or ndarray of shape (n_targets,)
-    log_marginal_likelihood_ : float or ndarray of shape (n_targets,)
-        log p(y | alpha_, noise_variance_), constants included; see
-        :meth:`log_marginal_likelihood`.
-    n_iter_ : int or ndarray of shape (n_targets,)
-        Newton iterations run after the grid search (≥ 1).
-    n_features_in_ : int
-    feature_names_in_ : ndarray of str, when X had string column names.
+    The search evaluates the profiled log evidence on a log-spaced grid over the whole range
+    (it need not be unimodal), then solves dℓ/d log α = 0 by Newton's method safeguarded by
+    bisection: a few O(r) iterations after the one eigendecomposition.
 
     Examples
     --------
@@ -271,14 +294,52 @@ class RidgeEM(RegressorBase):
     (True, array([ 1. , -2. ,  0.5,  0. ,  0. ]))
     """
 
-    def __init__(self, *, fit_intercept=True, standardize=False, tol=1e-8, max_iter=1000):
+    def __init__(self, *, fit_intercept: bool = True, standardize: bool = False,
+                 tol: float = 1e-8, max_iter: int = 1000) -> None:
         self.fit_intercept = fit_intercept
         self.standardize = standardize
         self.tol = tol
         self.max_iter = max_iter
 
-    def fit(self, X, y, sample_weight=None):
-        """Fit α, σ² and the posterior mean; X dense or scipy.sparse, y (n,) or (n, k)."""
+    def fit(self, X: MatrixLike, y: ArrayLike,
+            sample_weight: ArrayLike | None = None) -> RidgeEM:
+        """Choose α and σ² by maximizing the evidence, and compute the posterior mean.
+
+        Parameters
+        ----------
+        X : array-like or scipy.sparse matrix of shape (n_samples, n_features)
+            Training data, dense or any scipy.sparse format.
+        y : array-like of shape (n_samples,) or (n_samples, n_targets)
+            Targets; each gets its own α and σ².
+        sample_weight : array-like of shape (n_samples,), default=None
+            Non-negative weights counting observations (an integer weight k equals k repeated
+            rows).
+
+        Returns
+        -------
+        RidgeEM
+            The fitted estimator (``self``).
+
+        Warns
+        -----
+        ConvergenceWarning
+            When the Newton search stops at `max_iter` before reaching `tol`.
+
+        See Also
+        --------
+        RidgeEM.log_marginal_likelihood : The evidence at any α.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from fastridge import RidgeEM
+        >>> rng = np.random.default_rng(3)
+        >>> X = rng.standard_normal((100, 4))
+        >>> y = X @ np.array([0.5, 0.0, -0.5, 1.0]) + rng.standard_normal(100)
+        >>> model = RidgeEM().fit(X, y)
+        >>> print(f"alpha_ = {model.alpha_:.2f}, noise_variance_ = {model.noise_variance_:.2f}")
+        alpha_ = 2.98, noise_variance_ = 0.92
+        """
         from fastridge import _preprocessing as P
         from fastridge import _spectral as SP
 
@@ -362,7 +423,9 @@ class RidgeEM(RegressorBase):
         self._full_rank = s2.size == int(np.count_nonzero(pr.d))
         return self
 
-    def log_marginal_likelihood(self, alpha, noise_variance=None):
+    def log_marginal_likelihood(self, alpha: float | ArrayLike,
+                                noise_variance: float | ArrayLike | None = None
+                                ) -> float | NDArray[np.float64]:
         """Log marginal likelihood log p(y | α, σ²) of the training data, for any α.
 
         Constants included: −½ [N log(2πσ²) + Σⱼ log(1 + s²ⱼ/α) + Q(α)/σ² + log W] with the
@@ -375,12 +438,31 @@ class RidgeEM(RegressorBase):
         alpha : float or array of shape (m,)
             Penalties (> 0) at which to evaluate.
         noise_variance : None, float or array broadcastable to (m, n_targets)
-            σ²; None profiles it out (σ² = Q(α)/N, the maximizer for each α).
+            The noise variance σ²; None profiles it out (σ² = Q(α)/N, the maximizer for each
+            α).
 
         Returns
         -------
-        float, or ndarray of shape (m,), (n_targets,) or (m, n_targets) following the shapes of
-        `alpha` and of the fitted y.
+        float or ndarray
+            A float for a scalar `alpha` and one target; otherwise an array of shape (m,),
+            (n_targets,) or (m, n_targets), following the shapes of `alpha` and of the fitted y.
+
+        See Also
+        --------
+        RidgeEM.fit : Maximizes this over α and σ².
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from fastridge import RidgeEM
+        >>> rng = np.random.default_rng(0)
+        >>> X = rng.standard_normal((50, 3))
+        >>> model = RidgeEM().fit(X, X @ np.ones(3) + rng.standard_normal(50))
+        >>> ll = model.log_marginal_likelihood([model.alpha_ / 10, model.alpha_, model.alpha_ * 10])
+        >>> bool(ll[1] > ll[0] and ll[1] > ll[2])
+        True
+        >>> bool(np.isclose(ll[1], model.log_marginal_likelihood_))
+        True
         """
         self._check_is_fitted("_evidence")
         ev = self._evidence
@@ -402,12 +484,12 @@ class RidgeEM(RegressorBase):
             return float(out) if self._single else out
         return out
 
-    def predict(self, X, return_std=False):
-        """Posterior mean prediction X @ coef_ᵀ + intercept_; with `return_std`, also the
-        predictive standard deviation.
+    def predict(self, X: MatrixLike, return_std: bool = False
+                ) -> NDArray[np.floating] | tuple[NDArray[np.floating], NDArray[np.floating]]:
+        """Predict with the posterior mean, optionally with the predictive standard deviation.
 
-        The predictive variance of a new row x (unit weight), in the fit coordinates
-        z = (x − x̄)∘d, is
+        The posterior mean prediction is ``X @ coef_.T + intercept_``.  The predictive variance
+        of a new row x (unit weight), in the fit coordinates z = (x − x̄)∘d, is
 
             σ² + σ²/W + zᵀ Σ_post z,   Σ_post = σ² (ZᵀWZ + αI)⁻¹
                                      = σ² [Vᵣ diag(1/(s² + α)) Vᵣᵀ + (I − VᵣVᵣᵀ)/α]
@@ -416,10 +498,39 @@ class RidgeEM(RegressorBase):
         `fit_intercept` + the coefficients' posterior variance; the second part of Σ_post is the
         prior variance along directions the data do not reach, p > n or rank-deficient X).
 
+        Parameters
+        ----------
+        X : array-like or scipy.sparse matrix of shape (n_samples, n_features)
+            Raw (unstandardized) data.
+        return_std : bool, default=False
+            Also return the predictive standard deviation of each prediction.
+
         Returns
         -------
-        y_mean : ndarray (n,) or (n, n_targets)
-        y_std : ndarray of the same shape, only with ``return_std=True``.
+        y_mean : ndarray of shape (n_samples,) or (n_samples, n_targets)
+            Posterior mean predictions.
+        y_std : ndarray of the same shape
+            Predictive standard deviations (noise included); only with ``return_std=True``.
+
+        See Also
+        --------
+        RidgeEM.score : R² of the mean predictions.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from fastridge import RidgeEM
+        >>> rng = np.random.default_rng(0)
+        >>> X = rng.standard_normal((200, 2))
+        >>> model = RidgeEM().fit(X, X @ [1.0, 2.0] + 0.5 * rng.standard_normal(200))
+        >>> mean, std = model.predict([[1.0, 1.0], [10.0, 10.0]], return_std=True)
+        >>> print(np.round(mean, 1), np.round(std, 2))
+        [ 3.  30.3] [0.5 0.7]
+
+        Far from the training data the standard deviation grows beyond the noise level σ:
+
+        >>> print(round(float(np.sqrt(model.noise_variance_)), 2))
+        0.5
         """
         self._check_is_fitted()
         X = V.validate_data(self, X, reset=False)

@@ -1,9 +1,20 @@
 """The Ridge estimator and the solver dispatch ("auto" rule)."""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 import numpy as np
 
 from fastridge import _validation as V
 from fastridge._base import RegressorBase
 from fastridge.exceptions import ConvergenceWarning, warn
+
+if TYPE_CHECKING:
+    from typing import Any, Literal
+
+    from numpy.typing import ArrayLike, NDArray
+
+    from fastridge._typing import MatrixLike
 
 SOLVERS = ("auto", "cd", "cg", "cholesky", "svd")
 # "auto" forms a Gram/kernel matrix or a dense copy only up to this many bytes.
@@ -42,7 +53,9 @@ class Ridge(RegressorBase):
 
     Minimizes, for each target column y,
     ``Σᵢ wᵢ (yᵢ − xᵢᵀβ − β₀)² + α Σⱼ vⱼ βⱼ²`` (scikit-learn's scaling; w = `sample_weight`,
-    v = `penalty_factor`, the intercept β₀ never penalized).
+    v = `penalty_factor`, the intercept β₀ never penalized).  A drop-in for scikit-learn's
+    ``Ridge`` with glmnet's standardization, penalty factors, and Cython solvers for dense and
+    sparse data.
 
     Parameters
     ----------
@@ -64,9 +77,7 @@ class Ridge(RegressorBase):
         gradient on the normal equations, or on the kernel system when p > n.  ``"cholesky"``:
         exact, through the Gram (n ≥ p) or kernel (p > n) matrix.  ``"svd"``: exact and the most
         accurate (centred, column-normalized SVD); handles α = 0 and rank deficiency with the
-        minimum-norm solution.  ``"auto"`` follows :func:`choose_solver`:
-        positive → cd; any α = 0 → svd; dense → cholesky; sparse → cholesky when p ≤ 1000,
-        else cg (with fallbacks to cg when a dense work matrix would exceed 2 GiB).
+        minimum-norm solution.  ``"auto"``: see Notes.
     tol : float, default=1e-6
         Iterative solvers stop when the norm of the objective's gradient is at most `tol` times
         its norm at β = 0 (the relative KKT residual).
@@ -83,13 +94,48 @@ class Ridge(RegressorBase):
     Attributes
     ----------
     coef_ : ndarray of shape (n_features,) or (n_targets, n_features)
+        Coefficients on the original scale of X (also with ``standardize=True``).
     intercept_ : float or ndarray of shape (n_targets,)
+        The intercept β₀; 0.0 with ``fit_intercept=False``.
     n_iter_ : int, ndarray of shape (n_targets,) or None
-        Iterations run by an iterative solver (None for the direct ones).
+        Iterations run by an iterative solver (≥ 1 after a cold fit; 0 for a warm start already
+        at the optimum); None for the direct ones.
     solver_ : str
-        The solver actually used.
+        The solver actually used (``"cholesky"`` falls back to ``"svd"`` when the matrix is
+        numerically singular).
     n_features_in_ : int
-    feature_names_in_ : ndarray of str, when X had string column names.
+        Number of columns of X seen in `fit`.
+    feature_names_in_ : ndarray of str of shape (n_features_in_,)
+        Column names of X, defined only when X had string column names (a pandas DataFrame).
+
+    See Also
+    --------
+    RidgeCV : Ridge with α chosen by exact leave-one-out or k-fold cross-validation.
+    RidgeEM : Ridge with α chosen by maximizing the marginal likelihood.
+    ridge_path : Solutions over a grid of α, warm-started.
+
+    Notes
+    -----
+    With ``standardize=True`` each column is centred (with an intercept) and divided by its
+    weighted population standard deviation sⱼ (ddof=0; without an intercept, by its weighted
+    root mean square) before the penalty; the fit is made on that scale and the coefficients
+    divided by sⱼ, so `predict` takes raw X and agrees with ``StandardScaler`` followed by
+    ridge.  Centring and scaling are implicit: X is never copied, centred or densified.
+
+    The ``"auto"`` rule, in order:
+
+    1. ``positive=True`` → ``"cd"`` (the only solver that honours the constraint);
+    2. some α = 0 → ``"svd"`` when a dense float64 copy of X fits in 2 GiB, else ``"cg"``;
+    3. dense X → ``"cholesky"`` when the min(n, p)² Gram or kernel matrix fits in 2 GiB (p² when
+       some penalty factor is 0, as the kernel form needs positive factors), else ``"cg"``;
+    4. sparse X → ``"cholesky"`` when p ≤ 1000, else ``"cg"``.
+
+    The iterative solvers stop when ‖∇f(β)‖ ≤ `tol` · ‖∇f(0)‖, f the objective (the relative
+    KKT residual), checked before their first iteration; one that stops at `max_iter` warns
+    with a :class:`~fastridge.exceptions.ConvergenceWarning`.
+
+    float32 X is fitted in float32 (`coef_`, `intercept_` and predictions are float32); integer
+    and bool X become float64.
 
     Examples
     --------
@@ -101,11 +147,21 @@ class Ridge(RegressorBase):
     >>> model = Ridge(alpha=1e-8).fit(X, y)
     >>> np.round(model.coef_, 4), round(model.intercept_, 4)
     (array([ 1. , -2. ,  0.5]), 3.0)
+
+    A larger α shrinks the coefficients; a zero penalty factor exempts a feature:
+
+    >>> print(np.round(Ridge(alpha=100.0).fit(X, y).coef_, 2))
+    [ 0.53 -0.99  0.2 ]
+    >>> print(np.round(Ridge(alpha=100.0, penalty_factor=[0, 1, 1]).fit(X, y).coef_, 2))
+    [ 0.98 -0.99  0.2 ]
     """
 
-    def __init__(self, alpha=1.0, *, fit_intercept=True, standardize=False, penalty_factor=None,
-                 positive=False, solver="auto", tol=1e-6, max_iter=None, warm_start=False,
-                 copy_X=True):
+    def __init__(self, alpha: float | ArrayLike = 1.0, *, fit_intercept: bool = True,
+                 standardize: bool = False, penalty_factor: ArrayLike | None = None,
+                 positive: bool = False,
+                 solver: Literal["auto", "cd", "cg", "cholesky", "svd"] = "auto",
+                 tol: float = 1e-6, max_iter: int | None = None, warm_start: bool = False,
+                 copy_X: bool = True) -> None:
         self.alpha = alpha
         self.fit_intercept = fit_intercept
         self.standardize = standardize
@@ -117,8 +173,44 @@ class Ridge(RegressorBase):
         self.warm_start = warm_start
         self.copy_X = copy_X
 
-    def fit(self, X, y, sample_weight=None):
-        """Fit the model; X dense or any scipy.sparse format, y (n,) or (n, k)."""
+    def fit(self, X: MatrixLike, y: ArrayLike, sample_weight: ArrayLike | None = None) -> Ridge:
+        """Fit the ridge coefficients and intercept.
+
+        Parameters
+        ----------
+        X : array-like or scipy.sparse matrix of shape (n_samples, n_features)
+            Training data: dense, or any scipy.sparse format (``*_matrix`` or ``*_array``; never
+            densified).  float32 stays float32; integers and bools become float64.
+        y : array-like of shape (n_samples,) or (n_samples, n_targets)
+            Targets.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Non-negative row weights wᵢ (not all 0): a zero weight equals deleting the row, an
+            integer weight k equals repeating it k times.
+
+        Returns
+        -------
+        Ridge
+            The fitted estimator (``self``).
+
+        Warns
+        -----
+        ConvergenceWarning
+            When an iterative solver stops at `max_iter` before reaching `tol`.
+
+        See Also
+        --------
+        ridge_path : Fits for many α at the cost of a few.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from fastridge import Ridge
+        >>> X = np.array([[1.0, 0.0], [0.0, 1.0], [1.0, 1.0], [2.0, 1.0]])
+        >>> y = np.array([1.0, 2.0, 3.0, 4.0])
+        >>> model = Ridge(alpha=0.5, solver="cd").fit(X, y, sample_weight=[1, 1, 2, 1])
+        >>> model.solver_, model.n_iter_ > 0
+        ('cd', True)
+        """
         from fastridge import _preprocessing as P
         from fastridge import _solvers as S
 
@@ -202,30 +294,63 @@ class Ridge(RegressorBase):
         self.solver_ = info["solver"]
 
     # ---------------------------------------------------------------- streaming
-    def partial_fit(self, X, y, sample_weight=None):
+    def partial_fit(self, X: MatrixLike, y: ArrayLike,
+                    sample_weight: ArrayLike | None = None) -> Ridge:
         """Add a block of rows and re-solve from the accumulated sufficient statistics.
 
-        The statistics (total weight, column means, centred cross products XᵀWX, XᵀWy, yᵀWy;
-        see :class:`fastridge._stats.RidgeStats`) of each block are computed in one pass and
-        merged exactly (pairwise updates, no raw sums), so the fit after the last block equals
-        ``fit`` on all the rows stacked, to rounding.  Memory is O(p² + p·k) whatever the number
-        of rows.  After each call the estimator is fitted (one p × p solve); ``set_params``
-        (a new `alpha`, `standardize`, ...) re-solves from the kept statistics without the data.
-        The first call (or the first after `fit`) starts new statistics; the number of
-        features and targets must then stay the same.  Solvers, all on the p × p Gram:
-        "auto"/"cholesky" (exact, minimum-norm when singular), "cd" (needed for `positive`),
-        "cg", and "svd" (the eigendecomposition of the Gram: minimum-norm, but without the rows
-        it cannot reach the accuracy of the in-memory "svd").
+        For data that arrive in pieces or do not fit in memory (chunks of a file, a memmap, a
+        stream).  Only the statistics of the rows seen are kept — total weight, column means
+        and the centred cross products XᵀWX, XᵀWy, yᵀWy — O(p² + p·k) memory however many rows.
 
         Parameters
         ----------
-        X : array-like or scipy.sparse of shape (n_block, n_features)
+        X : array-like or scipy.sparse matrix of shape (n_block, n_features)
+            The block's rows (dense or any sparse format; float32 blocks keep float32 results
+            when every block is float32).
         y : array-like of shape (n_block,) or (n_block, n_targets)
+            The block's targets; the number of targets must stay the same across blocks.
         sample_weight : array-like of shape (n_block,), default=None
+            The block's weights (≥ 0, not all zero).
 
         Returns
         -------
-        self
+        Ridge
+            The estimator, fitted to all the rows seen so far.
+
+        See Also
+        --------
+        fit : Fit on all the rows at once (starts any streaming afresh).
+        fastridge.ridge_path : Also accepts row-chunked Dask arrays, for data on a cluster.
+
+        Notes
+        -----
+        Each block's statistics come from one pass over it (the shifted one-pass Gram kernel)
+        and are merged with the pairwise updates of Chan, Golub and LeVeque, never as raw sums
+        from which W x̄x̄ᵀ is subtracted; so the fit after the last block equals ``fit`` on the
+        stacked rows to rounding, even when column means are large against their spread.
+        After each call the estimator is fitted (one p × p solve); ``set_params`` (a new
+        `alpha`, `standardize`, `penalty_factor`, ...) re-solves from the kept statistics,
+        without the data.  Solvers all work on the p × p Gram: "auto" and "cholesky" (exact,
+        minimum-norm when singular), "cd" (needed for `positive`), "cg", and "svd" (the
+        eigendecomposition of the Gram; without the rows it cannot reach the accuracy of the
+        in-memory "svd").  The statistics are in the attribute `stats_`.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from fastridge import Ridge
+        >>> rng = np.random.default_rng(0)
+        >>> X = rng.standard_normal((1000, 3))
+        >>> y = X @ np.array([1.0, -2.0, 0.5]) + 3.0
+        >>> model = Ridge(alpha=1.0)
+        >>> for rows in np.array_split(np.arange(1000), 4):
+        ...     model = model.partial_fit(X[rows], y[rows])
+        >>> bool(np.allclose(model.coef_, Ridge(alpha=1.0).fit(X, y).coef_, rtol=1e-12))
+        True
+        >>> coef_small_alpha = model.coef_
+        >>> model = model.set_params(alpha=1e6)             # re-solved, no data needed
+        >>> bool(np.abs(model.coef_).max() < 0.01 * np.abs(coef_small_alpha).max())
+        True
         """
         from fastridge import _stats
 
@@ -264,15 +389,62 @@ class Ridge(RegressorBase):
                                        max_iter=self.max_iter)
         self._store(pr, B, n_iter, info, st.dtype, self._stats_single, cold=True)
 
-    def set_params(self, **params):
-        """Set parameters; an estimator fitted by `partial_fit` re-solves from its statistics."""
+    def set_params(self, **params: Any) -> Ridge:
+        """Set constructor parameters; an estimator fitted by `partial_fit` re-solves.
+
+        Parameters
+        ----------
+        **params : dict
+            ``name=value`` for constructor parameters.
+
+        Returns
+        -------
+        Ridge
+            The estimator (``self``); when it holds `partial_fit` statistics, refitted from
+            them with the new parameters (no data needed).
+
+        See Also
+        --------
+        partial_fit : Streaming fits whose statistics a new `alpha` can reuse.
+
+        Examples
+        --------
+        >>> from fastridge import Ridge
+        >>> Ridge().set_params(alpha=0.5, solver="cd")
+        Ridge(alpha=0.5, solver='cd')
+        """
         super().set_params(**params)
         if "stats_" in self.__dict__:
             self._solve_stats()
         return self
 
-    def predict(self, X):
-        """Predictions X @ coef_ᵀ + intercept_ (numpy only; sparse X stays sparse)."""
+    def predict(self, X: MatrixLike) -> NDArray[np.floating]:
+        """Predict with the fitted linear model.
+
+        Parameters
+        ----------
+        X : array-like or scipy.sparse matrix of shape (n_samples, n_features)
+            Raw (unstandardized) data with the columns seen in `fit`; sparse X is not
+            densified.
+
+        Returns
+        -------
+        ndarray of shape (n_samples,) or (n_samples, n_targets)
+            ``X @ coef_.T + intercept_``, float32 for a model fitted on float32 data.
+
+        See Also
+        --------
+        Ridge.score : R² of these predictions.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from fastridge import Ridge
+        >>> X = np.array([[0.0], [1.0], [2.0]])
+        >>> model = Ridge(alpha=1e-10).fit(X, [1.0, 3.0, 5.0])
+        >>> print(np.round(model.predict([[3.0], [4.0]]), 6))
+        [7. 9.]
+        """
         self._check_is_fitted()
         from fastridge._dask import is_dask
 

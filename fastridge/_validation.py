@@ -547,6 +547,23 @@ def check_params(*, solver="auto", tol=1e-6, max_iter=None, fit_intercept=True, 
         )
 
 
+def check_verbose(verbose, estimator_name):
+    """The verbosity level as an int >= 0 (``False``/``True`` count as 0/1)."""
+    if isinstance(verbose, (bool, np.bool_)):
+        return int(verbose)
+    if not isinstance(verbose, numbers.Integral):
+        raise TypeError(
+            f"The 'verbose' parameter of {estimator_name} must be an int in the range [0, inf) "
+            f"or a bool. Got {verbose!r} instead."
+        )
+    if verbose < 0:
+        raise ValueError(
+            f"The 'verbose' parameter of {estimator_name} must be an int in the range [0, inf) "
+            f"or a bool. Got {verbose!r} instead."
+        )
+    return int(verbose)
+
+
 # --------------------------------------------------------------------------------------------------
 # feature names and counts
 # --------------------------------------------------------------------------------------------------

@@ -21,6 +21,8 @@ pick up the twin again on unpickling if scikit-learn is loaded there.
 Warnings must be issued with an *instance* (as :func:`warn` does): ``warnings.warn(msg, Category)``
 records ``Category`` itself, which scikit-learn's filters would not match.
 """
+from __future__ import annotations
+
 import sys
 import threading
 import warnings
@@ -92,29 +94,146 @@ class _SklearnAware:
         return (_rebuild, (cls, self.args, dict(getattr(self, "__dict__", {}))))
 
 
-class ConvergenceWarning(_SklearnAware, UserWarning):
-    """An iterative solver stopped at ``max_iter`` before reaching ``tol``."""
+class _Message(_SklearnAware):
+    """Mixin: the constructor takes the message (positional arguments only), as built-in
+    exceptions do; defined so that the public signature reads ``(*args)``."""
+
+    __slots__ = ()
+
+    def __init__(self, *args):
+        super().__init__(*args)
+
+
+class ConvergenceWarning(_Message, UserWarning):
+    """An iterative solver stopped at ``max_iter`` before reaching ``tol``.
+
+    Issued once per fit by :class:`~fastridge.Ridge` (solvers ``"cd"`` and ``"cg"``), once per
+    path by :func:`~fastridge.ridge_path` (listing the α), and by :class:`~fastridge.RidgeEM`
+    when its Newton search does not converge.  The result is still returned, as the last
+    iterate.  Also an instance of ``sklearn.exceptions.ConvergenceWarning`` when scikit-learn
+    is loaded.
+
+    Parameters
+    ----------
+    *args : object
+        The message (usually one str), as for any warning.
+
+    See Also
+    --------
+    warn : Issue a warning as an instance, so that scikit-learn's filters match it too.
+
+    Examples
+    --------
+    >>> import warnings
+    >>> import numpy as np
+    >>> from fastridge import Ridge
+    >>> from fastridge.exceptions import ConvergenceWarning
+    >>> rng = np.random.default_rng(0)
+    >>> X = rng.standard_normal((40, 20)) * np.geomspace(1.0, 1e-4, 20)
+    >>> y = rng.standard_normal(40)
+    >>> with warnings.catch_warnings(record=True) as caught:
+    ...     warnings.simplefilter("always")
+    ...     _ = Ridge(alpha=1e-8, solver="cd", max_iter=1, tol=1e-12).fit(X, y)
+    >>> [issubclass(w.category, ConvergenceWarning) for w in caught]
+    [True]
+
+    Silence it with a filter on the category:
+
+    >>> with warnings.catch_warnings():
+    ...     warnings.simplefilter("ignore", ConvergenceWarning)
+    ...     _ = Ridge(alpha=1e-8, solver="cd", max_iter=1, tol=1e-12).fit(X, y)
+    """
 
     _sklearn_name = "ConvergenceWarning"
 
 
-class DataConversionWarning(_SklearnAware, UserWarning):
-    """Input data was converted or interpreted in a way the user may not expect."""
+class DataConversionWarning(_Message, UserWarning):
+    """Input data was converted or interpreted in a way the user may not expect.
+
+    Also an instance of ``sklearn.exceptions.DataConversionWarning`` when scikit-learn is
+    loaded.
+
+    Parameters
+    ----------
+    *args : object
+        The message (usually one str), as for any warning.
+
+    See Also
+    --------
+    ConvergenceWarning : The other warning fit may issue.
+
+    Examples
+    --------
+    >>> import warnings
+    >>> from fastridge.exceptions import DataConversionWarning, warn
+    >>> with warnings.catch_warnings(record=True) as caught:
+    ...     warnings.simplefilter("always")
+    ...     warn(DataConversionWarning, "y was converted to float64")
+    >>> print(caught[0].message)
+    y was converted to float64
+    """
 
     _sklearn_name = "DataConversionWarning"
 
 
-class UndefinedMetricWarning(_SklearnAware, UserWarning):
-    """A score is not defined for the given input (for example R² on fewer than two samples)."""
+class UndefinedMetricWarning(_Message, UserWarning):
+    """A score is not defined for the given input (for example R² on fewer than two samples).
+
+    Also an instance of ``sklearn.exceptions.UndefinedMetricWarning`` when scikit-learn is
+    loaded.
+
+    Parameters
+    ----------
+    *args : object
+        The message (usually one str), as for any warning.
+
+    See Also
+    --------
+    fastridge.Ridge.score : Issues it, returning NaN, for fewer than two samples.
+
+    Examples
+    --------
+    >>> import warnings
+    >>> import numpy as np
+    >>> from fastridge import Ridge
+    >>> from fastridge.exceptions import UndefinedMetricWarning
+    >>> model = Ridge().fit(np.eye(3), [1.0, 2.0, 3.0])
+    >>> with warnings.catch_warnings(record=True) as caught:
+    ...     warnings.simplefilter("always")
+    ...     score = model.score([[1.0, 0.0, 0.0]], [1.0])
+    >>> score, caught[0].category.__name__
+    (nan, 'UndefinedMetricWarning')
+    """
 
     _sklearn_name = "UndefinedMetricWarning"
 
 
-class NotFittedError(_SklearnAware, ValueError, AttributeError):
+class NotFittedError(_Message, ValueError, AttributeError):
     """An estimator was used before ``fit``.
 
     Derives from both ValueError and AttributeError, as scikit-learn's class does, so ``hasattr``
-    style probing and ``except ValueError`` both work.
+    style probing and ``except ValueError`` both work.  Also an instance of
+    ``sklearn.exceptions.NotFittedError`` when scikit-learn is loaded.
+
+    Parameters
+    ----------
+    *args : object
+        The message (usually one str), as for any exception.
+
+    See Also
+    --------
+    fastridge.Ridge.fit : What to call first.
+
+    Examples
+    --------
+    >>> from fastridge import Ridge
+    >>> from fastridge.exceptions import NotFittedError
+    >>> try:
+    ...     Ridge().predict([[1.0, 2.0]])
+    ... except NotFittedError as err:
+    ...     print(err)  # doctest: +NORMALIZE_WHITESPACE
+    This Ridge instance is not fitted yet. Call 'fit' with appropriate arguments before using
+    this estimator.
     """
 
     _sklearn_name = "NotFittedError"
@@ -122,6 +241,9 @@ class NotFittedError(_SklearnAware, ValueError, AttributeError):
 
 class InconsistentVersionWarning(_SklearnAware, UserWarning):
     """An estimator was unpickled with a fastridge version other than the one that pickled it.
+
+    Also an instance of ``sklearn.exceptions.InconsistentVersionWarning`` when scikit-learn is
+    loaded.
 
     Parameters
     ----------
@@ -132,9 +254,33 @@ class InconsistentVersionWarning(_SklearnAware, UserWarning):
     original_version : str
         The fastridge version recorded in the pickle.
 
-    The attributes have the same names. (scikit-learn's namesake calls them
-    ``current_sklearn_version``/``original_sklearn_version``; these are fastridge versions, so they
-    are not offered under those names.)
+    Attributes
+    ----------
+    estimator_name : str
+        As given.
+    current_version : str
+        As given.
+    original_version : str
+        As given.
+
+    See Also
+    --------
+    warn : Issue a warning as an instance.
+
+    Notes
+    -----
+    scikit-learn's namesake calls the versions ``current_sklearn_version`` and
+    ``original_sklearn_version``; these are fastridge versions, so they are not offered under
+    those names.
+
+    Examples
+    --------
+    >>> from fastridge.exceptions import InconsistentVersionWarning
+    >>> w = InconsistentVersionWarning(estimator_name="Ridge", current_version="0.2",
+    ...                                original_version="0.1")
+    >>> print(w)  # doctest: +NORMALIZE_WHITESPACE
+    Trying to unpickle estimator Ridge from fastridge version 0.1 when using version 0.2. This
+    might lead to breaking code or invalid results. Use at your own risk.
     """
 
     _sklearn_name = "InconsistentVersionWarning"
@@ -155,12 +301,36 @@ class InconsistentVersionWarning(_SklearnAware, UserWarning):
         )
 
 
-def warn(category, message, stacklevel=2):
+def warn(category: type[Warning], message: str, stacklevel: int = 2) -> None:
     """Issue ``category(message)`` as a warning *instance*.
 
     Warning with an instance makes the recorded category the instance's class, which is the
     scikit-learn twin when scikit-learn is loaded; so filters and ``pytest.warns`` on either
-    library's class match. ``stacklevel`` counts as in :func:`warnings.warn` from the caller of
-    this function: the default 2 attributes the warning to the caller's caller.
+    library's class match.
+
+    Parameters
+    ----------
+    category : type
+        A warning class taking the message as its one argument, such as
+        :class:`ConvergenceWarning`.
+    message : str
+        The warning's text.
+    stacklevel : int, default=2
+        As in :func:`warnings.warn`, counted from the caller of this function: the default 2
+        attributes the warning to the caller's caller.
+
+    See Also
+    --------
+    warnings.warn : What this calls, with ``category(message)``.
+
+    Examples
+    --------
+    >>> import warnings
+    >>> from fastridge.exceptions import ConvergenceWarning, warn
+    >>> with warnings.catch_warnings(record=True) as caught:
+    ...     warnings.simplefilter("always")
+    ...     warn(ConvergenceWarning, "stopped early")
+    >>> caught[0].category.__name__, str(caught[0].message)
+    ('ConvergenceWarning', 'stopped early')
     """
     warnings.warn(category(message), stacklevel=stacklevel + 1)

@@ -1,6 +1,8 @@
 """RidgeCV: leave-one-out against brute-force refits, k-fold against a manual loop over the same
 folds, the selection rules, per-target α, the default grid, the refit, scoring callables,
-splitters, bad input, scikit-learn's RidgeCV and check_estimator."""
+splitters, bad input, scikit-learn's RidgeCV and check_estimator, the verbose progress lines."""
+import re
+
 import numpy as np
 import pytest
 
@@ -553,3 +555,78 @@ def test_feature_names_and_plot(tmp_path):
     import matplotlib.pyplot as plt
 
     plt.close(ax.figure)
+
+
+# --------------------------------------------------------------------------- verbose
+_FOLD = re.compile(r"^\[RidgeCV\] folds done (\d+)/(\d+) \(fold (\d+) in \d+(\.\d+)? s\), "
+                   r"elapsed \d+(\.\d+)? s$")
+
+
+def _cv_lines(err):
+    return [line for line in err.splitlines() if line.startswith("[RidgeCV]")]
+
+
+def test_verbose_is_a_silent_constructor_parameter(capsys):
+    X, y = make_data(40, 4)
+    assert RidgeCV().get_params()["verbose"] == 0
+    assert "verbose" not in repr(RidgeCV())
+    assert repr(RidgeCV(verbose=1)) == "RidgeCV(verbose=1)"
+    RidgeCV(alphas=GRID).fit(X, y)
+    RidgeCV(alphas=GRID, cv=3).fit(X, y)
+    out, err = capsys.readouterr()
+    assert out == "" and err == ""
+
+
+@pytest.mark.parametrize("cv, expected", [(5, [1, 2, 3, 4, 5]),
+                                          (12, [2, 3, 4, 5, 6, 8, 9, 10, 11, 12])])
+def test_verbose_kfold_reports_folds_and_the_choice(capsys, cv, expected):
+    X, y = make_data(60, 4, noise=1.0)
+    model = RidgeCV(alphas=GRID, cv=cv, verbose=1).fit(X, y)
+    out, err = capsys.readouterr()
+    assert out == ""
+    lines = _cv_lines(err)
+    assert len(lines) == len(err.splitlines())
+    assert lines[0] == f"[RidgeCV] {cv}-fold cross-validation over 9 alphas, X 60 x 4 dense, " \
+                       "1 target"
+    parsed = [_FOLD.match(line) for line in lines[1:-1]]
+    assert all(parsed), lines
+    # folds may finish out of order on threads, but the count rises one by one
+    assert [int(m.group(1)) for m in parsed] == expected
+    assert {int(m.group(2)) for m in parsed} == {cv}
+    assert re.fullmatch(rf"\[RidgeCV\] done: {cv} folds in \d+(\.\d+)? s; alpha_ = "
+                        rf"{model.alpha_:.4g} \(rule 'min'\), mean squared error "
+                        rf"{-model.best_score_:.4g}", lines[-1])
+
+
+def test_verbose_loo_is_one_summary_line(capsys):
+    X, Y = make_data(40, 4, k=2)
+    model = RidgeCV(alphas=GRID, alpha_per_target=True, rule="min", verbose=True).fit(X, Y)
+    lines = _cv_lines(capsys.readouterr().err)
+    assert len(lines) == 1
+    alphas = ", ".join(f"{a:.4g}" for a in model.alpha_)
+    errors = ", ".join(f"{-s:.4g}" for s in model.best_score_)
+    assert re.fullmatch(rf"\[RidgeCV\] leave-one-out over 9 alphas, X 40 x 4 dense, 2 targets: "
+                        rf"alpha_ = \[{alphas}\] \(rule 'min'\), mean squared error "
+                        rf"\[{errors}\]; \d+(\.\d+)? s", lines[0])
+
+
+def test_verbose_2_adds_each_folds_path(capsys):
+    X, y = make_data(45, 3)
+    model = RidgeCV(alphas=GRID, cv=3, solver="cd", verbose=2,
+                    scoring=lambda t, p: -float(np.mean(np.abs(t - p)))).fit(X, y)
+    err = capsys.readouterr().err
+    lines = err.splitlines()
+    assert sum(1 for line in lines if _FOLD.match(line)) == 3
+    for j in (1, 2, 3):
+        own = [line for line in lines if line.startswith(f"[RidgeCV fold {j}/3] ")]
+        # each fold's path at verbose=1: header, 9 α (fewer than ten: all), summary
+        assert len(own) == 1 + 9 + 1
+        assert own[-1].startswith(f"[RidgeCV fold {j}/3] done: 9 alphas in ")
+    assert lines[-1].endswith(f"score {model.best_score_:.4g}")
+
+
+@pytest.mark.parametrize("bad, exc", [(-2, ValueError), (0.5, TypeError), (None, TypeError)])
+def test_verbose_rejects_bad_values(bad, exc):
+    X, y = make_data(20, 3)
+    with pytest.raises(exc, match="'verbose' parameter of RidgeCV"):
+        RidgeCV(verbose=bad).fit(X, y)

@@ -1,5 +1,7 @@
 """ridge_path: each point equals an independent exact fit, warm starts pay, the grid follows the
-rule, df matches an independent SVD."""
+rule, df matches an independent SVD, verbose reports progress."""
+import re
+
 import numpy as np
 import pytest
 
@@ -161,3 +163,84 @@ def test_spectral_kernel_form_keeps_digits_when_ill_conditioned():
     path = ridge_path(X, y, alphas=[1e-10])
     ref = Ridge(alpha=1e-10, solver="svd").fit(X, y).coef_
     np.testing.assert_allclose(path.coef[0], ref, rtol=1e-8, atol=1e-8 * np.abs(ref).max())
+
+
+# ------------------------------------------------------------------------------ verbose
+_STEP = re.compile(r"^\[ridge_path\] alpha (\d+)/(\d+) \((\d+)%\): alpha=(\S+), (\d+) "
+                   r"iterations, elapsed \d+(\.\d+)? s$")
+
+
+def _path_lines(err):
+    return [line for line in err.splitlines() if line.startswith("[ridge_path]")]
+
+
+def test_path_is_silent_by_default(capsys):
+    X, y = make_data(40, 5)
+    ridge_path(X, y, n_alphas=30, solver="cd")
+    ridge_path(X, y, n_alphas=30, verbose=0)
+    ridge_path(X, y, n_alphas=30, verbose=False)
+    out, err = capsys.readouterr()
+    assert out == "" and err == ""
+
+
+@pytest.mark.parametrize("solver", ["auto", "cd", "cg", "cholesky", "svd"])
+def test_path_verbose_1_reports_every_tenth_and_a_summary(capsys, solver):
+    X, y = make_data(60, 6)
+    path = ridge_path(X, y, n_alphas=25, solver=solver, verbose=1)
+    out, err = capsys.readouterr()
+    assert out == ""  # progress goes to stderr only
+    lines = _path_lines(err)
+    assert len(lines) == len(err.splitlines())
+    header, steps, summary = lines[0], lines[1:-1], lines[-1]
+    assert header.startswith(f"[ridge_path] 25 alphas from {path.alphas[0]:.4g} down to "
+                             f"{path.alphas[-1]:.4g}, solver {path.solver!r}, X 60 x 6 dense, "
+                             "1 target")
+    parsed = [_STEP.match(line) for line in steps]
+    assert all(parsed), steps
+    done = [int(m.group(1)) for m in parsed]
+    # one line each time another tenth of the grid is done: α 3, 5, 8, 10, ..., 25
+    assert done == [3, 5, 8, 10, 13, 15, 18, 20, 23, 25]
+    assert all(int(m.group(2)) == 25 for m in parsed)
+    assert [float(m.group(4)) for m in parsed] == pytest.approx(
+        [float(f"{a:.4g}") for a in path.alphas[np.array(done) - 1]])
+    assert [int(m.group(5)) for m in parsed] == list(path.n_iter[np.array(done) - 1])
+    assert re.fullmatch(rf"\[ridge_path\] done: 25 alphas in \d+(\.\d+)? s, "
+                        rf"{int(path.n_iter.sum())} iterations in all, solver "
+                        rf"{path.solver!r}", summary)
+
+
+def test_path_verbose_2_reports_every_alpha(capsys):
+    X, y = make_data(50, 4, k=2)
+    path = ridge_path(X, y, alphas=[1.0, 100.0, 10.0], solver="cg", verbose=2)
+    lines = _path_lines(capsys.readouterr().err)
+    assert len(lines) == 1 + 3 + 1
+    assert "X 50 x 4 dense, 2 targets" in lines[0]
+    assert [int(_STEP.match(line).group(1)) for line in lines[1:4]] == [1, 2, 3]
+    # the order solved: descending
+    assert [float(_STEP.match(line).group(4)) for line in lines[1:4]] == [100.0, 10.0, 1.0]
+    assert path.solver == "cg"
+
+
+def test_path_verbose_small_grid_and_sparse(capsys):
+    sp = pytest.importorskip("scipy.sparse")
+    X, y = make_data(40, 5)
+    ridge_path(sp.csr_array(X), y, n_alphas=4, verbose=True)
+    lines = _path_lines(capsys.readouterr().err)
+    assert "X 40 x 5 sparse csr" in lines[0]
+    # fewer α than ten: every α is a tenth or more of the grid
+    assert len(lines) == 1 + 4 + 1
+
+
+def test_path_verbose_names_max_iter_in_summary(capsys):
+    X, y = make_data(40, 20, cond=1e4)
+    with pytest.warns(ConvergenceWarning):
+        ridge_path(X, y, n_alphas=5, solver="cd", max_iter=1, tol=1e-14, verbose=1)
+    summary = _path_lines(capsys.readouterr().err)[-1]
+    assert re.search(r"max_iter reached at [1-5] alpha$", summary)
+
+
+@pytest.mark.parametrize("bad, exc", [(-1, ValueError), (1.5, TypeError), ("yes", TypeError)])
+def test_path_verbose_rejects_bad_values(bad, exc):
+    X, y = make_data(20, 3)
+    with pytest.raises(exc, match="verbose"):
+        ridge_path(X, y, n_alphas=3, verbose=bad)

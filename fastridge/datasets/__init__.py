@@ -29,13 +29,31 @@ _PROSTATE_N_TRAIN = 67
 class Dataset(NamedTuple):
     """A regression data set: design matrix, response, names and a train/test flag.
 
-    Attributes
+    A named tuple: each field is an attribute and a tuple position, in this order.
+
+    Parameters
     ----------
     X : ndarray of shape (n_samples, n_features), float64
+        The predictors.
     y : ndarray of shape (n_samples,), float64
-    feature_names : list of str, the column names of ``X``
-    train : ndarray of shape (n_samples,), bool; True marks a training row
-    target_name : str, the name of ``y``
+        The response.
+    feature_names : list of str
+        The column names of ``X``.
+    train : ndarray of shape (n_samples,), bool
+        True marks a training row.
+    target_name : str
+        The name of ``y``.
+
+    See Also
+    --------
+    load_prostate : Returns one.
+
+    Examples
+    --------
+    >>> from fastridge.datasets import load_prostate
+    >>> X, y, feature_names, train, target_name = load_prostate()
+    >>> X.shape, y.shape, len(feature_names), target_name
+    ((97, 8), (97,), 8, 'lpsa')
     """
 
     X: np.ndarray
@@ -67,12 +85,33 @@ def load_prostate() -> Dataset:
         A named tuple ``(X, y, feature_names, train, target_name)``; ``X`` is a (97, 8) float64
         array, ``y`` a (97,) float64 array, ``train`` a (97,) bool array with 67 True entries.
 
+    See Also
+    --------
+    fastridge.ridge_path : The coefficient profiles of ESL Figure 3.8 come from this data.
+
+    Notes
+    -----
+    The book standardizes the predictors over all 97 rows (sample standard deviation) and then
+    fits on the 67 training rows, while ``standardize=True`` standardizes on the rows given to
+    ``fit`` (population standard deviation); the penalties therefore differ in scale.  The
+    command ``fastridge`` (``python -m fastridge``) reproduces Table 3.3 the book's way.
+
     Examples
     --------
     >>> from fastridge.datasets import load_prostate
     >>> data = load_prostate()
     >>> data.X.shape, int(data.train.sum())
     ((97, 8), 67)
+    >>> data.feature_names[:3], data.target_name
+    (['lcavol', 'lweight', 'age'], 'lpsa')
+
+    A cross-validated ridge fit on the training rows, scored on the test rows:
+
+    >>> from fastridge import RidgeCV
+    >>> X_train, y_train = data.X[data.train], data.y[data.train]
+    >>> model = RidgeCV(standardize=True).fit(X_train, y_train)
+    >>> print(round(model.score(data.X[~data.train], data.y[~data.train]), 2))
+    0.53
     """
     text = _read_text(_PROSTATE_FILE)
     rows = list(csv.reader(io.StringIO(text), delimiter="\t"))
