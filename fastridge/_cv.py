@@ -714,8 +714,11 @@ class RidgeCV(RegressorBase):
         # concurrent folds would only oversubscribe it
         n, p = X.shape
         v = np.ones(p) if pf is None else np.asarray(pf)
+        from fastridge._ridge import SPARSE_GRAM_MAX_FEATURES
+
+        small = min(n, p) <= SPARSE_GRAM_MAX_FEATURES or not V.is_sparse(X)
         direct = self.solver in ("cholesky", "svd") or (
-            self.solver == "auto" and bool(np.all(v > 0))
+            self.solver == "auto" and bool(np.all(v > 0)) and small
             and min(n, p) ** 2 * 8 <= GRAM_MAX_BYTES)
         workers = 1 if direct else min(len(folds), cpus)
         if workers > 1:

@@ -248,7 +248,10 @@ def _path_solver(pr, v, solver):
 
     if solver != "auto":
         return solver
-    if _spectral.available(pr, v):
+    if _spectral.available(pr, v) and (pr.fmt in ("dense", "stats") or min(pr.n, pr.p)
+                                       <= _ridge.SPARSE_GRAM_MAX_FEATURES):
+        # sparse X: densifying a larger min(n, p)² Gram/kernel and decomposing it costs far
+        # more than warm-started CG paths (20,000 × 5,000 CSR, 30 α: 21 s against 0.05 s)
         return "eigen"
     if pr.X is None:  # sufficient statistics only: the p × p Gram is all there is
         return "cholesky"
