@@ -192,6 +192,30 @@ def loo_ratio(U, U2, r0, M, interp, c, s2, a):
     return ratio
 
 
+def descending(grid):
+    """The distinct α of `grid`, descending (every computation runs on these), and the index
+    of each grid entry among them."""
+    uniq, inverse = np.unique(grid, return_inverse=True)
+    return uniq[::-1].copy(), (uniq.size - 1) - inverse.reshape(-1)
+
+
+def record_choice(est, grid, mean, se, per_target, extra):
+    """Choose α on each error curve (mean, se: (m, K) in grid order) by `est.rule` and set
+    `alpha_`, `best_score_` and `cv_results_`."""
+    K = mean.shape[1]
+    chosen = [select_alpha(grid, mean[:, t], se[:, t], est.rule) for t in range(K)]
+    if per_target:
+        est.alpha_ = grid[chosen].astype(np.float64)
+        est.best_score_ = -mean[chosen, np.arange(K)]
+        res_mean, res_se = mean, se
+    else:
+        est.alpha_ = float(grid[chosen[0]])
+        est.best_score_ = float(-mean[chosen[0], 0])
+        res_mean, res_se = mean[:, 0], se[:, 0]
+    est.cv_results_ = {"alphas": grid.copy(), "mean_error": res_mean, "se_error": res_se,
+                       **extra}
+
+
 def _fold_stats(err, weights):
     """Mean and standard error over folds of per-fold errors ``err`` (F, ...), the folds
     weighted by ``weights`` (F,), as cv.glmnet: mean = Σ ω e / Σ ω and
@@ -486,9 +510,7 @@ class RidgeCV(RegressorBase):
         else:
             grid = user_grid
         # every computation runs on the distinct values, descending; `inverse` maps them back
-        uniq, inverse = np.unique(grid, return_inverse=True)
-        desc = uniq[::-1].copy()
-        inverse = (uniq.size - 1) - inverse.reshape(-1)
+        desc, inverse = descending(grid)
 
         what = shape_text(X, k)
         extra = {}
@@ -503,18 +525,7 @@ class RidgeCV(RegressorBase):
                                    progress)
         mean, se = mean[inverse], se[inverse]          # (m, K), grid order
 
-        K = mean.shape[1]
-        chosen = [select_alpha(grid, mean[:, t], se[:, t], self.rule) for t in range(K)]
-        if per_target:
-            self.alpha_ = grid[chosen].astype(np.float64)
-            self.best_score_ = -mean[chosen, np.arange(K)]
-            res_mean, res_se = mean, se
-        else:
-            self.alpha_ = float(grid[chosen[0]])
-            self.best_score_ = float(-mean[chosen[0], 0])
-            res_mean, res_se = mean[:, 0], se[:, 0]
-        self.cv_results_ = {"alphas": grid.copy(), "mean_error": res_mean,
-                            "se_error": res_se, **extra}
+        record_choice(self, grid, mean, se, per_target, extra)
 
         sp = self.__dict__.pop("_spectrum", None)
         if folds is None and self.solver == "auto" and sp is not None:

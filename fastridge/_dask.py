@@ -579,9 +579,7 @@ def fit_ridge_cv(est, X, y, sample_weight, user_grid):
         total = statistics(data)
         pr = _stats.problem(total, **fit_kw)
         grid = user_grid if user_grid is not None else _path.default_alphas(pr, v, est.n_alphas)
-        uniq, inverse = np.unique(grid, return_inverse=True)
-        desc = uniq[::-1].copy()
-        inverse = (uniq.size - 1) - inverse.reshape(-1)
+        desc, inverse = _cv.descending(grid)
         if not _spectral.available(pr, v):
             raise ValueError("RidgeCV with cv=None (exact leave-one-out) needs positive "
                              "penalty factors; use cv=5.")
@@ -599,9 +597,7 @@ def fit_ridge_cv(est, X, y, sample_weight, user_grid):
         total = _check_weight(_stats.merge_all(folds))
         pr = _stats.problem(total, **fit_kw)
         grid = user_grid if user_grid is not None else _path.default_alphas(pr, v, est.n_alphas)
-        uniq, inverse = np.unique(grid, return_inverse=True)
-        desc = uniq[::-1].copy()
-        inverse = (uniq.size - 1) - inverse.reshape(-1)
+        desc, inverse = _cv.descending(grid)
         errs, weights = [], []
         prefix = [None]
         for f in folds[:-1]:
@@ -630,17 +626,7 @@ def fit_ridge_cv(est, X, y, sample_weight, user_grid):
         mean, se = _cv._fold_stats(np.stack(errs), np.asarray(weights))
         extra = {}
     mean, se = mean[inverse], se[inverse]
-    chosen = [_cv.select_alpha(grid, mean[:, t], se[:, t], est.rule) for t in range(K)]
-    if per_target:
-        est.alpha_ = grid[chosen].astype(np.float64)
-        est.best_score_ = -mean[chosen, np.arange(K)]
-        res_mean, res_se = mean, se
-    else:
-        est.alpha_ = float(grid[chosen[0]])
-        est.best_score_ = float(-mean[chosen[0], 0])
-        res_mean, res_se = mean[:, 0], se[:, 0]
-    est.cv_results_ = {"alphas": grid.copy(), "mean_error": res_mean, "se_error": res_se,
-                       **extra}
+    _cv.record_choice(est, grid, mean, se, per_target, extra)
     alphas_t = np.broadcast_to(np.asarray(est.alpha_, dtype=np.float64), (k,))
     solver = "auto" if est.solver == "cg" else est.solver
     B = _stats.solve(pr, alphas_t, v, solver, tol=float(est.tol), max_iter=est.max_iter)[0]
