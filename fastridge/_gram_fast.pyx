@@ -285,10 +285,14 @@ def gram_dense_shifted(const floating[:, :] X, const floating[::1, :] Y, const d
                                        dtype=dtype, order="F")
     cdef floating[::1, :] BT = np.empty((p if c_order else 1, block_rows if c_order else 1),
                                         dtype=dtype, order="F")
-    cdef floating[::1, :] Yb = np.empty((block_rows, max(k, 1)), dtype=dtype, order="F")
+    # the block's right-hand sides: column 0 holds √wᵢ, so that the same gemm that forms
+    # C = Bᵀ(W^{1/2}(Y − t)) also gives the column sums Σ wᵢ (xᵢ − s) — the copy loops below then
+    # carry no running sum (which would serialize them)
+    cdef floating[::1, :] Yb = np.empty((block_rows, k + 1), dtype=dtype, order="F")
+    cdef floating[::1, :] Ca = np.empty((p, k + 1), dtype=dtype, order="F")
     cdef Py_ssize_t i0, m, m0, i, t, j
     cdef double W = 0.0, wi, acc, sj
-    cdef floating zero = 0.0, one = 1.0, beta
+    cdef floating zero = 0.0, one = 1.0, beta, sjf
     cdef const floating *src
     cdef floating *dst
     with nogil:
@@ -300,7 +304,6 @@ def gram_dense_shifted(const floating[:, :] X, const floating[::1, :] Y, const d
                     acc += X[i, j]
                 acc /= m0
             shift[j] = acc
-            colsum[j] = 0.0
         for t in range(k):
             acc = 0.0
             if center:
@@ -321,53 +324,54 @@ def gram_dense_shifted(const floating[:, :] X, const floating[::1, :] Y, const d
                     dst = &BT[0, i]
                     for j in range(p):
                         dst[j] = <floating> (wi * (src[j] - shift[j]))
-                        colsum[j] += wi * dst[j]
                 _syrk(Upper, NoTrans, <blas_int> p, <blas_int> m, one, &BT[0, 0],
                       <blas_int> p, beta, &G[0, 0], <blas_int> p)
             else:
                 for j in range(p):
                     sj = shift[j]
+                    sjf = <floating> sj
                     dst = &B[0, j]
-                    acc = 0.0
                     if f_order:
                         src = &X[i0, j]
                         if weighted:
                             for i in range(m):
                                 dst[i] = <floating> (sqw[i0 + i] * (src[i] - sj))
-                                acc += sqw[i0 + i] * dst[i]
+                        elif floating is double:
+                            for i in range(m):
+                                dst[i] = src[i] - sjf
                         else:
                             for i in range(m):
                                 dst[i] = <floating> (src[i] - sj)
-                                acc += dst[i]
                     else:
                         for i in range(m):
                             wi = sqw[i0 + i] if weighted else 1.0
                             dst[i] = <floating> (wi * (X[i0 + i, j] - sj))
-                            acc += wi * dst[i]
-                    colsum[j] += acc
                 _syrk(Upper, Trans, <blas_int> p, <blas_int> m, one, &B[0, 0],
                       <blas_int> block_rows, beta, &G[0, 0], <blas_int> p)
             for i in range(m):
                 wi = sqw[i0 + i] if weighted else 1.0
                 W += wi * wi
-            if k > 0:
-                for t in range(k):
-                    acc = 0.0
-                    for i in range(m):
-                        wi = sqw[i0 + i] if weighted else 1.0
-                        Yb[i, t] = <floating> (wi * (Y[i0 + i, t] - yshift[t]))
-                        acc += wi * Yb[i, t]
-                    ysum[t] += acc
-                if c_order:
-                    _gemm(NoTrans, NoTrans, <blas_int> p, <blas_int> k, <blas_int> m, one,
-                          &BT[0, 0], <blas_int> p, &Yb[0, 0], <blas_int> block_rows, beta,
-                          &C[0, 0], <blas_int> p)
-                else:
-                    _gemm(Trans, NoTrans, <blas_int> p, <blas_int> k, <blas_int> m, one,
-                          &B[0, 0], <blas_int> block_rows, &Yb[0, 0], <blas_int> block_rows,
-                          beta, &C[0, 0], <blas_int> p)
+                Yb[i, 0] = <floating> wi
+            for t in range(k):
+                acc = 0.0
+                for i in range(m):
+                    wi = sqw[i0 + i] if weighted else 1.0
+                    Yb[i, t + 1] = <floating> (wi * (Y[i0 + i, t] - yshift[t]))
+                    acc += wi * Yb[i, t + 1]
+                ysum[t] += acc
+            if c_order:
+                _gemm(NoTrans, NoTrans, <blas_int> p, <blas_int> (k + 1), <blas_int> m, one,
+                      &BT[0, 0], <blas_int> p, &Yb[0, 0], <blas_int> block_rows, beta,
+                      &Ca[0, 0], <blas_int> p)
+            else:
+                _gemm(Trans, NoTrans, <blas_int> p, <blas_int> (k + 1), <blas_int> m, one,
+                      &B[0, 0], <blas_int> block_rows, &Yb[0, 0], <blas_int> block_rows,
+                      beta, &Ca[0, 0], <blas_int> p)
             i0 += m
         for j in range(p):
+            colsum[j] = Ca[j, 0]
+            for t in range(k):
+                C[j, t] = Ca[j, t + 1]
             for i in range(j + 1, p):
                 G[i, j] = G[j, i]
     return W

@@ -126,71 +126,14 @@ def column_scales(mean, ss, W, n, standardize):
     return np.where(constant, 0.0, 1.0)
 
 
-# The raw Gram XᵀX − W x̄x̄ᵀ keeps all but a factor (1 + x̄ⱼ²/σⱼ²) of the accuracy of an
-# explicitly centred one; it is used only when that factor is at most 1 + this for every column.
-RAW_GRAM_MAX_OFFSET2 = 1.0
-# below this many entries the single compiled shifted pass is cheaper than the checks
-RAW_GRAM_MIN_SIZE = 1_000_000
-
-
-def _raw_gram(pr, X, Y, mean, ss):
-    """Unweighted dense X: G = XᵀX by one `syrk` on X itself (no copy, no centring pass) and
-    [Xᵀ1, XᵀY] by one `gemm`, then centred by the rank-one correction — but only when every
-    column's mean is at most its spread (checked exactly afterwards from the diagonal), where the
-    correction costs at most a factor 2 in rounding.  Returns W, or None when the data need the
-    shifted centring of `gram_dense_shifted` instead (large offsets, constant columns)."""
-    from scipy.linalg import blas
-
-    n, p = X.shape
-    syrk = blas.ssyrk if X.dtype == np.float32 else blas.dsyrk
-    if X.flags.f_contiguous:
-        G = syrk(1.0, X, trans=1, lower=0)
-    elif X.flags.c_contiguous:
-        G = syrk(1.0, X.T, trans=0, lower=0)
-    else:
-        return None
-    G = np.triu(G.astype(np.float64))
-    G = G + np.triu(G, 1).T
-    S = np.asarray(X.T @ np.column_stack([np.ones(n, dtype=X.dtype), Y]), dtype=np.float64)
-    W = float(n)
-    colsum, C = S[:, 0], S[:, 1:]
-    Yd = np.asarray(Y, dtype=np.float64)
-    if pr.center:
-        xbar, ybar = colsum / W, Yd.mean(axis=0)
-        offset2 = W * xbar * xbar
-        spread2 = np.diag(G) - offset2
-        if np.any(offset2 > RAW_GRAM_MAX_OFFSET2 * spread2):
-            return None
-        G -= W * np.outer(xbar, xbar)
-        C = C - np.outer(colsum, ybar)
-    else:
-        xbar, ybar = np.zeros(p), np.zeros(Y.shape[1])
-    mean[:] = xbar
-    pr.ybar = ybar
-    ss[:] = np.clip(np.diag(G), 0.0, None)
-    pr.G0, pr.C0 = G, C
-    return W
-
-
-def _looks_centred(X, rows=4096):
-    """Whether the first rows suggest every column's mean is well within its spread (mean² at
-    most a quarter of the variance), so that `_raw_gram` will most likely keep its result."""
-    head = np.asarray(X[:rows], dtype=np.float64)
-    m = head.mean(axis=0)
-    return bool(np.all(4.0 * m * m <= head.var(axis=0)))
-
-
 def _one_pass_gram(pr, X, Y, sw, mean, ss):
     """Fill mean, ss, pr.ybar, pr.G0 (centred, unscaled ZᵀWZ, float64) and pr.C0 (ZᵀW y_c)
-    from one read of X (see `_gram_fast.gram_dense_shifted`), or from X itself when unweighted
-    and well centred (`_raw_gram`)."""
+    from one read of X (see `_gram_fast.gram_dense_shifted`: row blocks shifted by the first
+    block's means into a cached buffer, `syrk` and one `gemm` per block).  On 200,000 × 200 it
+    takes about 1.3 times one `syrk` of X itself, less than syrk plus the separate pass for the
+    column sums and XᵀY that a raw XᵀX would need, and it keeps full accuracy for any means."""
     from fastridge import _gram_fast
     from fastridge._solvers import BLOCK_BYTES
-
-    if sw is None and X.size >= RAW_GRAM_MIN_SIZE and _looks_centred(X):
-        W = _raw_gram(pr, X, Y, mean, ss)
-        if W is not None:
-            return W
     n, p, k = pr.n, pr.p, pr.k
     dt = pr.dtype
     G = np.empty((p, p), dtype=dt, order="F")

@@ -299,12 +299,12 @@ def test_large_column_offsets_keep_accuracy():
 @pytest.mark.parametrize("order", ["C", "F"])
 @pytest.mark.parametrize("late", [3000, 7000])
 def test_gram_centring_safe_when_offsets_appear_late(order, late, monkeypatch):
-    """The first rows look centred (so the raw XᵀX shortcut is tried) but from row `late` on one
-    column carries an offset of 1e6: whether the a-posteriori check keeps the shortcut
-    (mean within the spread) or rejects it, the digits of an explicitly centred fit remain."""
-    import fastridge._preprocessing as P
+    """The one-pass Gram shifts every row block by the first block's means; from row `late`
+    on one column carries an offset of 1e6 that the first block never saw: the exact correction
+    afterwards must still give the digits of an explicitly centred fit."""
+    import fastridge._solvers as S
 
-    monkeypatch.setattr(P, "RAW_GRAM_MIN_SIZE", 0)  # take the shortcut's route at this size
+    monkeypatch.setattr(S, "BLOCK_BYTES", 1)  # blocks of 256 rows: the shift is the first's
     rng = np.random.default_rng(25)
     n, p = 8000, 5
     X = rng.standard_normal((n, p))
