@@ -385,3 +385,48 @@ def test_cold_fit_reports_at_least_one_iteration(solver):
     est = Ridge(solver=solver).fit(X, np.full(X.shape[0], 0.1))
     assert est.n_iter_ >= 1
     np.testing.assert_allclose(est.coef_, 0.0, atol=1e-20)  # y_c is 0 up to rounding
+
+
+# ---- the lean small-problem path (Ridge._fit_small) against the general one
+
+@pytest.mark.parametrize("fit_intercept", [True, False])
+@pytest.mark.parametrize("standardize", [False, True])
+def test_small_path_equals_general_path_and_oracle(fit_intercept, standardize):
+    from fastridge import _ridge
+
+    X, y = make_data(n=80, p=7, seed=31)
+    X[:, 3] *= 1e4                                         # columns in different units
+    fast = Ridge(alpha=2.5, fit_intercept=fit_intercept, standardize=standardize).fit(X, y)
+    # unit weights take the general path (the lean one takes no weights), same problem
+    slow = Ridge(alpha=2.5, fit_intercept=fit_intercept, standardize=standardize).fit(
+        X, y, sample_weight=np.ones(80))
+    coef, intercept = ridge_oracle(X, y, 2.5, fit_intercept=fit_intercept,
+                                   standardize=standardize)
+    for est in (fast, slow):
+        np.testing.assert_allclose(est.coef_, coef, rtol=1e-9)
+        assert est.intercept_ == pytest.approx(intercept, rel=1e-9, abs=1e-12)
+        assert est.solver_ == "cholesky" and est.n_iter_ is None and est.n_features_in_ == 7
+    assert type(fast.intercept_) is float and fast.coef_.dtype == np.float64
+    assert _ridge.SMALL_MAX_ENTRIES >= X.size          # this test did exercise the lean path
+
+
+def test_small_path_hands_unusual_cases_to_the_general_path():
+    X, y = make_data(n=50, p=4, seed=32)
+    Xc = X.copy()
+    Xc[:, 1] = 3.0                                         # a constant column: coefficient 0
+    est = Ridge(alpha=1.0).fit(Xc, y)
+    assert est.coef_[1] == 0.0
+    np.testing.assert_allclose(np.delete(est.coef_, 1),
+                               ridge_oracle(np.delete(Xc, 1, axis=1), y, 1.0)[0], rtol=1e-9)
+    bad = X.copy()
+    bad[3, 2] = np.nan
+    with pytest.raises(ValueError, match="Input X contains NaN"):
+        Ridge().fit(bad, y)
+    with pytest.raises(ValueError, match="tol"):
+        Ridge(tol=-1.0).fit(X, y)
+    # a fit on named columns, then a plain ndarray: the names go
+    pd = pytest.importorskip("pandas")
+    est = Ridge().fit(pd.DataFrame(X, columns=list("abcd")), y)
+    assert list(est.feature_names_in_) == list("abcd")
+    est.fit(X, y)
+    assert not hasattr(est, "feature_names_in_")
