@@ -143,35 +143,42 @@ def zt(pr, e, A):
 
 # --------------------------------------------------------------------------- direct solvers
 
-def _reliable_cho(A):
-    """Upper Cholesky factor of A (float64, p × p), or LinAlgError when A is not safely positive
-    definite: the squared ratio of the factor's smallest to largest diagonal entry bounds
-    1/cond(A) from above, so a ratio near the rounding level flags a (numerically) singular
-    matrix.  LAPACK is called directly (`potrf`): on small problems the wrappers' checks would
-    cost more than the factorization."""
+def _reliable_cho(A, eps=np.finfo(np.float64).eps):
+    """Cholesky factorization of A (float64, p × p) after symmetric diagonal scaling, as the
+    pair (upper factor of S A S, S) with S = diag(A)^{-1/2}; LinAlgError when A is not safely
+    positive definite.  The scaling makes the test independent of the columns' units (a column
+    a million times larger than another does not make A ill-conditioned, only badly scaled):
+    the squared ratio of the factor's smallest to largest diagonal entry bounds 1/cond(S A S)
+    from above, so a ratio near the rounding level `eps` of the data that formed A flags a
+    (numerically) singular matrix.
+    LAPACK is called directly (`potrf`): on small problems the wrappers' checks would cost more
+    than the factorization."""
     from scipy.linalg import LinAlgError
     from scipy.linalg.lapack import dpotrf
 
     d = A.diagonal()
     active = d > 0
-    if not active.all():
-        # zero rows/columns (columns with coefficient 0): keep them out of the test
-        A = A.copy()
-        A[np.diag_indices_from(A)] = np.where(active, d, 1.0)
+    # zero rows/columns (columns with coefficient 0) get scale 1 and a unit diagonal: they are
+    # kept out of the test
+    scale = np.where(active, 1.0 / np.sqrt(np.where(active, d, 1.0)), 1.0)
+    A = A * scale[:, None] * scale[None, :]
+    A[np.diag_indices_from(A)] = np.where(active, A.diagonal(), 1.0)
     c, info = dpotrf(A, lower=0, clean=0, overwrite_a=1)
     if info != 0:
         raise LinAlgError("not positive definite")
     dg = np.abs(c.diagonal())[active]
-    if dg.size and (dg.min() / dg.max()) ** 2 < 100 * A.shape[0] * np.finfo(np.float64).eps:
+    if dg.size and (dg.min() / dg.max()) ** 2 < 100 * A.shape[0] * eps:
         raise LinAlgError("ill-conditioned")
-    return c
+    return c, scale
 
 
-def _cho_solve(c, B):
+def _cho_solve(factor, B):
+    """Solve A X = B with `factor` = `_reliable_cho(A)`."""
     from scipy.linalg.lapack import dpotrs
 
-    x, info = dpotrs(c, B, lower=0)
-    return x
+    c, scale = factor
+    x, info = dpotrs(c, B * scale[:, None], lower=0)
+    return x * scale[:, None]
 
 
 class CholeskyState:
@@ -195,16 +202,19 @@ class CholeskyState:
         pr, v = self.pr, self.v
         B = np.zeros((pr.k, pr.p))
         for a, ts in _groups(alphas):
+            # at α = 0 the test decides the rank, relative to the data's precision (float32
+            # data determine nothing below about 1e-7; their Gram is formed in float32)
+            eps = np.finfo(pr.dtype if a == 0 else np.float64).eps
             if self.kernel and a > 0:
                 Ka = self.K.copy()
                 Ka.flat[:: pr.n + 1] += a
-                A = _cho_solve(_reliable_cho(Ka), self.rhs[:, ts])
+                A = _cho_solve(_reliable_cho(Ka, eps), self.rhs[:, ts])
                 B[ts] = (zt(pr, self.e, A) / np.sqrt(v)[:, None]).T
             elif self.kernel:
                 raise _lin_alg_error("α = 0 in the kernel form")
             else:
                 Ga = self.G + np.diag(a * v)
-                B[ts] = _cho_solve(_reliable_cho(Ga), self.C[:, ts]).T
+                B[ts] = _cho_solve(_reliable_cho(Ga, eps), self.C[:, ts]).T
         return B
 
 
@@ -233,6 +243,11 @@ def _scaled_design(pr):
     """Dense float64 W^{1/2}(X − 1x̄ᵀ)diag(d), columns then normalized to unit norm (c)."""
     X = pr.X.toarray() if pr.fmt != "dense" else pr.X
     Z = (np.asarray(X, dtype=np.float64) - pr.xbar) * pr.d
+    if pr.center:
+        # second centring pass: the rounding of x̄ leaves each column off by a constant of
+        # order eps·|x̄ⱼ|, a rank-one error along 1 that can exceed the SVD's rank cutoff when
+        # a mean is large against its spread (it would count a null direction as signal)
+        Z -= (Z.mean(axis=0) if pr.sw is None else (pr.sw @ Z) / pr.W)
     if pr.sqw is not None:
         Z *= pr.sqw[:, None]
     c = np.sqrt(np.einsum("ij,ij->j", Z, Z))
@@ -326,6 +341,10 @@ def _refine_extended(pr, X, y, w, coef, intercept):
     return g
 
 
+# largest ratio of column norms of Z V^{-1/2} for which `solve_svd` uses its thin SVD
+ISOTROPIC_MAX_SPREAD = 1e4
+
+
 def solve_svd(pr, alphas, v):
     """SVD of the centred, column-normalized design (accuracy independent of column scale).
 
@@ -350,7 +369,14 @@ def solve_svd(pr, alphas, v):
     active = c > 0
     w = None if pr.sw is None else pr.sw.astype(np.float64)
     Y = pr.Yc.astype(np.float64) + pr.ybar
-    isotropic = bool(np.all(v[active] > 0))
+    # the thin SVD of Z V^{-1/2} resolves singular values only down to eps times the largest:
+    # when its column norms c/√v spread over more than ISOTROPIC_MAX_SPREAD (columns in very
+    # different units without `standardize`, penalty factors over many decades), the small ones
+    # would be cut although α does not dominate them; the equilibrated augmented form is then
+    # used instead
+    cv = c[active] / np.sqrt(np.where(v[active] > 0, v[active], 1.0))
+    isotropic = bool(np.all(v[active] > 0)) and (
+        cv.size == 0 or cv.max() <= ISOTROPIC_MAX_SPREAD * cv.min())
     for a, ts in _groups(alphas):
         ridge = 0.0
         if a == 0.0:
@@ -360,14 +386,25 @@ def solve_svd(pr, alphas, v):
             # shrinkage s/(s² + α) — no (n + p) × p augmented matrix
             A, R, ridge = Z * (c_safe / np.sqrt(np.where(v > 0, v, 1.0))), rhs[:, ts], a
         else:
-            lam = np.sqrt(a * v) / c_safe
-            A = np.vstack([Z, np.diag(lam)])
+            # columns equilibrated ([z/c; λ]/√(1 + λ²) has unit norm): the rank cutoff is then
+            # relative to the data, not to the largest √(αv)/c; a column with no spread stays a
+            # zero column (its unknown is not in the row space, so it gets 0)
+            lam = np.where(active, np.sqrt(a * v) / c_safe, 0.0)
+            eq = np.sqrt(1.0 + lam * lam)
+            A = np.vstack([Z, np.diag(lam)]) / eq
             R = np.vstack([rhs[:, ts], np.zeros((p, len(ts)))])
         # scale of the unknown of A: b = u / cu
-        cu = np.sqrt(np.where(v > 0, v, 1.0)) if ridge else c_safe
+        if ridge:
+            cu = np.sqrt(np.where(v > 0, v, 1.0))
+        elif a == 0.0:
+            cu = c_safe
+        else:
+            cu = c_safe * eq
         U, s, Vt = sla.svd(A, full_matrices=False, check_finite=False,
                            lapack_driver="gesdd")
-        cutoff = max(A.shape) * np.finfo(np.float64).eps * (s[0] if s.size else 0.0)
+        # relative to the precision of the data: float32 data are exact only to about 1e-7, so
+        # a direction they determine less well than that is rank deficiency, not signal
+        cutoff = max(A.shape) * np.finfo(pr.dtype).eps * (s[0] if s.size else 0.0)
         r = int(np.sum(s > cutoff))
         if a == 0.0:
             # the centred design has rank ≤ (rows with positive weight) − 1 exactly; rounding in
@@ -386,7 +423,15 @@ def solve_svd(pr, alphas, v):
             proj = V_.T @ g_u
             step = V_ @ (proj / (s_ ** 2 + ridge))
             if ridge:
-                step += (g_u - V_ @ proj) / ridge
+                # the directions the SVD did not resolve (s below the cutoff) have Hessian ≈ α.
+                # The rounding of the projection leaves about eps·‖g‖ in every direction: that
+                # noise must not be divided by α in the directions Vᵣ resolves (re-orthogonalize)
+                # nor count as a gradient where there is none (below the noise level, no step)
+                perp = g_u - V_ @ proj
+                perp -= V_ @ (V_.T @ perp)
+                noise = 8.0 * np.sqrt(p) * np.finfo(np.float64).eps * np.linalg.norm(g_u)
+                if np.linalg.norm(perp) > noise:
+                    step += perp / ridge
             b[:, col] += step / cu
             b[~active, col] = 0.0
             if pr.center:
@@ -395,11 +440,13 @@ def solve_svd(pr, alphas, v):
                     / pr.W
         if not ridge and r < int(active.sum()):
             # rank deficient: the minimum-norm solution in fit coordinates lies in the row
-            # space of the unnormalized design, diag(c) span(Vᵣ): b = c∘(Vᵣ z) with z solving
-            # (Vᵣᵀ diag(c²) Vᵣ) z = Vᵣᵀ (c∘b) (same fitted values, no null-space component)
-            M = V_.T @ (V_ * (c * c)[:, None])
-            z = np.linalg.solve(M, V_.T @ (b * c[:, None]))
-            b = (V_ @ z) * c[:, None]
+            # space of A diag(cu) (A's unknown is u = cu∘b), that is diag(cu) span(Vᵣ):
+            # b = cu∘(Vᵣ z) with z solving (Vᵣᵀ diag(cu²) Vᵣ) z = Vᵣᵀ (cu∘b) (same u up to
+            # A's null space: same fitted values and penalty, no null-space component).
+            # cu > 0 and Vᵣ has orthonormal columns, so the matrix is positive definite.
+            M = V_.T @ (V_ * (cu * cu)[:, None])
+            z = np.linalg.solve(M, V_.T @ (b * cu[:, None]))
+            b = (V_ @ z) * cu[:, None]
             for col, t in enumerate(ts):
                 if pr.center:
                     intercepts[t] = pr.ybar[t] - (b[:, col] * pr.d) @ pr.xbar
