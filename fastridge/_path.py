@@ -152,6 +152,8 @@ def solve_path(pr, v, alphas, solver, *, tol, max_iter):
     n_iter = np.zeros(m, dtype=np.intp)
     df, short = None, []
     used = _path_solver(pr, v, solver)
+    if used == "cd" and solver == "auto" and np.any(alphas == 0.0):
+        used = "cholesky"  # direct solves: at α = 0, the SVD's minimum-norm one if singular
     if used == "eigen":
         if not _spectral.available(pr, v):
             raise ValueError("solver='eigen' needs positive penalty factors and a Gram/kernel "
@@ -169,6 +171,10 @@ def solve_path(pr, v, alphas, solver, *, tol, max_iter):
             state = S.CGState(pr, v)
         for i, a in enumerate(alphas):
             start = _extrapolate(alphas[max(0, i - 3):i], B[max(0, i - 3):i], a)
+            if a == 0.0:
+                # CG reaches the minimum-norm least-squares solution from a start in the row
+                # space of Z; the penalized solutions before are not in it (unequal v)
+                start = np.zeros((k, pr.p))
             if start is not None:
                 state.start_from(start, a)
             B[i], it, info = state.solve(np.full(k, a), tol, max_iter)

@@ -15,7 +15,8 @@ SPARSE_GRAM_MAX_FEATURES = 1000
 def choose_solver(n, p, *, sparse, alphas, positive, penalty_factor=None):
     """The "auto" rule, in order:
 
-    1. ``positive=True`` → ``"cd"`` (the only solver that honours the constraint);
+    1. ``positive=True`` → ``"cd"`` (the only solver that honours the constraint; with α = 0
+       it returns a non-negative least-squares solution, one of many if X is rank deficient);
     2. some α = 0 → ``"svd"`` (exact minimum-norm least squares, whatever the rank) when a dense
        n × p float64 copy fits in 2 GiB, else ``"cg"``;
     3. dense X → ``"cholesky"`` (Gram XᵀWX by ``syrk`` when n ≥ p, kernel XXᵀ when p > n; one
@@ -60,8 +61,12 @@ class Ridge(RegressorBase):
         Constrain the coefficients to be ≥ 0 (coordinate descent, by projection).
     solver : {"auto", "cd", "cg", "cholesky", "svd"}, default="auto"
         ``"cd"``: coordinate descent (on the Gram XᵀWX when n ≥ 2p, else on X with residual
-        updates; sparse X is used in CSC form).  ``"cg"``: Jacobi-preconditioned conjugate
-        gradient on the normal equations, or on the kernel system when p > n.  ``"cholesky"``:
+        updates; sparse X is used in CSC form); it refuses α = 0 on rank-deficient X unless
+        ``positive=True`` (least squares then has many solutions, and CD does not find the
+        minimum-norm one).
+        ``"cg"``: Jacobi-preconditioned conjugate gradient on the normal equations, or on the
+        kernel system when p > n; at α = 0 the preconditioner is scalar, so that a cold fit
+        converges to the minimum-norm least-squares solution.  ``"cholesky"``:
         exact, through the Gram (n ≥ p) or kernel (p > n) matrix.  ``"svd"``: exact and the most
         accurate (centred, column-normalized SVD); handles α = 0 and rank deficiency with the
         minimum-norm solution.  ``"auto"`` follows :func:`choose_solver`:

@@ -534,10 +534,44 @@ class CDState:
         first convergence check, so nothing else needs updating)."""
         self.B[...] = B
 
+    def require_unique(self):
+        """ValueError unless the least-squares problem (α = 0) has a unique solution.
+
+        Coordinate descent converges to *a* minimizer; when X is rank deficient that is not the
+        minimum-norm one the other solvers return, so CD refuses α = 0 then (``positive=True``
+        excepted: CD is its only solver).  Rank deficiency is detected structurally (more active
+        columns than rows of positive weight, less one for the intercept) or by an equilibrated
+        Cholesky factorization of ZᵀWZ (formed if CD does not work on it already).
+        """
+        from scipy.linalg import LinAlgError
+
+        pr = self.pr
+        if getattr(self, "unique", None) is None:
+            n_pos = pr.n if pr.sw is None else int(np.count_nonzero(pr.sw))
+            self.unique = int(np.count_nonzero(pr.d)) <= n_pos - pr.center
+            if self.unique:
+                if self.gram_form or pr.p * pr.p * 8 <= GRAM_MAX_BYTES:
+                    G = self.G if self.gram_form else gram(pr)[0]
+                    try:
+                        _reliable_cho(np.array(G, dtype=np.float64),
+                                      eps=np.finfo(pr.dtype).eps)
+                    except LinAlgError:
+                        self.unique = False
+                else:
+                    self.unique = False  # cannot check: refuse rather than guess
+        if not self.unique:
+            raise ValueError(
+                "solver='cd' cannot solve alpha=0 when X is rank deficient (or too large to "
+                "check its rank): the least-squares solution is then not unique and coordinate "
+                "descent does not find the minimum-norm one. Use solver='svd' (exact, minimum "
+                "norm), 'cg' or 'auto', or a positive alpha.")
+
     def solve(self, alphas, tol, max_iter):
         from fastridge import _cd_fast
 
         pr, v = self.pr, self.v
+        if not self.positive and np.any(np.asarray(alphas) == 0.0):
+            self.require_unique()
         max_iter = DEFAULT_MAX_ITER["cd"] if max_iter is None else int(max_iter)
         n_iter = np.zeros(pr.k, dtype=np.intp)
         measure, tol_abs = np.zeros(pr.k), np.zeros(pr.k)
@@ -638,9 +672,9 @@ class CGState:
             x = self._dual_start(t, a) if dual else self.B[t].copy()
             b_out = np.empty(pr.p, dtype=pr.dtype)
             m, ta, it = _cg_fast.ridge_cg(self.mode, self.Xd, data, indices, indptr, pr.n, pr.p,
-                                          self.sw, self.sqw, pr.xbar, pr.d, pr.center, pr.h, v,
-                                          a, self.Y[t], x, b_out, dual, tol, max_iter,
-                                          num_threads())
+                                          self.sw, self.sqw, pr.xbar, pr.d, pr.center,
+                                          _preconditioner_diagonal(pr.h, a), v, a, self.Y[t],
+                                          x, b_out, dual, tol, max_iter, num_threads())
             self.B[t] = b_out
             self.A[t], self.A_alpha[t] = (x, a) if dual else (None, None)
             n_iter[t], measure[t], tol_abs[t] = it, m, ta
@@ -668,10 +702,9 @@ class CGGramState:
         max_iter = DEFAULT_MAX_ITER["cg"] if max_iter is None else int(max_iter)
         n_iter = np.zeros(pr.k, dtype=np.intp)
         measure, tol_abs = np.zeros(pr.k), tol * self.c_norm
-        diag = np.diag(G)
         for t in range(pr.k):
             a, c, x = float(alphas[t]), self.C[:, t], self.B[t]
-            d = diag + a * v
+            d = _preconditioner_diagonal(np.diag(G), a) + a * v
             minv = np.where(d > 0, 1.0 / np.where(d > 0, d, 1.0), 1.0)
             r = c - (G @ x + a * v * x)
             it = 0
@@ -714,6 +747,21 @@ def _primal_gradient(pr, v, t, b, alpha, tol):
 
     g = zt_w(r) - alpha * v * b
     return float(np.linalg.norm(g)), tol * float(np.linalg.norm(zt_w(y)))
+
+
+def _preconditioner_diagonal(h, alpha):
+    """The diagonal of ZᵀWZ used by CG's Jacobi preconditioner: `h` itself when α > 0.
+
+    At α = 0 the least-squares solution need not be unique.  CG on the normal equations keeps
+    its iterates in the row space of Z only with a scalar preconditioner (a diagonal one would
+    make it converge to the solution of least weighted norm), so α = 0 uses the mean of the
+    nonzero hⱼ for every column: from b = 0 (a cold fit), CG then converges to the
+    minimum-norm least-squares solution, the one `solve_svd` returns; from a start b₀ (warm
+    start), to the least-squares solution nearest b₀."""
+    if alpha > 0:
+        return h
+    active = h > 0
+    return np.where(active, h[active].mean() if active.any() else 0.0, 0.0)
 
 
 def solve_cg(pr, alphas, v, *, tol, max_iter, B0=None):
