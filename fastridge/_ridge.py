@@ -173,10 +173,15 @@ class Ridge(RegressorBase):
                 detail = ", ".join(
                     f"target {t}: gradient norm {info['measure'][t]:.3g} > "
                     f"{info['tol_abs'][t]:.3g}" for t in short[:5])
+                cap = S.iteration_cap(info["solver"], self.max_iter)
+                ran = int(n_iter[short].max())
+                # CG also stops early when its recursion breaks down (precision exhausted)
+                where = f"at max_iter={cap}" if ran >= cap else \
+                    f"after {ran} iterations (breakdown: the problem is too ill-conditioned)"
                 warn(ConvergenceWarning,
-                     f"Ridge solver={info['solver']!r} stopped at max_iter={int(n_iter.max())} "
-                     f"before reaching tol={self.tol} ({detail}). Increase max_iter, loosen "
-                     f"tol, or use solver='cholesky'/'svd' for an exact solution.")
+                     f"Ridge solver={info['solver']!r} stopped {where} before reaching "
+                     f"tol={self.tol} ({detail}). Increase max_iter, loosen tol, or use "
+                     f"solver='cholesky'/'svd' for an exact solution.")
 
         coef, intercept = P.to_raw(pr, B)
         if "intercept" in info:  # a solver that refined the intercept itself (svd)

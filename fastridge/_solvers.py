@@ -11,6 +11,13 @@ GRAM_MAX_BYTES = 2 * 1024**3
 # Row/column blocks for the on-the-fly centred Gram: about this many bytes of buffer.
 BLOCK_BYTES = 4 * 1024**2
 DEFAULT_MAX_ITER = {"cd": 1000, "cg": 1000}
+# the kernels count iterations in a C int: a larger max_iter means "no limit" in practice
+MAX_ITER_CAP = 2**31 - 1
+
+
+def iteration_cap(solver, max_iter):
+    """The iteration limit a kernel runs with: the default for None, at most MAX_ITER_CAP."""
+    return DEFAULT_MAX_ITER[solver] if max_iter is None else min(int(max_iter), MAX_ITER_CAP)
 
 
 def num_threads():
@@ -572,7 +579,7 @@ class CDState:
         pr, v = self.pr, self.v
         if not self.positive and np.any(np.asarray(alphas) == 0.0):
             self.require_unique()
-        max_iter = DEFAULT_MAX_ITER["cd"] if max_iter is None else int(max_iter)
+        max_iter = iteration_cap("cd", max_iter)
         n_iter = np.zeros(pr.k, dtype=np.intp)
         measure, tol_abs = np.zeros(pr.k), np.zeros(pr.k)
         for t in range(pr.k):
@@ -597,6 +604,16 @@ class CDState:
 
 def solve_cd(pr, alphas, v, *, positive, tol, max_iter, B0=None):
     return CDState(pr, v, positive=positive, B0=B0).solve(alphas, tol, max_iter)
+
+
+def _balanced(pr, v):
+    """Whether the columns of Z V^{-1/2} have comparable norms (squared norms hⱼ/vⱼ within a
+    factor 1/√eps of each other), as the dual (kernel) CG needs: K = Z V⁻¹ Zᵀ sums the columns'
+    contributions, so a column far smaller than the others is lost in K's rounding and the
+    iteration stalls or breaks down.  The primal CG's Jacobi preconditioner is blind to column
+    scales."""
+    hv = pr.h[pr.d != 0] / v[pr.d != 0]
+    return hv.size == 0 or hv.max() <= hv.min() / np.sqrt(np.finfo(pr.dtype).eps)
 
 
 class CGState:
@@ -628,7 +645,7 @@ class CGState:
         self.sw = pr.empty() if pr.sw is None else pr.sw
         self.sqw = pr.empty() if pr.sqw is None else pr.sqw.astype(dt)
         self.Y = [np.ascontiguousarray(pr.Yc[:, t]) for t in range(pr.k)]
-        self.dual_ok = pr.p > pr.n and bool(np.all(v > 0))
+        self.dual_ok = pr.p > pr.n and bool(np.all(v > 0)) and _balanced(pr, v)
         self.A = [None] * pr.k          # dual unknowns, with the α they belong to
         self.A_alpha = [None] * pr.k
 
@@ -655,7 +672,7 @@ class CGState:
         from fastridge import _cg_fast
 
         pr, v = self.pr, self.v
-        max_iter = DEFAULT_MAX_ITER["cg"] if max_iter is None else int(max_iter)
+        max_iter = iteration_cap("cg", max_iter)
         n_iter = np.zeros(pr.k, dtype=np.intp)
         measure, tol_abs = np.zeros(pr.k), np.zeros(pr.k)
         data, indices, indptr = self.sparse
@@ -699,7 +716,7 @@ class CGGramState:
 
     def solve(self, alphas, tol, max_iter):
         pr, v, G = self.pr, self.v, self.G
-        max_iter = DEFAULT_MAX_ITER["cg"] if max_iter is None else int(max_iter)
+        max_iter = iteration_cap("cg", max_iter)
         n_iter = np.zeros(pr.k, dtype=np.intp)
         measure, tol_abs = np.zeros(pr.k), tol * self.c_norm
         for t in range(pr.k):
