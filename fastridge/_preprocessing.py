@@ -91,16 +91,18 @@ def prepare(X, Y, sample_weight, *, fit_intercept, standardize, want_gram=False)
     else:
         fmt = "dense"
         W = _gram_fast.column_stats_dense(X, swv, pr.center, mean, ss)
+    if pr.G0 is not None and dtype == np.float32 and not _float32_gram_ok(pr.G0, mean, ss, W, n):
+        # the one-pass Gram squares unscaled float32 values: it overflowed or lost digits to
+        # underflow.  Statistics again in double; the solvers form the Gram after scaling.
+        pr.G0 = pr.C0 = None
+        W = _gram_fast.column_stats_dense(X, swv, pr.center, mean, ss)
     pr.X, pr.fmt, pr.W = X, fmt, float(W)
     pr.xbar, pr.ss = mean, ss
     pr.sqw = None if sw is None else np.sqrt(sw.astype(np.float64))
 
     spread = np.sqrt(ss / W)
-    # a column whose spread is at the level of the rounding of its mean carries no information
-    # beyond the intercept (or is all zeros): it gets coefficient 0
-    eps = np.finfo(np.float64).eps
-    constant = spread <= 4.0 * max(n, 1) * eps * np.abs(mean)
-    constant |= spread == 0.0
+    constant = _constant_columns(mean, spread, n)
+    _check_magnitudes(X, mean, ss, spread, constant)
     if standardize:
         with np.errstate(divide="ignore"):
             d = np.where(constant, 0.0, 1.0 / np.where(constant, 1.0, spread))
@@ -116,9 +118,84 @@ def prepare(X, Y, sample_weight, *, fit_intercept, standardize, want_gram=False)
         ybar = (Yd.T @ sw) / W if sw is not None else Yd.mean(axis=0)
     else:
         ybar = np.zeros(pr.k)
+    if dtype == np.float32:
+        Ycw = (Yd - ybar) if sw is None else (Yd - ybar) * pr.sqw[:, None]
+        yy = np.einsum("ij,ij->j", Ycw, Ycw)
+        if not (_within(pr.h[d != 0], F32_GRAM_RANGE) and np.all(yy <= F32_GRAM_RANGE[1])):
+            # the float32 kernels would form or apply a Gram ZᵀWZ (or ZᵀWy) that overflows
+            # float32 or underflows it: the whole computation moves to float64 (the estimators
+            # still return float32 results)
+            X64 = X.astype(np.float64)
+            sw64 = None if sw is None else sw.astype(np.float64)
+            return prepare(X64, Yd, sw64, fit_intercept=fit_intercept,
+                           standardize=standardize, want_gram=want_gram)
     pr.ybar = ybar
     pr.Yc = np.asfortranarray(Yd - ybar, dtype=dtype)
     return pr
+
+
+# Column spreads (weighted SD, or root mean square without an intercept) whose squares float64
+# represents with full precision, about 1e-152 to 1e+152 (a sum of squares W·spread² may still
+# overflow beyond 2**14 rows: that is caught as a non-finite statistic).
+F64_SPREAD_RANGE = (2.0 ** -505, 2.0 ** 505)
+# Diagonal entries of the fit-coordinate Gram ZᵀWZ the float32 kernels handle (about 8e-31 to
+# 1.3e+30): beyond, float32 data are computed in float64.
+F32_GRAM_RANGE = (2.0 ** -100, 2.0 ** 100)
+
+
+def _within(values, bounds):
+    return bool(np.all((values >= bounds[0]) & (values <= bounds[1])))
+
+
+def _constant_columns(mean, spread, n):
+    """Columns whose spread is at the level of the rounding of their mean: they carry no
+    information beyond the intercept (or are all zeros) and get coefficient 0."""
+    eps = np.finfo(np.float64).eps
+    return (spread <= 4.0 * max(n, 1) * eps * np.abs(mean)) | (spread == 0.0)
+
+
+def _check_magnitudes(X, mean, ss, spread, constant):
+    """ValueError when some column's values are too large or too small for its sum of squares
+    to be computed in float64 (the column statistics and every Gram or kernel matrix square the
+    centred values): rather than a NaN, an inf or a column silently taken for a constant one.
+
+    A column whose squares all underflow has spread 0: if its mean is 0 too, X is looked at
+    to tell it from a column of zeros (a cheap test, only for such columns)."""
+    lo, hi = F64_SPREAD_RANGE
+    with np.errstate(invalid="ignore"):
+        overflow = ~np.isfinite(mean) | ~np.isfinite(ss) | (spread > hi)
+        underflow = (~constant & (spread < lo)) | (
+            (spread == 0.0) & (mean != 0.0) & (np.abs(mean) < lo))
+    zero = np.flatnonzero((spread == 0.0) & (mean == 0.0))
+    if zero.size:
+        cols = X[:, zero]
+        nonzero = cols.count_nonzero() if is_sparse(cols) else np.count_nonzero(cols)
+        if nonzero:
+            underflow[zero[np.flatnonzero(np.asarray(abs(cols).max(axis=0).todense()
+                                                     if is_sparse(cols) else
+                                                     np.abs(cols).max(axis=0)).ravel())]] = True
+    if overflow.any() or underflow.any():
+        j = int(np.flatnonzero(overflow | underflow)[0])
+        what = "overflows" if overflow[j] else "underflows"
+        raise ValueError(
+            f"Input X has values too large or too small to be squared in float64: the sum of "
+            f"squares of column {j} (mean {mean[j]:.3g}) {what}. The spread of every "
+            "non-constant column must lie between about 1e-150 and 1e150: rescale those "
+            "columns (multiply them by a power of 10).")
+
+
+def _float32_gram_ok(G, mean, ss, W, n):
+    """Whether a float32 one-pass Gram of the unscaled columns is usable: finite, and the
+    diagonal of every non-constant column within the range where float32 keeps its digits (a
+    zero diagonal with a tiny nonzero mean may be an underflow)."""
+    if not np.all(np.isfinite(G)):
+        return False
+    spread = np.sqrt(np.clip(ss, 0.0, None) / W)
+    active = ~_constant_columns(mean, spread, n)
+    if not _within(ss[active], F32_GRAM_RANGE):
+        return False
+    tiny = (ss == 0.0) & (mean != 0.0) & (np.abs(mean) < np.sqrt(F32_GRAM_RANGE[0]))
+    return not tiny.any()
 
 
 # The raw Gram XᵀX − W x̄x̄ᵀ keeps all but a factor (1 + x̄ⱼ²/σⱼ²) of the accuracy of an
