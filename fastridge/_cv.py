@@ -66,6 +66,8 @@ def _cv_folds(cv, X, y):
     n = X.shape[0]
     if cv is None:
         return None
+    if isinstance(cv, np.ndarray) and cv.ndim == 0:
+        cv = cv.item()  # a 0-d array is a scalar (and cannot be iterated)
     if isinstance(cv, numbers.Integral) and not isinstance(cv, (bool, np.bool_)):
         if cv < 2:
             raise ValueError(f"cv must be None (leave-one-out), an int >= 2, a splitter with "
@@ -99,6 +101,9 @@ def _check_grid(alphas):
         raise TypeError(f"alphas must be an array of non-negative floats, got {alphas!r}.")
     try:
         a = np.asarray(alphas, dtype=np.float64)
+    except OverflowError as exc:  # a Python int beyond float64
+        raise ValueError("alphas must be finite and >= 0; it holds a value too large for "
+                         "float64.") from exc
     except (TypeError, ValueError) as exc:
         raise TypeError(f"alphas must be an array of non-negative floats, got {alphas!r}."
                         ) from exc

@@ -1,4 +1,6 @@
 """The α grid and the warm-started regularization path."""
+import numbers
+
 import numpy as np
 
 from fastridge import _validation as V
@@ -34,12 +36,16 @@ def default_alphas(pr, v, n_alphas=100, alpha_min_ratio=None):
 
 
 def _check_path_args(alphas, n_alphas, alpha_min_ratio, solver):
-    if solver not in PATH_SOLVERS:
+    if not isinstance(solver, str) or solver not in PATH_SOLVERS:
         raise ValueError(f"The 'solver' parameter of ridge_path must be a str among "
                          f"{sorted(PATH_SOLVERS)}. Got {solver!r} instead.")
     if alphas is not None:
+        if isinstance(alphas, (str, bytes, bool, np.bool_)):
+            raise TypeError(f"alphas must be an array of non-negative floats, got {alphas!r}.")
         try:
             a = np.asarray(alphas, dtype=np.float64)
+        except OverflowError as exc:  # a Python int beyond float64
+            raise ValueError("alphas must be finite and >= 0.") from exc
         except (TypeError, ValueError) as exc:
             raise TypeError(f"alphas must be an array of non-negative floats, got {alphas!r}."
                             ) from exc
@@ -52,7 +58,14 @@ def _check_path_args(alphas, n_alphas, alpha_min_ratio, solver):
             or n_alphas < 1:
         raise ValueError(f"n_alphas must be an int >= 1, got {n_alphas!r}.")
     if alpha_min_ratio is not None:
-        r = float(alpha_min_ratio)
+        if isinstance(alpha_min_ratio, (bool, np.bool_)) \
+                or not isinstance(alpha_min_ratio, numbers.Real):
+            raise TypeError(f"alpha_min_ratio must be a float in (0, 1], got "
+                            f"{alpha_min_ratio!r}.")
+        try:
+            r = float(alpha_min_ratio)
+        except OverflowError:
+            r = float("inf")
         if not (0.0 < r <= 1.0):
             raise ValueError(f"alpha_min_ratio must be in (0, 1], got {alpha_min_ratio!r}.")
     return None
