@@ -446,14 +446,13 @@ def solve_svd(pr, alphas, v):
                 intercepts[t] = _dd_sum(*_dd_weighted_residual(X, Y[:, t], w, coef, 0.0)) \
                     / pr.W
         if not ridge and r < int(active.sum()):
-            # rank deficient: the minimum-norm solution in fit coordinates lies in the row
-            # space of A diag(cu) (A's unknown is u = cu∘b), that is diag(cu) span(Vᵣ):
-            # b = cu∘(Vᵣ z) with z solving (Vᵣᵀ diag(cu²) Vᵣ) z = Vᵣᵀ (cu∘b) (same u up to
-            # A's null space: same fitted values and penalty, no null-space component).
-            # cu > 0 and Vᵣ has orthonormal columns, so the matrix is positive definite.
-            M = V_.T @ (V_ * (cu * cu)[:, None])
-            z = np.linalg.solve(M, V_.T @ (b * cu[:, None]))
-            b = (V_ @ z) * cu[:, None]
+            # rank deficient: the solutions are the b whose u = cu∘b (A's unknown) has the
+            # same projection on span(Vᵣ) (same fitted values and penalty), Vᵣᵀ diag(cu) b = q;
+            # the one of minimum norm in fit coordinates is the minimum-norm solution of that
+            # underdetermined r × p system.  (Its normal equations would square the condition
+            # of Vᵣᵀ diag(cu), which is large when the column scales cu spread widely.)
+            q = V_.T @ (b * cu[:, None])
+            b = np.linalg.lstsq(V_.T * cu, q, rcond=None)[0]
             for col, t in enumerate(ts):
                 if pr.center:
                     intercepts[t] = pr.ybar[t] - (b[:, col] * pr.d) @ pr.xbar
