@@ -102,7 +102,7 @@ def prepare(X, Y, sample_weight, *, fit_intercept, standardize, want_gram=False)
 
     spread = np.sqrt(ss / W)
     constant = _constant_columns(mean, spread, n)
-    _check_magnitudes(X, mean, ss, spread, constant)
+    _check_magnitudes(X, sw, mean, ss, spread, constant)
     if standardize:
         with np.errstate(divide="ignore"):
             d = np.where(constant, 0.0, 1.0 / np.where(constant, 1.0, spread))
@@ -154,7 +154,7 @@ def _constant_columns(mean, spread, n):
     return (spread <= 4.0 * max(n, 1) * eps * np.abs(mean)) | (spread == 0.0)
 
 
-def _check_magnitudes(X, mean, ss, spread, constant):
+def _check_magnitudes(X, sw, mean, ss, spread, constant):
     """ValueError when some column's values are too large or too small for its sum of squares
     to be computed in float64 (the column statistics and every Gram or kernel matrix square the
     centred values): rather than a NaN, an inf or a column silently taken for a constant one.
@@ -169,6 +169,8 @@ def _check_magnitudes(X, mean, ss, spread, constant):
     zero = np.flatnonzero((spread == 0.0) & (mean == 0.0))
     if zero.size:
         cols = X[:, zero]
+        if sw is not None:  # rows of weight 0 do not count
+            cols = cols[np.flatnonzero(sw > 0)]
         nonzero = cols.count_nonzero() if is_sparse(cols) else np.count_nonzero(cols)
         if nonzero:
             underflow[zero[np.flatnonzero(np.asarray(abs(cols).max(axis=0).todense()
