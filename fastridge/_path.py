@@ -54,7 +54,7 @@ def _check_path_args(alphas, n_alphas, alpha_min_ratio, solver):
         if not np.all(np.isfinite(a)) or np.any(a < 0):
             raise ValueError("alphas must be finite and >= 0.")
         return a
-    if isinstance(n_alphas, bool) or not isinstance(n_alphas, (int, np.integer)) \
+    if isinstance(n_alphas, V._NOT_NUMBERS) or not isinstance(n_alphas, (int, np.integer)) \
             or n_alphas < 1:
         raise ValueError(f"n_alphas must be an int >= 1, got {n_alphas!r}.")
     if alpha_min_ratio is not None:
@@ -173,7 +173,13 @@ def solve_path(pr, v, alphas, solver, *, tol, max_iter):
                              "matrix that fits in memory; use solver='auto'.")
         spec = _spectral.spectrum(pr, v)
         for i, a in enumerate(alphas):
-            B[i] = spec.coef(np.full(k, a))
+            if a == 0.0 and np.ptp(v[pr.d != 0]) > 0:
+                # the spectrum's α → 0 limit is the solution of least norm ‖√v∘b‖; the
+                # least-squares problem does not involve v, and its minimum-norm solution
+                # (in b, as every solver returns it) comes from the SVD
+                B[i] = S.solve_svd(pr, np.zeros(k), v)[0]
+            else:
+                B[i] = spec.coef(np.full(k, a))
         df = spec.df(alphas)
     elif used in ("cd", "cg"):
         if used == "cd":
