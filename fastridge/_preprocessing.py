@@ -87,7 +87,8 @@ def prepare(X, Y, sample_weight, *, fit_intercept, standardize, want_gram=False)
             np.empty(p))
     elif want_gram:
         fmt = "dense"
-        W = _one_pass_gram(pr, X, Y, sw, mean, ss)
+        with np.errstate(over="ignore", invalid="ignore"):  # checked below
+            W = _one_pass_gram(pr, X, Y, sw, mean, ss)
     else:
         fmt = "dense"
         W = _gram_fast.column_stats_dense(X, swv, pr.center, mean, ss)
@@ -100,7 +101,8 @@ def prepare(X, Y, sample_weight, *, fit_intercept, standardize, want_gram=False)
     pr.xbar, pr.ss = mean, ss
     pr.sqw = None if sw is None else np.sqrt(sw.astype(np.float64))
 
-    spread = np.sqrt(ss / W)
+    with np.errstate(over="ignore", invalid="ignore"):  # checked below
+        spread = np.sqrt(ss / W)
     constant = _constant_columns(mean, spread, n)
     _check_magnitudes(X, sw, mean, ss, spread, constant)
     if standardize:
@@ -118,9 +120,11 @@ def prepare(X, Y, sample_weight, *, fit_intercept, standardize, want_gram=False)
         ybar = (Yd.T @ sw) / W if sw is not None else Yd.mean(axis=0)
     else:
         ybar = np.zeros(pr.k)
-    if dtype == np.float32:
+    with np.errstate(over="ignore", invalid="ignore"):
         Ycw = (Yd - ybar) if sw is None else (Yd - ybar) * pr.sqw[:, None]
         yy = np.einsum("ij,ij->j", Ycw, Ycw)
+    _check_target_magnitudes(Ycw, ybar, yy, pr.h[d != 0], W, weighted=sw is not None)
+    if dtype == np.float32:
         if not (_within(pr.h[d != 0], F32_GRAM_RANGE) and np.all(yy <= F32_GRAM_RANGE[1])):
             # the float32 kernels would form or apply a Gram ZᵀWZ (or ZᵀWy) that overflows
             # float32 or underflows it: the whole computation moves to float64 (the estimators
@@ -180,10 +184,34 @@ def _check_magnitudes(X, sw, mean, ss, spread, constant):
         j = int(np.flatnonzero(overflow | underflow)[0])
         what = "overflows" if overflow[j] else "underflows"
         raise ValueError(
-            f"Input X has values too large or too small to be squared in float64: the sum of "
-            f"squares of column {j} (mean {mean[j]:.3g}) {what}. The spread of every "
+            f"Input X{' (weighted by sample_weight)' if sw is not None else ''} has values too "
+            f"large or too small to be squared in float64: the sum of squares of column {j} "
+            f"(mean {mean[j]:.3g}) {what}. The spread of every "
             "non-constant column must lie between about 1e-150 and 1e150: rescale those "
             "columns (multiply them by a power of 10).")
+
+
+def _check_target_magnitudes(Ycw, ybar, yy, h, W, weighted):
+    """ValueError when y's sum of squares (weighted, centred) overflows or underflows float64,
+    or when the squared norm of ZᵀWy (the gradient at 0, at most Σ hⱼ · yy) would: the same
+    rule as for X (spread within about 1e±150), for y and for the product of the two."""
+    lo, hi = F64_SPREAD_RANGE
+    with np.errstate(over="ignore", invalid="ignore"):
+        spread = np.sqrt(yy / W)
+        bad = ~np.isfinite(ybar) | ~np.isfinite(yy) | (spread > hi)
+        bad |= (spread < lo) & np.any(Ycw != 0.0, axis=0)  # underflow, even to 0
+        too_large = h.size and np.any(h.sum() * yy > 2.0 ** 1020)  # ‖ZᵀWy‖² ≤ Σ hⱼ · yy
+    inputs = "X, y and sample_weight are" if weighted else "X and y are"
+    if bad.any():
+        raise ValueError(
+            f"Input y{' (weighted by sample_weight)' if weighted else ''} has values too large "
+            f"or too small to be squared in float64 (target {int(np.flatnonzero(bad)[0])}): "
+            "the spread of y must lie between about 1e-150 and 1e150. Rescale y (the "
+            "coefficients scale with it).")
+    if too_large:
+        raise ValueError(
+            f"Input {inputs} together too large: the products X'Wy overflow float64 when "
+            "squared. Rescale y or X (or use standardize=True).")
 
 
 def _float32_gram_ok(G, mean, ss, W, n):
