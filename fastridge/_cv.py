@@ -68,7 +68,7 @@ def _cv_folds(cv, X, y):
         return None
     if isinstance(cv, np.ndarray) and cv.ndim == 0:
         cv = cv.item()  # a 0-d array is a scalar (and cannot be iterated)
-    if isinstance(cv, numbers.Integral) and not isinstance(cv, (bool, np.bool_)):
+    if isinstance(cv, numbers.Integral) and not isinstance(cv, V._NOT_NUMBERS):
         if cv < 2:
             raise ValueError(f"cv must be None (leave-one-out), an int >= 2, a splitter with "
                              f"split(X, y) or an iterable of (train, test) index pairs; got "
@@ -293,7 +293,7 @@ class RidgeCV(RegressorBase):
                              f"scoring(y_true, y_pred) -> float (higher is better). Got "
                              f"{self.scoring!r} instead.")
         n_alphas = self.n_alphas
-        if isinstance(n_alphas, (bool, np.bool_)) or not isinstance(n_alphas, numbers.Integral):
+        if isinstance(n_alphas, V._NOT_NUMBERS) or not isinstance(n_alphas, numbers.Integral):
             raise TypeError(f"The 'n_alphas' parameter of RidgeCV must be an int in the range "
                             f"[1, inf). Got {n_alphas!r} instead.")
         if n_alphas < 1:

@@ -168,6 +168,18 @@ def _all_finite(data, allow_nan=False):
     return bool(np.isfinite(data).all())
 
 
+def _cast(arr, dtype, input_name):
+    """``arr`` (finite) as ``dtype``; ValueError when values overflow it (float64 → float32)."""
+    with np.errstate(over="ignore"):
+        out = arr.astype(dtype)
+    if not _all_finite(out):
+        raise ValueError(
+            f"Input {input_name} has values too large for {np.dtype(dtype).name}, the dtype of "
+            "X: convert X to float64."
+        )
+    return out
+
+
 def _finite_error(input_name, allow_nan):
     if allow_nan:
         return ValueError(f"Input {input_name} contains infinity.")
@@ -242,8 +254,9 @@ def _structure_problem(X):
     if indptr.shape[0] != major + 1 or indptr[0] != 0:
         return f"its index pointer has length {indptr.shape[0]} or start {indptr[0]}, " \
                f"expected length {major + 1} and start 0"
-    nnz = int(indptr[-1])
-    if nnz > min(indices.shape[0], data.shape[0]) or np.any(np.diff(indptr) < 0):
+    ip = indptr.astype(np.int64, copy=False)  # no wrap-around in the comparisons
+    nnz = int(ip[-1])
+    if nnz > min(indices.shape[0], data.shape[0]) or np.any(ip[1:] < ip[:-1]):
         return "its index pointer decreases or points past the index and data arrays"
     used = indices[:nnz]
     if nnz and (used.min() < 0 or used.max() >= minor):
@@ -381,7 +394,7 @@ def _check_y(y, dtype, estimator_name):
             f"required{_by(estimator_name)}."
         )
     if y.dtype != dtype:
-        y = y.astype(dtype)
+        y = _cast(y, dtype, "y")
     return y
 
 
@@ -450,7 +463,8 @@ def check_sample_weight(sample_weight, n_samples, dtype):
                 f"sample_weight must be a real number or an array of real numbers, got "
                 f"{sample_weight!r}."
             ) from exc
-        sw = np.full(n_samples, value, dtype=dtype)
+        sw = _cast(np.full(n_samples, value), dtype, "sample_weight") \
+            if math.isfinite(value) else np.full(n_samples, value, dtype=dtype)
     else:
         if is_sparse(sample_weight):
             raise _sparse_error("sample_weight")
@@ -466,15 +480,20 @@ def check_sample_weight(sample_weight, n_samples, dtype):
             raise ValueError(
                 f"sample_weight.shape == {sw.shape}, expected {(n_samples,)}!"
             )
-        if sw.dtype != dtype or not sw.flags.c_contiguous:
-            sw = np.ascontiguousarray(sw, dtype=dtype)
+        if sw.dtype != dtype:
+            if not _all_finite(sw):
+                raise _finite_error("sample_weight", False)
+            sw = _cast(sw, dtype, "sample_weight")
+        sw = np.ascontiguousarray(sw)
     if not _all_finite(sw):
         raise _finite_error("sample_weight", False)
     if n_samples and not sw.any():
         raise ValueError("Sample weights must contain at least one non-zero number.")
     if n_samples and sw.min() < 0:
         raise ValueError("Negative values in data passed to `sample_weight`.")
-    if not np.isfinite(sw.sum(dtype=_F64)):
+    with np.errstate(over="ignore"):
+        total = sw.sum(dtype=_F64)
+    if not np.isfinite(total):
         raise ValueError("The sum of sample_weight overflows float64; rescale the weights "
                          "(multiplying them and alpha by the same factor leaves the fit as is).")
     return sw
@@ -573,6 +592,10 @@ def _check_bool(value, name, estimator_name):
         )
 
 
+# registered as numbers (numpy's timedelta64 subclasses signedinteger) but no count or size
+_NOT_NUMBERS = (bool, np.bool_, np.timedelta64, np.datetime64)
+
+
 def check_params(*, solver="auto", tol=1e-6, max_iter=None, fit_intercept=True, standardize=False,
                  positive=False, warm_start=False, copy_X=True, valid_solvers=VALID_SOLVERS,
                  estimator_name="Ridge"):
@@ -588,7 +611,7 @@ def check_params(*, solver="auto", tol=1e-6, max_iter=None, fit_intercept=True, 
             f"The 'solver' parameter of {estimator_name} must be a str among {among}. "
             f"Got {solver!r} instead."
         )
-    if isinstance(tol, (bool, np.bool_)) or not isinstance(tol, numbers.Real):
+    if isinstance(tol, _NOT_NUMBERS) or not isinstance(tol, numbers.Real):
         raise TypeError(
             f"The 'tol' parameter of {estimator_name} must be a float in the range [0.0, inf). "
             f"Got {tol!r} instead."
@@ -603,7 +626,7 @@ def check_params(*, solver="auto", tol=1e-6, max_iter=None, fit_intercept=True, 
             f"Got {tol!r} instead."
         )
     if max_iter is not None:
-        if isinstance(max_iter, (bool, np.bool_)) or not isinstance(max_iter, numbers.Integral):
+        if isinstance(max_iter, _NOT_NUMBERS) or not isinstance(max_iter, numbers.Integral):
             raise TypeError(
                 f"The 'max_iter' parameter of {estimator_name} must be an int in the range "
                 f"[1, inf) or None. Got {max_iter!r} instead."
