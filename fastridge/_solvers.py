@@ -647,6 +647,12 @@ class CGState:
         self.dual_ok = pr.p > pr.n and bool(np.all(v > 0)) and _balanced(pr, v)
         self.A = [None] * pr.k          # dual unknowns, with the α they belong to
         self.A_alpha = [None] * pr.k
+        # The kernels centre implicitly, Z u = X(d∘u) − (x̄ᵀ(d∘u)) 1: with a column mean far
+        # beyond its spread the product loses about eps·|x̄|/σ of its digits (most of them in
+        # float32), and so does the kernel's own measure of convergence.  Then the gradient
+        # at the result is measured again, in float64 with numpy, so that stopping short of
+        # tol is always reported.
+        self.recheck = _offset_columns(pr).size > 0
 
     def start_from(self, B, alpha):
         """Next solve at `alpha` starts at B (k, p); the dual unknowns follow from it."""
@@ -693,6 +699,9 @@ class CGState:
                                           x, b_out, dual, tol, max_iter, num_threads())
             self.B[t] = b_out
             self.A[t], self.A_alpha[t] = (x, a) if dual else (None, None)
+            if self.recheck:
+                m, ta = _primal_gradient(pr, v, t, b_out.astype(np.float64), a, tol,
+                                         with_floor=True)
             n_iter[t], measure[t], tol_abs[t] = it, m, ta
         return self.B.astype(np.float64), n_iter, {
             "solver": "cg", "measure": measure, "tol_abs": tol_abs}
@@ -749,12 +758,18 @@ class CGGramState:
         return self.B.copy(), n_iter, {"solver": "cg", "measure": measure, "tol_abs": tol_abs}
 
 
-def _primal_gradient(pr, v, t, b, alpha, tol):
-    """(‖Zᵀ W (y_c − Z b) − α V b‖, tol · ‖Zᵀ W y_c‖) for target t, in float64 with numpy."""
+def _primal_gradient(pr, v, t, b, alpha, tol, with_floor=False):
+    """(‖Zᵀ W (y_c − Z b) − α V b‖, tol · ‖Zᵀ W y_c‖) for target t, in float64 with numpy.
+
+    With `with_floor`, the second value also holds what rounding leaves of the gradient in any
+    case — at the working precision, eps · (‖H‖ ‖b‖ + ‖W^½Z‖ ‖W^½y_c‖) with ‖H‖ ≤ Σ hⱼ + α max v
+    and ‖W^½Z‖² ≤ Σ hⱼ; and in this float64 evaluation, whose centring is implicit too."""
     X = pr.X
     y = pr.Yc[:, t].astype(np.float64)
     db = pr.d * b
-    r = y - (np.asarray(X @ db).ravel() - (pr.xbar @ db if pr.center else 0.0))
+    Xdb = np.asarray(X @ db).ravel()
+    shift = pr.xbar @ db if pr.center else 0.0
+    r = y - (Xdb - shift)
     w = 1.0 if pr.sw is None else pr.sw.astype(np.float64)
 
     def zt_w(u):
@@ -762,7 +777,18 @@ def _primal_gradient(pr, v, t, b, alpha, tol):
         return pr.d * (np.asarray(X.T @ wu).ravel() - pr.xbar * wu.sum())
 
     g = zt_w(r) - alpha * v * b
-    return float(np.linalg.norm(g)), tol * float(np.linalg.norm(zt_w(y)))
+    tol_abs = tol * float(np.linalg.norm(zt_w(y)))
+    if with_floor:
+        sw = np.sqrt(w) * np.ones(pr.n)
+        trace = float(pr.h.sum())
+        eps = np.finfo(pr.dtype).eps
+        tol_abs += eps * ((trace + alpha * float(v.max(initial=0.0))) * float(np.linalg.norm(b))
+                          + np.sqrt(trace) * float(np.linalg.norm(sw * y)))
+        size = pr.d * (np.abs(pr.xbar) * np.sqrt(pr.W) + np.sqrt(pr.ss))
+        terms = np.abs(y) + np.abs(Xdb) + abs(shift)
+        tol_abs += np.finfo(np.float64).eps * pr.n * (
+            float(np.linalg.norm(size)) * float(np.linalg.norm(sw * terms)))
+    return float(np.linalg.norm(g)), tol_abs
 
 
 def _preconditioner_diagonal(h, alpha):
