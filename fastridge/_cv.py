@@ -388,7 +388,7 @@ class RidgeCV(RegressorBase):
         from fastridge import _spectral
 
         if not _spectral.available(pr, v):
-            why = ("a zero penalty factor leaves a feature unpenalized"
+            why = ("a zero penalty factor (in penalty_factor) leaves a feature unpenalized"
                    if np.any(v[pr.d != 0] <= 0) else
                    f"the {min(pr.n, pr.p)} x {min(pr.n, pr.p)} Gram/kernel matrix would not "
                    "fit in memory")

@@ -58,7 +58,7 @@ def _check_path_args(alphas, n_alphas, alpha_min_ratio, solver):
             or n_alphas < 1:
         raise ValueError(f"n_alphas must be an int >= 1, got {n_alphas!r}.")
     if alpha_min_ratio is not None:
-        if isinstance(alpha_min_ratio, (bool, np.bool_)) \
+        if isinstance(alpha_min_ratio, V._NOT_NUMBERS) \
                 or not isinstance(alpha_min_ratio, numbers.Real):
             raise TypeError(f"alpha_min_ratio must be a float in (0, 1], got "
                             f"{alpha_min_ratio!r}.")

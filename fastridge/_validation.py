@@ -49,6 +49,7 @@ __all__ = [
 #: Largest row or column count the kernels handle (BLAS and loop counters are 32-bit ints).
 MAX_DIM = 2**31 - 1
 
+_ComplexWarning = getattr(getattr(np, "exceptions", np), "ComplexWarning")
 _F32 = np.dtype(np.float32)
 _F64 = np.dtype(np.float64)
 _FLOAT_DTYPES = (_F32, _F64)
@@ -86,8 +87,11 @@ def _to_ndarray(X, input_name):
         # pandas nullable columns (Int64, Float64, boolean) come out as objects holding pd.NA:
         # ask the container for floats with NaN for missing values (then the NaN check fires).
         try:
-            converted = X.to_numpy(dtype=np.float64, na_value=np.nan)
-        except Exception:  # non-numeric columns, or a to_numpy without these keywords
+            with warnings.catch_warnings():
+                # complex values would be cast to real with only a warning: keep them
+                warnings.simplefilter("error", _ComplexWarning)
+                converted = X.to_numpy(dtype=np.float64, na_value=np.nan)
+        except Exception:  # non-numeric or complex columns, or a to_numpy without keywords
             pass
         else:
             if isinstance(converted, np.ndarray) and converted.shape == arr.shape:
