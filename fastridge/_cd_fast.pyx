@@ -121,18 +121,32 @@ cdef double _grad_norm_dense(const floating[::1, :] X, const floating[::1] y,
                              const double[::1] xbar, const double[::1] d, const double[::1] v,
                              double alpha, bint center, bint positive, const floating[::1] b,
                              floating[::1] R, floating[::1] wr, floating[::1] xtr, double W,
-                             double *S) noexcept nogil:
+                             double *S, double[::1] racc) noexcept nogil:
     """Exact ‖g‖: recomputes R = y − X(d∘b) from scratch (so rounding accumulated by the
-    updates cannot fake or block convergence), then S = Σ w R and the gradient (two gemv)."""
+    updates cannot fake or block convergence), then S = Σ w R and the gradient (two gemv).
+    `racc` (n doubles, float32 with an intercept only) is workspace for the residual."""
     cdef Py_ssize_t n = X.shape[0], p = X.shape[1], i, j
-    cdef double g, acc = 0.0
+    cdef double g, acc = 0.0, c
     cdef floating one = 1.0, zero = 0.0, minus_one = -1.0
-    for j in range(p):
-        xtr[j] = <floating> (d[j] * b[j])
-    for i in range(n):
-        R[i] = y[i]
-    _gemv(NoTrans, <blas_int> n, <blas_int> p, minus_one, &X[0, 0], <blas_int> n, &xtr[0], 1,
-          one, &R[0], 1)
+    if floating is float and center:
+        # a float32 gemv would round X(d∘b) at eps32·|X||b|, which is far more than the
+        # residual itself when column means are large: centred columns, summed in double
+        for i in range(n):
+            racc[i] = y[i]
+        for j in range(p):
+            c = d[j] * b[j]
+            if c != 0.0:
+                for i in range(n):
+                    racc[i] -= c * (X[i, j] - xbar[j])
+        for i in range(n):
+            R[i] = <floating> racc[i]
+    else:
+        for j in range(p):
+            xtr[j] = <floating> (d[j] * b[j])
+        for i in range(n):
+            R[i] = y[i]
+        _gemv(NoTrans, <blas_int> n, <blas_int> p, minus_one, &X[0, 0], <blas_int> n,
+              &xtr[0], 1, one, &R[0], 1)
     S[0] = _recentre(n, &sw[0] if weighted else NULL, weighted, W, center, &R[0])
     if floating is float and center:
         # float32 BLAS accumulates in float32: with large column means use centred double sums
@@ -171,6 +185,7 @@ def ridge_cd_dense(const floating[::1, :] X, const floating[::1] y, const floati
     dtype = np.float32 if floating is float else np.float64
     cdef floating[::1] wr = np.empty(n if weighted else 1, dtype=dtype)
     cdef floating[::1] xtr = np.empty(p, dtype=dtype)
+    cdef double[::1] racc = np.empty(n if (floating is float and center) else 1)
     cdef double S = 0.0, measure = 0.0, denom, g, delta, step_sq
     cdef int n_iter = 0, since_check = 0  # S = Σ w R, ≈ 0: R is kept centred
     cdef bint check = True, fresh = False, stopped = False
@@ -178,7 +193,7 @@ def ridge_cd_dense(const floating[::1, :] X, const floating[::1] y, const floati
         while True:
             if check or since_check >= FORCE_CHECK_EVERY:
                 measure = _grad_norm_dense(X, y, sw, weighted, xbar, d, v, alpha, center,
-                                           positive, b, R, wr, xtr, W, &S)
+                                           positive, b, R, wr, xtr, W, &S, racc)
                 since_check = 0
                 fresh = True
                 if measure <= tol_abs:
@@ -215,7 +230,7 @@ def ridge_cd_dense(const floating[::1, :] X, const floating[::1] y, const floati
                 break
         if not stopped and not fresh:
             measure = _grad_norm_dense(X, y, sw, weighted, xbar, d, v, alpha, center,
-                                       positive, b, R, wr, xtr, W, &S)
+                                       positive, b, R, wr, xtr, W, &S, racc)
     if stopped:
         raise KeyboardInterrupt
     return measure, tol_abs, n_iter

@@ -82,7 +82,9 @@ def _cv_folds(cv, X, y):
     n = X.shape[0]
     if cv is None:
         return None
-    if isinstance(cv, numbers.Integral) and not isinstance(cv, (bool, np.bool_)):
+    if isinstance(cv, np.ndarray) and cv.ndim == 0:
+        cv = cv.item()  # a 0-d array is a scalar (and cannot be iterated)
+    if isinstance(cv, numbers.Integral) and not isinstance(cv, V._NOT_NUMBERS):
         if cv < 2:
             raise ValueError(f"cv must be None (leave-one-out), an int >= 2, a splitter with "
                              f"split(X, y) or an iterable of (train, test) index pairs; got "
@@ -115,6 +117,9 @@ def _check_grid(alphas):
         raise TypeError(f"alphas must be an array of non-negative floats, got {alphas!r}.")
     try:
         a = np.asarray(alphas, dtype=np.float64)
+    except OverflowError as exc:  # a Python int beyond float64
+        raise ValueError("alphas must be finite and >= 0; it holds a value too large for "
+                         "float64.") from exc
     except (TypeError, ValueError) as exc:
         raise TypeError(f"alphas must be an array of non-negative floats, got {alphas!r}."
                         ) from exc
@@ -404,7 +409,7 @@ class RidgeCV(RegressorBase):
                              f"scoring(y_true, y_pred) -> float (higher is better). Got "
                              f"{self.scoring!r} instead.")
         n_alphas = self.n_alphas
-        if isinstance(n_alphas, (bool, np.bool_)) or not isinstance(n_alphas, numbers.Integral):
+        if isinstance(n_alphas, V._NOT_NUMBERS) or not isinstance(n_alphas, numbers.Integral):
             raise TypeError(f"The 'n_alphas' parameter of RidgeCV must be an int in the range "
                             f"[1, inf). Got {n_alphas!r} instead.")
         if n_alphas < 1:
@@ -553,7 +558,7 @@ class RidgeCV(RegressorBase):
         from fastridge import _spectral
 
         if not _spectral.available(pr, v):
-            why = ("a zero penalty factor leaves a feature unpenalized"
+            why = ("a zero penalty factor (in penalty_factor) leaves a feature unpenalized"
                    if np.any(v[pr.d != 0] <= 0) else
                    f"the {min(pr.n, pr.p)} x {min(pr.n, pr.p)} Gram/kernel matrix would not "
                    "fit in memory")

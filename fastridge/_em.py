@@ -135,8 +135,11 @@ def maximize_evidence(ev, alpha_ref, *, tol, max_iter):
     search range (the evidence cannot prefer any α, or prefers α = ∞).
     """
     k = ev.c2.shape[1]
-    lo_t = np.log(alpha_ref / ALPHA_SPAN)
-    hi_t = np.log(alpha_ref * ALPHA_SPAN)
+    # in log space, within float64's range: at extreme column scales s²_max · ALPHA_SPAN
+    # overflows (then the upper end shrinks the coefficients by less than 1e-15, by design of
+    # the data) and s²_max / ALPHA_SPAN underflows
+    lo_t = max(np.log(alpha_ref) - np.log(ALPHA_SPAN), np.log(1e-306))
+    hi_t = min(np.log(alpha_ref) + np.log(ALPHA_SPAN), np.log(1e306))
     m = int(round(2 * np.log10(ALPHA_SPAN) * GRID_PER_DECADE)) + 1
     grid = np.linspace(lo_t, hi_t, m)
 

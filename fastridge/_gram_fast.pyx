@@ -265,8 +265,8 @@ def gram_dense_shifted(const floating[:, :] X, const floating[::1, :] Y, const d
                        floating[::1, :] C, double[::1] colsum, double[::1] ysum,
                        Py_ssize_t block_rows):
     """One pass over X: G = Σ wᵢ (xᵢ − s)(xᵢ − s)ᵀ, C = Σ wᵢ (xᵢ − s)(yᵢ − t)ᵀ and the sums
-    Σ wᵢ (xᵢ − s), Σ wᵢ (yᵢ − t), with the shifts s, t = the means of the first block (zeros
-    without `center`).
+    Σ wᵢ (xᵢ − s), Σ wᵢ (yᵢ − t), with the shifts s, t = the weighted means of the first block
+    (zeros without `center`).
 
     The caller centres exactly afterwards: with δ = Σ w (x − s) / W, the centred Gram is
     G − W δδᵀ.  Because s is already close to the mean, δ is small against the columns' spread
@@ -290,26 +290,34 @@ def gram_dense_shifted(const floating[:, :] X, const floating[::1, :] Y, const d
     # carry no running sum (which would serialize them)
     cdef floating[::1, :] Yb = np.empty((block_rows, k + 1), dtype=dtype, order="F")
     cdef floating[::1, :] Ca = np.empty((p, k + 1), dtype=dtype, order="F")
-    cdef Py_ssize_t i0, m, m0, i, t, j
-    cdef double W = 0.0, wi, acc, sj
+    cdef Py_ssize_t i0, m, m0, i, t, j, first = 0
+    cdef double W = 0.0, wi, acc, sj, wsum = 0.0
     cdef floating zero = 0.0, one = 1.0, beta, sjf
     cdef const floating *src
     cdef floating *dst
     with nogil:
+        # the shifts are the *weighted* means of the first block: rows of weight 0 may hold
+        # anything (an unweighted mean of 1e9-valued ignored rows would cancel every digit of
+        # the centred Gram); a block of zero weights falls back to the first weighted row
         m0 = min(block_rows, n)
+        for i in range(m0):
+            wsum += sqw[i] * sqw[i] if weighted else 1.0
+        if weighted:
+            while first < n - 1 and sqw[first] == 0.0:
+                first += 1
         for j in range(p):
             acc = 0.0
             if center:
                 for i in range(m0):
-                    acc += X[i, j]
-                acc /= m0
+                    acc += (sqw[i] * sqw[i] if weighted else 1.0) * X[i, j]
+                acc = acc / wsum if wsum > 0.0 else X[first, j]
             shift[j] = acc
         for t in range(k):
             acc = 0.0
             if center:
                 for i in range(m0):
-                    acc += Y[i, t]
-                acc /= m0
+                    acc += (sqw[i] * sqw[i] if weighted else 1.0) * Y[i, t]
+                acc = acc / wsum if wsum > 0.0 else Y[first, t]
             yshift[t] = acc
             ysum[t] = 0.0
         i0 = 0

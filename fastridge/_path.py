@@ -1,6 +1,7 @@
 """The α grid and the warm-started regularization path."""
 from __future__ import annotations
 
+import numbers
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -51,12 +52,16 @@ def default_alphas(pr, v, n_alphas=100, alpha_min_ratio=None):
 
 
 def _check_path_args(alphas, n_alphas, alpha_min_ratio, solver):
-    if solver not in PATH_SOLVERS:
+    if not isinstance(solver, str) or solver not in PATH_SOLVERS:
         raise ValueError(f"The 'solver' parameter of ridge_path must be a str among "
                          f"{sorted(PATH_SOLVERS)}. Got {solver!r} instead.")
     if alphas is not None:
+        if isinstance(alphas, (str, bytes, bool, np.bool_)):
+            raise TypeError(f"alphas must be an array of non-negative floats, got {alphas!r}.")
         try:
             a = np.asarray(alphas, dtype=np.float64)
+        except OverflowError as exc:  # a Python int beyond float64
+            raise ValueError("alphas must be finite and >= 0.") from exc
         except (TypeError, ValueError) as exc:
             raise TypeError(f"alphas must be an array of non-negative floats, got {alphas!r}."
                             ) from exc
@@ -65,11 +70,18 @@ def _check_path_args(alphas, n_alphas, alpha_min_ratio, solver):
         if not np.all(np.isfinite(a)) or np.any(a < 0):
             raise ValueError("alphas must be finite and >= 0.")
         return a
-    if isinstance(n_alphas, bool) or not isinstance(n_alphas, (int, np.integer)) \
+    if isinstance(n_alphas, V._NOT_NUMBERS) or not isinstance(n_alphas, (int, np.integer)) \
             or n_alphas < 1:
         raise ValueError(f"n_alphas must be an int >= 1, got {n_alphas!r}.")
     if alpha_min_ratio is not None:
-        r = float(alpha_min_ratio)
+        if isinstance(alpha_min_ratio, V._NOT_NUMBERS) \
+                or not isinstance(alpha_min_ratio, numbers.Real):
+            raise TypeError(f"alpha_min_ratio must be a float in (0, 1], got "
+                            f"{alpha_min_ratio!r}.")
+        try:
+            r = float(alpha_min_ratio)
+        except OverflowError:
+            r = float("inf")
         if not (0.0 < r <= 1.0):
             raise ValueError(f"alpha_min_ratio must be in (0, 1], got {alpha_min_ratio!r}.")
     return None
@@ -291,13 +303,15 @@ def solve_path(pr, v, alphas, solver, *, tol, max_iter, report=None):
     """
     from scipy.linalg import LinAlgError
 
-    from fastridge import _solvers as S, _spectral
+    from fastridge import _solvers as S, _spectral, _stats
 
     m, k = alphas.size, pr.k
     B = np.zeros((m, k, pr.p))
     n_iter = np.zeros(m, dtype=np.intp)
     df, short = None, []
     used = _path_solver(pr, v, solver)
+    if used == "cd" and solver == "auto" and np.any(alphas == 0.0):
+        used = "cholesky"  # direct solves: at α = 0, the SVD's minimum-norm one if singular
     step = _no_report if report is None else report.step
     if report is not None:
         report.begin(used, alphas)
@@ -307,7 +321,14 @@ def solve_path(pr, v, alphas, solver, *, tol, max_iter, report=None):
                              "matrix that fits in memory; use solver='auto'.")
         spec = _spectral.spectrum(pr, v)
         for i, a in enumerate(alphas):
-            B[i] = spec.coef(np.full(k, a))
+            if a == 0.0 and np.ptp(v[pr.d != 0]) > 0:
+                # the spectrum's α → 0 limit is the solution of least norm ‖√v∘b‖; the
+                # least-squares problem does not involve v, and its minimum-norm solution
+                # (in b, as every solver returns it) comes from the SVD
+                B[i] = (S.solve_svd(pr, np.zeros(k), v) if pr.X is not None else
+                        _stats.solve(pr, np.zeros(k), v, "svd"))[0]
+            else:
+                B[i] = spec.coef(np.full(k, a))
             step(i, a, 0)
         df = spec.df(alphas)
     elif used in ("cd", "cg"):
@@ -319,6 +340,10 @@ def solve_path(pr, v, alphas, solver, *, tol, max_iter, report=None):
             state = S.CGState(pr, v)
         for i, a in enumerate(alphas):
             start = _extrapolate(alphas[max(0, i - 3):i], B[max(0, i - 3):i], a)
+            if a == 0.0:
+                # CG reaches the minimum-norm least-squares solution from a start in the row
+                # space of Z; the penalized solutions before are not in it (unequal v)
+                start = np.zeros((k, pr.p))
             if start is not None:
                 state.start_from(start, a)
             B[i], it, info = state.solve(np.full(k, a), tol, max_iter)
@@ -327,8 +352,6 @@ def solve_path(pr, v, alphas, solver, *, tol, max_iter, report=None):
                 short.append(float(a))
             step(i, a, n_iter[i])
     elif used == "cholesky" and pr.X is None:  # sufficient statistics only
-        from fastridge import _stats
-
         for i, a in enumerate(alphas):
             B[i] = _stats.solve(pr, np.full(k, a), v, "cholesky")[0]
             step(i, a, 0)
@@ -343,8 +366,6 @@ def solve_path(pr, v, alphas, solver, *, tol, max_iter, report=None):
                 B[i] = S.solve_svd(pr, np.full(k, a), v)[0]
             step(i, a, 0)
     else:  # svd (from sufficient statistics: the eigendecomposition of the Gram)
-        from fastridge import _stats
-
         for i, a in enumerate(alphas):
             B[i] = (S.solve_svd(pr, np.full(k, a), v) if pr.X is not None else
                     _stats.solve(pr, np.full(k, a), v, "svd"))[0]

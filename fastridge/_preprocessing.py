@@ -87,15 +87,25 @@ def prepare(X, Y, sample_weight, *, fit_intercept, standardize, want_gram=False)
             np.empty(p))
     elif want_gram:
         fmt = "dense"
-        W = _one_pass_gram(pr, X, Y, sw, mean, ss)
+        with np.errstate(over="ignore", invalid="ignore"):  # checked below
+            W = _one_pass_gram(pr, X, Y, sw, mean, ss)
     else:
         fmt = "dense"
+        W = _gram_fast.column_stats_dense(X, swv, pr.center, mean, ss)
+    if pr.G0 is not None and dtype == np.float32 and not _float32_gram_ok(pr.G0, mean, ss, W, n):
+        # the one-pass Gram squares unscaled float32 values: it overflowed or lost digits to
+        # underflow.  Statistics again in double; the solvers form the Gram after scaling.
+        pr.G0 = pr.C0 = None
         W = _gram_fast.column_stats_dense(X, swv, pr.center, mean, ss)
     pr.X, pr.fmt, pr.W = X, fmt, float(W)
     pr.xbar, pr.ss = mean, ss
     pr.sqw = None if sw is None else np.sqrt(sw.astype(np.float64))
 
-    pr.d = column_scales(mean, ss, pr.W, n, standardize)
+    with np.errstate(over="ignore", invalid="ignore"):  # checked below
+        spread = np.sqrt(ss / W)
+    constant = _constant_columns(mean, spread, n)
+    _check_magnitudes(X, sw, mean, ss, spread, constant)
+    pr.d = _scales(spread, constant, standardize)
     pr.h = pr.d * pr.d * ss
 
     Yd = np.asarray(Y, dtype=np.float64)
@@ -105,25 +115,130 @@ def prepare(X, Y, sample_weight, *, fit_intercept, standardize, want_gram=False)
         ybar = (Yd.T @ sw) / W if sw is not None else Yd.mean(axis=0)
     else:
         ybar = np.zeros(pr.k)
+    with np.errstate(over="ignore", invalid="ignore"):
+        Yc = Yd - ybar
+        Ycw = Yc if sw is None else Yc * pr.sqw[:, None]
+        yy = np.einsum("ij,ij->j", Ycw, Ycw)
+    active = pr.d != 0
+    _check_target_magnitudes(Ycw, ybar, yy, pr.h[active], W, weighted=sw is not None)
+    if dtype == np.float32:
+        if not (_within(pr.h[active], F32_GRAM_RANGE) and np.all(yy <= F32_GRAM_RANGE[1])):
+            # the float32 kernels would form or apply a Gram ZᵀWZ (or ZᵀWy) that overflows
+            # float32 or underflows it: the whole computation moves to float64 (the estimators
+            # still return float32 results)
+            X64 = X.astype(np.float64)
+            sw64 = None if sw is None else sw.astype(np.float64)
+            return prepare(X64, Yd, sw64, fit_intercept=fit_intercept,
+                           standardize=standardize, want_gram=want_gram)
     pr.ybar = ybar
-    pr.Yc = np.asfortranarray(Yd - ybar, dtype=dtype)
+    pr.Yc = np.asfortranarray(Yc, dtype=dtype)
     return pr
 
 
 def column_scales(mean, ss, W, n, standardize):
     """The per-column scale d of the fit coordinates from the column means and (centred, or raw
-    without an intercept) weighted sums of squares: 1/σⱼ with `standardize`, else 1; and 0 for
-    a column whose spread is at the level of the rounding of its mean (it carries no information
-    beyond the intercept, or is all zeros), which gets coefficient 0."""
-    with np.errstate(invalid="ignore", divide="ignore"):
+    without an intercept) weighted sums of squares: 1/σⱼ with `standardize`, else 1; 0 for a
+    constant column (see `_constant_columns`), which gets coefficient 0."""
+    with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
         spread = np.sqrt(ss / W) if W > 0 else np.zeros_like(ss)
-    eps = np.finfo(np.float64).eps
-    constant = spread <= 4.0 * max(n, 1) * eps * np.abs(mean)
-    constant |= spread == 0.0
+    return _scales(spread, _constant_columns(mean, spread, n), standardize)
+
+
+def _scales(spread, constant, standardize):
     if standardize:
         with np.errstate(divide="ignore"):
             return np.where(constant, 0.0, 1.0 / np.where(constant, 1.0, spread))
     return np.where(constant, 0.0, 1.0)
+
+
+# Column spreads (weighted SD, or root mean square without an intercept) whose squares float64
+# represents with full precision, about 1e-152 to 1e+152 (a sum of squares W·spread² may still
+# overflow beyond 2**14 rows: that is caught as a non-finite statistic).
+F64_SPREAD_RANGE = (2.0 ** -505, 2.0 ** 505)
+# Diagonal entries of the fit-coordinate Gram ZᵀWZ the float32 kernels handle (about 8e-31 to
+# 1.3e+30): beyond, float32 data are computed in float64.
+F32_GRAM_RANGE = (2.0 ** -100, 2.0 ** 100)
+
+
+def _within(values, bounds):
+    return bool(np.all((values >= bounds[0]) & (values <= bounds[1])))
+
+
+def _constant_columns(mean, spread, n):
+    """Columns whose spread is at the level of the rounding of their mean: they carry no
+    information beyond the intercept (or are all zeros) and get coefficient 0."""
+    eps = np.finfo(np.float64).eps
+    return (spread <= 4.0 * max(n, 1) * eps * np.abs(mean)) | (spread == 0.0)
+
+
+def _check_magnitudes(X, sw, mean, ss, spread, constant):
+    """ValueError when some column's values are too large or too small for its sum of squares
+    to be computed in float64 (the column statistics and every Gram or kernel matrix square the
+    centred values): rather than a NaN, an inf or a column silently taken for a constant one.
+
+    A column whose squares all underflow has spread 0: if its mean is 0 too, X is looked at
+    to tell it from a column of zeros (a cheap test, only for such columns)."""
+    lo, hi = F64_SPREAD_RANGE
+    with np.errstate(invalid="ignore"):
+        overflow = ~np.isfinite(mean) | ~np.isfinite(ss) | (spread > hi)
+        underflow = (~constant & (spread < lo)) | (
+            (spread == 0.0) & (mean != 0.0) & (np.abs(mean) < lo))
+    zero = np.flatnonzero((spread == 0.0) & (mean == 0.0))
+    if zero.size:
+        cols = X[:, zero]
+        if sw is not None:  # rows of weight 0 do not count
+            cols = cols[np.flatnonzero(sw > 0)]
+        nonzero = cols.count_nonzero() if is_sparse(cols) else np.count_nonzero(cols)
+        if nonzero:
+            underflow[zero[np.flatnonzero(np.asarray(abs(cols).max(axis=0).todense()
+                                                     if is_sparse(cols) else
+                                                     np.abs(cols).max(axis=0)).ravel())]] = True
+    if overflow.any() or underflow.any():
+        j = int(np.flatnonzero(overflow | underflow)[0])
+        what = "overflows" if overflow[j] else "underflows"
+        raise ValueError(
+            f"Input X{' (weighted by sample_weight)' if sw is not None else ''} has values too "
+            f"large or too small to be squared in float64: the sum of squares of column {j} "
+            f"(mean {mean[j]:.3g}) {what}. The spread of every "
+            "non-constant column must lie between about 1e-150 and 1e150: rescale those "
+            "columns (multiply them by a power of 10).")
+
+
+def _check_target_magnitudes(Ycw, ybar, yy, h, W, weighted):
+    """ValueError when y's sum of squares (weighted, centred) overflows or underflows float64,
+    or when the squared norm of ZᵀWy (the gradient at 0, at most Σ hⱼ · yy) would: the same
+    rule as for X (spread within about 1e±150), for y and for the product of the two."""
+    lo, hi = F64_SPREAD_RANGE
+    with np.errstate(over="ignore", invalid="ignore"):
+        spread = np.sqrt(yy / W)
+        bad = ~np.isfinite(ybar) | ~np.isfinite(yy) | (spread > hi)
+        bad |= (spread < lo) & np.any(Ycw != 0.0, axis=0)  # underflow, even to 0
+        too_large = h.size and np.any(h.sum() * yy > 2.0 ** 1020)  # ‖ZᵀWy‖² ≤ Σ hⱼ · yy
+    inputs = "X, y and sample_weight are" if weighted else "X and y are"
+    if bad.any():
+        raise ValueError(
+            f"Input y{' (weighted by sample_weight)' if weighted else ''} has values too large "
+            f"or too small to be squared in float64 (target {int(np.flatnonzero(bad)[0])}): "
+            "the spread of y must lie between about 1e-150 and 1e150. Rescale y (the "
+            "coefficients scale with it).")
+    if too_large:
+        raise ValueError(
+            f"Input {inputs} together too large: the products X'Wy overflow float64 when "
+            "squared. Rescale y or X (or use standardize=True).")
+
+
+def _float32_gram_ok(G, mean, ss, W, n):
+    """Whether a float32 one-pass Gram of the unscaled columns is usable: finite, and the
+    diagonal of every non-constant column within the range where float32 keeps its digits (a
+    zero diagonal with a tiny nonzero mean may be an underflow)."""
+    if not np.all(np.isfinite(G)):
+        return False
+    spread = np.sqrt(np.clip(ss, 0.0, None) / W)
+    active = ~_constant_columns(mean, spread, n)
+    if not _within(ss[active], F32_GRAM_RANGE):
+        return False
+    tiny = (ss == 0.0) & (mean != 0.0) & (np.abs(mean) < np.sqrt(F32_GRAM_RANGE[0]))
+    return not tiny.any()
 
 
 def _one_pass_gram(pr, X, Y, sw, mean, ss):

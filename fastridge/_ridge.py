@@ -27,7 +27,8 @@ SPARSE_GRAM_MAX_FEATURES = 1000
 def choose_solver(n, p, *, sparse, alphas, positive, penalty_factor=None):
     """The "auto" rule, in order:
 
-    1. ``positive=True`` → ``"cd"`` (the only solver that honours the constraint);
+    1. ``positive=True`` → ``"cd"`` (the only solver that honours the constraint; with α = 0
+       it returns a non-negative least-squares solution, one of many if X is rank deficient);
     2. some α = 0 → ``"svd"`` (exact minimum-norm least squares, whatever the rank) when a dense
        n × p float64 copy fits in 2 GiB, else ``"cg"``;
     3. dense X → ``"cholesky"`` (Gram XᵀWX by ``syrk`` when n ≥ p, kernel XXᵀ when p > n; one
@@ -97,7 +98,9 @@ def _fit_small(est, X, y):
     bad = (spread < _SMALL_SPREAD[0]) | (spread > _SMALL_SPREAD[1])
     if xm is not None:                                 # a constant column: coefficient 0
         bad |= spread <= 4.0 * n * np.finfo(np.float64).eps * np.abs(xm)
-    if np.count_nonzero(bad):
+    yy = float(yc @ yc)                                # y's spread: the same rule as X's
+    if np.count_nonzero(bad) or not (_SMALL_SPREAD[0] <= math.sqrt(yy / n) <= _SMALL_SPREAD[1]
+                                     and float(G.trace()) * yy <= 2.0 ** 1000):
         return False
     c = Xc.T @ yc
     if est.standardize:
@@ -107,7 +110,7 @@ def _fit_small(est, X, y):
         c *= d
     G.flat[:: p + 1] += float(alpha)
     try:
-        b = S._cho_solve(S._reliable_cho(G), c)
+        b = S._cho_solve(S._reliable_cho(G), c[:, None])[:, 0]
     except Exception:  # noqa: BLE001 (numerically singular: the general path decides)
         return False
     coef = b * d if est.standardize else b
@@ -147,8 +150,12 @@ class Ridge(RegressorBase):
         Constrain the coefficients to be ≥ 0 (coordinate descent, by projection).
     solver : {"auto", "cd", "cg", "cholesky", "svd"}, default="auto"
         ``"cd"``: coordinate descent (on the Gram XᵀWX when n ≥ 2p, else on X with residual
-        updates; sparse X is used in CSC form).  ``"cg"``: Jacobi-preconditioned conjugate
-        gradient on the normal equations, or on the kernel system when p > n.  ``"cholesky"``:
+        updates; sparse X is used in CSC form); it refuses α = 0 on rank-deficient X unless
+        ``positive=True`` (least squares then has many solutions, and CD does not find the
+        minimum-norm one).
+        ``"cg"``: Jacobi-preconditioned conjugate gradient on the normal equations, or on the
+        kernel system when p > n; at α = 0 the preconditioner is scalar, so that a cold fit
+        converges to the minimum-norm least-squares solution.  ``"cholesky"``:
         exact, through the Gram (n ≥ p) or kernel (p > n) matrix.  ``"svd"``: exact and the most
         accurate (centred, column-normalized SVD); handles α = 0 and rank deficiency with the
         minimum-norm solution.  ``"auto"``: see Notes.
@@ -352,10 +359,15 @@ class Ridge(RegressorBase):
                 detail = ", ".join(
                     f"target {t}: gradient norm {info['measure'][t]:.3g} > "
                     f"{info['tol_abs'][t]:.3g}" for t in short[:5])
+                cap = S.iteration_cap(info["solver"], self.max_iter)
+                ran = int(n_iter[short].max())
+                # CG also stops early when its recursion breaks down (precision exhausted)
+                where = f"at max_iter={cap}" if ran >= cap else \
+                    f"after {ran} iterations (breakdown: the problem is too ill-conditioned)"
                 warn(ConvergenceWarning,
-                     f"Ridge solver={info['solver']!r} stopped at max_iter={int(n_iter.max())} "
-                     f"before reaching tol={self.tol} ({detail}). Increase max_iter, loosen "
-                     f"tol, or use solver='cholesky'/'svd' for an exact solution.")
+                     f"Ridge solver={info['solver']!r} stopped {where} before reaching "
+                     f"tol={self.tol} ({detail}). Increase max_iter, loosen tol, or use "
+                     f"solver='cholesky'/'svd' for an exact solution.")
 
         coef, intercept = P.to_raw(pr, B)
         if "intercept" in info:  # a solver that refined the intercept itself (svd)

@@ -11,6 +11,13 @@ GRAM_MAX_BYTES = 2 * 1024**3
 # Row/column blocks for the on-the-fly centred Gram: about this many bytes of buffer.
 BLOCK_BYTES = 4 * 1024**2
 DEFAULT_MAX_ITER = {"cd": 1000, "cg": 1000}
+# the kernels count iterations in a C int: a larger max_iter means "no limit" in practice
+MAX_ITER_CAP = 2**31 - 1
+
+
+def iteration_cap(solver, max_iter):
+    """The iteration limit a kernel runs with: the default for None, at most MAX_ITER_CAP."""
+    return DEFAULT_MAX_ITER[solver] if max_iter is None else min(int(max_iter), MAX_ITER_CAP)
 
 
 def num_threads():
@@ -143,35 +150,42 @@ def zt(pr, e, A):
 
 # --------------------------------------------------------------------------- direct solvers
 
-def _reliable_cho(A):
-    """Upper Cholesky factor of A (float64, p × p), or LinAlgError when A is not safely positive
-    definite: the squared ratio of the factor's smallest to largest diagonal entry bounds
-    1/cond(A) from above, so a ratio near the rounding level flags a (numerically) singular
-    matrix.  LAPACK is called directly (`potrf`): on small problems the wrappers' checks would
-    cost more than the factorization."""
+def _reliable_cho(A, eps=np.finfo(np.float64).eps):
+    """Cholesky factorization of A (float64, p × p) after symmetric diagonal scaling, as the
+    pair (upper factor of S A S, S) with S = diag(A)^{-1/2}; LinAlgError when A is not safely
+    positive definite.  The scaling makes the test independent of the columns' units (a column
+    a million times larger than another does not make A ill-conditioned, only badly scaled):
+    the squared ratio of the factor's smallest to largest diagonal entry bounds 1/cond(S A S)
+    from above, so a ratio near the rounding level `eps` of the data that formed A flags a
+    (numerically) singular matrix.
+    LAPACK is called directly (`potrf`): on small problems the wrappers' checks would cost more
+    than the factorization."""
     from scipy.linalg import LinAlgError
     from scipy.linalg.lapack import dpotrf
 
     d = A.diagonal()
     active = d > 0
-    if not active.all():
-        # zero rows/columns (columns with coefficient 0): keep them out of the test
-        A = A.copy()
-        A[np.diag_indices_from(A)] = np.where(active, d, 1.0)
+    # zero rows/columns (columns with coefficient 0) get scale 1 and a unit diagonal: they are
+    # kept out of the test
+    scale = np.where(active, 1.0 / np.sqrt(np.where(active, d, 1.0)), 1.0)
+    A = A * scale[:, None] * scale[None, :]
+    A[np.diag_indices_from(A)] = np.where(active, A.diagonal(), 1.0)
     c, info = dpotrf(A, lower=0, clean=0, overwrite_a=1)
     if info != 0:
         raise LinAlgError("not positive definite")
     dg = np.abs(c.diagonal())[active]
-    if dg.size and (dg.min() / dg.max()) ** 2 < 100 * A.shape[0] * np.finfo(np.float64).eps:
+    if dg.size and (dg.min() / dg.max()) ** 2 < 100 * A.shape[0] * eps:
         raise LinAlgError("ill-conditioned")
-    return c
+    return c, scale
 
 
-def _cho_solve(c, B):
+def _cho_solve(factor, B):
+    """Solve A X = B with `factor` = `_reliable_cho(A)`."""
     from scipy.linalg.lapack import dpotrs
 
-    x, info = dpotrs(c, B, lower=0)
-    return x
+    c, scale = factor
+    x, info = dpotrs(c, B * scale[:, None], lower=0)
+    return x * scale[:, None]
 
 
 class CholeskyState:
@@ -196,16 +210,19 @@ class CholeskyState:
         pr, v = self.pr, self.v
         B = np.zeros((pr.k, pr.p))
         for a, ts in _groups(alphas):
+            # at α = 0 the test decides the rank, relative to the data's precision (float32
+            # data determine nothing below about 1e-7; their Gram is formed in float32)
+            eps = np.finfo(pr.dtype if a == 0 else np.float64).eps
             if self.kernel and a > 0:
                 Ka = self.K.copy()
                 Ka.flat[:: pr.n + 1] += a
-                A = _cho_solve(_reliable_cho(Ka), self.rhs[:, ts])
+                A = _cho_solve(_reliable_cho(Ka, eps), self.rhs[:, ts])
                 B[ts] = (zt(pr, self.e, A) / np.sqrt(v)[:, None]).T
             elif self.kernel:
                 raise _lin_alg_error("α = 0 in the kernel form")
             else:
                 Ga = self.G + np.diag(a * v)
-                B[ts] = _cho_solve(_reliable_cho(Ga), self.C[:, ts]).T
+                B[ts] = _cho_solve(_reliable_cho(Ga, eps), self.C[:, ts]).T
         return B
 
 
@@ -234,6 +251,11 @@ def _scaled_design(pr):
     """Dense float64 W^{1/2}(X − 1x̄ᵀ)diag(d), columns then normalized to unit norm (c)."""
     X = pr.X.toarray() if pr.fmt != "dense" else pr.X
     Z = (np.asarray(X, dtype=np.float64) - pr.xbar) * pr.d
+    if pr.center:
+        # second centring pass: the rounding of x̄ leaves each column off by a constant of
+        # order eps·|x̄ⱼ|, a rank-one error along 1 that can exceed the SVD's rank cutoff when
+        # a mean is large against its spread (it would count a null direction as signal)
+        Z -= (Z.mean(axis=0) if pr.sw is None else (pr.sw @ Z) / pr.W)
     if pr.sqw is not None:
         Z *= pr.sqw[:, None]
     c = np.sqrt(np.einsum("ij,ij->j", Z, Z))
@@ -327,6 +349,10 @@ def _refine_extended(pr, X, y, w, coef, intercept):
     return g
 
 
+# largest ratio of column norms of Z V^{-1/2} for which `solve_svd` uses its thin SVD
+ISOTROPIC_MAX_SPREAD = 1e4
+
+
 def solve_svd(pr, alphas, v):
     """SVD of the centred, column-normalized design (accuracy independent of column scale).
 
@@ -351,7 +377,14 @@ def solve_svd(pr, alphas, v):
     active = c > 0
     w = None if pr.sw is None else pr.sw.astype(np.float64)
     Y = pr.Yc.astype(np.float64) + pr.ybar
-    isotropic = bool(np.all(v[active] > 0))
+    # the thin SVD of Z V^{-1/2} resolves singular values only down to eps times the largest:
+    # when its column norms c/√v spread over more than ISOTROPIC_MAX_SPREAD (columns in very
+    # different units without `standardize`, penalty factors over many decades), the small ones
+    # would be cut although α does not dominate them; the equilibrated augmented form is then
+    # used instead
+    cv = c[active] / np.sqrt(np.where(v[active] > 0, v[active], 1.0))
+    isotropic = bool(np.all(v[active] > 0)) and (
+        cv.size == 0 or cv.max() <= ISOTROPIC_MAX_SPREAD * cv.min())
     for a, ts in _groups(alphas):
         ridge = 0.0
         if a == 0.0:
@@ -361,14 +394,25 @@ def solve_svd(pr, alphas, v):
             # shrinkage s/(s² + α) — no (n + p) × p augmented matrix
             A, R, ridge = Z * (c_safe / np.sqrt(np.where(v > 0, v, 1.0))), rhs[:, ts], a
         else:
-            lam = np.sqrt(a * v) / c_safe
-            A = np.vstack([Z, np.diag(lam)])
+            # columns equilibrated ([z/c; λ]/√(1 + λ²) has unit norm): the rank cutoff is then
+            # relative to the data, not to the largest √(αv)/c; a column with no spread stays a
+            # zero column (its unknown is not in the row space, so it gets 0)
+            lam = np.where(active, np.sqrt(a * v) / c_safe, 0.0)
+            eq = np.sqrt(1.0 + lam * lam)
+            A = np.vstack([Z, np.diag(lam)]) / eq
             R = np.vstack([rhs[:, ts], np.zeros((p, len(ts)))])
         # scale of the unknown of A: b = u / cu
-        cu = np.sqrt(np.where(v > 0, v, 1.0)) if ridge else c_safe
+        if ridge:
+            cu = np.sqrt(np.where(v > 0, v, 1.0))
+        elif a == 0.0:
+            cu = c_safe
+        else:
+            cu = c_safe * eq
         U, s, Vt = sla.svd(A, full_matrices=False, check_finite=False,
                            lapack_driver="gesdd")
-        cutoff = max(A.shape) * np.finfo(np.float64).eps * (s[0] if s.size else 0.0)
+        # relative to the precision of the data: float32 data are exact only to about 1e-7, so
+        # a direction they determine less well than that is rank deficiency, not signal
+        cutoff = max(A.shape) * np.finfo(pr.dtype).eps * (s[0] if s.size else 0.0)
         r = int(np.sum(s > cutoff))
         if a == 0.0:
             # the centred design has rank ≤ (rows with positive weight) − 1 exactly; rounding in
@@ -387,7 +431,15 @@ def solve_svd(pr, alphas, v):
             proj = V_.T @ g_u
             step = V_ @ (proj / (s_ ** 2 + ridge))
             if ridge:
-                step += (g_u - V_ @ proj) / ridge
+                # the directions the SVD did not resolve (s below the cutoff) have Hessian ≈ α.
+                # The rounding of the projection leaves about eps·‖g‖ in every direction: that
+                # noise must not be divided by α in the directions Vᵣ resolves (re-orthogonalize)
+                # nor count as a gradient where there is none (below the noise level, no step)
+                perp = g_u - V_ @ proj
+                perp -= V_ @ (V_.T @ perp)
+                noise = 8.0 * np.sqrt(p) * np.finfo(np.float64).eps * np.linalg.norm(g_u)
+                if np.linalg.norm(perp) > noise:
+                    step += perp / ridge
             b[:, col] += step / cu
             b[~active, col] = 0.0
             if pr.center:
@@ -395,12 +447,13 @@ def solve_svd(pr, alphas, v):
                 intercepts[t] = _dd_sum(*_dd_weighted_residual(X, Y[:, t], w, coef, 0.0)) \
                     / pr.W
         if not ridge and r < int(active.sum()):
-            # rank deficient: the minimum-norm solution in fit coordinates lies in the row
-            # space of the unnormalized design, diag(c) span(Vᵣ): b = c∘(Vᵣ z) with z solving
-            # (Vᵣᵀ diag(c²) Vᵣ) z = Vᵣᵀ (c∘b) (same fitted values, no null-space component)
-            M = V_.T @ (V_ * (c * c)[:, None])
-            z = np.linalg.solve(M, V_.T @ (b * c[:, None]))
-            b = (V_ @ z) * c[:, None]
+            # rank deficient: the solutions are the b whose u = cu∘b (A's unknown) has the
+            # same projection on span(Vᵣ) (same fitted values and penalty), Vᵣᵀ diag(cu) b = q;
+            # the one of minimum norm in fit coordinates is the minimum-norm solution of that
+            # underdetermined r × p system.  (Its normal equations would square the condition
+            # of Vᵣᵀ diag(cu), which is large when the column scales cu spread widely.)
+            q = V_.T @ (b * cu[:, None])
+            b = np.linalg.lstsq(V_.T * cu, q, rcond=None)[0]
             for col, t in enumerate(ts):
                 if pr.center:
                     intercepts[t] = pr.ybar[t] - (b[:, col] * pr.d) @ pr.xbar
@@ -491,11 +544,45 @@ class CDState:
         first convergence check, so nothing else needs updating)."""
         self.B[...] = B
 
+    def require_unique(self):
+        """ValueError unless the least-squares problem (α = 0) has a unique solution.
+
+        Coordinate descent converges to *a* minimizer; when X is rank deficient that is not the
+        minimum-norm one the other solvers return, so CD refuses α = 0 then (``positive=True``
+        excepted: CD is its only solver).  Rank deficiency is detected structurally (more active
+        columns than rows of positive weight, less one for the intercept) or by an equilibrated
+        Cholesky factorization of ZᵀWZ (formed if CD does not work on it already).
+        """
+        from scipy.linalg import LinAlgError
+
+        pr = self.pr
+        if getattr(self, "unique", None) is None:
+            n_pos = pr.n if pr.sw is None else int(np.count_nonzero(pr.sw))
+            self.unique = int(np.count_nonzero(pr.d)) <= n_pos - pr.center
+            if self.unique:
+                if self.gram_form or pr.p * pr.p * 8 <= GRAM_MAX_BYTES:
+                    G = self.G if self.gram_form else gram(pr)[0]
+                    try:
+                        _reliable_cho(np.array(G, dtype=np.float64),
+                                      eps=np.finfo(pr.dtype).eps)
+                    except LinAlgError:
+                        self.unique = False
+                else:
+                    self.unique = False  # cannot check: refuse rather than guess
+        if not self.unique:
+            raise ValueError(
+                "solver='cd' cannot solve alpha=0 when X is rank deficient (or too large to "
+                "check its rank): the least-squares solution is then not unique and coordinate "
+                "descent does not find the minimum-norm one. Use solver='svd' (exact, minimum "
+                "norm), 'cg' or 'auto', or a positive alpha.")
+
     def solve(self, alphas, tol, max_iter):
         from fastridge import _cd_fast
 
         pr, v = self.pr, self.v
-        max_iter = DEFAULT_MAX_ITER["cd"] if max_iter is None else int(max_iter)
+        if not self.positive and np.any(np.asarray(alphas) == 0.0):
+            self.require_unique()
+        max_iter = iteration_cap("cd", max_iter)
         n_iter = np.zeros(pr.k, dtype=np.intp)
         measure, tol_abs = np.zeros(pr.k), np.zeros(pr.k)
         for t in range(pr.k):
@@ -520,6 +607,16 @@ class CDState:
 
 def solve_cd(pr, alphas, v, *, positive, tol, max_iter, B0=None):
     return CDState(pr, v, positive=positive, B0=B0).solve(alphas, tol, max_iter)
+
+
+def _balanced(pr, v):
+    """Whether the columns of Z V^{-1/2} have comparable norms (squared norms hⱼ/vⱼ within a
+    factor 1/√eps of each other), as the dual (kernel) CG needs: K = Z V⁻¹ Zᵀ sums the columns'
+    contributions, so a column far smaller than the others is lost in K's rounding and the
+    iteration stalls or breaks down.  The primal CG's Jacobi preconditioner is blind to column
+    scales."""
+    hv = pr.h[pr.d != 0] / v[pr.d != 0]
+    return hv.size == 0 or hv.max() <= hv.min() / np.sqrt(np.finfo(pr.dtype).eps)
 
 
 class CGState:
@@ -551,9 +648,15 @@ class CGState:
         self.sw = pr.empty() if pr.sw is None else pr.sw
         self.sqw = pr.empty() if pr.sqw is None else pr.sqw.astype(dt)
         self.Y = [np.ascontiguousarray(pr.Yc[:, t]) for t in range(pr.k)]
-        self.dual_ok = pr.p > pr.n and bool(np.all(v > 0))
+        self.dual_ok = pr.p > pr.n and bool(np.all(v > 0)) and _balanced(pr, v)
         self.A = [None] * pr.k          # dual unknowns, with the α they belong to
         self.A_alpha = [None] * pr.k
+        # The kernels centre implicitly, Z u = X(d∘u) − (x̄ᵀ(d∘u)) 1: with a column mean far
+        # beyond its spread the product loses about eps·|x̄|/σ of its digits (most of them in
+        # float32), and so does the kernel's own measure of convergence.  Then the gradient
+        # at the result is measured again, in float64 with numpy, so that stopping short of
+        # tol is always reported.
+        self.recheck = _offset_columns(pr).size > 0
 
     def start_from(self, B, alpha):
         """Next solve at `alpha` starts at B (k, p); the dual unknowns follow from it."""
@@ -578,7 +681,7 @@ class CGState:
         from fastridge import _cg_fast
 
         pr, v = self.pr, self.v
-        max_iter = DEFAULT_MAX_ITER["cg"] if max_iter is None else int(max_iter)
+        max_iter = iteration_cap("cg", max_iter)
         n_iter = np.zeros(pr.k, dtype=np.intp)
         measure, tol_abs = np.zeros(pr.k), np.zeros(pr.k)
         data, indices, indptr = self.sparse
@@ -595,11 +698,14 @@ class CGState:
             x = self._dual_start(t, a) if dual else self.B[t].copy()
             b_out = np.empty(pr.p, dtype=pr.dtype)
             m, ta, it = _cg_fast.ridge_cg(self.mode, self.Xd, data, indices, indptr, pr.n, pr.p,
-                                          self.sw, self.sqw, pr.xbar, pr.d, pr.center, pr.h, v,
-                                          a, self.Y[t], x, b_out, dual, tol, max_iter,
-                                          num_threads())
+                                          self.sw, self.sqw, pr.xbar, pr.d, pr.center,
+                                          _preconditioner_diagonal(pr.h, a), v, a, self.Y[t],
+                                          x, b_out, dual, tol, max_iter, num_threads())
             self.B[t] = b_out
             self.A[t], self.A_alpha[t] = (x, a) if dual else (None, None)
+            if self.recheck:
+                m, ta = _primal_gradient(pr, v, t, b_out.astype(np.float64), a, tol,
+                                         with_floor=True)
             n_iter[t], measure[t], tol_abs[t] = it, m, ta
         return self.B.astype(np.float64), n_iter, {
             "solver": "cg", "measure": measure, "tol_abs": tol_abs}
@@ -622,13 +728,12 @@ class CGGramState:
 
     def solve(self, alphas, tol, max_iter):
         pr, v, G = self.pr, self.v, self.G
-        max_iter = DEFAULT_MAX_ITER["cg"] if max_iter is None else int(max_iter)
+        max_iter = iteration_cap("cg", max_iter)
         n_iter = np.zeros(pr.k, dtype=np.intp)
         measure, tol_abs = np.zeros(pr.k), tol * self.c_norm
-        diag = np.diag(G)
         for t in range(pr.k):
             a, c, x = float(alphas[t]), self.C[:, t], self.B[t]
-            d = diag + a * v
+            d = _preconditioner_diagonal(np.diag(G), a) + a * v
             minv = np.where(d > 0, 1.0 / np.where(d > 0, d, 1.0), 1.0)
             r = c - (G @ x + a * v * x)
             it = 0
@@ -657,12 +762,18 @@ class CGGramState:
         return self.B.copy(), n_iter, {"solver": "cg", "measure": measure, "tol_abs": tol_abs}
 
 
-def _primal_gradient(pr, v, t, b, alpha, tol):
-    """(‖Zᵀ W (y_c − Z b) − α V b‖, tol · ‖Zᵀ W y_c‖) for target t, in float64 with numpy."""
+def _primal_gradient(pr, v, t, b, alpha, tol, with_floor=False):
+    """(‖Zᵀ W (y_c − Z b) − α V b‖, tol · ‖Zᵀ W y_c‖) for target t, in float64 with numpy.
+
+    With `with_floor`, the second value also holds what rounding leaves of the gradient in any
+    case — at the working precision, eps · (‖H‖ ‖b‖ + ‖W^½Z‖ ‖W^½y_c‖) with ‖H‖ ≤ Σ hⱼ + α max v
+    and ‖W^½Z‖² ≤ Σ hⱼ; and in this float64 evaluation, whose centring is implicit too."""
     X = pr.X
     y = pr.Yc[:, t].astype(np.float64)
     db = pr.d * b
-    r = y - (np.asarray(X @ db).ravel() - (pr.xbar @ db if pr.center else 0.0))
+    Xdb = np.asarray(X @ db).ravel()
+    shift = pr.xbar @ db if pr.center else 0.0
+    r = y - (Xdb - shift)
     w = 1.0 if pr.sw is None else pr.sw.astype(np.float64)
 
     def zt_w(u):
@@ -670,7 +781,33 @@ def _primal_gradient(pr, v, t, b, alpha, tol):
         return pr.d * (np.asarray(X.T @ wu).ravel() - pr.xbar * wu.sum())
 
     g = zt_w(r) - alpha * v * b
-    return float(np.linalg.norm(g)), tol * float(np.linalg.norm(zt_w(y)))
+    tol_abs = tol * float(np.linalg.norm(zt_w(y)))
+    if with_floor:
+        sw = np.sqrt(w) * np.ones(pr.n)
+        trace = float(pr.h.sum())
+        eps = np.finfo(pr.dtype).eps
+        tol_abs += eps * ((trace + alpha * float(v.max(initial=0.0))) * float(np.linalg.norm(b))
+                          + np.sqrt(trace) * float(np.linalg.norm(sw * y)))
+        size = pr.d * (np.abs(pr.xbar) * np.sqrt(pr.W) + np.sqrt(pr.ss))
+        terms = np.abs(y) + np.abs(Xdb) + abs(shift)
+        tol_abs += np.finfo(np.float64).eps * pr.n * (
+            float(np.linalg.norm(size)) * float(np.linalg.norm(sw * terms)))
+    return float(np.linalg.norm(g)), tol_abs
+
+
+def _preconditioner_diagonal(h, alpha):
+    """The diagonal of ZᵀWZ used by CG's Jacobi preconditioner: `h` itself when α > 0.
+
+    At α = 0 the least-squares solution need not be unique.  CG on the normal equations keeps
+    its iterates in the row space of Z only with a scalar preconditioner (a diagonal one would
+    make it converge to the solution of least weighted norm), so α = 0 uses the mean of the
+    nonzero hⱼ for every column: from b = 0 (a cold fit), CG then converges to the
+    minimum-norm least-squares solution, the one `solve_svd` returns; from a start b₀ (warm
+    start), to the least-squares solution nearest b₀."""
+    if alpha > 0:
+        return h
+    active = h > 0
+    return np.where(active, h[active].mean() if active.any() else 0.0, 0.0)
 
 
 def solve_cg(pr, alphas, v, *, tol, max_iter, B0=None):

@@ -24,6 +24,7 @@ Order of calls in an estimator (the feature-name check needs the raw container):
 
 :func:`validate_data` does exactly that.
 """
+import math
 import numbers
 import operator
 import sys
@@ -48,6 +49,7 @@ __all__ = [
 #: Largest row or column count the kernels handle (BLAS and loop counters are 32-bit ints).
 MAX_DIM = 2**31 - 1
 
+_ComplexWarning = getattr(getattr(np, "exceptions", np), "ComplexWarning")
 _F32 = np.dtype(np.float32)
 _F64 = np.dtype(np.float64)
 _FLOAT_DTYPES = (_F32, _F64)
@@ -85,8 +87,11 @@ def _to_ndarray(X, input_name):
         # pandas nullable columns (Int64, Float64, boolean) come out as objects holding pd.NA:
         # ask the container for floats with NaN for missing values (then the NaN check fires).
         try:
-            converted = X.to_numpy(dtype=np.float64, na_value=np.nan)
-        except Exception:  # non-numeric columns, or a to_numpy without these keywords
+            with warnings.catch_warnings():
+                # complex values would be cast to real with only a warning: keep them
+                warnings.simplefilter("error", _ComplexWarning)
+                converted = X.to_numpy(dtype=np.float64, na_value=np.nan)
+        except Exception:  # non-numeric or complex columns, or a to_numpy without keywords
             pass
         else:
             if isinstance(converted, np.ndarray) and converted.shape == arr.shape:
@@ -97,8 +102,14 @@ def _to_ndarray(X, input_name):
 # --------------------------------------------------------------------------------------------------
 # dtype and finiteness
 # --------------------------------------------------------------------------------------------------
-def _complex_error(array):
-    return ValueError("Complex data not supported\n{}\n".format(array))
+def _complex_error(array, input_name="X"):
+    where = "" if input_name == "X" else f" for {input_name}"
+    return ValueError("Complex data not supported{}\n{}\n".format(where, array))
+
+
+def _too_large_error(input_name):
+    """A value no float64 can hold (a huge Python int, say): as good as infinite."""
+    return ValueError(f"Input {input_name} contains infinity or a value too large for float64.")
 
 
 def _as_float(arr, input_name):
@@ -116,13 +127,15 @@ def _as_float(arr, input_name):
     if kind in "iub":
         return arr.astype(_F64), False  # integers and bools are always finite
     if kind == "c":
-        raise _complex_error(arr)
+        raise _complex_error(arr, input_name)
     if kind == "O":
         try:
             return arr.astype(_F64), True
+        except OverflowError as exc:
+            raise _too_large_error(input_name) from exc
         except (TypeError, ValueError) as exc:
             if any(isinstance(v, complex) for v in arr.flat):
-                raise _complex_error(arr) from exc
+                raise _complex_error(arr, input_name) from exc
             # Keep numpy's own wording in the message ("float() argument must be a string or a
             # real number, not 'dict'"): scikit-learn's checks look for it.
             err = TypeError if isinstance(exc, TypeError) else ValueError
@@ -157,6 +170,18 @@ def _all_finite(data, allow_nan=False):
     if allow_nan:
         return not np.isinf(data).any()
     return bool(np.isfinite(data).all())
+
+
+def _cast(arr, dtype, input_name):
+    """``arr`` (finite) as ``dtype``; ValueError when values overflow it (float64 → float32)."""
+    with np.errstate(over="ignore"):
+        out = arr.astype(dtype)
+    if not _all_finite(out):
+        raise ValueError(
+            f"Input {input_name} has values too large for {np.dtype(dtype).name}, the dtype of "
+            "X: convert X to float64."
+        )
+    return out
 
 
 def _finite_error(input_name, allow_nan):
@@ -200,6 +225,49 @@ def _sparse_error(input_name):
 # --------------------------------------------------------------------------------------------------
 # X
 # --------------------------------------------------------------------------------------------------
+def _structure_problem(X):
+    """What makes the index arrays of a CSR/CSC/BSR/COO matrix invalid, or None.
+
+    Hand-made or mutated matrices can hold indices out of range or index pointers that go
+    backwards; the compiled kernels (and SciPy's own conversions) would then read and write out
+    of bounds.  Checked without modifying X (SciPy's ``check_format`` may rewrite its arrays).
+    """
+    fmt = X.format
+    if fmt == "coo":
+        coords = X.coords if hasattr(X, "coords") else (X.row, X.col)
+        arrays = [np.asarray(c) for c in coords] + [np.asarray(X.data)]
+        if any(a.ndim != 1 or a.shape[0] != arrays[-1].shape[0] for a in arrays):
+            return "its coordinate and data arrays are not 1-D arrays of one length"
+        for axis, c in enumerate(arrays[:-1]):
+            if c.dtype.kind not in "iu":
+                return "its coordinates are not integers"
+            if c.size and (c.min() < 0 or c.max() >= X.shape[axis]):
+                return f"a coordinate on axis {axis} is out of range"
+        return None
+    if fmt not in ("csr", "csc", "bsr"):
+        return None  # lil, dok, dia: built through SciPy's checked setters
+    indptr, indices, data = np.asarray(X.indptr), np.asarray(X.indices), np.asarray(X.data)
+    if indptr.ndim != 1 or indices.ndim != 1:
+        return "its index arrays are not 1-D"
+    if indptr.dtype.kind not in "iu" or indices.dtype.kind not in "iu":
+        return "its index arrays are not integers"
+    block = X.blocksize if fmt == "bsr" else (1, 1)
+    major, minor = (X.shape[1], X.shape[0]) if fmt == "csc" else (X.shape[0], X.shape[1])
+    if fmt != "csc":
+        major, minor = major // block[0], minor // block[1]
+    if indptr.shape[0] != major + 1 or indptr[0] != 0:
+        return f"its index pointer has length {indptr.shape[0]} or start {indptr[0]}, " \
+               f"expected length {major + 1} and start 0"
+    ip = indptr.astype(np.int64, copy=False)  # no wrap-around in the comparisons
+    nnz = int(ip[-1])
+    if nnz > min(indices.shape[0], data.shape[0]) or np.any(ip[1:] < ip[:-1]):
+        return "its index pointer decreases or points past the index and data arrays"
+    used = indices[:nnz]
+    if nnz and (used.min() < 0 or used.max() >= minor):
+        return "an index is out of range"
+    return None
+
+
 def _check_sparse(X, input_name, estimator_name, ensure_min_samples, ensure_min_features,
                   allow_nan):
     shape = X.shape
@@ -207,11 +275,14 @@ def _check_sparse(X, input_name, estimator_name, ensure_min_samples, ensure_min_
         raise ValueError(
             f"Expected 2D sparse input for {input_name}, got shape {shape} instead."
         )
+    problem = _structure_problem(X)
+    if problem is not None:
+        raise ValueError(f"Input {input_name} is not a valid sparse matrix: {problem}.")
     if X.format not in _SPARSE_KEEP:
         X = X.tocsc()
     dtype = X.dtype
     if dtype.kind == "c":
-        raise _complex_error(X)
+        raise _complex_error(X, input_name)
     if dtype not in _FLOAT_DTYPES:
         if dtype.kind not in "iubf":
             raise TypeError(f"Input {input_name} has dtype {dtype}, which is not numeric.")
@@ -219,11 +290,19 @@ def _check_sparse(X, input_name, estimator_name, ensure_min_samples, ensure_min_
             X = X.astype(dtype.newbyteorder("="))
         else:
             X = X.astype(_F64)
-    if X.indices.dtype != X.indptr.dtype:
-        # Rare hand-made matrices; the kernels take one index type for both.
-        X = X.copy()
-        X.indices = X.indices.astype(np.int64)
-        X.indptr = X.indptr.astype(np.int64)
+    index_ok = (X.indices.dtype == X.indptr.dtype
+                and X.indices.dtype in (np.dtype(np.int32), np.dtype(np.int64)))
+    contiguous = all(a.flags.c_contiguous for a in (X.data, X.indices, X.indptr))
+    if not (index_ok and contiguous):
+        # Rare hand-made matrices: the kernels take one index type (int32 or int64) for both
+        # and contiguous arrays.  A new matrix; X's own arrays are left alone.
+        itype = X.indices.dtype if index_ok else np.dtype(np.int64)
+        nnz = int(X.indptr[-1])
+        indices = np.ascontiguousarray(X.indices[:nnz], dtype=itype)
+        indptr = np.ascontiguousarray(X.indptr, dtype=itype)
+        X = type(X)((np.ascontiguousarray(X.data[:nnz]), indices, indptr), shape=X.shape,
+                    copy=False)
+        X.indices, X.indptr = indices, indptr  # the constructor may narrow the index type
     _check_min_shape(shape, ensure_min_samples, ensure_min_features, estimator_name)
     _check_dims(shape, input_name)
     if not _all_finite(X.data, allow_nan):
@@ -319,7 +398,7 @@ def _check_y(y, dtype, estimator_name):
             f"required{_by(estimator_name)}."
         )
     if y.dtype != dtype:
-        y = y.astype(dtype)
+        y = _cast(y, dtype, "y")
     return y
 
 
@@ -377,16 +456,19 @@ def check_sample_weight(sample_weight, n_samples, dtype):
     if isinstance(sample_weight, np.ndarray) and sample_weight.ndim == 0:
         sample_weight = sample_weight.item()
     if isinstance(sample_weight, complex):
-        raise _complex_error(sample_weight)
+        raise _complex_error(sample_weight, "sample_weight")
     if isinstance(sample_weight, numbers.Number):
         try:
             value = float(sample_weight)
+        except OverflowError as exc:
+            raise _too_large_error("sample_weight") from exc
         except (TypeError, ValueError) as exc:
             raise TypeError(
                 f"sample_weight must be a real number or an array of real numbers, got "
                 f"{sample_weight!r}."
             ) from exc
-        sw = np.full(n_samples, value, dtype=dtype)
+        sw = _cast(np.full(n_samples, value), dtype, "sample_weight") \
+            if math.isfinite(value) else np.full(n_samples, value, dtype=dtype)
     else:
         if is_sparse(sample_weight):
             raise _sparse_error("sample_weight")
@@ -402,14 +484,22 @@ def check_sample_weight(sample_weight, n_samples, dtype):
             raise ValueError(
                 f"sample_weight.shape == {sw.shape}, expected {(n_samples,)}!"
             )
-        if sw.dtype != dtype or not sw.flags.c_contiguous:
-            sw = np.ascontiguousarray(sw, dtype=dtype)
+        if sw.dtype != dtype:
+            if not _all_finite(sw):
+                raise _finite_error("sample_weight", False)
+            sw = _cast(sw, dtype, "sample_weight")
+        sw = np.ascontiguousarray(sw)
     if not _all_finite(sw):
         raise _finite_error("sample_weight", False)
     if n_samples and not sw.any():
         raise ValueError("Sample weights must contain at least one non-zero number.")
     if n_samples and sw.min() < 0:
         raise ValueError("Negative values in data passed to `sample_weight`.")
+    with np.errstate(over="ignore"):
+        total = sw.sum(dtype=_F64)
+    if not np.isfinite(total):
+        raise ValueError("The sum of sample_weight overflows float64; rescale the weights "
+                         "(multiplying them and alpha by the same factor leaves the fit as is).")
     return sw
 
 
@@ -435,7 +525,11 @@ def _real_array(value, name, what):
             raise bad
     elif kind not in "iuf":
         raise bad
-    return arr.astype(_F64)
+    try:
+        return arr.astype(_F64)
+    except OverflowError as exc:  # a Python int beyond float64
+        raise ValueError(f"{name} must be finite; it holds a value too large for float64."
+                         ) from exc
 
 
 def check_alpha(alpha, n_targets):
@@ -443,7 +537,7 @@ def check_alpha(alpha, n_targets):
 
     A scalar or a length-1 array is broadcast to every target.
     """
-    if type(alpha) is float or type(alpha) is int:  # fast path for the common case
+    if type(alpha) is float:  # fast path for the common case
         if 0 <= alpha < float("inf"):
             return np.full(n_targets, alpha, dtype=_F64)
         raise ValueError(f"alpha must be finite and >= 0, got {alpha!r}.")
@@ -502,6 +596,10 @@ def _check_bool(value, name, estimator_name):
         )
 
 
+# registered as numbers (numpy's timedelta64 subclasses signedinteger) but no count or size
+_NOT_NUMBERS = (bool, np.bool_, np.timedelta64, np.datetime64)
+
+
 def check_params(*, solver="auto", tol=1e-6, max_iter=None, fit_intercept=True, standardize=False,
                  positive=False, warm_start=False, copy_X=True, valid_solvers=VALID_SOLVERS,
                  estimator_name="Ridge"):
@@ -517,18 +615,22 @@ def check_params(*, solver="auto", tol=1e-6, max_iter=None, fit_intercept=True, 
             f"The 'solver' parameter of {estimator_name} must be a str among {among}. "
             f"Got {solver!r} instead."
         )
-    if isinstance(tol, (bool, np.bool_)) or not isinstance(tol, numbers.Real):
+    if isinstance(tol, _NOT_NUMBERS) or not isinstance(tol, numbers.Real):
         raise TypeError(
             f"The 'tol' parameter of {estimator_name} must be a float in the range [0.0, inf). "
             f"Got {tol!r} instead."
         )
-    if not (tol >= 0 and np.isfinite(tol)):
+    try:
+        tol_value = float(tol)  # Fractions, numpy scalars, huge ints (OverflowError)
+    except OverflowError:
+        tol_value = float("inf")
+    if not (tol_value >= 0 and math.isfinite(tol_value)):
         raise ValueError(
             f"The 'tol' parameter of {estimator_name} must be a float in the range [0.0, inf). "
             f"Got {tol!r} instead."
         )
     if max_iter is not None:
-        if isinstance(max_iter, (bool, np.bool_)) or not isinstance(max_iter, numbers.Integral):
+        if isinstance(max_iter, _NOT_NUMBERS) or not isinstance(max_iter, numbers.Integral):
             raise TypeError(
                 f"The 'max_iter' parameter of {estimator_name} must be an int in the range "
                 f"[1, inf) or None. Got {max_iter!r} instead."
