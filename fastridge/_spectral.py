@@ -92,7 +92,10 @@ def _svd_spectrum(pr, e, scale):
     if pr.sqw is not None:
         Z *= pr.sqw[:, None]
     U, s, Vt = np.linalg.svd(Z, full_matrices=False)
-    keep = _rank_cut(s * s)
+    # singular values are accurate to about eps·s_max (eigenvalues of the Gram only to
+    # eps·s²_max, hence `_rank_cut`'s threshold on s²): cutting at √eps·s_max here threw away
+    # directions α does not dominate (columns over many decades without standardize)
+    keep = s > (s[0] if s.size else 0.0) * max(Z.shape) * np.finfo(np.float64).eps
     U, s, Vr = U[:, keep], s[keep], Vt[keep].T
     Yt = pr.Yc.astype(np.float64)
     if pr.sqw is not None:
