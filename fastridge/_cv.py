@@ -154,6 +154,16 @@ def select_alpha(alphas, mean_error, se_error, rule):
     return int(ok[np.argmax(alphas[ok])])
 
 
+def _weighted_rms(dev, w, denom):
+    """sqrt(Σᵢ wᵢ devᵢ² / denom) over axis 0, scaled so that no square overflows (the errors
+    are squares already: their deviations squared are fourth powers of y's scale)."""
+    scale = np.abs(dev).max(axis=0)
+    safe = np.where((scale > 0) & np.isfinite(scale), scale, 1.0)
+    with np.errstate(invalid="ignore"):
+        return np.where(scale > 0, scale, 0.0) * np.sqrt(
+            (w * (dev / safe) ** 2).sum(axis=0) / denom)
+
+
 def _fold_stats(err, weights):
     """Mean and standard error over folds of per-fold errors ``err`` (F, ...), the folds
     weighted by ``weights`` (F,), as cv.glmnet: mean = Σ ω e / Σ ω and
@@ -167,8 +177,7 @@ def _fold_stats(err, weights):
     F = err.shape[0]
     if F < 2:
         return mean, np.full_like(mean, np.nan)
-    var = (wv * (err - mean) ** 2).sum(axis=0) / tot / (F - 1)
-    return mean, np.sqrt(var)
+    return mean, _weighted_rms(err - mean, wv, tot * (F - 1))
 
 
 # --------------------------------------------------------------------------- the estimator
@@ -387,11 +396,8 @@ class RidgeCV(RegressorBase):
         (m, K) each (K = k per target, else 1), and df (m,)."""
         from fastridge import _spectral
 
-        if not _spectral.available(pr, v):
-            why = ("a zero penalty factor (in penalty_factor) leaves a feature unpenalized"
-                   if np.any(v[pr.d != 0] <= 0) else
-                   f"the {min(pr.n, pr.p)} x {min(pr.n, pr.p)} Gram/kernel matrix would not "
-                   "fit in memory")
+        why = _spectral.unavailable(pr, v)
+        if why is not None:
             raise ValueError(f"RidgeCV with cv=None (exact leave-one-out) needs one spectral "
                              f"decomposition, which is not available here: {why}. Use k-fold "
                              f"cross-validation instead, e.g. cv=5.")
@@ -457,8 +463,8 @@ class RidgeCV(RegressorBase):
                     with np.errstate(divide="ignore", invalid="ignore"):
                         q = np.where(pos[:, None, None], sq / w[:, None, None], 0.0)   # eᵢ²
                     dev = q - mean[start:start + mb][None]
-                    var = (w[:, None, None] * dev * dev).sum(axis=0) / W / (n_eff - 1)
-                    se[start:start + mb] = np.sqrt(var)
+                    se[start:start + mb] = _weighted_rms(dev, w[:, None, None],
+                                                         W * (n_eff - 1))
                 continue
             with np.errstate(divide="ignore", invalid="ignore"):
                 e = np.where(pos[:, None, None], ratio / sqw[:, None, None], 0.0)

@@ -296,11 +296,11 @@ class RidgeEM(RegressorBase):
         pr = P.prepare(X, Y, sw, fit_intercept=self.fit_intercept,
                        standardize=self.standardize)
         v = np.ones(p)
-        if not SP.available(pr, v):
-            m = min(n, p)
+        why = SP.unavailable(pr, v)
+        if why is not None:
             raise ValueError(
-                f"{name} needs the eigendecomposition of a {m} x {m} matrix, which exceeds the "
-                "memory limit of the spectral solver; use RidgeCV with cv=k instead.")
+                f"{name} needs one eigendecomposition, which is not available here: {why}; "
+                "use RidgeCV with cv=k instead.")
         spec = SP.spectrum(pr, v)
 
         s2 = spec.s2

@@ -73,13 +73,28 @@ def _rank_cut(s2):
     return s2 > s2.max() * s2.size * np.finfo(np.float64).eps * 10
 
 
-def available(pr, v):
-    """Whether a spectral decomposition applies (positive penalty factors on active columns) and
-    fits in memory."""
-    if np.any(v[pr.d != 0] <= 0):
-        return False
+def unavailable(pr, v):
+    """Why a spectral decomposition does not apply, or None: it needs positive penalty factors
+    on the active columns, a matrix that fits in memory, and a diagonal hⱼ/vⱼ of ẐᵀẐ that the
+    working precision represents (penalty factors over hundreds of decades would overflow it)."""
+    act = pr.d != 0
+    if np.any(v[act] <= 0):
+        return "a zero penalty factor (in penalty_factor) leaves a feature unpenalized"
     m = min(pr.n, pr.p)
-    return m * m * 8 <= S.GRAM_MAX_BYTES
+    if m * m * 8 > S.GRAM_MAX_BYTES:
+        return f"the {m} x {m} Gram/kernel matrix would not fit in memory"
+    lo, hi = (2.0 ** -100, 2.0 ** 100) if pr.dtype == np.float32 else (2.0 ** -1020, 2.0 ** 1020)
+    with np.errstate(over="ignore", divide="ignore"):
+        hv = pr.h[act] / v[act] * max(pr.p, 1)
+    if hv.size and not (np.all(hv <= hi) and np.all(hv >= lo)):
+        return ("the penalty factors span so many decades that Z/sqrt(penalty_factor) leaves "
+                f"the range of {pr.dtype.name}")
+    return None
+
+
+def available(pr, v):
+    """Whether a spectral decomposition applies (see `unavailable`)."""
+    return unavailable(pr, v) is None
 
 
 # below this ratio of smallest to largest eigenvalue of the Gram (cond(Ẑ) > 1e4), a dense
