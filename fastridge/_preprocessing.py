@@ -125,10 +125,15 @@ def prepare(X, Y, sample_weight, *, fit_intercept, standardize, want_gram=False)
         yy = np.einsum("ij,ij->j", Ycw, Ycw)
     _check_target_magnitudes(Ycw, ybar, yy, pr.h[d != 0], W, weighted=sw is not None)
     if dtype == np.float32:
-        if not (_within(pr.h[d != 0], F32_GRAM_RANGE) and np.all(yy <= F32_GRAM_RANGE[1])):
-            # the float32 kernels would form or apply a Gram ZᵀWZ (or ZᵀWy) that overflows
-            # float32 or underflows it: the whole computation moves to float64 (the estimators
-            # still return float32 results)
+        # the kernels also multiply the raw values (x, not x − x̄) in float32
+        raw_x = ss + W * mean * mean if pr.center else ss
+        raw_y = np.einsum("ij,ij->j", Yd, Yd if sw is None else Yd * sw[:, None])
+        top = F32_GRAM_RANGE[1]
+        if not (_within(pr.h[d != 0], F32_GRAM_RANGE) and np.all(yy <= top)
+                and np.all(raw_x <= top) and np.all(raw_y <= top)):
+            # the float32 kernels would form or apply a Gram ZᵀWZ (or ZᵀWy, or Xᵀr) that
+            # overflows float32 or underflows it: the whole computation moves to float64 (the
+            # estimators still return float32 results)
             X64 = X.astype(np.float64)
             sw64 = None if sw is None else sw.astype(np.float64)
             return prepare(X64, Yd, sw64, fit_intercept=fit_intercept,

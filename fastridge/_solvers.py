@@ -97,7 +97,8 @@ def _offset_columns(pr):
     """Indices of the columns whose mean exceeds their spread (W x̄² > Σw(x − x̄)²)."""
     if not pr.center:
         return np.zeros(0, dtype=np.intp)
-    return np.flatnonzero((pr.W * pr.xbar * pr.xbar > pr.ss) & (pr.d != 0))
+    with np.errstate(over="ignore"):
+        return np.flatnonzero((pr.W * pr.xbar * pr.xbar > pr.ss) & (pr.d != 0))
 
 
 def _centred_dense_columns(pr, cols):
