@@ -519,6 +519,9 @@ class RidgeCV(RegressorBase):
                               fit_intercept=self.fit_intercept, standardize=self.standardize,
                               penalty_factor=pf, sample_weight=w_tr, solver=self.solver,
                               tol=self.tol, max_iter=self.max_iter)
+            # predictions in float64: float32 ones of a fold's fit may overflow
+            path.coef = path.coef.astype(np.float64)
+            path.intercept = path.intercept.astype(np.float64)
             pred = np.asarray(path.predict(X[test]), dtype=np.float64)
             pred = pred.reshape(test.size, m, k)
             # path.alphas is the descending grid we passed; align by value to be safe

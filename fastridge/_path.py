@@ -27,7 +27,7 @@ def default_alphas(pr, v, n_alphas=100, alpha_min_ratio=None):
         A = A * pr.sqw[:, None]
     c = np.abs(S.zt(pr, pr.d, A)).max(axis=1)
     pen = (v > 0) & (pr.d != 0)
-    with np.errstate(over="ignore"):  # tiny factors: an infinite alpha_max, replaced below
+    with np.errstate(over="ignore", divide="ignore"):  # tiny factors: alpha_max = inf, below
         amax = float(np.max(c[pen] / (v[pen] * 0.001))) if np.any(pen) else 0.0
     if not np.isfinite(amax) or amax <= 0.0:
         amax = 1.0

@@ -172,8 +172,9 @@ def _check_magnitudes(X, sw, mean, ss, spread, constant):
     to tell it from a column of zeros (a cheap test, only for such columns)."""
     lo, hi = F64_SPREAD_RANGE
     with np.errstate(invalid="ignore"):
-        overflow = ~np.isfinite(mean) | ~np.isfinite(ss) | (spread > hi)
-        underflow = (~constant & (spread < lo)) | (
+        # the spread, and the weighted sum of squares itself (weights over many decades)
+        overflow = ~np.isfinite(mean) | ~np.isfinite(ss) | (spread > hi) | (ss > hi * hi)
+        underflow = (~constant & ((spread < lo) | (ss < lo * lo))) | (
             (spread == 0.0) & (mean != 0.0) & (np.abs(mean) < lo))
     zero = np.flatnonzero((spread == 0.0) & (mean == 0.0))
     if zero.size:
@@ -203,8 +204,8 @@ def _check_target_magnitudes(Ycw, ybar, yy, h, W, weighted):
     lo, hi = F64_SPREAD_RANGE
     with np.errstate(over="ignore", invalid="ignore"):
         spread = np.sqrt(yy / W)
-        bad = ~np.isfinite(ybar) | ~np.isfinite(yy) | (spread > hi)
-        bad |= (spread < lo) & np.any(Ycw != 0.0, axis=0)  # underflow, even to 0
+        bad = ~np.isfinite(ybar) | ~np.isfinite(yy) | (spread > hi) | (yy > hi * hi)
+        bad |= ((spread < lo) | (yy < lo * lo)) & np.any(Ycw != 0.0, axis=0)  # underflow
         too_large = h.size and np.any(h.sum() * yy > 2.0 ** 1020)  # ‖ZᵀWy‖² ≤ Σ hⱼ · yy
     inputs = "X, y and sample_weight are" if weighted else "X and y are"
     if bad.any():

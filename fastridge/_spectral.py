@@ -87,8 +87,9 @@ def unavailable(pr, v):
     with np.errstate(over="ignore", divide="ignore"):
         hv = pr.h[act] / v[act] * max(pr.p, 1)
     if hv.size and not (np.all(hv <= hi) and np.all(hv >= lo)):
-        return ("the penalty factors span so many decades that Z/sqrt(penalty_factor) leaves "
-                f"the range of {pr.dtype.name}")
+        return ("the columns of Z/sqrt(penalty_factor) (X centred, scaled and weighted) "
+                f"leave the range of {pr.dtype.name}: rescale the penalty factors, the sample "
+                "weights or X")
     return None
 
 

@@ -220,7 +220,7 @@ class Exact:
         coef = np.asarray(coef, dtype=np.float64)
         b = self.to_fit(coef)
         H = self.norm_Z ** 2 + self.alphas[t] * self.v.max(initial=0.0)
-        c = 20.0 * np.sqrt(self.n + self.p)
+        c = 50.0 * np.sqrt(self.n + self.p)
         terms = np.abs(self.Y[:, t]) + np.abs(self.X) @ np.abs(coef) + abs(float(intercept))
         own = self.norm_Z * np.linalg.norm(np.sqrt(self.w) * terms)
         alpha, v = self.alphas[t], self.v[self.active]

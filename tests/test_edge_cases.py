@@ -609,7 +609,7 @@ def test_spectral_solvers_refuse_penalty_factors_beyond_the_float_range():
     y = X @ np.arange(4.0) + rng.standard_normal(9)
     for dtype, tiny in ((np.float64, 1e-306), (np.float32, 5.7e-57)):
         pf = [1.0, 1.0, 1.0, tiny]
-        with pytest.raises(ValueError, match="penalty factors span so many decades"):
+        with pytest.raises(ValueError, match="leave the range of float"):
             RidgeCV(penalty_factor=pf).fit(X.astype(dtype), y.astype(dtype))
         path = ridge_path(X.astype(dtype), y.astype(dtype), alphas=[1.0], penalty_factor=pf)
         assert path.solver != "eigen" and np.all(np.isfinite(path.coef))
@@ -641,3 +641,26 @@ def test_cross_validation_errors_of_large_targets():
             assert b.alpha_ == pytest.approx(a.alpha_, rel=1e-9)
             np.testing.assert_allclose(b.cv_results_["se_error"],
                                        a.cv_results_["se_error"] * 1e300, rtol=1e-9)
+
+
+def test_weights_over_hundreds_of_decades_are_named():
+    """Weights of 5e-324 each: every weighted sum of squares underflows (the spread alone, a
+    ratio of two such sums, looked fine).  A ValueError naming sample_weight, not a Gram of
+    denormals or a spectral error about penalty factors."""
+    X, y = make_data(n=6, p=3, seed=25)
+    for est in (Ridge(), RidgeCV(), RidgeEM()):
+        with pytest.raises(ValueError, match=r"weighted by sample_weight.*underflows"):
+            est.fit(X, y, sample_weight=np.full(6, 5e-324))
+
+
+def test_cross_validation_of_float32_data_near_its_maximum():
+    """Fold predictions of float32 data near 3e38 overflowed float32 (RuntimeWarning, NaN
+    errors): they are computed in float64."""
+    X = np.zeros((6, 3), np.float32)
+    X[:2, 2], X[3, 2] = 3e38, -3.4e38
+    y = np.zeros(6)
+    y[2] = 3e38
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RuntimeWarning)
+        est = RidgeCV(n_alphas=3, cv=2).fit(X, y)
+    assert np.all(np.isfinite(est.cv_results_["mean_error"]))
