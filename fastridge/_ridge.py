@@ -96,6 +96,14 @@ class Ridge(RegressorBase):
     n_features_in_ : int
     feature_names_in_ : ndarray of str, when X had string column names.
 
+    Notes
+    -----
+    The fit squares X's columns and y: their spreads (weighted standard deviation, or root
+    mean square without an intercept) and weighted sums of squares must stay within float64's
+    range, about 1e±150 for the spreads; otherwise a ValueError names the column (or y, or the
+    sample weights).  float32 data whose Gram matrix would leave float32's range are computed
+    in float64; `coef_` and the predictions are float32 all the same.
+
     Examples
     --------
     >>> import numpy as np
