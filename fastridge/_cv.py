@@ -378,6 +378,7 @@ class RidgeCV(RegressorBase):
             alphas_t = np.broadcast_to(np.asarray(self.alpha_, dtype=np.float64), (pr.k,))
             coef, intercept = P.to_raw(pr, sp.coef(alphas_t))
             dt = X.dtype
+            V.check_output_range(dt, coef, intercept)
             self.coef_ = coef[0].astype(dt) if single else coef.astype(dt)
             self.intercept_ = (dt.type(intercept[0]) if dt == np.float32 else
                                float(intercept[0])) if single else intercept.astype(dt)
@@ -515,6 +516,10 @@ class RidgeCV(RegressorBase):
             weight = float(test.size) if w_te is None else float(w_te.sum())
             if weight <= 0.0:
                 return np.full((m, K), np.nan), 0.0
+            if w_tr is not None and not np.any(w_tr):
+                raise ValueError("cv: every training row of a fold has sample_weight 0, so "
+                                 "that fold cannot be fitted; use other folds (shuffled, or "
+                                 "fewer of them).")
             path = ridge_path(X[train], y[train], alphas=alphas,
                               fit_intercept=self.fit_intercept, standardize=self.standardize,
                               penalty_factor=pf, sample_weight=w_tr, solver=self.solver,

@@ -343,6 +343,7 @@ class RidgeEM(RegressorBase):
         B[constant] = 0.0
         coef, intercept = P.to_raw(pr, B)
         dt = X.dtype
+        V.check_output_range(dt, coef, intercept)
         self.coef_ = coef[0].astype(dt) if single else coef.astype(dt)
         if single:
             self.intercept_ = (np.float32(intercept[0]) if dt == np.float32

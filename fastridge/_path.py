@@ -283,6 +283,7 @@ def ridge_path(X, y, *, alphas=None, n_alphas=100, alpha_min_ratio=None, fit_int
         c, b0 = P.to_raw(pr, B[i])
         coefs.append(c)
         intercepts.append(b0)
+    V.check_output_range(X.dtype, coefs, intercepts)
     coef = np.asarray(coefs).astype(X.dtype)
     intercept = np.asarray(intercepts).astype(X.dtype)
     path.alphas, path.order, path.n_iter, path.df, path.solver = grid, order, n_iter, df, used

@@ -92,7 +92,8 @@ def prepare(X, Y, sample_weight, *, fit_intercept, standardize, want_gram=False)
     else:
         fmt = "dense"
         W = _gram_fast.column_stats_dense(X, swv, pr.center, mean, ss)
-    if pr.G0 is not None and dtype == np.float32 and not _float32_gram_ok(pr.G0, mean, ss, W, n):
+    if pr.G0 is not None and dtype == np.float32 and not _float32_gram_ok(pr.G0, X, mean, ss,
+                                                                         W, n):
         # the one-pass Gram squares unscaled float32 values: it overflowed or lost digits to
         # underflow.  Statistics again in double; the solvers form the Gram after scaling.
         pr.G0 = pr.C0 = None
@@ -220,18 +221,18 @@ def _check_target_magnitudes(Ycw, ybar, yy, h, W, weighted):
             "squared. Rescale y or X (or use standardize=True).")
 
 
-def _float32_gram_ok(G, mean, ss, W, n):
-    """Whether a float32 one-pass Gram of the unscaled columns is usable: finite, and the
-    diagonal of every non-constant column within the range where float32 keeps its digits (a
-    zero diagonal with a tiny nonzero mean may be an underflow)."""
+def _float32_gram_ok(G, X, mean, ss, W, n):
+    """Whether a float32 one-pass Gram of the unscaled columns (dense X) is usable: finite, and
+    the diagonal of every non-constant column within the range where float32 keeps its digits
+    (a zero diagonal may be an underflow: then X is looked at)."""
     if not np.all(np.isfinite(G)):
         return False
     spread = np.sqrt(np.clip(ss, 0.0, None) / W)
     active = ~_constant_columns(mean, spread, n)
     if not _within(ss[active], F32_GRAM_RANGE):
         return False
-    tiny = (ss == 0.0) & (mean != 0.0) & (np.abs(mean) < np.sqrt(F32_GRAM_RANGE[0]))
-    return not tiny.any()
+    zero = np.flatnonzero(ss == 0.0)
+    return not (zero.size and np.any(X[:, zero] != mean[zero]))
 
 
 # The raw Gram XᵀX − W x̄x̄ᵀ keeps all but a factor (1 + x̄ⱼ²/σⱼ²) of the accuracy of an

@@ -195,6 +195,7 @@ class Ridge(RegressorBase):
         if "intercept" in info:  # a solver that refined the intercept itself (svd)
             intercept = info["intercept"]
         dt = X.dtype
+        V.check_output_range(dt, coef, intercept)
         self.coef_ = coef[0].astype(dt) if single else coef.astype(dt)
         self.intercept_ = (float(intercept[0]) if single else intercept.astype(dt))
         if single and dt == np.float32:

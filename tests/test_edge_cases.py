@@ -664,3 +664,23 @@ def test_cross_validation_of_float32_data_near_its_maximum():
         warnings.simplefilter("error", RuntimeWarning)
         est = RidgeCV(n_alphas=3, cv=2).fit(X, y)
     assert np.all(np.isfinite(est.cv_results_["mean_error"]))
+
+
+def test_float32_coefficients_beyond_float32_are_refused():
+    """float32 X of order 1e-45 (denormal) is computed in float64, but a coefficient of 1e45
+    does not fit the float32 coef_: refused (it became inf with a RuntimeWarning)."""
+    X = np.array([[1.4e-45], [2.8e-45], [0.0]], dtype=np.float32)
+    y = np.array([1.0, 3.0, 2.0])
+    for fit in (lambda: Ridge(alpha=0.0, fit_intercept=False).fit(X, y),
+                lambda: ridge_path(X, y, alphas=[0.0], fit_intercept=False)):
+        with pytest.raises(ValueError, match="do not fit float32.*float64"):
+            fit()
+    est = Ridge(alpha=0.0, fit_intercept=False).fit(X.astype(np.float64), y)
+    assert np.all(np.isfinite(est.coef_))
+
+
+def test_a_fold_without_training_weight_is_named():
+    X, y = make_data(n=7, p=2, seed=26)
+    w = np.array([3.0, 2.0, 1.0, 3.0, 0.0, 0.0, 0.0])
+    with pytest.raises(ValueError, match="every training row of a fold has sample_weight 0"):
+        RidgeCV(alphas=[1.0], cv=2).fit(X, y, sample_weight=w)
