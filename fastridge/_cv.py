@@ -221,6 +221,16 @@ def record_choice(est, grid, mean, se, per_target, extra):
                        **extra}
 
 
+def _weighted_rms(dev, w, denom):
+    """sqrt(Σᵢ wᵢ devᵢ² / denom) over axis 0, scaled so that no square overflows (the errors
+    are squares already: their deviations squared are fourth powers of y's scale)."""
+    scale = np.abs(dev).max(axis=0)
+    safe = np.where((scale > 0) & np.isfinite(scale), scale, 1.0)
+    with np.errstate(invalid="ignore"):
+        return np.where(scale > 0, scale, 0.0) * np.sqrt(
+            (w * (dev / safe) ** 2).sum(axis=0) / denom)
+
+
 def _fold_stats(err, weights):
     """Mean and standard error over folds of per-fold errors ``err`` (F, ...), the folds
     weighted by ``weights`` (F,), as cv.glmnet: mean = Σ ω e / Σ ω and
@@ -234,8 +244,7 @@ def _fold_stats(err, weights):
     F = err.shape[0]
     if F < 2:
         return mean, np.full_like(mean, np.nan)
-    var = (wv * (err - mean) ** 2).sum(axis=0) / tot / (F - 1)
-    return mean, np.sqrt(var)
+    return mean, _weighted_rms(err - mean, wv, tot * (F - 1))
 
 
 # --------------------------------------------------------------------------- the estimator
@@ -539,6 +548,7 @@ class RidgeCV(RegressorBase):
             alphas_t = np.broadcast_to(np.asarray(self.alpha_, dtype=np.float64), (pr.k,))
             coef, intercept = P.to_raw(pr, sp.coef(alphas_t))
             dt = X.dtype
+            V.check_output_range(dt, coef, intercept)
             self.coef_ = coef[0].astype(dt) if single else coef.astype(dt)
             self.intercept_ = (dt.type(intercept[0]) if dt == np.float32 else
                                float(intercept[0])) if single else intercept.astype(dt)
@@ -557,11 +567,8 @@ class RidgeCV(RegressorBase):
         (m, K) each (K = k per target, else 1), and df (m,)."""
         from fastridge import _spectral
 
-        if not _spectral.available(pr, v):
-            why = ("a zero penalty factor (in penalty_factor) leaves a feature unpenalized"
-                   if np.any(v[pr.d != 0] <= 0) else
-                   f"the {min(pr.n, pr.p)} x {min(pr.n, pr.p)} Gram/kernel matrix would not "
-                   "fit in memory")
+        why = _spectral.unavailable(pr, v)
+        if why is not None:
             raise ValueError(f"RidgeCV with cv=None (exact leave-one-out) needs one spectral "
                              f"decomposition, which is not available here: {why}. Use k-fold "
                              f"cross-validation instead, e.g. cv=5.")
@@ -613,8 +620,8 @@ class RidgeCV(RegressorBase):
                     with np.errstate(divide="ignore", invalid="ignore"):
                         q = np.where(pos[:, None, None], sq / w[:, None, None], 0.0)   # eᵢ²
                     dev = q - mean[start:start + mb][None]
-                    var = (w[:, None, None] * dev * dev).sum(axis=0) / W / (n_eff - 1)
-                    se[start:start + mb] = np.sqrt(var)
+                    se[start:start + mb] = _weighted_rms(dev, w[:, None, None],
+                                                         W * (n_eff - 1))
                 continue
             with np.errstate(divide="ignore", invalid="ignore"):
                 e = np.where(pos[:, None, None], ratio / sqw[:, None, None], 0.0)
@@ -685,12 +692,19 @@ class RidgeCV(RegressorBase):
             weight = float(test.size) if w_te is None else float(w_te.sum())
             if weight <= 0.0:
                 return np.full((m, K), np.nan), 0.0
+            if w_tr is not None and not np.any(w_tr):
+                raise ValueError("cv: every training row of a fold has sample_weight 0, so "
+                                 "that fold cannot be fitted; use other folds (shuffled, or "
+                                 "fewer of them).")
             path = _fit_path(X[train], y[train], alphas=alphas, n_alphas=100,
                              alpha_min_ratio=None, fit_intercept=self.fit_intercept,
                              standardize=self.standardize, penalty_factor=pf,
                              sample_weight=w_tr, solver=self.solver, tol=self.tol,
                              max_iter=self.max_iter, verbose=path_verbose,
                              label=f"RidgeCV fold {j + 1}/{F}")
+            # predictions in float64: float32 ones of a fold's fit may overflow
+            path.coef = path.coef.astype(np.float64)
+            path.intercept = path.intercept.astype(np.float64)
             pred = np.asarray(path.predict(X[test]), dtype=np.float64)
             pred = pred.reshape(test.size, m, k)
             # path.alphas is the descending grid we passed; align by value to be safe

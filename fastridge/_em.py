@@ -357,11 +357,11 @@ class RidgeEM(RegressorBase):
         pr = P.prepare(X, Y, sw, fit_intercept=self.fit_intercept,
                        standardize=self.standardize)
         v = np.ones(p)
-        if not SP.available(pr, v):
-            m = min(n, p)
+        why = SP.unavailable(pr, v)
+        if why is not None:
             raise ValueError(
-                f"{name} needs the eigendecomposition of a {m} x {m} matrix, which exceeds the "
-                "memory limit of the spectral solver; use RidgeCV with cv=k instead.")
+                f"{name} needs one eigendecomposition, which is not available here: {why}; "
+                "use RidgeCV with cv=k instead.")
         spec = SP.spectrum(pr, v)
 
         s2 = spec.s2
@@ -404,6 +404,7 @@ class RidgeEM(RegressorBase):
         B[constant] = 0.0
         coef, intercept = P.to_raw(pr, B)
         dt = X.dtype
+        V.check_output_range(dt, coef, intercept)
         self.coef_ = coef[0].astype(dt) if single else coef.astype(dt)
         if single:
             self.intercept_ = (np.float32(intercept[0]) if dt == np.float32

@@ -43,7 +43,8 @@ def default_alphas(pr, v, n_alphas=100, alpha_min_ratio=None):
             A = A * pr.sqw[:, None]
         c = np.abs(S.zt(pr, pr.d, A)).max(axis=1)
     pen = (v > 0) & (pr.d != 0)
-    amax = float(np.max(c[pen] / (v[pen] * 0.001))) if np.any(pen) else 0.0
+    with np.errstate(over="ignore", divide="ignore"):  # tiny factors: alpha_max = inf, below
+        amax = float(np.max(c[pen] / (v[pen] * 0.001))) if np.any(pen) else 0.0
     if not np.isfinite(amax) or amax <= 0.0:
         amax = 1.0
     if n_alphas == 1:
@@ -588,6 +589,7 @@ def _fit_path(X, y, *, alphas, n_alphas, alpha_min_ratio, fit_intercept, standar
         c, b0 = P.to_raw(pr, B[i])
         coefs.append(c)
         intercepts.append(b0)
+    V.check_output_range(X.dtype, coefs, intercepts)
     coef = np.asarray(coefs).astype(X.dtype)
     intercept = np.asarray(intercepts).astype(X.dtype)
     path.alphas, path.order, path.n_iter, path.df, path.solver = grid, order, n_iter, df, used

@@ -92,7 +92,8 @@ def prepare(X, Y, sample_weight, *, fit_intercept, standardize, want_gram=False)
     else:
         fmt = "dense"
         W = _gram_fast.column_stats_dense(X, swv, pr.center, mean, ss)
-    if pr.G0 is not None and dtype == np.float32 and not _float32_gram_ok(pr.G0, mean, ss, W, n):
+    if pr.G0 is not None and dtype == np.float32 and not _float32_gram_ok(pr.G0, X, mean, ss,
+                                                                         W, n):
         # the one-pass Gram squares unscaled float32 values: it overflowed or lost digits to
         # underflow.  Statistics again in double; the solvers form the Gram after scaling.
         pr.G0 = pr.C0 = None
@@ -122,10 +123,15 @@ def prepare(X, Y, sample_weight, *, fit_intercept, standardize, want_gram=False)
     active = pr.d != 0
     _check_target_magnitudes(Ycw, ybar, yy, pr.h[active], W, weighted=sw is not None)
     if dtype == np.float32:
-        if not (_within(pr.h[active], F32_GRAM_RANGE) and np.all(yy <= F32_GRAM_RANGE[1])):
-            # the float32 kernels would form or apply a Gram ZᵀWZ (or ZᵀWy) that overflows
-            # float32 or underflows it: the whole computation moves to float64 (the estimators
-            # still return float32 results)
+        # the kernels also multiply the raw values (x, not x − x̄) in float32
+        raw_x = ss + W * mean * mean if pr.center else ss
+        raw_y = np.einsum("ij,ij->j", Yd, Yd if sw is None else Yd * sw[:, None])
+        top = F32_GRAM_RANGE[1]
+        if not (_within(pr.h[active], F32_GRAM_RANGE) and np.all(yy <= top)
+                and np.all(raw_x <= top) and np.all(raw_y <= top)):
+            # the float32 kernels would form or apply a Gram ZᵀWZ (or ZᵀWy, or Xᵀr) that
+            # overflows float32 or underflows it: the whole computation moves to float64 (the
+            # estimators still return float32 results)
             X64 = X.astype(np.float64)
             sw64 = None if sw is None else sw.astype(np.float64)
             return prepare(X64, Yd, sw64, fit_intercept=fit_intercept,
@@ -180,8 +186,9 @@ def _check_magnitudes(X, sw, mean, ss, spread, constant):
     to tell it from a column of zeros (a cheap test, only for such columns)."""
     lo, hi = F64_SPREAD_RANGE
     with np.errstate(invalid="ignore"):
-        overflow = ~np.isfinite(mean) | ~np.isfinite(ss) | (spread > hi)
-        underflow = (~constant & (spread < lo)) | (
+        # the spread, and the weighted sum of squares itself (weights over many decades)
+        overflow = ~np.isfinite(mean) | ~np.isfinite(ss) | (spread > hi) | (ss > hi * hi)
+        underflow = (~constant & ((spread < lo) | (ss < lo * lo))) | (
             (spread == 0.0) & (mean != 0.0) & (np.abs(mean) < lo))
     zero = np.flatnonzero((spread == 0.0) & (mean == 0.0))
     if zero.size:
@@ -211,8 +218,8 @@ def _check_target_magnitudes(Ycw, ybar, yy, h, W, weighted):
     lo, hi = F64_SPREAD_RANGE
     with np.errstate(over="ignore", invalid="ignore"):
         spread = np.sqrt(yy / W)
-        bad = ~np.isfinite(ybar) | ~np.isfinite(yy) | (spread > hi)
-        bad |= (spread < lo) & np.any(Ycw != 0.0, axis=0)  # underflow, even to 0
+        bad = ~np.isfinite(ybar) | ~np.isfinite(yy) | (spread > hi) | (yy > hi * hi)
+        bad |= ((spread < lo) | (yy < lo * lo)) & np.any(Ycw != 0.0, axis=0)  # underflow
         too_large = h.size and np.any(h.sum() * yy > 2.0 ** 1020)  # ‖ZᵀWy‖² ≤ Σ hⱼ · yy
     inputs = "X, y and sample_weight are" if weighted else "X and y are"
     if bad.any():
@@ -227,18 +234,18 @@ def _check_target_magnitudes(Ycw, ybar, yy, h, W, weighted):
             "squared. Rescale y or X (or use standardize=True).")
 
 
-def _float32_gram_ok(G, mean, ss, W, n):
-    """Whether a float32 one-pass Gram of the unscaled columns is usable: finite, and the
-    diagonal of every non-constant column within the range where float32 keeps its digits (a
-    zero diagonal with a tiny nonzero mean may be an underflow)."""
+def _float32_gram_ok(G, X, mean, ss, W, n):
+    """Whether a float32 one-pass Gram of the unscaled columns (dense X) is usable: finite, and
+    the diagonal of every non-constant column within the range where float32 keeps its digits
+    (a zero diagonal may be an underflow: then X is looked at)."""
     if not np.all(np.isfinite(G)):
         return False
     spread = np.sqrt(np.clip(ss, 0.0, None) / W)
     active = ~_constant_columns(mean, spread, n)
     if not _within(ss[active], F32_GRAM_RANGE):
         return False
-    tiny = (ss == 0.0) & (mean != 0.0) & (np.abs(mean) < np.sqrt(F32_GRAM_RANGE[0]))
-    return not tiny.any()
+    zero = np.flatnonzero(ss == 0.0)
+    return not (zero.size and np.any(X[:, zero] != mean[zero]))
 
 
 def _one_pass_gram(pr, X, Y, sw, mean, ss):

@@ -218,6 +218,14 @@ class Ridge(RegressorBase):
     float32 X is fitted in float32 (`coef_`, `intercept_` and predictions are float32); integer
     and bool X become float64.
 
+    Notes
+    -----
+    The fit squares X's columns and y: their spreads (weighted standard deviation, or root
+    mean square without an intercept) and weighted sums of squares must stay within float64's
+    range, about 1e±150 for the spreads; otherwise a ValueError names the column (or y, or the
+    sample weights).  float32 data whose Gram matrix would leave float32's range are computed
+    in float64; `coef_` and the predictions are float32 all the same.
+
     Examples
     --------
     >>> import numpy as np
@@ -372,6 +380,7 @@ class Ridge(RegressorBase):
         coef, intercept = P.to_raw(pr, B)
         if "intercept" in info:  # a solver that refined the intercept itself (svd)
             intercept = info["intercept"]
+        V.check_output_range(dt, coef, intercept)
         self.coef_ = coef[0].astype(dt) if single else coef.astype(dt)
         self.intercept_ = (float(intercept[0]) if single else intercept.astype(dt))
         if single and dt == np.float32:

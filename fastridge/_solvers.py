@@ -97,7 +97,8 @@ def _offset_columns(pr):
     """Indices of the columns whose mean exceeds their spread (W x̄² > Σw(x − x̄)²)."""
     if not pr.center:
         return np.zeros(0, dtype=np.intp)
-    return np.flatnonzero((pr.W * pr.xbar * pr.xbar > pr.ss) & (pr.d != 0))
+    with np.errstate(over="ignore"):
+        return np.flatnonzero((pr.W * pr.xbar * pr.xbar > pr.ss) & (pr.d != 0))
 
 
 def _centred_dense_columns(pr, cols):
@@ -762,6 +763,23 @@ class CGGramState:
         return self.B.copy(), n_iter, {"solver": "cg", "measure": measure, "tol_abs": tol_abs}
 
 
+def _matvec64(X, u, transpose=False):
+    """X u (or Xᵀ u) in float64; dense float32 X is converted a block of rows at a time, never
+    as a whole (numpy would make a float64 copy of X for the mixed-type product)."""
+    if X.dtype == np.float64 or not isinstance(X, np.ndarray):
+        return np.asarray((X.T if transpose else X) @ u, dtype=np.float64).ravel()
+    n, p = X.shape
+    step = max(1, BLOCK_BYTES // (8 * max(p, 1)))
+    out = np.zeros(p) if transpose else np.empty(n)
+    for i0 in range(0, n, step):
+        block = X[i0:i0 + step].astype(np.float64)
+        if transpose:
+            out += block.T @ u[i0:i0 + step]
+        else:
+            out[i0:i0 + step] = block @ u
+    return out
+
+
 def _primal_gradient(pr, v, t, b, alpha, tol, with_floor=False):
     """(‖Zᵀ W (y_c − Z b) − α V b‖, tol · ‖Zᵀ W y_c‖) for target t, in float64 with numpy.
 
@@ -771,14 +789,14 @@ def _primal_gradient(pr, v, t, b, alpha, tol, with_floor=False):
     X = pr.X
     y = pr.Yc[:, t].astype(np.float64)
     db = pr.d * b
-    Xdb = np.asarray(X @ db).ravel()
+    Xdb = _matvec64(X, db)
     shift = pr.xbar @ db if pr.center else 0.0
     r = y - (Xdb - shift)
     w = 1.0 if pr.sw is None else pr.sw.astype(np.float64)
 
     def zt_w(u):
         wu = w * u
-        return pr.d * (np.asarray(X.T @ wu).ravel() - pr.xbar * wu.sum())
+        return pr.d * (_matvec64(X, wu, transpose=True) - pr.xbar * wu.sum())
 
     g = zt_w(r) - alpha * v * b
     tol_abs = tol * float(np.linalg.norm(zt_w(y)))

@@ -76,13 +76,29 @@ def _rank_cut(s2):
     return s2 > s2.max() * s2.size * np.finfo(np.float64).eps * 10
 
 
-def available(pr, v):
-    """Whether a spectral decomposition applies (positive penalty factors on active columns) and
-    fits in memory."""
-    if np.any(v[pr.d != 0] <= 0):
-        return False
+def unavailable(pr, v):
+    """Why a spectral decomposition does not apply, or None: it needs positive penalty factors
+    on the active columns, a matrix that fits in memory, and a diagonal hⱼ/vⱼ of ẐᵀẐ that the
+    working precision represents (penalty factors over hundreds of decades would overflow it)."""
+    act = pr.d != 0
+    if np.any(v[act] <= 0):
+        return "a zero penalty factor (in penalty_factor) leaves a feature unpenalized"
     m = min(pr.n, pr.p)
-    return m * m * 8 <= S.GRAM_MAX_BYTES
+    if m * m * 8 > S.GRAM_MAX_BYTES:
+        return f"the {m} x {m} Gram/kernel matrix would not fit in memory"
+    lo, hi = (2.0 ** -100, 2.0 ** 100) if pr.dtype == np.float32 else (2.0 ** -1020, 2.0 ** 1020)
+    with np.errstate(over="ignore", divide="ignore"):
+        hv = pr.h[act] / v[act] * max(pr.p, 1)
+    if hv.size and not (np.all(hv <= hi) and np.all(hv >= lo)):
+        return ("the columns of Z/sqrt(penalty_factor) (X centred, scaled and weighted) "
+                f"leave the range of {pr.dtype.name}: rescale the penalty factors, the sample "
+                "weights or X")
+    return None
+
+
+def available(pr, v):
+    """Whether a spectral decomposition applies (see `unavailable`)."""
+    return unavailable(pr, v) is None
 
 
 # below this ratio of smallest to largest eigenvalue of the Gram (cond(Ẑ) > 1e4), a dense
@@ -95,7 +111,10 @@ def _svd_spectrum(pr, e, scale):
     if pr.sqw is not None:
         Z *= pr.sqw[:, None]
     U, s, Vt = np.linalg.svd(Z, full_matrices=False)
-    keep = _rank_cut(s * s)
+    # singular values are accurate to about eps·s_max (eigenvalues of the Gram only to
+    # eps·s²_max, hence `_rank_cut`'s threshold on s²): cutting at √eps·s_max here threw away
+    # directions α does not dominate (columns over many decades without standardize)
+    keep = s > (s[0] if s.size else 0.0) * max(Z.shape) * np.finfo(np.float64).eps
     U, s, Vr = U[:, keep], s[keep], Vt[keep].T
     Yt = pr.Yc.astype(np.float64)
     if pr.sqw is not None:

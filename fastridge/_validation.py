@@ -37,6 +37,7 @@ __all__ = [
     "check_alpha",
     "check_array",
     "check_feature_names",
+    "check_output_range",
     "check_n_features",
     "check_params",
     "check_penalty_factor",
@@ -182,6 +183,19 @@ def _cast(arr, dtype, input_name):
             "X: convert X to float64."
         )
     return out
+
+
+def check_output_range(dtype, *arrays):
+    """ValueError when fitted values (float64) do not fit the output ``dtype`` — float32
+    coefficients of float32 data can exceed float32's range (values near 1e-45 in X)."""
+    if np.dtype(dtype) != _F32:
+        return
+    top = float(np.finfo(np.float32).max)
+    if any(np.any(np.abs(np.asarray(a, dtype=np.float64)) > top) for a in arrays):
+        raise ValueError(
+            "The fitted coefficients of this float32 X do not fit float32 (they exceed "
+            f"{top:.3g}): convert X to float64."
+        )
 
 
 def _finite_error(input_name, allow_nan):

@@ -145,18 +145,27 @@ class Exact:
         act = self.active
         return (self.G + self.alphas[t] * np.diag(self.v))[np.ix_(act, act)]
 
-    def cond(self, t):
-        """Condition number of H on the active columns (inf when singular)."""
+    def cond(self, t, scaled=False):
+        """Condition number of H on the active columns (inf when singular); with `scaled`, of
+        V^-½ H V^-½, the Hessian in the coordinates u = √v∘b in which the spectral, kernel and
+        SVD forms work (when every factor is positive)."""
         if not self.active.any():
             return 1.0
-        ev = np.linalg.eigvalsh(self.hessian(t))
+        H = self.hessian(t)
+        if scaled:
+            v = self.v[self.active]
+            if not np.all(v > 0):
+                return 1.0
+            H = H / np.sqrt(v)[:, None] / np.sqrt(v)[None, :]
+        ev = np.linalg.eigvalsh(H)
         return float(ev.max() / ev.min()) if ev.min() > 1e-13 * ev.max() else np.inf
 
     def coef_limit(self, t, eps, tol=0.0):
         """Bound on the relative error of the fit-coordinate coefficients of a solver working at
-        precision `eps` to a relative gradient `tol`: cond(H) · (eps · (ρ + ψ) + tol), ρ the
-        amplification of rounding in ZᵀWy (‖|Z|ᵀW|y|‖ / ‖ZᵀWy_c‖: cancellation in the
-        right-hand side) and ψ that of the centring (largest |x̄ⱼ| / σⱼ), times a constant."""
+        precision `eps` to a relative gradient `tol`: cond · (eps · (ρ + ψ) + tol), cond that of
+        H in b or in u = √v∘b (a solver may work in either), ρ the amplification of rounding
+        in ZᵀWy (‖|Z|ᵀW|y|‖ / ‖ZᵀWy_c‖: cancellation in the right-hand side) and ψ that of the
+        centring (largest |x̄ⱼ| / σⱼ), times a constant."""
         act = self.active
         if not act.any():
             return 0.0
@@ -165,7 +174,8 @@ class Exact:
             np.linalg.norm(self.C[act, t]), 1e-300)
         sd = np.sqrt(self.w @ (self.Z[:, act] ** 2) / self.w.sum()) / self.d[act]
         psi = np.max(np.abs(self.xm[act]) / sd)
-        return 1000.0 * np.sqrt(self.p) * self.cond(t) * (eps * (1.0 + rho + psi) + tol)
+        kappa = max(self.cond(t), self.cond(t, scaled=True))
+        return 1000.0 * np.sqrt(self.p) * kappa * (eps * (1.0 + rho + psi) + tol)
 
     def solve(self, t):
         """Fit-coordinate coefficients b (p,) for target t (0 on constant columns)."""
@@ -210,7 +220,7 @@ class Exact:
         coef = np.asarray(coef, dtype=np.float64)
         b = self.to_fit(coef)
         H = self.norm_Z ** 2 + self.alphas[t] * self.v.max(initial=0.0)
-        c = 20.0 * np.sqrt(self.n + self.p)
+        c = 50.0 * np.sqrt(self.n + self.p)
         terms = np.abs(self.Y[:, t]) + np.abs(self.X) @ np.abs(coef) + abs(float(intercept))
         own = self.norm_Z * np.linalg.norm(np.sqrt(self.w) * terms)
         alpha, v = self.alphas[t], self.v[self.active]

@@ -585,3 +585,102 @@ def test_cv_em_and_path_are_equivariant_at_extreme_scales(scale):
     np.testing.assert_allclose(b.coef_ * scale, a.coef_, rtol=1e-8)
     pa, pb = ridge_path(X, y, alphas=grid), ridge_path(X * scale, y, alphas=grid * scale**2)
     np.testing.assert_allclose(pb.coef * scale, pa.coef, rtol=1e-8, atol=1e-12)
+
+
+def test_spectral_path_keeps_the_directions_alpha_does_not_dominate():
+    """Columns over eleven decades (no standardize): the spectral path's SVD cut singular
+    values below √eps·s_max (a threshold for Gram eigenvalues), dropping the 1e-6 column's
+    direction although α = 1 does not dominate it: coefficients 3e-3 off."""
+    X = np.array([[2.09078206e04, -8.15007219e02, 6.90762394e-07],
+                  [1.74439591e04, -3.30475650e03, 3.90017851e-07],
+                  [2.16843642e05, 5.84291753e03, -7.59051597e-07]])
+    y = np.array([-0.22096902, 0.67629541, 1.6187004])
+    path = ridge_path(X, y, alphas=[1e6, 1.0], fit_intercept=False)
+    assert path.solver == "eigen"
+    ex = Exact(X, y, 1.0, fit_intercept=False)
+    np.testing.assert_allclose(path.coef[-1], ex.solve(0), rtol=1e-10)
+
+
+def test_spectral_solvers_refuse_penalty_factors_beyond_the_float_range():
+    """Z/√v with v = 1e-306 leaves float64 (and 5.7e-57 float32): leave-one-out says so (it
+    raised LinAlgError or warned of an overflow) and the path takes another solver."""
+    rng = np.random.default_rng(23)
+    X = rng.standard_normal((9, 4))
+    y = X @ np.arange(4.0) + rng.standard_normal(9)
+    for dtype, tiny in ((np.float64, 1e-306), (np.float32, 5.7e-57)):
+        pf = [1.0, 1.0, 1.0, tiny]
+        with pytest.raises(ValueError, match="leave the range of float"):
+            RidgeCV(penalty_factor=pf).fit(X.astype(dtype), y.astype(dtype))
+        path = ridge_path(X.astype(dtype), y.astype(dtype), alphas=[1.0], penalty_factor=pf)
+        assert path.solver != "eigen" and np.all(np.isfinite(path.coef))
+        RidgeCV(penalty_factor=pf, cv=3).fit(X.astype(dtype), y.astype(dtype))
+
+
+@pytest.mark.parametrize("solver", SOLVERS)
+def test_float32_values_near_the_float32_maximum(solver):
+    """A float32 value of 3e38 with standardize: the fit-coordinate Gram is fine, but the
+    kernels also multiply the raw values (Xᵀr) in float32 — cd and cg returned NaN."""
+    X = np.zeros((3, 4), np.float32)
+    X[2, 3] = 3e38
+    est = Ridge(alpha=0.0 if solver != "cd" else 1e-30, solver=solver, fit_intercept=False,
+                standardize=True).fit(X, np.full(3, 2.0))
+    np.testing.assert_allclose(est.coef_, [0, 0, 0, 2.0 / 3e38], rtol=1e-6)
+    assert np.all(np.isfinite(est.predict(X)))
+
+
+def test_cross_validation_errors_of_large_targets():
+    """Leave-one-out and k-fold standard errors square the squared errors (y⁴): computed
+    scaled, they neither overflow nor warn for y ~ 1e150."""
+    X, y = make_data(n=30, p=3, seed=24)
+    grid = np.geomspace(1e-3, 1e3, 13)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RuntimeWarning)
+        for cv in (None, 3):
+            a = RidgeCV(grid, cv=cv, rule="1se").fit(X, y)
+            b = RidgeCV(grid, cv=cv, rule="1se").fit(X, y * 1e150)
+            assert b.alpha_ == pytest.approx(a.alpha_, rel=1e-9)
+            np.testing.assert_allclose(b.cv_results_["se_error"],
+                                       a.cv_results_["se_error"] * 1e300, rtol=1e-9)
+
+
+def test_weights_over_hundreds_of_decades_are_named():
+    """Weights of 5e-324 each: every weighted sum of squares underflows (the spread alone, a
+    ratio of two such sums, looked fine).  A ValueError naming sample_weight, not a Gram of
+    denormals or a spectral error about penalty factors."""
+    X, y = make_data(n=6, p=3, seed=25)
+    for est in (Ridge(), RidgeCV(), RidgeEM()):
+        with pytest.raises(ValueError, match=r"weighted by sample_weight.*underflows"):
+            est.fit(X, y, sample_weight=np.full(6, 5e-324))
+
+
+def test_cross_validation_of_float32_data_near_its_maximum():
+    """Fold predictions of float32 data near 3e38 overflowed float32 (RuntimeWarning, NaN
+    errors): they are computed in float64."""
+    X = np.zeros((6, 3), np.float32)
+    X[:2, 2], X[3, 2] = 3e38, -3.4e38
+    y = np.zeros(6)
+    y[2] = 3e38
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RuntimeWarning)
+        est = RidgeCV(n_alphas=3, cv=2).fit(X, y)
+    assert np.all(np.isfinite(est.cv_results_["mean_error"]))
+
+
+def test_float32_coefficients_beyond_float32_are_refused():
+    """float32 X of order 1e-45 (denormal) is computed in float64, but a coefficient of 1e45
+    does not fit the float32 coef_: refused (it became inf with a RuntimeWarning)."""
+    X = np.array([[1.4e-45], [2.8e-45], [0.0]], dtype=np.float32)
+    y = np.array([1.0, 3.0, 2.0])
+    for fit in (lambda: Ridge(alpha=0.0, fit_intercept=False).fit(X, y),
+                lambda: ridge_path(X, y, alphas=[0.0], fit_intercept=False)):
+        with pytest.raises(ValueError, match="do not fit float32.*float64"):
+            fit()
+    est = Ridge(alpha=0.0, fit_intercept=False).fit(X.astype(np.float64), y)
+    assert np.all(np.isfinite(est.coef_))
+
+
+def test_a_fold_without_training_weight_is_named():
+    X, y = make_data(n=7, p=2, seed=26)
+    w = np.array([3.0, 2.0, 1.0, 3.0, 0.0, 0.0, 0.0])
+    with pytest.raises(ValueError, match="every training row of a fold has sample_weight 0"):
+        RidgeCV(alphas=[1.0], cv=2).fit(X, y, sample_weight=w)
