@@ -358,7 +358,7 @@ class Ridge(RegressorBase):
     def _store(self, pr, B, n_iter, info, dt, single, *, cold):
         """Warn when an iterative solver stopped short, map B back to the raw scale and set the
         fitted attributes."""
-        from fastridge import _preprocessing as P
+        from fastridge import _preprocessing as P, _solvers as S
 
         if n_iter is not None:
             # NaN-safe: a non-finite measure counts as not converged
