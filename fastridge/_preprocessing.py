@@ -92,10 +92,12 @@ def prepare(X, Y, sample_weight, *, fit_intercept, standardize, want_gram=False)
     else:
         fmt = "dense"
         W = _gram_fast.column_stats_dense(X, swv, pr.center, mean, ss)
-    if pr.G0 is not None and dtype == np.float32 and not _float32_gram_ok(pr.G0, X, mean, ss,
-                                                                         W, n):
-        # the one-pass Gram squares unscaled float32 values: it overflowed or lost digits to
-        # underflow.  Statistics again in double; the solvers form the Gram after scaling.
+    if pr.G0 is not None and (
+            not (np.isfinite(pr.G0).all() and np.isfinite(pr.C0).all())
+            or dtype == np.float32 and not _float32_gram_ok(pr.G0, X, mean, ss, W, n)):
+        # the one-pass Gram squares unscaled values: it overflowed (x·(y − ȳ) beyond float64
+        # with huge y, say) or, in float32, lost digits to underflow.  Statistics again in
+        # double; the solvers form the Gram after scaling, or the range checks below refuse.
         pr.G0 = pr.C0 = None
         W = _gram_fast.column_stats_dense(X, swv, pr.center, mean, ss)
     pr.X, pr.fmt, pr.W = X, fmt, float(W)

@@ -684,3 +684,17 @@ def test_a_fold_without_training_weight_is_named():
     w = np.array([3.0, 2.0, 1.0, 3.0, 0.0, 0.0, 0.0])
     with pytest.raises(ValueError, match="every training row of a fold has sample_weight 0"):
         RidgeCV(alphas=[1.0], cv=2).fit(X, y, sample_weight=w)
+
+
+def test_overflowing_one_pass_gram_is_redone_not_returned():
+    # found by the fuzz run after the merge: constant y of 1e300 with one 3e38 entry in X made
+    # the one-pass Gram's x·(y − shift) overflow to -inf; the fit must refuse, never return inf
+    X = np.array([[0.0]] * 6 + [[3e38]])
+    y = np.full((7, 1), 1e300)
+    for solver in ("cholesky", "cd", "auto"):
+        try:
+            est = Ridge(alpha=1.0, solver=solver).fit(X, y)
+        except ValueError as exc:
+            assert "y" in str(exc)
+        else:
+            assert np.all(np.isfinite(est.coef_)) and np.all(np.isfinite(est.intercept_))
