@@ -70,12 +70,12 @@ def _fit_small(est, X, y):
     """
     alpha = est.alpha
     if not (X.ndim == 2 and y.ndim == 1 and X.dtype == np.float64 and y.dtype == np.float64
-            and type(alpha) in (float, int) and alpha > 0
+            and isinstance(alpha, (float, int)) and not isinstance(alpha, bool) and alpha > 0
             and est.solver in ("auto", "cholesky") and est.penalty_factor is None
             and est.positive is False and est.fit_intercept in (True, False)
             and est.standardize in (True, False) and est.warm_start in (True, False)
             and est.copy_X in (True, False) and est.max_iter is None
-            and type(est.tol) is float and 0.0 <= est.tol < np.inf):
+            and isinstance(est.tol, float) and 0.0 <= est.tol < np.inf):
         return False
     n, p = X.shape
     if not (1 <= p <= n and n * p <= SMALL_MAX_ENTRIES and y.shape[0] == n):

@@ -151,6 +151,19 @@ def zt(pr, e, A):
 
 # --------------------------------------------------------------------------- direct solvers
 
+_LAPACK = []
+
+
+def _lapack():
+    """(dpotrf, dpotrs), imported once (an import statement per call costs a microsecond or
+    two, which shows on small fits)."""
+    if not _LAPACK:
+        from scipy.linalg.lapack import dpotrf, dpotrs
+
+        _LAPACK.extend((dpotrf, dpotrs))
+    return _LAPACK
+
+
 def _reliable_cho(A, eps=np.finfo(np.float64).eps):
     """Cholesky factorization of A (float64, p × p) after symmetric diagonal scaling, as the
     pair (upper factor of S A S, S) with S = diag(A)^{-1/2}; LinAlgError when A is not safely
@@ -161,29 +174,32 @@ def _reliable_cho(A, eps=np.finfo(np.float64).eps):
     (numerically) singular matrix.
     LAPACK is called directly (`potrf`): on small problems the wrappers' checks would cost more
     than the factorization."""
-    from scipy.linalg import LinAlgError
-    from scipy.linalg.lapack import dpotrf
-
+    dpotrf, _ = _lapack()
     d = A.diagonal()
     active = d > 0
+    all_active = bool(active.all())
     # zero rows/columns (columns with coefficient 0) get scale 1 and a unit diagonal: they are
     # kept out of the test
-    scale = np.where(active, 1.0 / np.sqrt(np.where(active, d, 1.0)), 1.0)
-    A = A * scale[:, None] * scale[None, :]
-    A[np.diag_indices_from(A)] = np.where(active, A.diagonal(), 1.0)
+    scale = 1.0 / np.sqrt(d) if all_active else \
+        np.where(active, 1.0 / np.sqrt(np.where(active, d, 1.0)), 1.0)
+    A = A * scale[:, None]
+    A *= scale[None, :]
+    if not all_active:
+        A.flat[:: A.shape[0] + 1] = np.where(active, A.diagonal(), 1.0)
     c, info = dpotrf(A, lower=0, clean=0, overwrite_a=1)
     if info != 0:
-        raise LinAlgError("not positive definite")
-    dg = np.abs(c.diagonal())[active]
+        raise _lin_alg_error("not positive definite")
+    dg = np.abs(c.diagonal())
+    if not all_active:
+        dg = dg[active]
     if dg.size and (dg.min() / dg.max()) ** 2 < 100 * A.shape[0] * eps:
-        raise LinAlgError("ill-conditioned")
+        raise _lin_alg_error("ill-conditioned")
     return c, scale
 
 
 def _cho_solve(factor, B):
     """Solve A X = B with `factor` = `_reliable_cho(A)`."""
-    from scipy.linalg.lapack import dpotrs
-
+    _, dpotrs = _lapack()
     c, scale = factor
     x, info = dpotrs(c, B * scale[:, None], lower=0)
     return x * scale[:, None]
