@@ -86,13 +86,18 @@ def unavailable(pr, v):
     m = min(pr.n, pr.p)
     if m * m * 8 > S.GRAM_MAX_BYTES:
         return f"the {m} x {m} Gram/kernel matrix would not fit in memory"
-    lo, hi = (2.0 ** -100, 2.0 ** 100) if pr.dtype == np.float32 else (2.0 ** -1020, 2.0 ** 1020)
+    # float32: the Gram is formed in float32, its entries at most max hⱼ/vⱼ (the range the
+    # preprocessing keeps h in); float64: its trace, at most p · max hⱼ/vⱼ, stays finite too
+    if pr.dtype == np.float32:
+        lo, hi, size = 2.0 ** -100, 2.0 ** 100, 1
+    else:
+        lo, hi, size = 2.0 ** -1020, 2.0 ** 1020, max(pr.p, 1)
     with np.errstate(over="ignore", divide="ignore"):
-        hv = pr.h[act] / v[act] * max(pr.p, 1)
+        hv = pr.h[act] / v[act] * size
     if hv.size and not (np.all(hv <= hi) and np.all(hv >= lo)):
         return ("the columns of Z/sqrt(penalty_factor) (X centred, scaled and weighted) "
-                f"leave the range of {pr.dtype.name}: rescale the penalty factors, the sample "
-                "weights or X")
+                f"leave the range of {pr.dtype.name}: rescale penalty_factor, sample_weight "
+                "or X")
     return None
 
 
