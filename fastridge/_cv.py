@@ -25,7 +25,7 @@ import os
 import numpy as np
 
 from fastridge import _validation as V
-from fastridge._base import RegressorBase
+from fastridge._base import RegressorBase, linear_predict
 
 RULES = ("min", "1se")
 # LOO work arrays (n × block of α × k) are kept under this many float64 elements.
@@ -584,7 +584,7 @@ class RidgeCV(RegressorBase):
         """Predictions X @ coef_ᵀ + intercept_ of the model refit at `alpha_`."""
         self._check_is_fitted()
         X = V.validate_data(self, X, reset=False)
-        return np.asarray(X @ self.coef_.T) + self.intercept_
+        return linear_predict(X, self.coef_, self.intercept_)
 
     def plot(self, ax=None):
         """The cross-validation curve with ± 1 standard error bars, the chosen α marked (like

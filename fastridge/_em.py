@@ -39,7 +39,7 @@ point or iteration.
 import numpy as np
 
 from fastridge import _validation as V
-from fastridge._base import RegressorBase
+from fastridge._base import RegressorBase, linear_predict
 from fastridge.exceptions import ConvergenceWarning, warn
 
 #: α is searched in [s²_max / ALPHA_SPAN, s²_max · ALPHA_SPAN] (s²_max: the largest eigenvalue of
@@ -428,7 +428,7 @@ class RidgeEM(RegressorBase):
         """
         self._check_is_fitted()
         X = V.validate_data(self, X, reset=False)
-        mean = np.asarray(X @ self.coef_.T) + self.intercept_
+        mean = linear_predict(X, self.coef_, self.intercept_)
         if not return_std:
             return mean
         std = self._predictive_std(X)

@@ -2,7 +2,7 @@
 import numpy as np
 
 from fastridge import _validation as V
-from fastridge._base import RegressorBase
+from fastridge._base import RegressorBase, linear_predict
 from fastridge.exceptions import ConvergenceWarning, warn
 
 SOLVERS = ("auto", "cd", "cg", "cholesky", "svd")
@@ -211,6 +211,4 @@ class Ridge(RegressorBase):
         """Predictions X @ coef_ᵀ + intercept_ (numpy only; sparse X stays sparse)."""
         self._check_is_fitted()
         X = V.validate_data(self, X, reset=False)
-        out = X @ self.coef_.T
-        out = np.asarray(out) + self.intercept_
-        return out
+        return linear_predict(X, self.coef_, self.intercept_)
