@@ -31,7 +31,7 @@ if TYPE_CHECKING:
 
     _Estimator = TypeVar("_Estimator", bound="RegressorBase")
 
-__all__ = ["RegressorBase"]
+__all__ = ["RegressorBase", "linear_predict"]
 
 _VERSION_KEY = "_fastridge_version"
 
@@ -56,6 +56,25 @@ def _init_signature(cls):
         names.append(p.name)
         defaults[p.name] = p.default
     return tuple(names), defaults
+
+
+def linear_predict(X, coef, intercept):
+    """X @ coefᵀ + intercept in X's dtype.  float32 products can overflow on the way to a
+    representable prediction (coefficients of 1e20 against values of 1e20 that cancel): those
+    are computed again in float64, a block of rows at a time, and rounded to float32."""
+    with np.errstate(over="ignore", invalid="ignore"):
+        out = np.asarray(X @ coef.T) + intercept
+    if out.dtype != np.float32 or np.all(np.isfinite(out)):
+        return out
+    coef64, icpt64 = np.asarray(coef, np.float64), np.asarray(intercept, np.float64)
+    step = max(1, (4 * 1024**2) // (8 * max(X.shape[1], 1)))
+    rows = []
+    for i0 in range(0, X.shape[0], step):
+        block = X[i0:i0 + step]
+        block = block.astype(np.float64) if hasattr(block, "astype") else block
+        rows.append(np.asarray(block @ coef64.T) + icpt64)
+    with np.errstate(over="ignore"):  # beyond float32 the prediction itself is infinite
+        return np.concatenate(rows).astype(np.float32)
 
 
 def _is_scalar_nan(x):

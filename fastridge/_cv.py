@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from fastridge import _validation as V
-from fastridge._base import RegressorBase
+from fastridge._base import RegressorBase, linear_predict
 from fastridge._progress import Progress, due, seconds, shape_text
 
 if TYPE_CHECKING:
@@ -795,7 +795,7 @@ class RidgeCV(RegressorBase):
 
             return _dask.predict(self, X, self.coef_, self.intercept_)
         X = V.validate_data(self, X, reset=False)
-        return np.asarray(X @ self.coef_.T) + self.intercept_
+        return linear_predict(X, self.coef_, self.intercept_)
 
     def plot(self, ax: Axes | None = None, *, target: int | None = None) -> Axes:
         """Draw the cross-validation curve, like cv.glmnet's plot (needs matplotlib).

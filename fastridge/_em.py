@@ -43,7 +43,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from fastridge import _validation as V
-from fastridge._base import RegressorBase
+from fastridge._base import RegressorBase, linear_predict
 from fastridge.exceptions import ConvergenceWarning, warn
 
 if TYPE_CHECKING:
@@ -539,7 +539,7 @@ class RidgeEM(RegressorBase):
         """
         self._check_is_fitted()
         X = V.validate_data(self, X, reset=False)
-        mean = np.asarray(X @ self.coef_.T) + self.intercept_
+        mean = linear_predict(X, self.coef_, self.intercept_)
         if not return_std:
             return mean
         std = self._predictive_std(X)

@@ -182,12 +182,13 @@ class RidgePath:
          [3.581 6.   ]
          [3.599 5.   ]]
         """
+        from fastridge._base import linear_predict
+
         X = V.validate_data(self, X, reset=False)
         if self.coef.ndim == 2:
-            return np.asarray(X @ self.coef.T) + self.intercept
-        out = np.stack([np.asarray(X @ self.coef[:, t, :].T) for t in
-                        range(self.coef.shape[1])], axis=-1)
-        return out + self.intercept[None, :, :]
+            return linear_predict(X, self.coef, self.intercept)
+        return np.stack([linear_predict(X, self.coef[:, t, :], self.intercept[:, t])
+                         for t in range(self.coef.shape[1])], axis=-1)
 
     def plot(self, ax: Axes | None = None, xvar: Literal["alpha", "df", "norm"] = "alpha", *,
              target: int = 0, label: Literal["auto"] | bool = "auto",

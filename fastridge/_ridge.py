@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from fastridge import _validation as V
-from fastridge._base import RegressorBase
+from fastridge._base import RegressorBase, linear_predict
 from fastridge.exceptions import ConvergenceWarning, warn
 
 if TYPE_CHECKING:
@@ -551,6 +551,4 @@ class Ridge(RegressorBase):
 
             return _dask.predict(self, X, self.coef_, self.intercept_)
         X = V.validate_data(self, X, reset=False)
-        out = X @ self.coef_.T
-        out = np.asarray(out) + self.intercept_
-        return out
+        return linear_predict(X, self.coef_, self.intercept_)

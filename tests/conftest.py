@@ -172,10 +172,18 @@ class Exact:
         absZ = np.abs(self.Z[:, act])
         rho = np.linalg.norm(absZ.T @ (self.w * np.abs(self.Y[:, t]))) / max(
             np.linalg.norm(self.C[act, t]), 1e-300)
-        sd = np.sqrt(self.w @ (self.Z[:, act] ** 2) / self.w.sum()) / self.d[act]
-        psi = np.max(np.abs(self.xm[act]) / sd)
+        psi = self.offset()
         kappa = max(self.cond(t), self.cond(t, scaled=True))
         return 1000.0 * np.sqrt(self.p) * kappa * (eps * (1.0 + rho + psi) + tol)
+
+    def offset(self):
+        """ψ = max |x̄ⱼ| / σⱼ over the active columns: implicit centring, (X − 1x̄ᵀ)u computed
+        as Xu − 1(x̄ᵀu), perturbs Z by about eps·ψ relatively."""
+        act = self.active
+        if not act.any():
+            return 0.0
+        sd = np.sqrt(self.w @ (self.Z[:, act] ** 2) / self.w.sum()) / self.d[act]
+        return float(np.max(np.abs(self.xm[act]) / sd))
 
     def solve(self, t):
         """Fit-coordinate coefficients b (p,) for target t (0 on constant columns)."""
@@ -214,7 +222,8 @@ class Exact:
 
     def rounding_bound(self, coef, intercept, t, eps):
         """What rounding alone may leave of the gradient at a solution: at the solver's
-        precision `eps`, eps · (‖H‖ ‖b‖ + ‖W^½Z‖ ‖W^½y_c‖); and in `kkt` itself, whose residual
+        precision `eps`, eps · (1 + ψ) · (‖H‖ ‖b‖ + ‖W^½Z‖ ‖W^½y_c‖) (ψ: `offset`, for solvers
+        that centre implicitly); and in `kkt` itself, whose residual
         y − Xβ − β₀ cancels terms of size |y| + |X||β| + |β₀| in float64.  Times a modest
         constant for the sums involved."""
         coef = np.asarray(coef, dtype=np.float64)
@@ -227,7 +236,8 @@ class Exact:
         # solvers working in the coordinates u = √v∘b (spectral, kernel and SVD forms) are
         # backward stable there: back in b, the bound grows by the spread of the factors
         spread = v.max() / v[v > 0].min() if np.any(v > 0) else 1.0
-        bound = spread * eps * (H * np.linalg.norm(b) + self.norm_Z * self.norm_y[t])
+        bound = spread * eps * (1.0 + self.offset()) * (
+            H * np.linalg.norm(b) + self.norm_Z * self.norm_y[t])
         if self.p > self.n and alpha > 0 and v.size and v.min() > 0:
             # p > n: a solver may work on the kernel system (K + αI) a = W^½ y_c, with
             # K = Z V⁻¹ Zᵀ and a = W^½ r / α; rounding there reaches the gradient through Zᵀ
