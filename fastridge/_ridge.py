@@ -93,12 +93,14 @@ def _fit_small(est, X, y):
         Xc, yc = X - xm, y - ym
     else:
         xm, ym, Xc, yc = None, 0.0, X, y
-    G = Xc.T @ Xc
+    with np.errstate(over="ignore", invalid="ignore"):  # an overflow fails the range test
+        G = Xc.T @ Xc
     spread = np.sqrt(G.diagonal() / n)
     bad = (spread < _SMALL_SPREAD[0]) | (spread > _SMALL_SPREAD[1])
     if xm is not None:                                 # a constant column: coefficient 0
         bad |= spread <= 4.0 * n * np.finfo(np.float64).eps * np.abs(xm)
-    yy = float(yc @ yc)                                # y's spread: the same rule as X's
+    with np.errstate(over="ignore", invalid="ignore"):  # an overflow fails the range test
+        yy = float(yc @ yc)                            # y's spread: the same rule as X's
     if np.count_nonzero(bad) or not (_SMALL_SPREAD[0] <= math.sqrt(yy / n) <= _SMALL_SPREAD[1]
                                      and float(G.trace()) * yy <= 2.0 ** 1000):
         return False
