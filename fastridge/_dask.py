@@ -316,9 +316,14 @@ def column_problem(data, *, fit_intercept, standardize):
 
     X, Y, w = data.X, data.Y, data.w
     ones = da.ones(data.n, chunks=(data.chunks,), dtype=np.float64) if w is None else w
-    _check_chunks_finite(data)
-    W, colsum, ysum = dask.compute(ones.sum(), ones @ X.astype(np.float64),
-                                   ones @ Y.astype(np.float64))
+    # the sums' pass doubles as the finiteness check: only a non-finite sum (a NaN/inf, or an
+    # overflow) pays for the element-wise pass that names the culprit
+    w_ok = True if w is None else (da.isfinite(w) & (w >= 0)).all()
+    W, colsum, ysum, w_ok = dask.compute(ones.sum(), ones @ X.astype(np.float64),
+                                         ones @ Y.astype(np.float64), w_ok)
+    if not (bool(w_ok) and np.isfinite(W) and np.all(np.isfinite(colsum))
+            and np.all(np.isfinite(ysum))):
+        _check_chunks_finite(data)
     W = float(W)
     if W <= 0.0:
         raise ValueError("Sample weights must not all be zero: the sum of sample_weight is 0.")

@@ -52,8 +52,6 @@ def choose_solver(n, p, *, sparse, alphas, positive, penalty_factor=None):
 
 # the lean path of `_fit_small`: dense float64 X with at most this many entries
 SMALL_MAX_ENTRIES = 20_000
-# column spreads whose squares float64 holds with full precision (as `_preprocessing` checks)
-_SMALL_SPREAD = (2.0 ** -500, 2.0 ** 500)
 
 
 def _fit_small(est, X, y):
@@ -86,7 +84,7 @@ def _fit_small(est, X, y):
     ysum = float(y.sum())
     if not (math.isfinite(float(colsum.sum())) and math.isfinite(ysum)):
         return False
-    from fastridge import _solvers as S
+    from fastridge import _preprocessing as P, _solvers as S
 
     if est.fit_intercept:
         xm, ym = colsum / n, ysum / n
@@ -96,12 +94,13 @@ def _fit_small(est, X, y):
     with np.errstate(over="ignore", invalid="ignore"):  # an overflow fails the range test
         G = Xc.T @ Xc
     spread = np.sqrt(G.diagonal() / n)
-    bad = (spread < _SMALL_SPREAD[0]) | (spread > _SMALL_SPREAD[1])
+    lo, hi = P.F64_SPREAD_RANGE                         # the general path's magnitude rule
+    bad = (spread < lo) | (spread > hi)
     if xm is not None:                                 # a constant column: coefficient 0
-        bad |= spread <= 4.0 * n * np.finfo(np.float64).eps * np.abs(xm)
+        bad |= P._constant_columns(xm, spread, n)
     with np.errstate(over="ignore", invalid="ignore"):  # an overflow fails the range test
         yy = float(yc @ yc)                            # y's spread: the same rule as X's
-    if np.count_nonzero(bad) or not (_SMALL_SPREAD[0] <= math.sqrt(yy / n) <= _SMALL_SPREAD[1]
+    if np.count_nonzero(bad) or not (lo <= math.sqrt(yy / n) <= hi
                                      and float(G.trace()) * yy <= 2.0 ** 1000):
         return False
     c = Xc.T @ yc
