@@ -498,7 +498,7 @@ class RidgeCV(RegressorBase):
             folds = None if self.cv is None else [None] * int(self.cv)
             return folds, self.cv_results_["alphas"].size, \
                 f"{X.shape[0]} x {X.shape[1]} dask array"
-        X, y = V.validate_data(self, X, y, reset=True)
+        X, y = V.validate_data(self, X, y, reset=True, defer_finite=True)
         n, p = X.shape
         sw = V.check_sample_weight(sample_weight, n, X.dtype)
         pf = V.check_penalty_factor(self.penalty_factor, p)
@@ -516,7 +516,8 @@ class RidgeCV(RegressorBase):
         # exact LOO on tall dense data decomposes the Gram: take it from the statistics' pass
         gram_pass = folds is None and not V.is_sparse(X) and X.shape[0] >= X.shape[1]
         pr = P.prepare(X, Y, sw, fit_intercept=self.fit_intercept,
-                       standardize=self.standardize, want_gram=gram_pass)
+                       standardize=self.standardize, want_gram=gram_pass,
+                       check_finite=True)
         if user_grid is None:
             from fastridge._path import default_alphas
 

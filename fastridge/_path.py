@@ -561,7 +561,7 @@ def _fit_path(X, y, *, alphas, n_alphas, alpha_min_ratio, fit_intercept, standar
                                 sample_weight=sample_weight, solver=solver, tol=float(tol),
                                 max_iter=max_iter)
     path = RidgePath()
-    X, y = V.validate_data(path, X, y, reset=True)
+    X, y = V.validate_data(path, X, y, reset=True, defer_finite=True)
     n, p = X.shape
     sw = V.check_sample_weight(sample_weight, n, X.dtype)
     pf = V.check_penalty_factor(penalty_factor, p)
@@ -575,7 +575,8 @@ def _fit_path(X, y, *, alphas, n_alphas, alpha_min_ratio, fit_intercept, standar
         guess = "eigen" if np.all(v > 0) and min(n, p) ** 2 * 8 <= S.GRAM_MAX_BYTES else "cg"
     pr = P.prepare(X, y[:, None] if single else y, sw, fit_intercept=fit_intercept,
                    standardize=standardize,
-                   want_gram=S.wants_gram(X, guess, v, np.ones(1), sparse=V.is_sparse(X)))
+                   want_gram=S.wants_gram(X, guess, v, np.ones(1), sparse=V.is_sparse(X)),
+                   check_finite=True)
     if user is None:
         grid = default_alphas(pr, v, n_alphas, alpha_min_ratio)
         order = np.arange(grid.size)

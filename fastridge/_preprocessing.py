@@ -56,12 +56,15 @@ def _canonical(X):
     return X
 
 
-def prepare(X, Y, sample_weight, *, fit_intercept, standardize, want_gram=False):
+def prepare(X, Y, sample_weight, *, fit_intercept, standardize, want_gram=False,
+            check_finite=False):
     """Column statistics and centred targets; X is used as given (no copy).
 
     Y must be 2-D (n, k) of X's dtype.  With `want_gram` (dense X, a solver that works on the
     Gram matrix), the statistics come from the same single pass over X that forms the centred
-    Gram ZᵀWZ and ZᵀW y_c (kept in the Problem for the solver).
+    Gram ZᵀWZ and ZᵀW y_c (kept in the Problem for the solver).  `check_finite`: dense X was
+    validated with `defer_finite`; a NaN or infinity in it makes the statistics non-finite, and
+    only then is X scanned (for the error message), so the check costs no read of X.
     """
     _gram_fast = load_kernels()
 
@@ -92,6 +95,10 @@ def prepare(X, Y, sample_weight, *, fit_intercept, standardize, want_gram=False)
     else:
         fmt = "dense"
         W = _gram_fast.column_stats_dense(X, swv, pr.center, mean, ss)
+    if check_finite and fmt == "dense" and not _all_finite_stats(mean, ss, pr.G0, pr.C0):
+        from fastridge._validation import ensure_finite
+
+        ensure_finite(X, "X")
     if pr.G0 is not None and (
             not (np.isfinite(pr.G0).all() and np.isfinite(pr.C0).all())
             or dtype == np.float32 and not _float32_gram_ok(pr.G0, X, mean, ss, W, n)):
@@ -141,6 +148,14 @@ def prepare(X, Y, sample_weight, *, fit_intercept, standardize, want_gram=False)
     pr.ybar = ybar
     pr.Yc = np.asfortranarray(Yc, dtype=dtype)
     return pr
+
+
+def _all_finite_stats(*arrays):
+    """Whether every given statistic (None for absent) is finite.  A NaN or infinity anywhere
+    in X reaches its column's sum of squares (and every Gram entry of its column): sums and
+    products propagate them, and a zero weight multiplies an infinity into a NaN."""
+    with np.errstate(invalid="ignore"):
+        return all(a is None or np.isfinite(a).all() for a in arrays)
 
 
 def column_scales(mean, ss, W, n, standardize):

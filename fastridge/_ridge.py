@@ -316,7 +316,7 @@ class Ridge(RegressorBase):
             from fastridge import _dask
 
             return _dask.fit_ridge(self, X, y, sample_weight)
-        X, y = V.validate_data(self, X, y, reset=True)
+        X, y = V.validate_data(self, X, y, reset=True, defer_finite=True)
         n, p = X.shape
         sw = V.check_sample_weight(sample_weight, n, X.dtype)
         single = y.ndim == 1
@@ -332,7 +332,8 @@ class Ridge(RegressorBase):
                                    positive=bool(self.positive), penalty_factor=pf)
         pr = P.prepare(X, Y, sw, fit_intercept=self.fit_intercept,
                        standardize=self.standardize,
-                       want_gram=S.wants_gram(X, solver, v, alphas, sparse=sparse))
+                       want_gram=S.wants_gram(X, solver, v, alphas, sparse=sparse),
+                       check_finite=True)
 
         B0 = None
         if self.warm_start and solver in ("cd", "cg") and getattr(self, "coef_", None) \

@@ -325,8 +325,11 @@ def _check_sparse(X, input_name, estimator_name, ensure_min_samples, ensure_min_
 
 
 def check_array(X, *, input_name="X", estimator_name="Ridge", accept_sparse=True, ensure_2d=True,
-                ensure_min_samples=1, ensure_min_features=1, allow_nan=False):
+                ensure_min_samples=1, ensure_min_features=1, allow_nan=False, defer_finite=False):
     """Validate a design matrix (or, with ``ensure_2d=False``, a 1D/2D numeric array).
+
+    With ``defer_finite`` a dense float array is not scanned for NaN/inf here: the caller takes
+    that from statistics it computes anyway (see :func:`ensure_finite`), saving a read of X.
 
     Returns
     -------
@@ -388,9 +391,17 @@ def check_array(X, *, input_name="X", estimator_name="Ridge", accept_sparse=True
     shape = X.shape
     _check_min_shape(shape, ensure_min_samples, ensure_min_features, estimator_name)
     _check_dims(shape, input_name)
-    if needs_check and not _all_finite(X, allow_nan):
+    if needs_check and not defer_finite and not _all_finite(X, allow_nan):
         raise _finite_error(input_name, allow_nan)
     return X
+
+
+def ensure_finite(X, input_name="X"):
+    """The finiteness check that ``check_array(defer_finite=True)`` left out; callers run it when
+    statistics of X (sums, sums of squares, a Gram) came out non-finite, which they do whenever X
+    holds a NaN or an infinity (and also when finite values overflow, which passes here)."""
+    if not _all_finite(X):
+        raise _finite_error(input_name, False)
 
 
 # --------------------------------------------------------------------------------------------------
@@ -416,7 +427,7 @@ def _check_y(y, dtype, estimator_name):
     return y
 
 
-def check_X_y(X, y, *, estimator_name="Ridge", accept_sparse=True):
+def check_X_y(X, y, *, estimator_name="Ridge", accept_sparse=True, defer_finite=False):
     """Validate a design matrix and its targets together.
 
     Returns
@@ -438,7 +449,8 @@ def check_X_y(X, y, *, estimator_name="Ridge", accept_sparse=True):
         raise ValueError(
             f"{estimator_name} requires y to be passed, but the target y is None."
         )
-    X = check_array(X, estimator_name=estimator_name, accept_sparse=accept_sparse)
+    X = check_array(X, estimator_name=estimator_name, accept_sparse=accept_sparse,
+                    defer_finite=defer_finite)
     y = _check_y(y, X.dtype, estimator_name)
     if y.shape[0] != X.shape[0]:
         raise ValueError(
@@ -784,11 +796,13 @@ def check_feature_names(est, X, reset):
     raise ValueError(message)
 
 
-def validate_data(est, X, y=None, *, reset, accept_sparse=True):
+def validate_data(est, X, y=None, *, reset, accept_sparse=True, defer_finite=False):
     """The estimator-side sequence: feature names, array checks, feature count.
 
     With ``y`` (fit): returns ``(X, y)`` from :func:`check_X_y`; without (predict): ``X`` from
     :func:`check_array`. ``reset=True`` records ``n_features_in_``/``feature_names_in_``.
+    ``defer_finite`` leaves dense X's NaN/inf check to the caller's statistics pass
+    (`_preprocessing.prepare(check_finite=True)`).
     """
     name = type(est).__name__
     if y is None and reset:
@@ -798,6 +812,7 @@ def validate_data(est, X, y=None, *, reset, accept_sparse=True):
         X = check_array(X, estimator_name=name, accept_sparse=accept_sparse)
         check_n_features(est, X, reset=False)
         return X
-    X, y = check_X_y(X, y, estimator_name=name, accept_sparse=accept_sparse)
+    X, y = check_X_y(X, y, estimator_name=name, accept_sparse=accept_sparse,
+                     defer_finite=defer_finite)
     check_n_features(est, X, reset=reset)
     return X, y

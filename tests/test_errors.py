@@ -75,3 +75,55 @@ def test_sparse_bad_values():
     Xs.data[3] = np.inf
     with pytest.raises(ValueError, match=re.escape("Input X contains NaN or infinity.")):
         Ridge().fit(Xs, y)
+
+
+# Ridge, ridge_path and RidgeCV leave dense X's NaN/inf check to the statistics they compute
+# anyway (the column sums of squares, the one-pass Gram): the same error must come out of every
+# route, wherever the bad value sits (in the first block, whose means are the Gram's shift, or
+# in the last row), whatever the memory layout, and also in a row of weight zero.
+def _bad_design(shape, where, value, layout, dtype):
+    rng = np.random.default_rng(7)
+    Xb = rng.standard_normal(shape).astype(dtype) + 3.0
+    i = {"first": 0, "last": shape[0] - 1, "middle": shape[0] // 2}[where]
+    Xb[i, shape[1] - 1] = value
+    if layout == "F":
+        Xb = np.asfortranarray(Xb)
+    elif layout == "strided":
+        Xb = np.repeat(Xb, 2, axis=1)[:, ::2]
+    return Xb, i
+
+
+@pytest.mark.parametrize("shape", [(3000, 12), (30, 1000)], ids=["tall", "wide"])
+@pytest.mark.parametrize("where,value", [("first", np.nan), ("last", np.inf),
+                                         ("middle", -np.inf)])
+@pytest.mark.parametrize("layout", ["C", "F", "strided"])
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_deferred_finite_check_every_route(shape, where, value, layout, dtype):
+    from fastridge import RidgeCV, ridge_path
+
+    Xb, i = _bad_design(shape, where, value, layout, dtype)
+    yb = np.ones(shape[0])
+    w = np.ones(shape[0])
+    w[i] = 0.0  # a zero weight does not excuse the value
+    msg = re.escape("Input X contains NaN or infinity.")
+    fits = [lambda s=s: Ridge(solver=s).fit(Xb, yb) for s in ("auto", "cholesky", "cd", "cg")]
+    fits += [lambda: Ridge(solver="svd", fit_intercept=False).fit(Xb, yb),
+             lambda: Ridge(standardize=True).fit(Xb, yb, sample_weight=w),
+             lambda: ridge_path(Xb, yb, n_alphas=3),
+             lambda: RidgeCV(alphas=[0.1, 1.0]).fit(Xb, yb),
+             lambda: RidgeCV(alphas=[0.1, 1.0], cv=3).fit(Xb, yb, sample_weight=w)]
+    for fit in fits:
+        with pytest.raises(ValueError, match=msg):
+            fit()
+    assert np.isnan(Xb[i, -1]) or np.isinf(Xb[i, -1])  # the input is left as it was
+
+
+def test_deferred_finite_check_keeps_overflow_handling():
+    # finite values whose squares overflow make the statistics non-finite too: the deferred check
+    # must then pass (X is finite) and leave the case to the range checks, as before
+    rng = np.random.default_rng(8)
+    Xb = rng.standard_normal((3000, 12)) * 1e160
+    yb = rng.standard_normal(3000)
+    with pytest.raises(ValueError) as err:
+        Ridge().fit(Xb, yb)
+    assert "NaN or infinity" not in str(err.value) and "too large" in str(err.value)
