@@ -20,23 +20,178 @@ from fastridge._kernel_utils cimport index_t
 
 
 
+cdef inline double _col_sum(const floating *x, Py_ssize_t n, const floating *w, bint weighted,
+                            double shift) noexcept nogil:
+    """Σ wᵢ (xᵢ − shift) over a contiguous column, four independent accumulators (the additions
+    of one accumulator form a dependency chain the compiler may not reorder)."""
+    cdef double a0 = 0.0, a1 = 0.0, a2 = 0.0, a3 = 0.0
+    cdef Py_ssize_t i, n4 = n - n % 4
+    if weighted:
+        for i in range(0, n4, 4):
+            a0 += w[i] * (x[i] - shift)
+            a1 += w[i + 1] * (x[i + 1] - shift)
+            a2 += w[i + 2] * (x[i + 2] - shift)
+            a3 += w[i + 3] * (x[i + 3] - shift)
+        for i in range(n4, n):
+            a0 += w[i] * (x[i] - shift)
+    else:
+        for i in range(0, n4, 4):
+            a0 += x[i] - shift
+            a1 += x[i + 1] - shift
+            a2 += x[i + 2] - shift
+            a3 += x[i + 3] - shift
+        for i in range(n4, n):
+            a0 += x[i] - shift
+    return (a0 + a1) + (a2 + a3)
+
+
+cdef inline double _col_sumsq(const floating *x, Py_ssize_t n, const floating *w, bint weighted,
+                              double shift, double *dsum) noexcept nogil:
+    """Σ wᵢ (xᵢ − shift)² over a contiguous column, four independent accumulators; `dsum`
+    receives Σ wᵢ (xᵢ − shift), the correction term of the corrected two-pass algorithm."""
+    cdef double a0 = 0.0, a1 = 0.0, a2 = 0.0, a3 = 0.0, d0, d1, d2, d3
+    cdef double b0 = 0.0, b1 = 0.0, b2 = 0.0, b3 = 0.0
+    cdef Py_ssize_t i, n4 = n - n % 4
+    for i in range(0, n4, 4):
+        d0 = x[i] - shift
+        d1 = x[i + 1] - shift
+        d2 = x[i + 2] - shift
+        d3 = x[i + 3] - shift
+        if weighted:
+            d0 = w[i] * d0
+            d1 = w[i + 1] * d1
+            d2 = w[i + 2] * d2
+            d3 = w[i + 3] * d3
+            a0 += d0 * (x[i] - shift)
+            a1 += d1 * (x[i + 1] - shift)
+            a2 += d2 * (x[i + 2] - shift)
+            a3 += d3 * (x[i + 3] - shift)
+        else:
+            a0 += d0 * d0
+            a1 += d1 * d1
+            a2 += d2 * d2
+            a3 += d3 * d3
+        b0 += d0
+        b1 += d1
+        b2 += d2
+        b3 += d3
+    for i in range(n4, n):
+        d0 = x[i] - shift
+        a0 += (w[i] * d0 * d0) if weighted else d0 * d0
+        b0 += (w[i] * d0) if weighted else d0
+    dsum[0] = (b0 + b1) + (b2 + b3)
+    return (a0 + a1) + (a2 + a3)
+
+
+cdef void _row_moments(const floating *X, Py_ssize_t n, Py_ssize_t p, Py_ssize_t ld,
+                       const floating *w, bint weighted, const double *shift,
+                       double *s1, double *s2) noexcept nogil:
+    """s1 += Σᵢ wᵢ (xᵢ − shift), s2 += Σᵢ wᵢ (xᵢ − shift)² over the rows of C-ordered X (row i
+    at X + i·ld), two rows per sweep so that each accumulator is loaded and stored half as often;
+    the loops over j are independent and vectorize."""
+    cdef Py_ssize_t i, j, n2 = n - n % 2
+    cdef const floating *r0
+    cdef const floating *r1
+    cdef double d0, d1, w0 = 1.0, w1 = 1.0
+    for i in range(0, n2, 2):
+        r0 = X + i * ld
+        r1 = r0 + ld
+        if weighted:
+            w0 = w[i]
+            w1 = w[i + 1]
+            for j in range(p):
+                d0 = r0[j] - shift[j]
+                d1 = r1[j] - shift[j]
+                s1[j] += w0 * d0 + w1 * d1
+                s2[j] += w0 * d0 * d0 + w1 * d1 * d1
+        else:
+            for j in range(p):
+                d0 = r0[j] - shift[j]
+                d1 = r1[j] - shift[j]
+                s1[j] += d0 + d1
+                s2[j] += d0 * d0 + d1 * d1
+    if n2 < n:
+        r0 = X + n2 * ld
+        w0 = w[n2] if weighted else 1.0
+        for j in range(p):
+            d0 = r0[j] - shift[j]
+            s1[j] += w0 * d0
+            s2[j] += w0 * d0 * d0
+
+
 def column_stats_dense(const floating[:, :] X, const floating[::1] sw, bint center,
                        double[::1] mean, double[::1] ss):
     """Weighted column means (when `center`) and sums of squares Σ w (x − mean)², in double.
 
-    X may be C- or F-ordered or strided; `sw` is empty for unit weights.  Two passes, no copy.
+    X may be C- or F-ordered or strided; `sw` is empty for unit weights; no copy.  Contiguous
+    columns: two passes per column, the second from cache (the exact mean, then the squares).
+    Contiguous rows: one pass of vectorized row updates of Σ w (x − s) and Σ w (x − s)², with s
+    the weighted mean of the first rows, then mean = s + δ and ss = Σ w (x − s)² − W δ² (δ is
+    small against the spread when the first rows are representative, so nothing cancels).
+    Other strides: two passes.
     """
-    cdef Py_ssize_t n = X.shape[0], p = X.shape[1], i, j
+    cdef Py_ssize_t n = X.shape[0], p = X.shape[1], i, j, m0, first = 0
     cdef bint weighted = sw.shape[0] > 0
-    cdef double W = 0.0, acc, dv, wi
+    cdef double W = 0.0, acc, dv, wi, wsum = 0.0, delta
+    cdef Py_ssize_t isz = sizeof(floating)
+    cdef bint f_contig = X.strides[0] == isz
+    cdef bint c_contig = X.strides[1] == isz and not f_contig
     cdef bint by_column = X.strides[0] <= X.strides[1]
+    cdef const floating *src
+    cdef const floating *wp = &sw[0] if weighted else NULL
+    cdef double[::1] s1 = np.zeros(p if not (f_contig or by_column) else 0)
     with nogil:
         if weighted:
             for i in range(n):
                 W += sw[i]
         else:
             W = <double> n
-        if by_column:
+        if f_contig:
+            # the corrected two-pass algorithm (Chan, Golub & LeVeque): the second pass's sum
+            # of deviations removes the effect of the mean's rounding, which otherwise shows
+            # when the mean is many times the spread
+            for j in range(p):
+                src = &X[0, j]
+                mean[j] = (_col_sum(src, n, wp, weighted, 0.0) / W) if center else 0.0
+                ss[j] = _col_sumsq(src, n, wp, weighted, mean[j], &acc)
+                if center:
+                    delta = acc / W
+                    mean[j] += delta
+                    ss[j] = max(ss[j] - acc * delta, 0.0)
+        elif c_contig:
+            if center:
+                # the shift: weighted mean of the first rows (a block of zero weights falls
+                # back to the first weighted row; zero-weight rows may hold anything)
+                m0 = min(n, 256)
+                for i in range(m0):
+                    wsum += sw[i] if weighted else 1.0
+                if weighted:
+                    while first < n - 1 and sw[first] == 0.0:
+                        first += 1
+                for j in range(p):
+                    mean[j] = 0.0
+                for i in range(m0):
+                    wi = sw[i] if weighted else 1.0
+                    src = &X[i, 0]
+                    for j in range(p):
+                        mean[j] += wi * src[j]
+                for j in range(p):
+                    mean[j] = mean[j] / wsum if wsum > 0.0 else X[first, j]
+            else:
+                for j in range(p):
+                    mean[j] = 0.0
+            for j in range(p):
+                ss[j] = 0.0
+            _row_moments(&X[0, 0], n, p, <Py_ssize_t> (X.strides[0] // isz), wp, weighted,
+                         &mean[0], &s1[0], &ss[0])
+            if center:
+                for j in range(p):
+                    delta = s1[j] / W
+                    mean[j] += delta
+                    ss[j] -= W * delta * delta
+                    if ss[j] < 0.0:
+                        ss[j] = 0.0
+        elif by_column:
             for j in range(p):
                 acc = 0.0
                 if center:
@@ -46,14 +201,21 @@ def column_stats_dense(const floating[:, :] X, const floating[::1] sw, bint cent
                 else:
                     mean[j] = 0.0
                 acc = 0.0
+                delta = 0.0
                 for i in range(n):
+                    wi = sw[i] if weighted else 1.0
                     dv = X[i, j] - mean[j]
-                    acc += (sw[i] if weighted else 1.0) * dv * dv
+                    acc += wi * dv * dv
+                    delta += wi * dv
                 ss[j] = acc
+                if center:  # corrected two-pass, as above
+                    mean[j] += delta / W
+                    ss[j] = max(acc - delta * delta / W, 0.0)
         else:
             for j in range(p):
                 mean[j] = 0.0
                 ss[j] = 0.0
+                s1[j] = 0.0
             if center:
                 for i in range(n):
                     wi = sw[i] if weighted else 1.0
@@ -66,6 +228,12 @@ def column_stats_dense(const floating[:, :] X, const floating[::1] sw, bint cent
                 for j in range(p):
                     dv = X[i, j] - mean[j]
                     ss[j] += wi * dv * dv
+                    s1[j] += wi * dv
+            if center:
+                for j in range(p):
+                    delta = s1[j] / W
+                    mean[j] += delta
+                    ss[j] = max(ss[j] - s1[j] * delta, 0.0)
     return W
 
 

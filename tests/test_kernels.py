@@ -235,3 +235,41 @@ def test_cg_csr_threads_agree(dt):
     np.testing.assert_allclose(out[1], out[0], rtol=tol, atol=tol)
     np.testing.assert_allclose(out[2], out[0], rtol=tol, atol=tol)
     np.testing.assert_allclose(out[0], _exact(X, y, w, 0.5), rtol=10 * tol, atol=10 * tol)
+
+
+@pytest.mark.parametrize("dt", DTYPES)
+@pytest.mark.parametrize("layout", ["C", "F", "strided"])
+@pytest.mark.parametrize("weighted", [False, True])
+def test_column_stats_dense_one_pass_rows(dt, layout, weighted):
+    """The row-ordered statistics are one pass shifted by the first rows' weighted mean: they
+    must keep every digit with means 1e8 × the spread, an odd row count, rows sorted so that
+    the first rows are the least representative, and zero-weight rows of garbage at the top."""
+    rng = np.random.default_rng(11)
+    n, p = 1001, 9
+    X = np.sort(rng.standard_normal((n, p)), axis=0) * np.logspace(-2, 2, p) + 1e8 * (dt == np.float64)
+    w = rng.uniform(0.5, 2.0, n)
+    if weighted:
+        w[:300] = 0.0
+        X[:300] = 1e9
+    X = X.astype(dt)
+    if layout == "F":
+        X = np.asfortranarray(X)
+    elif layout == "strided":
+        X = np.repeat(X, 2, axis=1)[:, ::2]
+    sw = w.astype(dt) if weighted else np.empty(0, dtype=dt)
+    from fractions import Fraction
+
+    X64 = X.astype(np.float64)
+    w64 = sw.astype(np.float64) if weighted else np.ones(n)
+    wf = [Fraction(v) for v in w64]
+    Wf = sum(wf)
+    for center in (True, False):
+        mean, ss = np.empty(p), np.empty(p)
+        W = _gram_fast.column_stats_dense(X, sw, center, mean, ss)
+        assert W == pytest.approx(float(Wf), rel=1e-14)
+        for j in range(p):  # exact rational oracle
+            xf = [Fraction(v) for v in X64[:, j]]
+            m = sum(a * b for a, b in zip(wf, xf)) / Wf if center else Fraction(0)
+            s2 = sum(a * (b - m) ** 2 for a, b in zip(wf, xf))
+            assert mean[j] == pytest.approx(float(m), rel=1e-13, abs=1e-13 * float(s2 / Wf) ** 0.5)
+            assert ss[j] == pytest.approx(float(s2), rel=1e-13)
