@@ -367,19 +367,31 @@ def gram_dense(const floating[:, :] X, const double[::1] xbar, const double[::1]
                 G[i, j] = G[j, i]
 
 
+cdef inline bint _rows_contiguous(const floating[:, :] X) noexcept nogil:
+    return X.strides[1] == sizeof(floating) and X.strides[0] != sizeof(floating)
+
+
 cdef inline void _fill_col_block(const floating[:, :] X, const double[::1] xbar,
                                  const double[::1] e, const double[::1] sqw, bint weighted,
                                  Py_ssize_t j0, Py_ssize_t m, floating[::1, :] B) noexcept nogil:
-    """B[:, :m] = W^{1/2} (X[:, j0:j0+m] − x̄) diag(e)."""
+    """The column block W^{1/2} (X[:, j0:j0+m] − x̄) diag(e), stored so that the copy runs in X's
+    memory order: as B[:, :m] (n × m) for column-ordered X, and transposed, as the first m·n
+    entries of B read as an m × n F-ordered matrix (row i of the block contiguous), for
+    row-ordered X."""
     cdef Py_ssize_t n = X.shape[0], i, j
-    if X.strides[0] <= X.strides[1]:
+    cdef double wi
+    cdef floating *dst
+    cdef const floating *src
+    if _rows_contiguous(X):
+        for i in range(n):
+            wi = sqw[i] if weighted else 1.0
+            src = &X[i, j0]
+            dst = &B[0, 0] + i * m
+            for j in range(m):
+                dst[j] = <floating> ((src[j] - xbar[j0 + j]) * (e[j0 + j] * wi))
+    else:
         for j in range(m):
             for i in range(n):
-                B[i, j] = <floating> ((X[i, j0 + j] - xbar[j0 + j]) * e[j0 + j]
-                                      * (sqw[i] if weighted else 1.0))
-    else:
-        for i in range(n):
-            for j in range(m):
                 B[i, j] = <floating> ((X[i, j0 + j] - xbar[j0 + j]) * e[j0 + j]
                                       * (sqw[i] if weighted else 1.0))
 
@@ -394,13 +406,18 @@ def kernel_dense(const floating[:, :] X, const double[::1] xbar, const double[::
     cdef floating[::1, :] B = np.empty((n, block_cols), dtype=dtype, order="F")
     cdef Py_ssize_t j0, m, i, j
     cdef floating zero = 0.0, one = 1.0
+    cdef bint rows = _rows_contiguous(X)
     with nogil:
         j0 = 0
         while j0 < p:
             m = min(block_cols, p - j0)
             _fill_col_block(X, xbar, e, sqw, weighted, j0, m, B)
-            _syrk(Upper, NoTrans, <blas_int> n, <blas_int> m, one, &B[0, 0], <blas_int> n,
-                  zero if j0 == 0 else one, &K[0, 0], <blas_int> n)
+            if rows:  # B holds the block transposed (m × n)
+                _syrk(Upper, Trans, <blas_int> n, <blas_int> m, one, &B[0, 0], <blas_int> m,
+                      zero if j0 == 0 else one, &K[0, 0], <blas_int> n)
+            else:
+                _syrk(Upper, NoTrans, <blas_int> n, <blas_int> m, one, &B[0, 0], <blas_int> n,
+                      zero if j0 == 0 else one, &K[0, 0], <blas_int> n)
             j0 += m
         for j in range(n):
             for i in range(j + 1, n):
@@ -418,13 +435,20 @@ def zt_dense(const floating[:, :] X, const double[::1] xbar, const double[::1] e
     cdef floating[::1, :] B = np.empty((n, block_cols), dtype=dtype, order="F")
     cdef Py_ssize_t j0, m
     cdef floating zero = 0.0, one = 1.0
+    cdef bint rows = _rows_contiguous(X)
     with nogil:
         j0 = 0
         while j0 < p:
             m = min(block_cols, p - j0)
             _fill_col_block(X, xbar, e, sqw, weighted, j0, m, B)
-            _gemm(Trans, NoTrans, <blas_int> m, <blas_int> k, <blas_int> n, one, &B[0, 0],
-                  <blas_int> n, &A[0, 0], <blas_int> n, zero, &out[j0, 0], <blas_int> p)
+            if rows:
+                _gemm(NoTrans, NoTrans, <blas_int> m, <blas_int> k, <blas_int> n, one,
+                      &B[0, 0], <blas_int> m, &A[0, 0], <blas_int> n, zero, &out[j0, 0],
+                      <blas_int> p)
+            else:
+                _gemm(Trans, NoTrans, <blas_int> m, <blas_int> k, <blas_int> n, one,
+                      &B[0, 0], <blas_int> n, &A[0, 0], <blas_int> n, zero, &out[j0, 0],
+                      <blas_int> p)
             j0 += m
 
 
