@@ -452,19 +452,20 @@ def zt_dense(const floating[:, :] X, const double[::1] xbar, const double[::1] e
             j0 += m
 
 
-def gram_dense_shifted(const floating[:, :] X, const floating[::1, :] Y, const double[::1] sqw,
+def gram_dense_shifted(const floating[:, :] X, const floating[:, :] Y, const double[::1] sqw,
                        bint center, double[::1] shift, double[::1] yshift, floating[::1, :] G,
                        floating[::1, :] C, double[::1] colsum, double[::1] ysum,
-                       Py_ssize_t block_rows):
+                       Py_ssize_t block_rows, double[::1] ysq=None):
     """One pass over X: G = Σ wᵢ (xᵢ − s)(xᵢ − s)ᵀ, C = Σ wᵢ (xᵢ − s)(yᵢ − t)ᵀ and the sums
-    Σ wᵢ (xᵢ − s), Σ wᵢ (yᵢ − t), with the shifts s, t = the weighted means of the first block
-    (zeros without `center`).
+    Σ wᵢ (xᵢ − s), Σ wᵢ (yᵢ − t), with the shifts s = the weighted means of the first block and
+    t = the first weighted row's targets (zeros without `center`).
 
     The caller centres exactly afterwards: with δ = Σ w (x − s) / W, the centred Gram is
     G − W δδᵀ.  Because s is already close to the mean, δ is small against the columns' spread
     and that correction loses no digits — unlike XᵀX − W x̄x̄ᵀ, which cancels catastrophically
     when the means are large.  Column means, the centred sums of squares (diag) and the Gram
-    thus come from a single read of X.  Returns W = Σ w.
+    thus come from a single read of X.  Y may have any strides.  `ysq`, when given, receives
+    Σ wᵢ (yᵢ − t)² per target (in double).  Returns W = Σ w.
     """
     cdef Py_ssize_t n = X.shape[0], p = X.shape[1], k = Y.shape[1]
     cdef bint weighted = sqw.shape[0] > 0
@@ -487,6 +488,10 @@ def gram_dense_shifted(const floating[:, :] X, const floating[::1, :] Y, const d
     cdef floating zero = 0.0, one = 1.0, beta, sjf
     cdef const floating *src
     cdef floating *dst
+    cdef bint y_rows = Y.strides[1] == isz and Y.strides[0] != isz
+    cdef bint want_ysq = ysq is not None
+    cdef double[::1] yacc = np.zeros(k)
+    cdef double[::1] yacc2 = np.zeros(k)
     with nogil:
         # the shifts are the *weighted* means of the first block: rows of weight 0 may hold
         # anything (an unweighted mean of 1e9-valued ignored rows would cancel every digit of
@@ -505,13 +510,9 @@ def gram_dense_shifted(const floating[:, :] X, const floating[::1, :] Y, const d
                 acc = acc / wsum if wsum > 0.0 else X[first, j]
             shift[j] = acc
         for t in range(k):
-            acc = 0.0
-            if center:
-                for i in range(m0):
-                    acc += (sqw[i] * sqw[i] if weighted else 1.0) * Y[i, t]
-                acc = acc / wsum if wsum > 0.0 else Y[first, t]
-            yshift[t] = acc
-            ysum[t] = 0.0
+            # the targets are shifted by their first (weighted) value: exact for a constant
+            # target, whose centred values must come out exactly 0
+            yshift[t] = Y[first, t] if center else 0.0
         i0 = 0
         while i0 < n:
             m = min(block_rows, n - i0)
@@ -552,13 +553,25 @@ def gram_dense_shifted(const floating[:, :] X, const floating[::1, :] Y, const d
                 wi = sqw[i0 + i] if weighted else 1.0
                 W += wi * wi
                 Yb[i, 0] = <floating> wi
-            for t in range(k):
-                acc = 0.0
+            if y_rows:  # row-ordered Y: read it row by row
                 for i in range(m):
                     wi = sqw[i0 + i] if weighted else 1.0
-                    Yb[i, t + 1] = <floating> (wi * (Y[i0 + i, t] - yshift[t]))
-                    acc += wi * Yb[i, t + 1]
-                ysum[t] += acc
+                    src = &Y[i0 + i, 0]
+                    for t in range(k):
+                        Yb[i, t + 1] = <floating> (wi * (src[t] - yshift[t]))
+                        yacc[t] += wi * Yb[i, t + 1]
+                        yacc2[t] += <double> Yb[i, t + 1] * Yb[i, t + 1]
+            else:
+                for t in range(k):
+                    acc = 0.0
+                    sj = 0.0
+                    for i in range(m):
+                        wi = sqw[i0 + i] if weighted else 1.0
+                        Yb[i, t + 1] = <floating> (wi * (Y[i0 + i, t] - yshift[t]))
+                        acc += wi * Yb[i, t + 1]
+                        sj += <double> Yb[i, t + 1] * Yb[i, t + 1]
+                    yacc[t] += acc
+                    yacc2[t] += sj
             if c_order:
                 _gemm(NoTrans, NoTrans, <blas_int> p, <blas_int> (k + 1), <blas_int> m, one,
                       &BT[0, 0], <blas_int> p, &Yb[0, 0], <blas_int> block_rows, beta,
@@ -568,6 +581,10 @@ def gram_dense_shifted(const floating[:, :] X, const floating[::1, :] Y, const d
                       &B[0, 0], <blas_int> block_rows, &Yb[0, 0], <blas_int> block_rows,
                       beta, &Ca[0, 0], <blas_int> p)
             i0 += m
+        for t in range(k):
+            ysum[t] = yacc[t]
+            if want_ysq:
+                ysq[t] = yacc2[t]
         for j in range(p):
             colsum[j] = Ca[j, 0]
             for t in range(k):

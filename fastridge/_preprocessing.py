@@ -36,7 +36,25 @@ class Problem:
     """Everything a solver needs about (X, Y, w) in the fit coordinates."""
 
     __slots__ = ("X", "fmt", "dtype", "n", "p", "k", "sw", "sqw", "W", "center", "xbar", "ss",
-                 "d", "h", "ybar", "Yc", "G0", "C0", "yy")
+                 "d", "h", "ybar", "G0", "C0", "yy", "_Yc", "_Ysrc")
+
+    def __init__(self):
+        self._Yc = self._Ysrc = None
+
+    @property
+    def Yc(self):
+        """The centred targets Y − ȳ (n × k, F-ordered, working dtype), made on first use: a fit
+        on the Gram never needs them, and for many targets the copy is a pass of its own."""
+        if self._Yc is None and self._Ysrc is not None:
+            with np.errstate(over="ignore", invalid="ignore"):  # range-checked in prepare
+                Yc = np.asarray(self._Ysrc, dtype=np.float64) - self.ybar
+            self._Yc = np.asfortranarray(Yc, dtype=self.dtype)
+            self._Ysrc = None
+        return self._Yc
+
+    @Yc.setter
+    def Yc(self, value):
+        self._Yc, self._Ysrc = value, None
 
     def csc(self):
         """X as CSC (a converted copy only when X is CSR), canonical format."""
@@ -105,7 +123,7 @@ def prepare(X, Y, sample_weight, *, fit_intercept, standardize, want_gram=False,
         # the one-pass Gram squares unscaled values: it overflowed (x·(y − ȳ) beyond float64
         # with huge y, say) or, in float32, lost digits to underflow.  Statistics again in
         # double; the solvers form the Gram after scaling, or the range checks below refuse.
-        pr.G0 = pr.C0 = None
+        pr.G0 = pr.C0 = pr.yy = None
         W = _gram_fast.column_stats_dense(X, swv, pr.center, mean, ss)
     pr.X, pr.fmt, pr.W = X, fmt, float(W)
     pr.xbar, pr.ss = mean, ss
@@ -120,17 +138,27 @@ def prepare(X, Y, sample_weight, *, fit_intercept, standardize, want_gram=False,
 
     Yd = np.asarray(Y, dtype=np.float64)
     if pr.G0 is not None:
-        ybar = pr.ybar
-    elif pr.center:
-        ybar = (Yd.T @ sw) / W if sw is not None else Yd.mean(axis=0)
+        ybar, yy = pr.ybar, pr.yy  # from the Gram's pass
+        pr.yy = None
     else:
-        ybar = np.zeros(pr.k)
-    with np.errstate(over="ignore", invalid="ignore"):
-        Yc = Yd - ybar
-        Ycw = Yc if sw is None else Yc * pr.sqw[:, None]
-        yy = np.einsum("ij,ij->j", Ycw, Ycw)
+        if pr.center:
+            ybar = (Yd.T @ sw) / W if sw is not None else Yd.mean(axis=0)
+        else:
+            ybar = np.zeros(pr.k)
+        yy = None
+
+    def centred_weighted():
+        with np.errstate(over="ignore", invalid="ignore"):
+            Yc = Yd - ybar
+            return Yc if sw is None else Yc * pr.sqw[:, None]
+
+    if yy is None:
+        Ycw = centred_weighted()
+        with np.errstate(over="ignore", invalid="ignore"):
+            yy = np.einsum("ij,ij->j", Ycw, Ycw)
     active = pr.d != 0
-    _check_target_magnitudes(Ycw, ybar, yy, pr.h[active], W, weighted=sw is not None)
+    _check_target_magnitudes(centred_weighted, ybar, yy, pr.h[active], W,
+                             weighted=sw is not None)
     if dtype == np.float32:
         # the kernels also multiply the raw values (x, not x − x̄) in float32
         raw_x = ss + W * mean * mean if pr.center else ss
@@ -146,7 +174,7 @@ def prepare(X, Y, sample_weight, *, fit_intercept, standardize, want_gram=False,
             return prepare(X64, Yd, sw64, fit_intercept=fit_intercept,
                            standardize=standardize, want_gram=want_gram)
     pr.ybar = ybar
-    pr.Yc = np.asfortranarray(Yc, dtype=dtype)
+    pr._Ysrc = Y  # pr.Yc is made from it on first use
     return pr
 
 
@@ -231,12 +259,18 @@ def _check_magnitudes(X, sw, mean, ss, spread, constant):
 def _check_target_magnitudes(Ycw, ybar, yy, h, W, weighted):
     """ValueError when y's sum of squares (weighted, centred) overflows or underflows float64,
     or when the squared norm of ZᵀWy (the gradient at 0, at most Σ hⱼ · yy) would: the same
-    rule as for X (spread within about 1e±150), for y and for the product of the two."""
+    rule as for X (spread within about 1e±150), for y and for the product of the two.  `Ycw`:
+    the weighted centred targets, or a function that makes them (called only when a sum of
+    squares is small enough to have underflowed)."""
     lo, hi = F64_SPREAD_RANGE
     with np.errstate(over="ignore", invalid="ignore"):
         spread = np.sqrt(yy / W)
         bad = ~np.isfinite(ybar) | ~np.isfinite(yy) | (spread > hi) | (yy > hi * hi)
-        bad |= ((spread < lo) | (yy < lo * lo)) & np.any(Ycw != 0.0, axis=0)  # underflow
+        small = (spread < lo) | (yy < lo * lo)
+        if small.any():  # underflow, unless those targets are exactly constant
+            if callable(Ycw):
+                Ycw = Ycw()
+            bad |= small & np.any(Ycw != 0.0, axis=0)
         too_large = h.size and np.any(h.sum() * yy > 2.0 ** 1020)  # ‖ZᵀWy‖² ≤ Σ hⱼ · yy
     inputs = "X, y and sample_weight are" if weighted else "X and y are"
     if bad.any():
@@ -281,8 +315,9 @@ def _one_pass_gram(pr, X, Y, sw, mean, ss):
     colsum, ysum = np.empty(p), np.empty(k)
     sqw = np.empty(0) if sw is None else np.sqrt(sw.astype(np.float64))
     block = max(256, BLOCK_BYTES // max(1, p * dt.itemsize))
-    W = _gram_fast.gram_dense_shifted(X, np.asfortranarray(Y, dtype=dt), sqw, pr.center, shift,
-                                      yshift, G, C, colsum, ysum, block)
+    ysq = np.empty(k)
+    W = _gram_fast.gram_dense_shifted(X, np.asarray(Y, dtype=dt), sqw, pr.center, shift,
+                                      yshift, G, C, colsum, ysum, block, ysq)
     delta, eps = colsum / W, ysum / W
     G0 = G.astype(np.float64)
     C0 = C.astype(np.float64)
@@ -291,9 +326,11 @@ def _one_pass_gram(pr, X, Y, sw, mean, ss):
         C0 -= W * np.outer(delta, eps)
         mean[:] = shift + delta
         pr.ybar = yshift + eps
+        pr.yy = np.clip(ysq - ysum * eps, 0.0, None)
     else:
         mean[:] = 0.0
         pr.ybar = np.zeros(k)
+        pr.yy = ysq
     ss[:] = np.clip(np.diag(G0), 0.0, None)
     pr.G0, pr.C0 = G0, C0
     return W

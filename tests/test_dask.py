@@ -84,8 +84,10 @@ def test_ridge_wide_cg_equals_in_memory(client, monkeypatch):
     Xd = da.from_array(X, chunks=(80, -1)).persist()   # CG reads X once per iteration
     Yd, wd = da.from_array(Y), da.from_array(w)
     ref = Ridge(alpha=5.0, solver="svd").fit(X, Y, sample_weight=w)
-    # CG is as exact as its tolerance (relative gradient norm) makes it: cond ≈ 60 here
-    got = Ridge(alpha=5.0, solver="cg", tol=1e-11).fit(Xd, Yd, sample_weight=wd)
+    # CG is as exact as its tolerance (relative gradient norm) makes it: cond ≈ 60 here, so
+    # tol=1e-10 gives 6e-9 at worst; a tighter tol sits at the rounding floor, where the
+    # reduction order of the chunks decides whether CG reports a breakdown
+    got = Ridge(alpha=5.0, solver="cg", tol=1e-10).fit(Xd, Yd, sample_weight=wd)
     _close(got.coef_, ref.coef_, 1e-8)
     _close(got.intercept_, ref.intercept_, 1e-8)
     assert got.solver_ == "cg" and np.all(got.n_iter_ >= 1)
@@ -93,7 +95,7 @@ def test_ridge_wide_cg_equals_in_memory(client, monkeypatch):
     from fastridge import _solvers
 
     monkeypatch.setattr(_solvers, "GRAM_MAX_BYTES", 8 * 100 * 100)
-    got = Ridge(alpha=5.0, standardize=True, tol=1e-11).fit(Xd, Yd)
+    got = Ridge(alpha=5.0, standardize=True, tol=1e-10).fit(Xd, Yd)
     ref = Ridge(alpha=5.0, standardize=True, solver="svd").fit(X, Y)
     assert got.solver_ == "cg"
     _close(got.coef_, ref.coef_, 1e-8)

@@ -184,20 +184,23 @@ def test_centred_gram_keeps_digits(order):
 @pytest.mark.parametrize("dt", DTYPES)
 @pytest.mark.parametrize("order", ["C", "F"])
 @pytest.mark.parametrize("center", [True, False])
-def test_one_pass_shifted_gram(dt, order, center):
+@pytest.mark.parametrize("y_order", ["C", "F"])
+def test_one_pass_shifted_gram(dt, order, center, y_order):
     """Statistics and the centred Gram from one read of X: the shift by the first block's mean
-    makes the final rank-one correction harmless even with means 1e6 × the spread."""
+    makes the final rank-one correction harmless even with means 1e6 × the spread; the targets'
+    centred sums of squares come from the same pass, for C- or F-ordered targets."""
     rng = np.random.default_rng(5)
-    n, p, k = 2500, 6, 2
+    n, p, k = 2500, 6, 3
     off = 1e6 if (center and dt == np.float64) else (1e2 if center else 0.0)
     X = np.array(rng.standard_normal((n, p)) + off, order=order, dtype=dt)
-    Y = np.asfortranarray(rng.standard_normal((n, k)) + 5.0, dtype=dt)
+    Y = np.array(rng.standard_normal((n, k)) * [1.0, 1e-3, 1e3] + [5.0, 1e4, -3.0], dtype=dt,
+                 order=y_order)
     w = rng.uniform(0.5, 2.0, n)
     sqw = np.sqrt(w)
     G = np.empty((p, p), dtype=dt, order="F")
     C = np.empty((p, k), dtype=dt, order="F")
-    s, t, cs, ys = np.empty(p), np.empty(k), np.empty(p), np.empty(k)
-    W = _gram_fast.gram_dense_shifted(X, Y, sqw, center, s, t, G, C, cs, ys, 300)
+    s, t, cs, ys, ysq = np.empty(p), np.empty(k), np.empty(p), np.empty(k), np.empty(k)
+    W = _gram_fast.gram_dense_shifted(X, Y, sqw, center, s, t, G, C, cs, ys, 300, ysq)
     X64, Y64 = X.astype(float), Y.astype(float)
     xm = w @ X64 / w.sum() if center else np.zeros(p)
     ym = w @ Y64 / w.sum() if center else np.zeros(k)
@@ -213,6 +216,10 @@ def test_one_pass_shifted_gram(dt, order, center):
                                atol=rtol * np.abs(Xc.T @ (w[:, None] * Xc)).max())
     np.testing.assert_allclose(Cc, Xc.T @ (w[:, None] * Yc), rtol=rtol,
                                atol=rtol * np.abs(Xc.T @ (w[:, None] * Yc)).max())
+    yy = ysq - ys * eps if center else ysq
+    np.testing.assert_allclose(t + eps if center else np.zeros(k), ym,
+                               rtol=1e-6 if dt == np.float32 else 1e-13)
+    np.testing.assert_allclose(yy, w @ (Yc * Yc), rtol=1e-5 if dt == np.float32 else 1e-12)
 
 
 @pytest.mark.parametrize("dt", DTYPES)
