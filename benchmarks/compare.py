@@ -9,6 +9,11 @@ evaluated in float64, so that nobody wins by stopping early.
 
 On machines that set OPENBLAS_CORETYPE / OPENBLAS_L2_SIZE (they slow numpy's OpenBLAS), run with
 both unset for that command: `env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE python ...`.
+
+Each timed run starts after a pause (`--settle`, 0.2 s): numpy and SciPy each load their own
+OpenBLAS, and a pool's threads keep spinning on the cores for a while after a call returns, so
+without the pause whichever contender runs right after the other one is slowed by the other
+library's spinning threads (on 2 cores that moved single runs by up to 2×).
 """
 import argparse
 import gc
@@ -172,6 +177,7 @@ def print_floor(key, X, repeat):
         f()
         ts = []
         for _ in range(repeat):
+            time.sleep(SETTLE)
             t0 = time.perf_counter()
             f()
             ts.append(time.perf_counter() - t0)
@@ -197,6 +203,9 @@ def print_floor(key, X, repeat):
           f" vector updates): {per_iter * 1e3:.1f} ms")
 
 
+SETTLE = 0.2
+
+
 def run_plain(key, title, X, y, cands, repeat, check=None):
     times = {name: [] for name, _ in cands}
     results = {}
@@ -205,6 +214,7 @@ def run_plain(key, title, X, y, cands, repeat, check=None):
     for _ in range(repeat):
         for name, fit in cands:
             gc.collect()
+            time.sleep(SETTLE)
             t0 = time.perf_counter()
             fit(X, y)
             times[name].append(time.perf_counter() - t0)
@@ -243,7 +253,10 @@ def main(argv=None):
     ap.add_argument("--quick", action="store_true", help="small shapes, 3 repeats")
     ap.add_argument("--workloads", default=",".join(WORKLOADS))
     ap.add_argument("--repeat", type=int, default=5)
+    ap.add_argument("--settle", type=float, default=SETTLE,
+                    help="seconds of pause before each timed run (BLAS threads go idle)")
     args = ap.parse_args(argv)
+    globals()["SETTLE"] = args.settle
     repeat = 3 if args.quick else args.repeat
     try:
         from threadpoolctl import threadpool_info
@@ -252,8 +265,19 @@ def main(argv=None):
                          f" threads={i['num_threads']}" for i in threadpool_info())
     except ImportError:
         blas = "threadpoolctl not installed"
-    print(f"# machine: {platform.machine()} {platform.processor() or ''}, python "
+    cpu = platform.processor() or ""
+    try:
+        with open("/proc/cpuinfo") as fh:
+            cpu = next((ln.split(":", 1)[1].strip() for ln in fh if ln.startswith("model name")),
+                       cpu)
+    except OSError:
+        pass
+    import os
+
+    print(f"# machine: {platform.machine()} {cpu}, {os.cpu_count()} CPUs, python "
           f"{platform.python_version()}, numpy {np.__version__}; BLAS: {blas}")
+    print(f"# medians of {repeat} runs after a warm-up, contenders alternating, {SETTLE} s pause "
+          "before each run")
     for key in args.workloads.split(","):
         title, X, y, alpha = WORKLOADS[key](args.quick)
         if key in ("tall", "sparse"):

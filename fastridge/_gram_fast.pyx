@@ -457,8 +457,8 @@ def gram_dense_shifted(const floating[:, :] X, const floating[:, :] Y, const dou
                        floating[::1, :] C, double[::1] colsum, double[::1] ysum,
                        Py_ssize_t block_rows, double[::1] ysq=None):
     """One pass over X: G = Σ wᵢ (xᵢ − s)(xᵢ − s)ᵀ, C = Σ wᵢ (xᵢ − s)(yᵢ − t)ᵀ and the sums
-    Σ wᵢ (xᵢ − s), Σ wᵢ (yᵢ − t), with the shifts s = the weighted means of the first block and
-    t = the first weighted row's targets (zeros without `center`).
+    Σ wᵢ (xᵢ − s), Σ wᵢ (yᵢ − t), with the shifts s, t = the weighted means of the first block
+    (exact for constant columns and targets; zeros without `center`).
 
     The caller centres exactly afterwards: with δ = Σ w (x − s) / W, the centred Gram is
     G − W δδᵀ.  Because s is already close to the mean, δ is small against the columns' spread
@@ -492,6 +492,8 @@ def gram_dense_shifted(const floating[:, :] X, const floating[:, :] Y, const dou
     cdef bint want_ysq = ysq is not None
     cdef double[::1] yacc = np.zeros(k)
     cdef double[::1] yacc2 = np.zeros(k)
+    cdef double[::1] bacc = np.zeros(k)
+    cdef double[::1] bacc2 = np.zeros(k)
     with nogil:
         # the shifts are the *weighted* means of the first block: rows of weight 0 may hold
         # anything (an unweighted mean of 1e9-valued ignored rows would cancel every digit of
@@ -502,17 +504,25 @@ def gram_dense_shifted(const floating[:, :] X, const floating[:, :] Y, const dou
         if weighted:
             while first < n - 1 and sqw[first] == 0.0:
                 first += 1
+        # each shift is the first weighted value plus the block's weighted mean deviation
+        # from it: the block's mean up to rounding, and exactly the value of a column or
+        # target that is constant (whose centred values must then come out exactly 0)
         for j in range(p):
             acc = 0.0
             if center:
+                sj = X[first, j]
                 for i in range(m0):
-                    acc += (sqw[i] * sqw[i] if weighted else 1.0) * X[i, j]
-                acc = acc / wsum if wsum > 0.0 else X[first, j]
+                    acc += (sqw[i] * sqw[i] if weighted else 1.0) * (X[i, j] - sj)
+                acc = sj + (acc / wsum if wsum > 0.0 else 0.0)
             shift[j] = acc
         for t in range(k):
-            # the targets are shifted by their first (weighted) value: exact for a constant
-            # target, whose centred values must come out exactly 0
-            yshift[t] = Y[first, t] if center else 0.0
+            acc = 0.0
+            if center:
+                sj = Y[first, t]
+                for i in range(m0):
+                    acc += (sqw[i] * sqw[i] if weighted else 1.0) * (Y[i, t] - sj)
+                acc = sj + (acc / wsum if wsum > 0.0 else 0.0)
+            yshift[t] = acc
         i0 = 0
         while i0 < n:
             m = min(block_rows, n - i0)
@@ -553,14 +563,20 @@ def gram_dense_shifted(const floating[:, :] X, const floating[:, :] Y, const dou
                 wi = sqw[i0 + i] if weighted else 1.0
                 W += wi * wi
                 Yb[i, 0] = <floating> wi
-            if y_rows:  # row-ordered Y: read it row by row
+            if y_rows:  # row-ordered Y: read it row by row, summing per block as below
+                for t in range(k):
+                    bacc[t] = 0.0
+                    bacc2[t] = 0.0
                 for i in range(m):
                     wi = sqw[i0 + i] if weighted else 1.0
                     src = &Y[i0 + i, 0]
                     for t in range(k):
                         Yb[i, t + 1] = <floating> (wi * (src[t] - yshift[t]))
-                        yacc[t] += wi * Yb[i, t + 1]
-                        yacc2[t] += <double> Yb[i, t + 1] * Yb[i, t + 1]
+                        bacc[t] += wi * Yb[i, t + 1]
+                        bacc2[t] += <double> Yb[i, t + 1] * Yb[i, t + 1]
+                for t in range(k):
+                    yacc[t] += bacc[t]
+                    yacc2[t] += bacc2[t]
             else:
                 for t in range(k):
                     acc = 0.0

@@ -430,3 +430,29 @@ def test_small_path_hands_unusual_cases_to_the_general_path():
     assert list(est.feature_names_in_) == list("abcd")
     est.fit(X, y)
     assert not hasattr(est, "feature_names_in_")
+
+
+@pytest.mark.parametrize("y_order", ["C", "F"])
+def test_many_targets_one_pass_gram_keeps_digits(y_order):
+    """Row-ordered targets are read as they are by the one-pass Gram: with means 1e4 × their
+    spread, sorted rows (an unrepresentative first block) and columns of X with large means,
+    the coefficients of every target equal the exact ones (extended-precision normal equations
+    of the centred problem) to rounding."""
+    rng = np.random.default_rng(12)
+    n, p, k = 30_000, 20, 12
+    X = rng.standard_normal((n, p)) + rng.uniform(-50, 50, p)
+    Y = (X - X.mean(0)) @ rng.standard_normal((p, k)) + rng.standard_normal((n, k))
+    Y = Y * np.logspace(-3, 3, k) + 1e4 * np.logspace(-3, 3, k)
+    order = np.argsort(Y[:, 0])
+    X, Y = X[order], np.array(Y[order], order=y_order)
+    est = Ridge(alpha=3.0).fit(X, Y)
+    assert est.solver_ == "cholesky"
+    Xc = (X - X.mean(0)).astype(np.longdouble)
+    Yc = (Y - Y.mean(0)).astype(np.longdouble)
+    G = Xc.T @ Xc + 3.0 * np.eye(p, dtype=np.longdouble)
+    exact = np.linalg.solve(G.astype(np.float64), (Xc.T @ Yc).astype(np.float64))
+    # one refinement step in long double removes the float64 solve's error
+    r = (Xc.T @ Yc) - G @ exact.astype(np.longdouble)
+    exact = exact + np.linalg.solve(G.astype(np.float64), r.astype(np.float64))
+    scale = np.abs(exact).max(axis=0)
+    np.testing.assert_array_less(np.abs(est.coef_.T - exact).max(axis=0) / scale, 1e-12)
