@@ -115,9 +115,7 @@ def kernel(pr, e):
     if pr.fmt == "dense":
         K = np.empty((n, n), dtype=pr.dtype, order="F")
         sqw = np.empty(0) if pr.sqw is None else pr.sqw
-        # column blocks as large as K itself: every syrk call reads and writes all of K, so
-        # small blocks would spend more time on K's memory traffic than on the products
-        _gram_fast.kernel_dense(pr.X, pr.xbar, e, sqw, K, max(n, _block(n, pr.dtype.itemsize)))
+        _gram_fast.kernel_dense(pr.X, pr.xbar, e, sqw, K, _block(n, pr.dtype.itemsize))
         return K.astype(np.float64)
     X = pr.X
     L = _offset_columns(pr)
