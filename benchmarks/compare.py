@@ -95,7 +95,63 @@ def small(quick):
 
 
 WORKLOADS = {"tall": tall, "sparse": sparse, "wide": wide, "multi": multi, "small": small,
-             "path": path_data, "loo": cv_data, "kfold": cv_data}
+             "path": path_data, "loo": cv_data, "kfold": cv_data, "memory": tall,
+             "import": None}
+
+
+def run_memory(X, y, alpha):
+    """Peak memory allocated during one fit beyond what was allocated before it (tracemalloc,
+    which numpy reports its array buffers to), as a multiple of X's size."""
+    import tracemalloc
+
+    from fastridge import Ridge
+
+    def peak(fit):
+        gc.collect()
+        tracemalloc.start()
+        base = tracemalloc.get_traced_memory()[0]
+        est = fit()
+        top = tracemalloc.get_traced_memory()[1]
+        tracemalloc.stop()
+        del est
+        return top - base
+
+    cands = [(f"fastridge {s}", lambda s=s: Ridge(alpha=alpha, solver=s, tol=1e-6).fit(X, y))
+             for s in ("auto", "cd", "cg")]
+    try:
+        from sklearn.linear_model import Ridge as SkRidge
+
+        cands.append(("sklearn auto", lambda: SkRidge(alpha=alpha).fit(X, y)))
+    except ImportError:
+        pass
+    print(f"\n## peak extra memory of one fit, dense {X.shape[0]}x{X.shape[1]} float64 "
+          f"F-ordered, intercept (X is {X.nbytes / 1e6:.0f} MB; tracemalloc)")
+    print(f"{'contender':<28}{'peak MB':>10}{'x size of X':>14}")
+    for name, fit in cands:
+        fit()  # warm-up: first-call imports and caches are not the fit's memory
+        b = peak(fit)
+        print(f"{name:<28}{b / 1e6:>10.1f}{b / X.nbytes:>14.3f}")
+
+
+def run_import(repeat):
+    """Wall time of a fresh interpreter importing numpy, and numpy plus fastridge's public
+    names, alternating; the difference of the medians is what fastridge adds."""
+    import subprocess
+    import sys
+
+    base = [sys.executable, "-c", "import numpy"]
+    ours = [sys.executable, "-c", "import numpy; from fastridge import Ridge, RidgeCV, ridge_path"]
+    times = {"numpy": [], "numpy + fastridge": []}
+    for _ in range(max(repeat, 7)):
+        for name, cmd in (("numpy", base), ("numpy + fastridge", ours)):
+            t0 = time.perf_counter()
+            subprocess.run(cmd, check=True)
+            times[name].append(time.perf_counter() - t0)
+    med = {k: statistics.median(v) for k, v in times.items()}
+    print(f"\n## import in a fresh interpreter (median of {len(times['numpy'])})")
+    for k, v in med.items():
+        print(f"{k:<28}{v * 1e3:>9.1f} ms")
+    print(f"{'fastridge adds':<28}{(med['numpy + fastridge'] - med['numpy']) * 1e3:>9.1f} ms")
 
 
 def small_contenders():
@@ -279,7 +335,13 @@ def main(argv=None):
     print(f"# medians of {repeat} runs after a warm-up, contenders alternating, {SETTLE} s pause "
           "before each run")
     for key in args.workloads.split(","):
+        if key == "import":
+            run_import(repeat)
+            continue
         title, X, y, alpha = WORKLOADS[key](args.quick)
+        if key == "memory":
+            run_memory(X, y, alpha)
+            continue
         if key in ("tall", "sparse"):
             print_floor(key, X, repeat)
         if key == "path":
