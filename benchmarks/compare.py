@@ -10,10 +10,15 @@ evaluated in float64, so that nobody wins by stopping early.
 On machines that set OPENBLAS_CORETYPE / OPENBLAS_L2_SIZE (they slow numpy's OpenBLAS), run with
 both unset for that command: `env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE python ...`.
 
-Each timed run starts after a pause (`--settle`, 0.2 s): numpy and SciPy each load their own
+Each timed run starts after a pause (`--settle`, 0.1 s): numpy and SciPy each load their own
 OpenBLAS, and a pool's threads keep spinning on the cores for a while after a call returns, so
 without the pause whichever contender runs right after the other one is slowed by the other
-library's spinning threads (on 2 cores that moved single runs by up to 2×).
+library's spinning threads (on 2 cores that moved single runs by up to 1.5×).  Then twice the
+size of X is allocated, touched and freed: on this (virtualized) machine memory that has been
+free for a second or so goes back to the host, and the next large allocation pays 0.3-0.7 s of
+page faults to get it back.  Without that, a contender that copies X (scikit-learn centres a copy)
+would be charged for the sandbox's memory reclaim, depending on how long the previous contender
+ran.  Both steps run before the clock starts, for every contender alike.
 """
 import argparse
 import gc
@@ -233,7 +238,7 @@ def print_floor(key, X, repeat):
         f()
         ts = []
         for _ in range(repeat):
-            time.sleep(SETTLE)
+            settle(nbytes(X))
             t0 = time.perf_counter()
             f()
             ts.append(time.perf_counter() - t0)
@@ -259,7 +264,20 @@ def print_floor(key, X, repeat):
           f" vector updates): {per_iter * 1e3:.1f} ms")
 
 
-SETTLE = 0.2
+SETTLE = 0.1
+
+
+def nbytes(X):
+    return X.nbytes if isinstance(X, np.ndarray) else X.data.nbytes + X.indices.nbytes
+
+
+def settle(size):
+    """Before a timed run: let BLAS threads stop spinning, and fault in 2 × `size` bytes of
+    memory (see the module's docstring)."""
+    gc.collect()
+    time.sleep(SETTLE)
+    buf = np.ones(min(2 * size, 2 ** 32) // 8)
+    del buf
 
 
 def run_plain(key, title, X, y, cands, repeat, check=None):
@@ -269,8 +287,7 @@ def run_plain(key, title, X, y, cands, repeat, check=None):
         results[name] = fit(X, y)
     for _ in range(repeat):
         for name, fit in cands:
-            gc.collect()
-            time.sleep(SETTLE)
+            settle(nbytes(X))
             t0 = time.perf_counter()
             fit(X, y)
             times[name].append(time.perf_counter() - t0)
@@ -332,8 +349,8 @@ def main(argv=None):
 
     print(f"# machine: {platform.machine()} {cpu}, {os.cpu_count()} CPUs, python "
           f"{platform.python_version()}, numpy {np.__version__}; BLAS: {blas}")
-    print(f"# medians of {repeat} runs after a warm-up, contenders alternating, {SETTLE} s pause "
-          "before each run")
+    print(f"# medians of {repeat} runs after a warm-up, contenders alternating; before each run a "
+          f"{SETTLE} s pause and 2 x X of memory faulted in (see the docstring)")
     for key in args.workloads.split(","):
         if key == "import":
             run_import(repeat)
