@@ -13,8 +13,8 @@ both unset for that command: `env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE pytho
 Each timed run starts after a pause (`--settle`, 0.1 s): numpy and SciPy each load their own
 OpenBLAS, and a pool's threads keep spinning on the cores for a while after a call returns, so
 without the pause whichever contender runs right after the other one is slowed by the other
-library's spinning threads (on 2 cores that moved single runs by up to 1.5×).  Then twice the
-size of X is allocated, touched and freed: on this (virtualized) machine memory that has been
+library's spinning threads (on 2 cores that moved single runs by up to 1.5×).  Then four times
+the size of X is allocated, touched and freed: on this (virtualized) machine memory that has been
 free for a second or so goes back to the host, and the next large allocation pays 0.3-0.7 s of
 page faults to get it back.  Without that, a contender that copies X (scikit-learn centres a copy)
 would be charged for the sandbox's memory reclaim, depending on how long the previous contender
@@ -272,11 +272,11 @@ def nbytes(X):
 
 
 def settle(size):
-    """Before a timed run: let BLAS threads stop spinning, and fault in 2 × `size` bytes of
+    """Before a timed run: let BLAS threads stop spinning, and fault in 4 × `size` bytes of
     memory (see the module's docstring)."""
     gc.collect()
     time.sleep(SETTLE)
-    buf = np.ones(min(2 * size, 2 ** 32) // 8)
+    buf = np.ones(min(4 * size, 2 ** 32) // 8)
     del buf
 
 
@@ -293,11 +293,16 @@ def run_plain(key, title, X, y, cands, repeat, check=None):
             times[name].append(time.perf_counter() - t0)
     med = {k: statistics.median(v) for k, v in times.items()}
     sk = min((v for k, v in med.items() if k.startswith("sklearn")), default=None)
-    print(f"\n## {title} (median of {repeat}; ratio to the best scikit-learn contender)")
-    print(f"{'contender':<28}{'median s':>10}{'vs sklearn':>12}  check")
+    sk_best = min((min(v) for k, v in times.items() if k.startswith("sklearn")), default=None)
+    print(f"\n## {title} (median of {repeat}; ratio to the best scikit-learn contender: of the "
+          "medians, and of the fastest runs)")
+    print(f"{'contender':<28}{'median s':>10}{'min-max s':>16}{'ratio':>8}{'best':>7}  check")
     for name, _ in cands:
         ratio = f"{med[name] / sk:.3f}" if sk else "n/a"
-        print(f"{name:<28}{med[name]:>10.3f}{ratio:>12}  {check(results[name]) if check else ''}")
+        best = f"{min(times[name]) / sk_best:.2f}" if sk_best else "n/a"
+        spread = f"{min(times[name]):.3f}-{max(times[name]):.3f}"
+        print(f"{name:<28}{med[name]:>10.3f}{spread:>16}{ratio:>8}{best:>7}  "
+              f"{check(results[name]) if check else ''}")
 
 
 def contenders(name, X):
@@ -350,7 +355,7 @@ def main(argv=None):
     print(f"# machine: {platform.machine()} {cpu}, {os.cpu_count()} CPUs, python "
           f"{platform.python_version()}, numpy {np.__version__}; BLAS: {blas}")
     print(f"# medians of {repeat} runs after a warm-up, contenders alternating; before each run a "
-          f"{SETTLE} s pause and 2 x X of memory faulted in (see the docstring)")
+          f"{SETTLE} s pause and 4 x X of memory faulted in (see the docstring)")
     for key in args.workloads.split(","):
         if key == "import":
             run_import(repeat)
