@@ -215,11 +215,13 @@ def _within(values, bounds):
     return bool(np.all((values >= bounds[0]) & (values <= bounds[1])))
 
 
+_EPS = float(np.finfo(np.float64).eps)
+
+
 def _constant_columns(mean, spread, n):
     """Columns whose spread is at the level of the rounding of their mean: they carry no
     information beyond the intercept (or are all zeros) and get coefficient 0."""
-    eps = np.finfo(np.float64).eps
-    return (spread <= 4.0 * max(n, 1) * eps * np.abs(mean)) | (spread == 0.0)
+    return (spread <= (4.0 * max(n, 1) * _EPS) * np.abs(mean)) | (spread == 0.0)
 
 
 def _check_magnitudes(X, sw, mean, ss, spread, constant):

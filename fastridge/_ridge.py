@@ -54,6 +54,20 @@ def choose_solver(n, p, *, sparse, alphas, positive, penalty_factor=None):
 SMALL_MAX_ENTRIES = 20_000
 
 
+_MODULES = []
+_FLOAT_MAX = float(np.finfo(np.float64).max)  # an int beyond it cannot become a float α
+
+
+def _modules():
+    """(_preprocessing, _solvers), imported on the first fit and kept (an import statement
+    costs about a microsecond per call, which shows on the small path)."""
+    if not _MODULES:
+        from fastridge import _preprocessing, _solvers
+
+        _MODULES.extend((_preprocessing, _solvers))
+    return _MODULES
+
+
 def _fit_small(est, X, y):
     """The common small case in a few numpy/LAPACK calls: 1-D float64 y, 2-D float64 X with
     n ≥ p and n·p ≤ SMALL_MAX_ENTRIES, no weights or penalty factors, one α > 0, solver
@@ -66,14 +80,19 @@ def _fit_small(est, X, y):
     On a 200 × 20 problem the general path spends ~90 µs per fit, mostly in per-call overhead
     (validation layers, the kernel's buffers, the solver dispatch); this one ~30 µs.
     """
-    alpha = est.alpha
+    # the parameters are checked strictly enough here that check_params (which the caller runs
+    # only when this returns False) would pass them: plain bools, a float tol, the default
+    # max_iter, a Cholesky solver
+    alpha, tol = est.alpha, est.tol
     if not (X.ndim == 2 and y.ndim == 1 and X.dtype == np.float64 and y.dtype == np.float64
-            and isinstance(alpha, (float, int)) and not isinstance(alpha, bool) and alpha > 0
-            and est.solver in ("auto", "cholesky") and est.penalty_factor is None
-            and est.positive is False and est.fit_intercept in (True, False)
-            and est.standardize in (True, False) and est.warm_start in (True, False)
-            and est.copy_X in (True, False) and est.max_iter is None
-            and isinstance(est.tol, float) and 0.0 <= est.tol < np.inf):
+            and isinstance(alpha, (float, int)) and not isinstance(alpha, bool)
+            and 0 < alpha <= _FLOAT_MAX and (est.solver == "auto" or est.solver == "cholesky")
+            and est.penalty_factor is None and est.positive is False
+            and (est.fit_intercept is True or est.fit_intercept is False)
+            and (est.standardize is True or est.standardize is False)
+            and (est.warm_start is True or est.warm_start is False)
+            and (est.copy_X is True or est.copy_X is False) and est.max_iter is None
+            and isinstance(tol, float) and 0.0 <= tol < math.inf):
         return False
     n, p = X.shape
     if not (1 <= p <= n and n * p <= SMALL_MAX_ENTRIES and y.shape[0] == n):
@@ -84,22 +103,21 @@ def _fit_small(est, X, y):
     ysum = float(y.sum())
     if not (math.isfinite(float(colsum.sum())) and math.isfinite(ysum)):
         return False
-    from fastridge import _preprocessing as P, _solvers as S
+    P, S = _modules()
 
     if est.fit_intercept:
         xm, ym = colsum / n, ysum / n
         Xc, yc = X - xm, y - ym
     else:
         xm, ym, Xc, yc = None, 0.0, X, y
-    with np.errstate(over="ignore", invalid="ignore"):  # an overflow fails the range test
+    with np.errstate(over="ignore", invalid="ignore"):  # an overflow fails the range tests
         G = Xc.T @ Xc
+        yy = float(yc @ yc)                            # y's spread: the same rule as X's
     spread = np.sqrt(G.diagonal() / n)
     lo, hi = P.F64_SPREAD_RANGE                         # the general path's magnitude rule
     bad = (spread < lo) | (spread > hi)
     if xm is not None:                                 # a constant column: coefficient 0
         bad |= P._constant_columns(xm, spread, n)
-    with np.errstate(over="ignore", invalid="ignore"):  # an overflow fails the range test
-        yy = float(yc @ yc)                            # y's spread: the same rule as X's
     if np.count_nonzero(bad) or not (lo <= math.sqrt(yy / n) <= hi
                                      and float(G.trace()) * yy <= 2.0 ** 1000):
         return False
@@ -110,10 +128,16 @@ def _fit_small(est, X, y):
         G *= d[None, :]
         c *= d
     G.flat[:: p + 1] += float(alpha)
-    try:
-        b = S._cho_solve(S._reliable_cho(G), c[:, None])[:, 0]
-    except Exception:  # noqa: BLE001 (numerically singular: the general path decides)
-        return False
+    # `_solvers._reliable_cho` + `_cho_solve` in one LAPACK call (posv factors and solves):
+    # the same diagonal scaling and the same test of the factor's diagonal
+    scale = 1.0 / np.sqrt(G.diagonal())
+    G *= scale[:, None]
+    G *= scale
+    factor, b, info = S._posv()(G, (c * scale)[:, None], lower=0, overwrite_a=1, overwrite_b=1)
+    dg = factor.diagonal()
+    if info != 0 or (dg.min() / dg.max()) ** 2 < 100 * p * P._EPS:
+        return False  # numerically singular: the general path decides
+    b = b[:, 0] * scale
     coef = b * d if est.standardize else b
     if "feature_names_in_" in est.__dict__:
         del est.feature_names_in_
@@ -304,12 +328,12 @@ class Ridge(RegressorBase):
         from fastridge import _preprocessing as P
         from fastridge import _solvers as S
 
-        V.check_params(solver=self.solver, tol=self.tol, max_iter=self.max_iter,
-                       fit_intercept=self.fit_intercept, standardize=self.standardize,
-                       positive=self.positive, warm_start=self.warm_start, copy_X=self.copy_X)
         if sample_weight is None and type(X) is np.ndarray and type(y) is np.ndarray \
                 and _fit_small(self, X, y):
             return self
+        V.check_params(solver=self.solver, tol=self.tol, max_iter=self.max_iter,
+                       fit_intercept=self.fit_intercept, standardize=self.standardize,
+                       positive=self.positive, warm_start=self.warm_start, copy_X=self.copy_X)
         from fastridge._dask import any_dask
 
         if any_dask(X, y, sample_weight):

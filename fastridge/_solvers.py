@@ -164,6 +164,18 @@ def _lapack():
     return _LAPACK
 
 
+_POSV = []
+
+
+def _posv():
+    """LAPACK's dposv (Cholesky factorization and solve in one call), imported once."""
+    if not _POSV:
+        from scipy.linalg.lapack import dposv
+
+        _POSV.append(dposv)
+    return _POSV[0]
+
+
 def _reliable_cho(A, eps=np.finfo(np.float64).eps):
     """Cholesky factorization of A (float64, p × p) after symmetric diagonal scaling, as the
     pair (upper factor of S A S, S) with S = diag(A)^{-1/2}; LinAlgError when A is not safely

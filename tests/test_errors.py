@@ -127,3 +127,17 @@ def test_deferred_finite_check_keeps_overflow_handling():
     with pytest.raises(ValueError) as err:
         Ridge().fit(Xb, yb)
     assert "NaN or infinity" not in str(err.value) and "too large" in str(err.value)
+
+
+@pytest.mark.parametrize("alpha", [np.inf, float("inf"), 10 ** 400, np.nan, -1.0, 0.0])
+def test_small_fit_alpha_out_of_range(alpha):
+    # the lean path for small dense fits must hand every α it does not take (here: not finite
+    # and > 0, or 0) to the general path, which refuses the invalid ones by name
+    Xs = rng.standard_normal((30, 3))
+    ys = Xs @ np.ones(3)
+    if alpha == 0.0:
+        est = Ridge(alpha=alpha).fit(Xs, ys)  # α = 0 is valid: least squares
+        np.testing.assert_allclose(est.coef_, np.ones(3), rtol=1e-12)
+        return
+    with pytest.raises(ValueError, match="alpha"):
+        Ridge(alpha=alpha).fit(Xs, ys)
