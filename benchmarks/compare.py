@@ -231,8 +231,8 @@ def cv_contenders(X, y, cv):
 
 
 def print_floor(key, X, repeat):
-    """The machine's floors: one syrk of X (the direct path's arithmetic) for the tall case, one
-    pass over the sparse matrix's bytes (memory bandwidth) next to one CG iteration's fused
+    """The machine's floors: one syrk of X (the direct path's arithmetic: the Gram for the tall
+    case, the kernel for the wide one), one pass over the sparse matrix's bytes (memory bandwidth) next to one CG iteration's fused
     mat-vec for the sparse case."""
     def median_time(f):
         f()
@@ -244,11 +244,15 @@ def print_floor(key, X, repeat):
             ts.append(time.perf_counter() - t0)
         return statistics.median(ts)
 
-    if key == "tall":
+    if key in ("tall", "wide"):
         from scipy.linalg import blas
 
-        t = median_time(lambda: blas.dsyrk(1.0, X, trans=1))
-        print(f"\n# floor: one dsyrk of X ({X.shape[0]}x{X.shape[1]}): {t:.3f} s")
+        if key == "tall":  # XᵀX, the Gram
+            t = median_time(lambda: blas.dsyrk(1.0, X, trans=1))
+        else:  # XXᵀ, the kernel (X.T of C-ordered X is F-ordered: no copy)
+            t = median_time(lambda: blas.dsyrk(1.0, X.T, trans=1))
+        what = "XᵀX" if key == "tall" else "XXᵀ"
+        print(f"\n# floor: one dsyrk of X ({X.shape[0]}x{X.shape[1]}, {what}): {t:.3f} s")
         return
     data, ind = X.data, X.indices
     t_pass = median_time(lambda: (data.sum(), ind.sum()))
@@ -364,7 +368,7 @@ def main(argv=None):
         if key == "memory":
             run_memory(X, y, alpha)
             continue
-        if key in ("tall", "sparse"):
+        if key in ("tall", "sparse", "wide"):
             print_floor(key, X, repeat)
         if key == "path":
             cands, grid = path_contenders(X, y)
