@@ -343,8 +343,9 @@ def main(argv=None):
     try:
         from threadpoolctl import threadpool_info
 
-        blas = "; ".join(f"{i['internal_api']} {i.get('version')} {i.get('threading_layer', '')}"
-                         f" threads={i['num_threads']}" for i in threadpool_info())
+        blas = "; ".join(f"{i['internal_api']} {i.get('version')} {i.get('architecture') or ''} "
+                         f"{i.get('threading_layer', '')} threads={i['num_threads']}"
+                         for i in threadpool_info())
     except ImportError:
         blas = "threadpoolctl not installed"
     cpu = platform.processor() or ""
