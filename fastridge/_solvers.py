@@ -363,18 +363,23 @@ def _refine_extended(pr, X, y, w, coef, intercept):
 
     This is the gradient of the least-squares term at the current raw-scale solution; computing it
     beyond float64 is what lets one correction step reach the digits the data hold (NIST Wampler,
-    Filip).  Columns are processed in blocks of about 32 MB of work arrays."""
-    rh, rl = _dd_weighted_residual(X, y, w, coef, intercept)
-    total = _dd_sum(rh, rl) if pr.center else 0.0
+    Filip).  Columns are processed in blocks of about 32 MB of work arrays.  None when the
+    products overflow float64 (values near 1e300 times the residuals).  Columns with d = 0
+    (coefficient 0) get 0."""
     n, p = X.shape
     g = np.zeros(p)
-    step = max(1, (4 * 1024**2) // max(1, n))
-    for j0 in range(0, p, step):
-        cols = slice(j0, min(p, j0 + step))
-        Xb = np.asarray(X[:, cols], dtype=np.float64)
-        p_, e = _two_prod(Xb, rh[:, None])
-        g[cols] = _dd_sum(p_, e + Xb * rl[:, None]) - pr.xbar[cols] * total
-    g[pr.d == 0.0] = 0.0
+    active = np.flatnonzero(pr.d != 0.0)  # the others have coefficient 0 and no gradient
+    with np.errstate(over="ignore", invalid="ignore"):
+        rh, rl = _dd_weighted_residual(X, y, w, coef, intercept)
+        total = _dd_sum(rh, rl) if pr.center else 0.0
+        step = max(1, (4 * 1024**2) // max(1, n))
+        for j0 in range(0, active.size, step):
+            cols = active[j0:j0 + step]
+            Xb = np.asarray(X[:, cols], dtype=np.float64)
+            p_, e = _two_prod(Xb, rh[:, None])
+            g[cols] = _dd_sum(p_, e + Xb * rl[:, None]) - pr.xbar[cols] * total
+    if not np.all(np.isfinite(g)):
+        return None  # products of huge values and residuals overflowed: no refinement
     return g
 
 
@@ -455,6 +460,10 @@ def solve_svd(pr, alphas, v):
             coef = b[:, col] * pr.d
             icpt = float(pr.ybar[t] - coef @ pr.xbar) if pr.center else 0.0
             g = _refine_extended(pr, X, Y[:, t], w, coef, icpt)
+            if g is None:  # the gradient overflowed: keep the unrefined solution
+                if pr.center:
+                    intercepts[t] = icpt
+                continue
             # Newton step with the factorized Hessian AᵀA + ridge·I (in u = cu∘b)
             g_u = (pr.d * g - a * v * b[:, col]) / cu
             proj = V_.T @ g_u
@@ -473,8 +482,10 @@ def solve_svd(pr, alphas, v):
             b[~active, col] = 0.0
             if pr.center:
                 coef = b[:, col] * pr.d
-                intercepts[t] = _dd_sum(*_dd_weighted_residual(X, Y[:, t], w, coef, 0.0)) \
-                    / pr.W
+                with np.errstate(over="ignore", invalid="ignore"):
+                    icpt2 = _dd_sum(*_dd_weighted_residual(X, Y[:, t], w, coef, 0.0)) / pr.W
+                intercepts[t] = icpt2 if np.isfinite(icpt2) else \
+                    float(pr.ybar[t] - coef @ pr.xbar)
         if not ridge and r < int(active.sum()):
             # rank deficient: the solutions are the b whose u = cu∘b (A's unknown) has the
             # same projection on span(Vᵣ) (same fitted values and penalty), Vᵣᵀ diag(cu) b = q;
