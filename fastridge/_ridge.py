@@ -86,7 +86,8 @@ def _fit_small(est, X, y):
     alpha, tol = est.alpha, est.tol
     if not (X.ndim == 2 and y.ndim == 1 and X.dtype == np.float64 and y.dtype == np.float64
             and isinstance(alpha, (float, int)) and not isinstance(alpha, bool)
-            and 0 < alpha <= _FLOAT_MAX and (est.solver == "auto" or est.solver == "cholesky")
+            and 0 < alpha <= _FLOAT_MAX and type(est.solver) is str
+            and est.solver in ("auto", "cholesky")
             and est.penalty_factor is None and est.positive is False
             and (est.fit_intercept is True or est.fit_intercept is False)
             and (est.standardize is True or est.standardize is False)

@@ -141,3 +141,12 @@ def test_small_fit_alpha_out_of_range(alpha):
         return
     with pytest.raises(ValueError, match="alpha"):
         Ridge(alpha=alpha).fit(Xs, ys)
+
+
+@pytest.mark.parametrize("solver", [np.array([]), np.array(["auto"]), 3, None, "Auto"])
+def test_small_fit_bad_solver_is_named(solver):
+    # found by the thorough fuzz profile: the lean small-fit path compared an array `solver`
+    # with a string before check_params could name it
+    Xs = rng.standard_normal((30, 3))
+    with pytest.raises(ValueError, match="'solver' parameter"):
+        Ridge(solver=solver).fit(Xs, Xs @ np.ones(3))
