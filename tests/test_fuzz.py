@@ -72,7 +72,7 @@ def hang_guard():
         signal.signal(signal.SIGALRM, previous)
 
 
-def expect_clean_outcome(call, names):
+def expect_clean_outcome(call, names, finite=True):
     """Run `call()`; it must return an object with finite coefficients, or raise ValueError or
     TypeError whose message names one of `names` (or uses scikit-learn's wording for it).
     Warnings are allowed, except numpy's RuntimeWarnings (unguarded overflow or NaN)."""
@@ -99,7 +99,7 @@ def expect_clean_outcome(call, names):
         values = [out.coef, out.intercept]
     for v in values:
         assert np.asarray(v).dtype in (np.float32, np.float64)
-        assert np.all(np.isfinite(v)), "a non-finite coefficient or prediction"
+        assert not finite or np.all(np.isfinite(v)), "a non-finite coefficient or prediction"
     return out
 
 
@@ -273,7 +273,22 @@ def test_fuzz_X_and_y(data, est):
     # (α = 0 with solver="cd" is refused on rank-deficient X: a message about alpha)
     out = expect_clean_outcome(fit_call(est, X, y), ("X", "y", "alpha"))
     if out is not None:  # what was fitted predicts finite values on the same data
-        expect_clean_outcome(lambda: np.asarray(out.predict(X)), ("X",))
+        pred = expect_clean_outcome(lambda: np.asarray(out.predict(X)), ("X",), finite=False)
+        if pred is not None:
+            check_prediction_range(out, X, pred)
+
+
+def check_prediction_range(model, X, pred):
+    """A prediction is finite, except a float32 one whose value lies beyond float32's range:
+    the same coefficients applied in float64 (the oracle) say which values those are."""
+    bad = ~np.isfinite(pred)
+    if not bad.any():
+        return
+    assert pred.dtype == np.float32, "a non-finite float64 prediction"
+    X64 = X.astype(np.float64) if hasattr(X, "tocsr") else np.asarray(X, dtype=np.float64)
+    ref = np.asarray(model.predict(X64), dtype=np.float64)
+    assert np.all(np.abs(ref[bad]) > np.finfo(np.float32).max * (1 - 1e-6)), \
+        "a non-finite float32 prediction of a value float32 can hold"
 
 
 @st.composite
