@@ -83,6 +83,35 @@ cdef inline double _col_sumsq(const floating *x, Py_ssize_t n, const floating *w
     return (a0 + a1) + (a2 + a3)
 
 
+cdef inline bint _rows_contiguous(const floating[:, :] X) noexcept nogil:
+    return X.strides[1] == sizeof(floating) and X.strides[0] != sizeof(floating)
+
+
+cdef void _first_rows_shift(const floating[:, :] A, const double *w, Py_ssize_t m0,
+                            double *shift) noexcept nogil:
+    """shift[j] = the weighted mean of A's first `m0` rows (w: the n row weights, NULL for
+    unit weights), taken as the first weighted row's value plus the weighted mean deviation
+    from it: the mean up to rounding, and exactly the value of a constant column (whose shifted
+    values must then come out exactly 0).  Rows of weight 0 may hold anything (an unweighted
+    mean of 1e9-valued ignored rows would cancel every digit of a shifted sum); when the first
+    rows all weigh 0 the shift is the first weighted row."""
+    cdef Py_ssize_t n = A.shape[0], p = A.shape[1], i, j, first = 0
+    cdef double wsum = 0.0, acc, a0
+    if w != NULL:
+        for i in range(m0):
+            wsum += w[i]
+        while first < n - 1 and w[first] == 0.0:
+            first += 1
+    else:
+        wsum = <double> m0
+    for j in range(p):
+        a0 = A[first, j]
+        acc = 0.0
+        for i in range(m0):
+            acc += (w[i] if w != NULL else 1.0) * (A[i, j] - a0)
+        shift[j] = a0 + (acc / wsum if wsum > 0.0 else 0.0)
+
+
 cdef void _row_moments(const floating *X, Py_ssize_t n, Py_ssize_t p, Py_ssize_t ld,
                        const floating *w, bint weighted, const double *shift,
                        double *s1, double *s2) noexcept nogil:
@@ -130,16 +159,18 @@ def column_stats_dense(const floating[:, :] X, const floating[::1] sw, bint cent
     small against the spread when the first rows are representative, so nothing cancels).
     Other strides: two passes.
     """
-    cdef Py_ssize_t n = X.shape[0], p = X.shape[1], i, j, m0, first = 0
+    cdef Py_ssize_t n = X.shape[0], p = X.shape[1], i, j
     cdef bint weighted = sw.shape[0] > 0
-    cdef double W = 0.0, acc, dv, wi, wsum = 0.0, delta
+    cdef double W = 0.0, acc, dv, wi, delta
     cdef Py_ssize_t isz = sizeof(floating)
     cdef bint f_contig = X.strides[0] == isz
-    cdef bint c_contig = X.strides[1] == isz and not f_contig
+    cdef bint c_contig = _rows_contiguous(X)
     cdef bint by_column = X.strides[0] <= X.strides[1]
     cdef const floating *src
     cdef const floating *wp = &sw[0] if weighted else NULL
     cdef double[::1] s1 = np.zeros(p if not (f_contig or by_column) else 0)
+    cdef const double[::1] w64 = np.asarray(sw, dtype=np.float64) if weighted and c_contig \
+        else np.empty(1)
     with nogil:
         if weighted:
             for i in range(n):
@@ -159,24 +190,8 @@ def column_stats_dense(const floating[:, :] X, const floating[::1] sw, bint cent
                     mean[j] += delta
                     ss[j] = max(ss[j] - acc * delta, 0.0)
         elif c_contig:
-            if center:
-                # the shift: weighted mean of the first rows (a block of zero weights falls
-                # back to the first weighted row; zero-weight rows may hold anything)
-                m0 = min(n, 256)
-                for i in range(m0):
-                    wsum += sw[i] if weighted else 1.0
-                if weighted:
-                    while first < n - 1 and sw[first] == 0.0:
-                        first += 1
-                for j in range(p):
-                    mean[j] = 0.0
-                for i in range(m0):
-                    wi = sw[i] if weighted else 1.0
-                    src = &X[i, 0]
-                    for j in range(p):
-                        mean[j] += wi * src[j]
-                for j in range(p):
-                    mean[j] = mean[j] / wsum if wsum > 0.0 else X[first, j]
+            if center:  # the shift: the weighted mean of the first rows
+                _first_rows_shift(X, &w64[0] if weighted else NULL, min(n, 256), &mean[0])
             else:
                 for j in range(p):
                     mean[j] = 0.0
@@ -367,10 +382,6 @@ def gram_dense(const floating[:, :] X, const double[::1] xbar, const double[::1]
                 G[i, j] = G[j, i]
 
 
-cdef inline bint _rows_contiguous(const floating[:, :] X) noexcept nogil:
-    return X.strides[1] == sizeof(floating) and X.strides[0] != sizeof(floating)
-
-
 cdef inline void _fill_col_block(const floating[:, :] X, const double[::1] xbar,
                                  const double[::1] e, const double[::1] sqw, bint weighted,
                                  Py_ssize_t j0, Py_ssize_t m, floating[::1, :] B) noexcept nogil:
@@ -483,8 +494,8 @@ def gram_dense_shifted(const floating[:, :] X, const floating[:, :] Y, const dou
     # carry no running sum (which would serialize them)
     cdef floating[::1, :] Yb = np.empty((block_rows, k + 1), dtype=dtype, order="F")
     cdef floating[::1, :] Ca = np.empty((p, k + 1), dtype=dtype, order="F")
-    cdef Py_ssize_t i0, m, m0, i, t, j, first = 0
-    cdef double W = 0.0, wi, acc, sj, wsum = 0.0
+    cdef Py_ssize_t i0, m, i, t, j
+    cdef double W = 0.0, wi, acc, sj
     cdef floating zero = 0.0, one = 1.0, beta, sjf
     cdef const floating *src
     cdef floating *dst
@@ -494,35 +505,17 @@ def gram_dense_shifted(const floating[:, :] X, const floating[:, :] Y, const dou
     cdef double[::1] yacc2 = np.zeros(k)
     cdef double[::1] bacc = np.zeros(k)
     cdef double[::1] bacc2 = np.zeros(k)
+    cdef const double[::1] w = np.square(sqw) if weighted else np.empty(1)
     with nogil:
-        # the shifts are the *weighted* means of the first block: rows of weight 0 may hold
-        # anything (an unweighted mean of 1e9-valued ignored rows would cancel every digit of
-        # the centred Gram); a block of zero weights falls back to the first weighted row
-        m0 = min(block_rows, n)
-        for i in range(m0):
-            wsum += sqw[i] * sqw[i] if weighted else 1.0
-        if weighted:
-            while first < n - 1 and sqw[first] == 0.0:
-                first += 1
-        # each shift is the first weighted value plus the block's weighted mean deviation
-        # from it: the block's mean up to rounding, and exactly the value of a column or
-        # target that is constant (whose centred values must then come out exactly 0)
-        for j in range(p):
-            acc = 0.0
-            if center:
-                sj = X[first, j]
-                for i in range(m0):
-                    acc += (sqw[i] * sqw[i] if weighted else 1.0) * (X[i, j] - sj)
-                acc = sj + (acc / wsum if wsum > 0.0 else 0.0)
-            shift[j] = acc
-        for t in range(k):
-            acc = 0.0
-            if center:
-                sj = Y[first, t]
-                for i in range(m0):
-                    acc += (sqw[i] * sqw[i] if weighted else 1.0) * (Y[i, t] - sj)
-                acc = sj + (acc / wsum if wsum > 0.0 else 0.0)
-            yshift[t] = acc
+        # the shifts: the weighted means of the first block (see _first_rows_shift)
+        if center:
+            _first_rows_shift(X, &w[0] if weighted else NULL, min(block_rows, n), &shift[0])
+            _first_rows_shift(Y, &w[0] if weighted else NULL, min(block_rows, n), &yshift[0])
+        else:
+            for j in range(p):
+                shift[j] = 0.0
+            for t in range(k):
+                yshift[t] = 0.0
         i0 = 0
         while i0 < n:
             m = min(block_rows, n - i0)
