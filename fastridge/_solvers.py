@@ -204,9 +204,30 @@ def _reliable_cho(A, eps=np.finfo(np.float64).eps):
     dg = np.abs(c.diagonal())
     if not all_active:
         dg = dg[active]
-    if dg.size and (dg.min() / dg.max()) ** 2 < 100 * A.shape[0] * eps:
+    if _factor_singular(dg, A.shape[0], eps):
         raise _lin_alg_error("ill-conditioned")
     return c, scale
+
+
+def _factor_singular(dg, size, eps=np.finfo(np.float64).eps):
+    """Whether a Cholesky factor of a unit-diagonal (scaled) matrix with diagonal `dg` marks it
+    numerically singular: the squared ratio of its smallest to largest entry bounds
+    1/cond from above."""
+    return bool(dg.size) and (dg.min() / dg.max()) ** 2 < 100 * size * eps
+
+
+def scaled_posv(A, b):
+    """`_cho_solve(_reliable_cho(A), b)` in one LAPACK call for A (float64, p × p, owned by the
+    caller and overwritten) with a positive diagonal and b (p,): the same diagonal scaling and
+    the same singularity test; None when A is not safely positive definite.  For the small-fit
+    path, where the two wrapped calls cost more than the arithmetic."""
+    scale = 1.0 / np.sqrt(A.diagonal())
+    A *= scale[:, None]
+    A *= scale
+    factor, x, info = _posv()(A, (b * scale)[:, None], lower=0, overwrite_a=1, overwrite_b=1)
+    if info != 0 or _factor_singular(np.abs(factor.diagonal()), A.shape[0]):
+        return None
+    return x[:, 0] * scale
 
 
 def _cho_solve(factor, B):
