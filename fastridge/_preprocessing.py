@@ -113,13 +113,13 @@ def prepare(X, Y, sample_weight, *, fit_intercept, standardize, want_gram=False,
     else:
         fmt = "dense"
         W = _gram_fast.column_stats_dense(X, swv, pr.center, mean, ss)
-    if check_finite and fmt == "dense" and not _all_finite_stats(mean, ss, pr.G0, pr.C0):
+    finite = _all_finite_stats(mean, ss, pr.G0, pr.C0)
+    if check_finite and fmt == "dense" and not finite:
         from fastridge._validation import ensure_finite
 
         ensure_finite(X, "X")
     if pr.G0 is not None and (
-            not (np.isfinite(pr.G0).all() and np.isfinite(pr.C0).all())
-            or dtype == np.float32 and not _float32_gram_ok(pr.G0, X, mean, ss, W, n)):
+            not finite or dtype == np.float32 and not _float32_gram_ok(pr.G0, X, mean, ss, W, n)):
         # the one-pass Gram squares unscaled values: it overflowed (x·(y − ȳ) beyond float64
         # with huge y, say) or, in float32, lost digits to underflow.  Statistics again in
         # double; the solvers form the Gram after scaling, or the range checks below refuse.
@@ -288,11 +288,9 @@ def _check_target_magnitudes(Ycw, ybar, yy, h, W, weighted):
 
 
 def _float32_gram_ok(G, X, mean, ss, W, n):
-    """Whether a float32 one-pass Gram of the unscaled columns (dense X) is usable: finite, and
-    the diagonal of every non-constant column within the range where float32 keeps its digits
-    (a zero diagonal may be an underflow: then X is looked at)."""
-    if not np.all(np.isfinite(G)):
-        return False
+    """Whether a float32 one-pass Gram of the unscaled columns (dense X), already known to be
+    finite, is usable: the diagonal of every non-constant column within the range where float32
+    keeps its digits (a zero diagonal may be an underflow: then X is looked at)."""
     spread = np.sqrt(np.clip(ss, 0.0, None) / W)
     active = ~_constant_columns(mean, spread, n)
     if not _within(ss[active], F32_GRAM_RANGE):
