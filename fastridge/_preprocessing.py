@@ -137,6 +137,12 @@ def prepare(X, Y, sample_weight, *, fit_intercept, standardize, want_gram=False,
     pr.h = pr.d * pr.d * ss
 
     Yd = np.asarray(Y, dtype=np.float64)
+
+    def centred_weighted():
+        with np.errstate(over="ignore", invalid="ignore"):
+            Yc = Yd - ybar
+            return Yc if sw is None else Yc * pr.sqw[:, None]
+
     if pr.G0 is not None:
         ybar, yy = pr.ybar, pr.yy  # from the Gram's pass
         pr.yy = None
@@ -145,14 +151,6 @@ def prepare(X, Y, sample_weight, *, fit_intercept, standardize, want_gram=False,
             ybar = (Yd.T @ sw) / W if sw is not None else Yd.mean(axis=0)
         else:
             ybar = np.zeros(pr.k)
-        yy = None
-
-    def centred_weighted():
-        with np.errstate(over="ignore", invalid="ignore"):
-            Yc = Yd - ybar
-            return Yc if sw is None else Yc * pr.sqw[:, None]
-
-    if yy is None:
         Ycw = centred_weighted()
         with np.errstate(over="ignore", invalid="ignore"):
             yy = np.einsum("ij,ij->j", Ycw, Ycw)
@@ -258,21 +256,19 @@ def _check_magnitudes(X, sw, mean, ss, spread, constant):
             "columns (multiply them by a power of 10).")
 
 
-def _check_target_magnitudes(Ycw, ybar, yy, h, W, weighted):
+def _check_target_magnitudes(make_ycw, ybar, yy, h, W, weighted):
     """ValueError when y's sum of squares (weighted, centred) overflows or underflows float64,
     or when the squared norm of ZᵀWy (the gradient at 0, at most Σ hⱼ · yy) would: the same
-    rule as for X (spread within about 1e±150), for y and for the product of the two.  `Ycw`:
-    the weighted centred targets, or a function that makes them (called only when a sum of
-    squares is small enough to have underflowed)."""
+    rule as for X (spread within about 1e±150), for y and for the product of the two.
+    `make_ycw()` makes the weighted centred targets; it is called only when a sum of squares is
+    small enough to have underflowed."""
     lo, hi = F64_SPREAD_RANGE
     with np.errstate(over="ignore", invalid="ignore"):
         spread = np.sqrt(yy / W)
         bad = ~np.isfinite(ybar) | ~np.isfinite(yy) | (spread > hi) | (yy > hi * hi)
         small = (spread < lo) | (yy < lo * lo)
         if small.any():  # underflow, unless those targets are exactly constant
-            if callable(Ycw):
-                Ycw = Ycw()
-            bad |= small & np.any(Ycw != 0.0, axis=0)
+            bad |= small & np.any(make_ycw() != 0.0, axis=0)
         too_large = h.size and np.any(h.sum() * yy > 2.0 ** 1020)  # ‖ZᵀWy‖² ≤ Σ hⱼ · yy
     inputs = "X, y and sample_weight are" if weighted else "X and y are"
     if bad.any():
@@ -307,7 +303,7 @@ def _one_pass_gram(pr, X, Y, sw, mean, ss):
     column sums and XᵀY that a raw XᵀX would need, and it keeps full accuracy for any means."""
     from fastridge import _gram_fast
     from fastridge._solvers import BLOCK_BYTES
-    n, p, k = pr.n, pr.p, pr.k
+    p, k = pr.p, pr.k
     dt = pr.dtype
     G = np.empty((p, p), dtype=dt, order="F")
     C = np.empty((p, k), dtype=dt, order="F")
