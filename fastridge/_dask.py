@@ -1,4 +1,4 @@
-"""Ridge, ridge_path and RidgeCV on Dask arrays (the ``fastridge[dask]`` extra).
+"""Ridge, ridge_path and RidgeCV on Dask arrays (the ``fastridge-blas[dask]`` extra).
 
 Tall X (the p × p Gram fits in memory): each row chunk's sufficient statistics
 (:mod:`fastridge._stats`) are computed on the workers with the compiled one-pass kernel and merged

@@ -1,7 +1,7 @@
 """Figures: coefficient profiles along a path (like glmnet's ``plot`` and ESL Figure 3.8) and the
 cross-validation curve (like ``cv.glmnet``'s ``plot``).
 
-matplotlib is an optional dependency (``pip install fastridge[plot]``). It is imported inside the
+matplotlib is an optional dependency (``pip install "fastridge-blas[plot]"``). It is imported inside the
 functions only, so importing this module (or fastridge) never loads it.
 
 Orientation: in both figures the least regularized end is on the **right**. On the α axis (log
@@ -13,9 +13,11 @@ sit where the coefficients are largest. Call ``ax.invert_xaxis()`` for α increa
 """
 import numpy as np
 
+from fastridge._version import install_hint
+
 __all__ = ["plot_path", "plot_cv", "cv_choices", "MATPLOTLIB_MISSING"]
 
-MATPLOTLIB_MISSING = "matplotlib is required for plotting: pip install fastridge[plot]"
+MATPLOTLIB_MISSING = f"matplotlib is required for plotting: {install_hint('plot')}"
 
 XVARS = ("alpha", "df", "norm")
 # End-of-line labels are drawn for at most this many features (label="auto").

@@ -100,6 +100,11 @@ class _Message(_SklearnAware):
 
     __slots__ = ()
 
+    # Both: inspect.signature reads __new__ before __init__ on some Python versions (3.11.2 does,
+    # 3.11.7 does not), and _SklearnAware.__new__ also takes keywords.
+    def __new__(cls, *args):
+        return super().__new__(cls, *args)
+
     def __init__(self, *args):
         super().__init__(*args)
 

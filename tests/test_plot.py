@@ -304,7 +304,7 @@ def test_plots_say_how_to_install_matplotlib(monkeypatch):
     monkeypatch.setitem(sys.modules, "matplotlib", None)
     monkeypatch.setitem(sys.modules, "matplotlib.pyplot", None)
     with pytest.raises(ImportError, match=r"matplotlib is required for plotting: "
-                                          r"pip install fastridge\[plot\]"):
+                                          r'pip install "fastridge-blas\[plot\]"'):
         plot_path(fake_path())
     with pytest.raises(ImportError) as exc:
         plot_cv(fake_cv(ALPHAS, MEAN, SE, alpha_=ALPHAS[4]))
@@ -321,7 +321,7 @@ def test_plot_methods_say_how_to_install_matplotlib(monkeypatch):
     monkeypatch.setitem(sys.modules, "matplotlib", None)
     monkeypatch.setitem(sys.modules, "matplotlib.pyplot", None)
     for draw in (path.plot, cv.plot):
-        with pytest.raises(ImportError, match=r"pip install fastridge\[plot\]"):
+        with pytest.raises(ImportError, match=r'pip install "fastridge-blas\[plot\]"'):
             draw()
 
 
