@@ -450,10 +450,9 @@ class CSVError(ValueError):
     """A CSV file the ``fit`` command cannot use; the message says why and where."""
 
 
-#: Longest line (in bytes, after decompression, newline included) the ``fit`` command reads. A
-#: file without newlines (``/dev/zero``, a binary dump) would otherwise be read as one unbounded
-#: line.
-MAX_LINE_BYTES = 1 << 24
+#: Longest line (in characters, newline included) the ``fit`` command reads. A file without
+#: newlines (``/dev/zero``, a binary dump) would otherwise be read as one unbounded line.
+MAX_LINE_CHARS = 1 << 24
 #: Separators the ``fit`` command detects when ``--sep`` is not given (csv.Sniffer on the first
 #: lines); a file it cannot decide on is read with ",".
 SEPARATORS = ",;\t|"
@@ -475,10 +474,6 @@ class Table(NamedTuple):
     sep: str
     sniffed: bool
     compression: object
-
-
-def _size_text(nbytes):
-    return f"{nbytes // (1 << 20)} MiB" if nbytes % (1 << 20) == 0 else f"{nbytes} bytes"
 
 
 def _lzma_error():
@@ -510,25 +505,27 @@ def _decompressed(raw):
 
 
 def _text_lines(stream, name):
-    """Decoded lines of a binary stream, each at most MAX_LINE_BYTES long and free of NUL."""
+    """The lines of a binary stream decoded as UTF-8 (a byte order mark dropped; ``\\n``,
+    ``\\r\\n`` and ``\\r`` end a line), each at most MAX_LINE_CHARS long and free of NUL."""
+    import io
+
+    text = io.TextIOWrapper(stream, encoding="utf-8-sig", newline="")
     number = 0
     while True:
-        line = stream.readline(MAX_LINE_BYTES + 1)
+        try:
+            line = text.readline(MAX_LINE_CHARS + 1)
+        except UnicodeDecodeError:
+            raise CSVError(f"cannot read {name}: it is not a UTF-8 text file") from None
         if not line:
             return
         number += 1
-        if b"\x00" in line:
+        if "\x00" in line:
             raise CSVError(f"{name}, line {number}: contains a NUL byte: it is a binary file, "
                            "not CSV text")
-        if len(line) > MAX_LINE_BYTES:
-            raise CSVError(f"{name}, line {number}: longer than {_size_text(MAX_LINE_BYTES)}, "
+        if len(line) > MAX_LINE_CHARS:
+            raise CSVError(f"{name}, line {number}: longer than {MAX_LINE_CHARS:,} characters, "
                            "the longest line the fit command reads; is it a CSV text file?")
-        try:
-            text = line.decode("utf-8")
-        except UnicodeDecodeError:
-            raise CSVError(f"cannot read {name}: it is not a UTF-8 text file (line {number})"
-                           ) from None
-        yield text[1:] if number == 1 and text.startswith("\ufeff") else text
+        yield line
 
 
 def _sniff_separator(lines):

@@ -523,6 +523,44 @@ def test_fit_summary_is_cv_glmnet_like(tmp_path, capsys):
     assert "5-fold" in out and "mean squared error" in out
 
 
+def test_fit_summary_shows_an_alpha_refined_between_grid_points(tmp_path, capsys,
+                                                              monkeypatch):
+    """When RidgeCV returns an alpha_ off its grid (refined between grid points, issue 11
+    section 2), the summary adds a "chosen" row with that alpha, its df and CV error. The
+    refinement is simulated: alpha_ moved to the geometric mean of the best grid point and
+    its neighbour, the model refitted there, best_score_ the brute-force LOO error there."""
+    import numpy as np
+
+    from fastridge import Ridge, RidgeCV
+
+    X, y = _make_xy(n=25, seed=12)
+    grid = np.geomspace(1e2, 1e-3, 11)
+    mean, _ = _loo_brute(X, y, grid)
+    i = int(np.argmin(mean))
+    refined = float(np.sqrt(grid[i] * grid[i + 1 if i + 1 < grid.size else i - 1]))
+    refined_error = float(_loo_brute(X, y, [refined])[0][0])
+    fit = RidgeCV.fit
+
+    def refining_fit(self, X, y, *args, **kwargs):
+        fit(self, X, y, *args, **kwargs)
+        ridge = Ridge(alpha=refined).fit(X, y)
+        self.alpha_, self.coef_, self.intercept_ = refined, ridge.coef_, ridge.intercept_
+        self.best_score_ = -refined_error
+        return self
+
+    monkeypatch.setattr(RidgeCV, "fit", refining_fit)
+    csv_path = _write_csv(tmp_path / "data.csv", X, y)
+    rows = _summary_rows(_fit_text(capsys, csv_path, "--target", "resp", "--alphas",
+                                   _commas(grid)))
+    assert set(rows) == {"min", "1se", "chosen"}
+    assert rows["chosen"]["chosen"] and not rows["min"]["chosen"]
+    assert rows["chosen"]["index"] == "-"
+    assert rows["chosen"]["alpha"] == pytest.approx(refined, rel=5e-4)
+    assert rows["chosen"]["df"] == pytest.approx(_df_svd(X, refined, False), rel=5e-4)
+    assert rows["chosen"]["err"] == pytest.approx(refined_error, rel=5e-4)
+    assert rows["min"]["alpha"] == pytest.approx(grid[i], rel=5e-4)
+
+
 def test_fit_n_alphas_and_alpha_min_ratio_shape_the_grid(tmp_path, capsys):
     import numpy as np
 
@@ -626,6 +664,19 @@ def test_fit_detects_the_separator(tmp_path, capsys, sep):
     assert sniffed["coef"] == explicit["coef"] == want["coef"]
     out = _fit_text(capsys, other, "--target", "resp")
     assert "(detected)" in out
+
+
+@pytest.mark.parametrize("newline, bom", [("\r\n", False), ("\r", False), ("\n", True)])
+def test_fit_reads_any_line_ending_and_a_bom(tmp_path, capsys, newline, bom):
+    X, y = _make_xy(seed=11)
+    plain = _write_csv(tmp_path / "plain.csv", X, y)
+    other = tmp_path / "other.csv"
+    text = plain.read_text(encoding="utf-8").replace("\n", newline)
+    other.write_bytes(b"\xef\xbb\xbf" * bom + text.encode("utf-8"))
+    want = _fit_json(capsys, plain, "--target", "resp", "--alpha", "1")
+    got = _fit_json(capsys, other, "--target", "resp", "--alpha", "1")
+    assert got["features"] == ["a", "b", "c"] and got["n_samples"] == X.shape[0]
+    assert got["coef"] == want["coef"]
 
 
 def test_fit_one_column_header_hints_at_sep(tmp_path, capsys):
@@ -849,17 +900,17 @@ def test_fit_reads_dev_zero_as_binary_not_as_one_line(tmp_path):
 
 
 def test_fit_bounds_the_line_length(tmp_path):
-    from fastridge.__main__ import MAX_LINE_BYTES
+    from fastridge.__main__ import MAX_LINE_CHARS
 
     zeros = tmp_path / "zeros.csv"            # a large NUL file
-    zeros.write_bytes(bytes(MAX_LINE_BYTES + 4096))
+    zeros.write_bytes(bytes(MAX_LINE_CHARS + 4096))
     long_line = tmp_path / "long.csv"         # text, but one line beyond the bound
     with open(long_line, "wb") as fh:
         fh.write(b"a,y\n1,2\n")
-        fh.write(b"1," * (MAX_LINE_BYTES // 2 + 1) + b"\n")
+        fh.write(b"1," * (MAX_LINE_CHARS // 2 + 1) + b"\n")
     for path, fragment in ((zeros, "'zeros.csv', line 1: contains a NUL byte"),
                            (long_line, f"'long.csv', line 3: longer than "
-                                       f"{MAX_LINE_BYTES // 2**20} MiB")):
+                                       f"{MAX_LINE_CHARS:,} characters")):
         proc = _run_cli(["fit", path.name, "--target", "y"], tmp_path, timeout=120)
         assert proc.returncode == 2
         assert fragment in proc.stderr, proc.stderr
