@@ -691,16 +691,23 @@ def read_csv(filename, target, sep=","):
 
 # ---------------------------------------------------------------------- the fit command's options
 
+def _int_at_least(least, also=""):
+    """An argparse type: an integer >= ``least`` (``also`` names other accepted values)."""
+    def parse(text):
+        try:
+            value = int(text)
+        except ValueError:
+            value = least - 1
+        if value < least:
+            raise argparse.ArgumentTypeError(f"must be an integer >= {least}{also}, got {text!r}")
+        return value
+    return parse
+
+
 def _cv_option(text):
     if text.strip().lower() == "loo":
         return "loo"
-    try:
-        k = int(text)
-    except ValueError:
-        k = 0
-    if k < 2:
-        raise argparse.ArgumentTypeError(f"must be an integer >= 2 or 'loo', got {text!r}")
-    return k
+    return _int_at_least(2, " or 'loo'")(text)
 
 
 def _sep_option(text):
@@ -708,26 +715,6 @@ def _sep_option(text):
     if len(sep) != 1:
         raise argparse.ArgumentTypeError(f"must be a single character (or '\\t'), got {text!r}")
     return sep
-
-
-def _seed_option(text):
-    try:
-        seed = int(text)
-    except ValueError:
-        seed = -1
-    if seed < 0:
-        raise argparse.ArgumentTypeError(f"must be an integer >= 0, got {text!r}")
-    return seed
-
-
-def _n_alphas_option(text):
-    try:
-        n = int(text)
-    except ValueError:
-        n = 0
-    if n < 1:
-        raise argparse.ArgumentTypeError(f"must be an integer >= 1, got {text!r}")
-    return n
 
 
 def _finite_float(text):
@@ -1141,7 +1128,7 @@ def _build_parser(prog):
     fit.add_argument("--alphas", type=_alphas_option, metavar="A1,A2,...",
                      help="the grid of alphas to choose from, a comma-separated list "
                           "(default: glmnet's grid, see --n-alphas and --alpha-min-ratio)")
-    fit.add_argument("--n-alphas", type=_n_alphas_option, metavar="N",
+    fit.add_argument("--n-alphas", type=_int_at_least(1), metavar="N",
                      help="size of the default grid (default 100)")
     fit.add_argument("--alpha-min-ratio", type=_ratio_option, metavar="R",
                      help="smallest alpha of the default grid as a fraction of the largest, in "
@@ -1155,7 +1142,7 @@ def _build_parser(prog):
     fit.add_argument("--sep", type=_sep_option, default=None, metavar="CHAR",
                      help="field separator ('\\t' for tab; default: detected among ',', ';', "
                           "tab and '|', else ',')")
-    fit.add_argument("--seed", type=_seed_option, default=CV_SEED, metavar="N",
+    fit.add_argument("--seed", type=_int_at_least(0), default=CV_SEED, metavar="N",
                      help=f"seed (an integer >= 0) of the random fold assignment of --cv K "
                           f"(default {CV_SEED})")
     fit.add_argument("--json", action="store_true",
