@@ -885,8 +885,10 @@ def fit_table(table, *, alpha=None, alphas=None, n_alphas=None, alpha_min_ratio=
 
 def _describe_table(args, table):
     n, p = table.X.shape
+    names = table.feature_names
+    shown = ", ".join(names if p <= 12 else [*names[:10], f"... ({p - 10} more)"])
     lines = [f"{args.data}: {n} row{'s' * (n != 1)}, target {args.target!r}, {p} "
-             f"feature{'s' * (p != 1)}: {', '.join(table.feature_names)}"]
+             f"feature{'s' * (p != 1)}: {shown}"]
     notes = []
     if table.excluded:
         notes.append(f"excluded: {', '.join(table.excluded)}")
@@ -1047,12 +1049,17 @@ def _run_fit(args, prog):
                            exclude=_split_names(args.exclude))
     except CSVError as exc:
         return fail(str(exc))
+    except MemoryError:
+        return fail(f"not enough memory to read {args.data!r}")
     try:
         result = fit_table(table, alpha=args.alpha, alphas=args.alphas, n_alphas=args.n_alphas,
                            alpha_min_ratio=args.alpha_min_ratio, cv=args.cv, rule=args.rule,
                            seed=args.seed, standardize=args.standardize)
     except (ValueError, TypeError) as exc:
         return fail(f"cannot fit {args.data!r}: {_name_columns(str(exc), table.feature_names)}")
+    except MemoryError:
+        n, p = table.X.shape
+        return fail(f"not enough memory to fit {args.data!r} ({n} rows, {p} features)")
     if args.json:
         for category, message in result.warnings:
             print(f"{prog} fit: warning ({category}): {message}", file=sys.stderr)

@@ -974,3 +974,32 @@ def test_fit_subprocess_json_is_valid(tmp_path):
     np.testing.assert_allclose([res["coef"][t] for t in "abc"], coef, rtol=1e-9)
     assert res["intercept"] == pytest.approx(b0, rel=1e-9)
     assert res["separator"] == "\t" and res["warnings"] == []
+
+
+def test_fit_out_of_memory_is_a_message(tmp_path, capsys, monkeypatch):
+    import fastridge.__main__ as cli
+
+    X, y = _make_xy(n=10)
+    csv_path = _write_csv(tmp_path / "data.csv", X, y)
+
+    def no_memory(*args, **kwargs):
+        raise MemoryError
+
+    monkeypatch.setattr(cli, "fit_table", no_memory)
+    assert main(["fit", str(csv_path), "--target", "resp"]) == 2
+    assert "not enough memory to fit" in capsys.readouterr().err
+    monkeypatch.setattr(cli, "read_table", no_memory)
+    assert main(["fit", str(csv_path), "--target", "resp"]) == 2
+    assert "not enough memory to read" in capsys.readouterr().err
+
+
+def test_fit_header_line_lists_a_wide_file_briefly(tmp_path, capsys):
+    import numpy as np
+
+    rng = np.random.default_rng(13)
+    X = rng.standard_normal((30, 15))
+    y = X.sum(axis=1) + rng.standard_normal(30)
+    names = [f"x{j}" for j in range(15)]
+    csv_path = _write_csv(tmp_path / "wide.csv", X, y, names=names)
+    first = _fit_text(capsys, csv_path, "--target", "resp", "--alpha", "1").splitlines()[0]
+    assert first.endswith("15 features: x0, x1, x2, x3, x4, x5, x6, x7, x8, x9, ... (5 more)")
