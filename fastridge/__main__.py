@@ -456,7 +456,7 @@ MAX_LINE_CHARS = 1 << 24
 #: Separators the ``fit`` command detects when ``--sep`` is not given (csv.Sniffer on the first
 #: lines); a file it cannot decide on is read with ",".
 SEPARATORS = ",;\t|"
-SNIFF_LINES = 50
+SNIFF_LINES, SNIFF_CHARS = 50, 1 << 16
 
 
 class Table(NamedTuple):
@@ -532,7 +532,12 @@ def _sniff_separator(lines):
     """The separator of the first lines of a file (one of SEPARATORS), or None."""
     import csv
 
-    sample = "".join(line for line in lines if line.strip())
+    sample = ""
+    for line in lines:  # whole lines, about SNIFF_CHARS of them (csv.Sniffer scans each one
+        if line.strip():  # for every ASCII character)
+            sample += line
+            if len(sample) >= SNIFF_CHARS:
+                break
     try:
         return csv.Sniffer().sniff(sample, delimiters=SEPARATORS).delimiter
     except csv.Error:
