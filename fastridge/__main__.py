@@ -264,6 +264,15 @@ def _df(d2, alpha):
     return float(np.sum(d2 / (d2 + alpha)))
 
 
+def _neg_mse(y_true, y_pred):
+    """Minus the mean squared error: the k-fold criterion of the main job and the fit command
+    (cv.glmnet's default measure), given explicitly because RidgeCV's k-fold default follows
+    scikit-learn's (R²)."""
+    import numpy as np
+
+    return -float(np.mean((np.asarray(y_true) - np.asarray(y_pred)) ** 2))
+
+
 def prostate_selection():
     """Choose the ridge penalty for the prostate data by 10-fold CV and by exact leave-one-out.
 
@@ -272,7 +281,8 @@ def prostate_selection():
     on the 67 training rows, so α is on that scale. Predictions, α and df do not depend on the
     first standardization (``standardize=True`` makes the fit invariant to column scaling).
     Both searches use the grid of ``ridge_path(..., standardize=True)`` with 100 values down to
-    ``1e-6`` times glmnet's ``alpha_max``; both pick the α of least CV error (``rule="min"``).
+    ``1e-6`` times glmnet's ``alpha_max``; both pick the α of least CV mean squared error
+    (``rule="min"``; for 10-fold the criterion is given explicitly, :func:`_neg_mse`).
     The 10 folds are a random permutation with a fixed seed (:class:`ShuffledKFold`).
 
     Returns
@@ -292,7 +302,8 @@ def prostate_selection():
     train_r2 = 1.0 - np.sum((y_train[:, None] - fitted) ** 2, axis=0) / tss
 
     models = {
-        CV_NAME: RidgeCV(alphas=path.alphas, cv=ShuffledKFold(CV_FOLDS), standardize=True),
+        CV_NAME: RidgeCV(alphas=path.alphas, cv=ShuffledKFold(CV_FOLDS), scoring=_neg_mse,
+                         standardize=True),
         LOO_NAME: RidgeCV(alphas=path.alphas, cv=None, standardize=True),
     }
     d2 = _design_spectrum(Z_train, standardize=True)
@@ -793,14 +804,6 @@ def _name_columns(message, features):
     return re.sub(r"\b(column|feature)s? (\d+)\b", repl, message)
 
 
-def _neg_mse(y_true, y_pred):
-    """Minus the mean squared error: the fit command's k-fold criterion (cv.glmnet's default
-    measure), given explicitly so it does not follow a change of RidgeCV's k-fold default."""
-    import numpy as np
-
-    return -float(np.mean((np.asarray(y_true) - np.asarray(y_pred)) ** 2))
-
-
 #: What the fit command passes to RidgeCV for ``--cv loo``. RidgeCV is to accept cv="loo"
 #: (issue 11, section 5); until it does, leave-one-out is cv=None. Switch this one name to "loo"
 #: when it lands.
@@ -824,8 +827,9 @@ class FitResult(NamedTuple):
     warnings: list
 
 
-def _cv_table(model, d2):
-    """The CV table of a fitted RidgeCV with cv.glmnet's two choices (grid indices)."""
+def _cv_table(model, d2, default_size):
+    """The CV table of a fitted RidgeCV with cv.glmnet's two choices (grid indices);
+    ``default_size`` the size of the default grid asked for, or None for a given grid."""
     import numpy as np
 
     from fastridge._cv import select_alpha
@@ -839,6 +843,7 @@ def _cv_table(model, d2):
         "df": np.array([_df(d2, a) for a in alphas]),
         "index_min": select_alpha(alphas, mean, se, "min"),
         "index_1se": select_alpha(alphas, mean, se, "1se"),
+        "default_size": default_size,
     }
 
 
@@ -847,24 +852,25 @@ def fit_table(table, *, alpha=None, alphas=None, n_alphas=None, alpha_min_ratio=
     """Fit the ``fit`` command's model to a :class:`Table`; return a :class:`FitResult`.
 
     ``alpha`` fixes the penalty (:class:`fastridge.Ridge`); otherwise :class:`fastridge.RidgeCV`
-    chooses it over ``alphas``, or over the default grid of ``n_alphas`` values down to
-    ``alpha_min_ratio`` times the largest (the grid of :func:`fastridge.ridge_path`), by exact
-    leave-one-out (``cv="loo"``) or ``cv`` random folds (:class:`ShuffledKFold` with ``seed``)
-    with the mean squared error, choosing by ``rule``. Warnings the fit raises are recorded, not
-    shown. Raises ValueError or TypeError when the model cannot be fitted.
+    chooses it by exact leave-one-out (``cv="loo"``) or ``cv`` random folds
+    (:class:`ShuffledKFold` with ``seed``) with the mean squared error, by ``rule``, over RidgeCV's
+    default grid of ``n_alphas`` values, or over a fixed grid (used as given): ``alphas``, or
+    glmnet's grid down to ``alpha_min_ratio`` times its largest value (that of
+    :func:`fastridge.ridge_path`). Warnings the fit raises are recorded, not shown. Raises
+    ValueError or TypeError when the model cannot be fitted.
     """
     import warnings
 
     from fastridge import Ridge, RidgeCV, ridge_path
 
     X, y = table.X, table.y
+    grid = alphas
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         if alpha is not None:
             model = Ridge(alpha=alpha, standardize=standardize).fit(X, y)
             used = float(model.alpha)
         else:
-            grid = alphas
             if grid is None and alpha_min_ratio is not None:
                 # RidgeCV has no alpha_min_ratio: take the grid of ridge_path, whose default
                 # rule RidgeCV shares
@@ -883,7 +889,8 @@ def fit_table(table, *, alpha=None, alphas=None, n_alphas=None, alpha_min_ratio=
             seen.add(item)
             found.append(item)
     d2 = _design_spectrum(X, standardize)
-    cv_table = None if alpha is not None else _cv_table(model, d2)
+    cv_table = None if alpha is not None else _cv_table(
+        model, d2, None if grid is not None else n_alphas or 100)
     return FitResult(model=model, alpha=used, df=_df(d2, used), d2=d2, cv=cv_table,
                      warnings=found)
 
@@ -914,8 +921,11 @@ def format_cv_summary(result, cv, rule, seed):
            f"{cv}-fold (rows assigned to folds at random, --seed {seed})")
     lo, hi = alphas.min(), alphas.max()
     span = f"from {hi:.4g} down to {lo:.4g}" + (f" (ratio {lo / hi:.3g})" if hi > 0 else "")
+    size = c["default_size"]
+    origin = ("given" if size is None else "glmnet's default" if size == m else
+              f"glmnet's default of {size}, extended past the end where the minimum sat")
     lines = [f"Cross-validation: {how}; measure: mean squared error",
-             f"Grid: {m} alpha{'s' * (m != 1)} {span}", ""]
+             f"Grid: {m} alpha{'s' * (m != 1)} {span}; {origin}", ""]
     rows = [("min", c["index_min"]), ("1se", c["index_1se"])]
     label = [name for name, _ in rows]
     alpha_col = [alphas[i] for _, i in rows]
@@ -933,9 +943,12 @@ def format_cv_summary(result, cv, rule, seed):
         df_col.append(result.df)
         err_col.append(-float(model.best_score_))
         se_col.append(float("nan"))
+    se_cells = format_numbers(se_col)
+    if not on_grid:  # no standard error off the grid
+        se_cells[-1] = "-".rjust(len(se_cells[-1]))
     cols = [("alpha", format_numbers(alpha_col)), ("index", index_col),
             ("df", format_numbers(df_col)), ("CV error", format_numbers(err_col)),
-            ("SE", format_numbers(se_col))]
+            ("SE", se_cells)]
     width = max(map(len, label))
     widths = [max(len(h), *(len(v) for v in vals)) for h, vals in cols]
     lines.append(" " * width + "".join(f"  {h:>{w}}" for (h, _), w in zip(cols, widths)))
@@ -1020,6 +1033,7 @@ def fit_json(args, table, result):
             "folds": None if args.cv == "loo" else int(args.cv),
             "seed": None if args.cv == "loo" else int(args.seed),
             "rule": args.rule, "measure": "mean squared error",
+            "grid": "given" if c["default_size"] is None else "default",
             "alpha_min": num(c["alphas"][c["index_min"]]),
             "alpha_1se": num(c["alphas"][c["index_1se"]]),
             "alphas": nums(c["alphas"]), "mean_error": nums(c["mean_error"]),
@@ -1143,8 +1157,11 @@ def _build_parser(prog):
     fit.add_argument("--n-alphas", type=_int_at_least(1), metavar="N",
                      help="size of the default grid (default 100)")
     fit.add_argument("--alpha-min-ratio", type=_ratio_option, metavar="R",
-                     help="smallest alpha of the default grid as a fraction of the largest, in "
-                          "(0, 1] (default 1e-4, or 1e-2 when there are more features than rows)")
+                     help="smallest alpha of glmnet's grid as a fraction of the largest, in "
+                          "(0, 1] (default 1e-4, or 1e-2 when there are more features than "
+                          "rows); like --alphas, it fixes the grid: the default grid is "
+                          "extended past an end where the CV minimum sits, a fixed one only "
+                          "warns")
     fit.add_argument("--rule", choices=("min", "1se"), default=None,
                      help="choose the alpha of least CV error ('min', the default) or the "
                           "largest alpha within one standard error of it ('1se', as "

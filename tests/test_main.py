@@ -373,7 +373,8 @@ def _summary_rows(stdout):
             break
         rows[fields[0]] = {"alpha": float(fields[1]), "index": fields[2],
                            "df": float(fields[3]), "err": float(fields[4]),
-                           "se": float(fields[5]), "chosen": "<- chosen" in line}
+                           "se": None if fields[5] == "-" else float(fields[5]),
+                           "chosen": "<- chosen" in line}
     return rows
 
 
@@ -554,7 +555,7 @@ def test_fit_summary_shows_an_alpha_refined_between_grid_points(tmp_path, capsys
                                    _commas(grid)))
     assert set(rows) == {"min", "1se", "chosen"}
     assert rows["chosen"]["chosen"] and not rows["min"]["chosen"]
-    assert rows["chosen"]["index"] == "-"
+    assert rows["chosen"]["index"] == "-" and rows["chosen"]["se"] is None
     assert rows["chosen"]["alpha"] == pytest.approx(refined, rel=5e-4)
     assert rows["chosen"]["df"] == pytest.approx(_df_svd(X, refined, False), rel=5e-4)
     assert rows["chosen"]["err"] == pytest.approx(refined_error, rel=5e-4)
@@ -562,25 +563,37 @@ def test_fit_summary_shows_an_alpha_refined_between_grid_points(tmp_path, capsys
 
 
 def test_fit_n_alphas_and_alpha_min_ratio_shape_the_grid(tmp_path, capsys):
+    """--n-alphas sizes RidgeCV's default grid (glmnet's, which RidgeCV may extend past an end
+    where the minimum sits); --alpha-min-ratio fixes glmnet's grid at that ratio (used as
+    given). The top is ridge_path's default grid's (its rule is tested against R's glmnet)."""
     import numpy as np
+
+    from fastridge import ridge_path
 
     X, y = _make_xy(seed=6)
     csv_path = _write_csv(tmp_path / "data.csv", X, y)
     base = [csv_path, "--target", "resp"]
-    default = _fit_json(capsys, *base)["cv"]["alphas"]
-    short = _fit_json(capsys, *base, "--n-alphas", "7")["cv"]["alphas"]
-    ratio = _fit_json(capsys, *base, "--n-alphas", "9", "--alpha-min-ratio", "1e-6")["cv"]
-    only_ratio = _fit_json(capsys, *base, "--alpha-min-ratio", "0.01")["cv"]["alphas"]
-    # glmnet's rule: log-spaced from the same largest alpha down to ratio times it (n >= p:
-    # 1e-4 by default)
-    for grid, size, r in ((default, 100, 1e-4), (short, 7, 1e-4), (ratio["alphas"], 9, 1e-6),
-                          (only_ratio, 100, 1e-2)):
-        assert len(grid) == size
-        np.testing.assert_allclose(grid, np.geomspace(default[0], default[0] * r, size),
+    top = ridge_path(X, y, n_alphas=1).alphas[0]
+
+    def contains_run(table, run):
+        """`run` is a contiguous stretch of `table` (extensions continue it at its ends)."""
+        table = np.asarray(table)
+        i = int(np.argmin(np.abs(np.log(table / run[0]))))
+        return table[i:i + len(run)].size == len(run) and \
+            np.allclose(table[i:i + len(run)], run, rtol=1e-12)
+
+    for args, size in (([], 100), (["--n-alphas", "7"], 7)):
+        cv = _fit_json(capsys, *base, *args)["cv"]
+        assert cv["grid"] == "default" and len(cv["alphas"]) >= size
+        assert contains_run(cv["alphas"], np.geomspace(top, top * 1e-4, size))  # n >= p: 1e-4
+    for args, size, ratio in ((["--n-alphas", "9", "--alpha-min-ratio", "1e-6"], 9, 1e-6),
+                              (["--alpha-min-ratio", "0.01"], 100, 1e-2)):
+        cv = _fit_json(capsys, *base, *args)["cv"]
+        assert cv["grid"] == "given"
+        np.testing.assert_allclose(cv["alphas"], np.geomspace(top, top * ratio, size),
                                    rtol=1e-12)
-    # and the choice is the minimum over that grid
-    mean, _ = _loo_brute(X, y, ratio["alphas"])
-    np.testing.assert_allclose(ratio["mean_error"], mean, rtol=1e-8)
+        mean, _ = _loo_brute(X, y, cv["alphas"])  # and the CV ran on that grid
+        np.testing.assert_allclose(cv["mean_error"], mean, rtol=1e-8)
 
 
 def test_fit_exclude_equals_fitting_without_the_columns(tmp_path, capsys):
@@ -801,14 +814,17 @@ def test_fit_longley_totemp_gives_a_sensible_model(tmp_path, capsys):
 
 def test_fit_cv_loo_goes_through_one_setting():
     """--cv loo reaches RidgeCV through LOO_CV, the one place to switch to cv="loo"."""
+    import warnings
+
     from fastridge import RidgeCV
     from fastridge.__main__ import LOO_CV
 
     assert LOO_CV in (None, "loo")
-    import numpy as np
-
     X, y = _make_xy(n=12)
-    RidgeCV(cv=LOO_CV, alphas=np.array([1.0, 2.0])).fit(X, y)  # accepted by the library
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # whatever it says about the grid
+        model = RidgeCV(cv=LOO_CV, n_alphas=5).fit(X, y)  # accepted by the library
+    assert "df" in model.cv_results_  # leave-one-out's table
 
 
 def test_format_numbers_prints_as_r_does():
@@ -1003,3 +1019,22 @@ def test_fit_header_line_lists_a_wide_file_briefly(tmp_path, capsys):
     csv_path = _write_csv(tmp_path / "wide.csv", X, y, names=names)
     first = _fit_text(capsys, csv_path, "--target", "resp", "--alpha", "1").splitlines()[0]
     assert first.endswith("15 features: x0, x1, x2, x3, x4, x5, x6, x7, x8, x9, ... (5 more)")
+
+
+def test_prostate_10_fold_error_is_the_mean_squared_error():
+    """The main job's 10-fold table is cv.glmnet's mean squared error whatever RidgeCV's k-fold
+    default criterion (scikit-learn's R² since issue 11): brute-force refits on each fold."""
+    import numpy as np
+
+    from fastridge.__main__ import ShuffledKFold, prostate_selection
+    from fastridge.datasets import load_prostate
+
+    sel = prostate_selection()
+    data = load_prostate()
+    Z = (data.X - data.X.mean(axis=0)) / data.X.std(axis=0, ddof=1)
+    Zt, yt = Z[data.train], data.y[data.train]
+    res = sel.models["10-fold"].cv_results_
+    alphas = np.asarray(res["alphas"])[::9]  # every 9th of the 100, for time
+    mean, se = _kfold_brute(Zt, yt, alphas, list(ShuffledKFold(10).split(Zt)), standardize=True)
+    np.testing.assert_allclose(np.asarray(res["mean_error"])[::9], mean, rtol=1e-8)
+    np.testing.assert_allclose(np.asarray(res["se_error"])[::9], se, rtol=1e-7)
