@@ -924,8 +924,10 @@ def format_cv_summary(result, cv, rule, seed):
     size = c["default_size"]
     origin = ("given" if size is None else "glmnet's default" if size == m else
               f"glmnet's default of {size}, extended past the end where the minimum sat")
-    lines = [f"Cross-validation: {how}; measure: mean squared error",
-             f"Grid: {m} alpha{'s' * (m != 1)} {span}; {origin}", ""]
+    grid_line = f"Grid: {m} alpha{'s' * (m != 1)} {span}; {origin}"
+    if len(grid_line) > 96:
+        grid_line = grid_line.replace("; ", ";\n      ", 1)
+    lines = [f"Cross-validation: {how}; measure: mean squared error", grid_line, ""]
     rows = [("min", c["index_min"]), ("1se", c["index_1se"])]
     label = [name for name, _ in rows]
     alpha_col = [alphas[i] for _, i in rows]
