@@ -29,6 +29,7 @@ import numpy as np
 
 from fastridge import _validation as V
 from fastridge._base import RegressorBase, linear_predict
+from fastridge._lazy import load_engine
 from fastridge._progress import Progress, due, seconds, shape_text
 
 if TYPE_CHECKING:
@@ -460,6 +461,7 @@ class RidgeCV(RegressorBase):
         >>> model.alpha_, sorted(model.cv_results_)
         (10.0, ['alphas', 'mean_error', 'se_error'])
         """
+        load_engine()
         verbose = V.check_verbose(self.verbose, "RidgeCV")
         progress = Progress("RidgeCV", verbose) if verbose else None
         folds, m, what = self._fit(X, y, sample_weight, progress)

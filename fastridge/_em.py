@@ -44,6 +44,7 @@ import numpy as np
 
 from fastridge import _validation as V
 from fastridge._base import RegressorBase, linear_predict
+from fastridge._lazy import load_engine
 from fastridge.exceptions import ConvergenceWarning, warn
 
 if TYPE_CHECKING:
@@ -344,6 +345,7 @@ class RidgeEM(RegressorBase):
         >>> print(f"alpha_ = {model.alpha_:.2f}, noise_variance_ = {model.noise_variance_:.2f}")
         alpha_ = 2.98, noise_variance_ = 0.92
         """
+        load_engine()
         from fastridge import _preprocessing as P
         from fastridge import _spectral as SP
 

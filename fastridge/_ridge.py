@@ -8,6 +8,7 @@ import numpy as np
 
 from fastridge import _validation as V
 from fastridge._base import RegressorBase, linear_predict
+from fastridge._lazy import load_engine
 from fastridge.exceptions import ConvergenceWarning, warn
 
 if TYPE_CHECKING:
@@ -307,6 +308,7 @@ class Ridge(RegressorBase):
         >>> model.solver_, model.n_iter_ > 0
         ('cd', True)
         """
+        load_engine()
         from fastridge import _preprocessing as P
         from fastridge import _solvers as S
 
@@ -458,6 +460,7 @@ class Ridge(RegressorBase):
         >>> bool(np.abs(model.coef_).max() < 0.01 * np.abs(coef_small_alpha).max())
         True
         """
+        load_engine()
         from fastridge import _stats
 
         V.check_params(solver=self.solver, tol=self.tol, max_iter=self.max_iter,
@@ -482,6 +485,7 @@ class Ridge(RegressorBase):
 
     def _solve_stats(self):
         """(Re-)solve from `stats_` with the current parameters."""
+        load_engine()
         from fastridge import _stats
 
         st = self.stats_
