@@ -658,8 +658,8 @@ class RidgeCV(RegressorBase):
         """Weighted mean and standard error over folds of the per-fold error for each α of
         `alphas` (descending): (m, K) each.  `progress` (or None) hears each finished fold."""
         import threading
-        from concurrent.futures import ThreadPoolExecutor
 
+        from fastridge._parallel import run_tasks
         from fastridge._path import _fit_path
         from fastridge._solvers import GRAM_MAX_BYTES
 
@@ -754,11 +754,8 @@ class RidgeCV(RegressorBase):
             self.solver == "auto" and bool(np.all(v > 0)) and small
             and min(n, p) ** 2 * 8 <= GRAM_MAX_BYTES)
         workers = 1 if direct else min(len(folds), cpus)
-        if workers > 1:
-            with ThreadPoolExecutor(max_workers=workers) as pool:
-                results = list(pool.map(run_and_report, enumerate(folds)))
-        else:
-            results = [run_and_report(item) for item in enumerate(folds)]
+        # on threads, the calling thread waits interruptibly and Ctrl-C stops every fold
+        results = run_tasks(run_and_report, enumerate(folds), workers)
         errs = np.stack([r[0] for r in results])
         weights = np.array([r[1] for r in results])
         return _fold_stats(errs, weights)
