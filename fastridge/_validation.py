@@ -296,13 +296,24 @@ def _structure_problem(X):
             if c.size and (c.min() < 0 or c.max() >= X.shape[axis]):
                 return f"a coordinate on axis {axis} is out of range"
         return None
+    if fmt == "dia":
+        data, offsets = np.asarray(X.data), np.asarray(X.offsets)
+        if data.ndim != 2 or offsets.ndim != 1 or offsets.shape[0] != data.shape[0]:
+            return f"its data array (shape {data.shape}) is not 2-D with one row per offset " \
+                   f"(offsets of shape {offsets.shape})"
+        if offsets.dtype.kind not in "iu":
+            return "its offsets are not integers"
+        return None
     if fmt not in ("csr", "csc", "bsr"):
-        return None  # lil, dok, dia: built through SciPy's checked setters
+        return None  # lil, dok: built through SciPy's checked setters
     indptr, indices, data = np.asarray(X.indptr), np.asarray(X.indices), np.asarray(X.data)
     if indptr.ndim != 1 or indices.ndim != 1:
         return "its index arrays are not 1-D"
     if indptr.dtype.kind not in "iu" or indices.dtype.kind not in "iu":
         return "its index arrays are not integers"
+    if data.ndim != (3 if fmt == "bsr" else 1):  # bsr: (blocks, rows, columns of a block)
+        return f"its data array has shape {data.shape}, not " \
+               f"{'(n_blocks, R, C)' if fmt == 'bsr' else '1-D'}"
     block = X.blocksize if fmt == "bsr" else (1, 1)
     major, minor = (X.shape[1], X.shape[0]) if fmt == "csc" else (X.shape[0], X.shape[1])
     if fmt != "csc":
