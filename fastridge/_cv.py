@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from fastridge import _validation as V
-from fastridge._base import RegressorBase, linear_predict
+from fastridge._base import RegressorBase, linear_predict, unchanged_on_failure
 from fastridge._lazy import load_engine
 from fastridge._progress import Progress, due, seconds, shape_text
 
@@ -362,6 +362,13 @@ class RidgeCV(RegressorBase):
     the smallest α of the grid, the error may still fall below it: pass a wider grid, e.g.
     ``alphas=np.geomspace(a_max, a_max * 1e-8, 100)``.
 
+    Threads and pickles: the kernels release the GIL, so fits in several threads run in parallel,
+    also of many models on one shared read-only X (never modified); one estimator object must
+    not be fitted, nor its parameters set, in two threads at once.  Loading a pickled estimator
+    runs code from the file: unpickle only files you trust.
+    Ctrl-C (or another signal handler's exception) stops a k-fold fit promptly, also when its
+    folds run on threads.
+
     Examples
     --------
     >>> import numpy as np
@@ -428,6 +435,7 @@ class RidgeCV(RegressorBase):
         return None if self.alphas is None else _check_grid(self.alphas)
 
     # ---------------------------------------------------------------- fit
+    @unchanged_on_failure
     def fit(self, X: MatrixLike, y: ArrayLike,
             sample_weight: ArrayLike | None = None) -> RidgeCV:
         """Choose α by cross-validation, then refit on all the data at that α.

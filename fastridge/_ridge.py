@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from fastridge import _validation as V
-from fastridge._base import RegressorBase, linear_predict
+from fastridge._base import RegressorBase, linear_predict, unchanged_on_failure
 from fastridge._lazy import load_engine
 from fastridge.exceptions import ConvergenceWarning, warn
 
@@ -234,6 +234,11 @@ class Ridge(RegressorBase):
     sample weights).  float32 data whose Gram matrix would leave float32's range are computed
     in float64; `coef_` and the predictions are float32 all the same.
 
+    Threads and pickles: the kernels release the GIL, so fits in several threads run in parallel,
+    also of many models on one shared read-only X (never modified); one estimator object must
+    not be fitted, nor its parameters set, in two threads at once.  Loading a pickled estimator
+    runs code from the file: unpickle only files you trust.
+
     Examples
     --------
     >>> import numpy as np
@@ -270,6 +275,7 @@ class Ridge(RegressorBase):
         self.warm_start = warm_start
         self.copy_X = copy_X
 
+    @unchanged_on_failure
     def fit(self, X: MatrixLike, y: ArrayLike, sample_weight: ArrayLike | None = None) -> Ridge:
         """Fit the ridge coefficients and intercept.
 

@@ -766,3 +766,26 @@ def test_svd_refinement_with_a_constant_huge_column_stays_quiet():
         est = Ridge(alpha=0.0).fit(X, y)
     np.testing.assert_array_equal(est.coef_, 0.0)
     assert est.intercept_[0] == 5e19
+
+
+@pytest.mark.parametrize("make", [
+    lambda: Ridge(), lambda: Ridge(solver="cd"),
+    lambda: __import__("fastridge").RidgeCV(), lambda: __import__("fastridge").RidgeCV(cv=3),
+    lambda: __import__("fastridge").RidgeEM(),
+])
+def test_a_failed_fit_leaves_the_estimator_as_it_was(make):
+    """X whose NaN is found only after validation has begun (the deferred finiteness check):
+    the refit fails, and the estimator keeps every attribute of its previous fit — it used to
+    take the new X's n_features_in_ next to the old coef_, and then refused the X it was fitted
+    on."""
+    X, y = make_data(n=30, p=3, seed=18)
+    est = make().fit(X, y)
+    before = dict(est.__dict__)
+    expected = X @ np.atleast_1d(est.coef_).T + est.intercept_
+    bad, _ = make_data(n=30, p=5, seed=19)
+    bad[0, 0] = np.nan
+    with pytest.raises(ValueError, match="Input X contains NaN"):
+        est.fit(bad, y)
+    assert est.__dict__.keys() == before.keys()
+    assert all(est.__dict__[k] is before[k] for k in before)
+    np.testing.assert_allclose(est.predict(X), expected, rtol=1e-12)

@@ -72,8 +72,12 @@ if what == "cv":
     est = RidgeCV(alphas=[1e-10, 1e-9], cv=5, solver="cd", tol=1e-30, max_iter=10**5)
 else:
     est = Ridge(alpha=1e-10, solver=what, tol=1e-30, max_iter=10**8)
-# load SciPy and the kernels first, so that the signal comes while the kernels iterate
-Ridge(solver="cd").fit(X[:20, :3], y[:20])
+# a previous fit, on fewer columns (which also loads SciPy and the kernels, so that the signal
+# comes while the kernels iterate): the interrupted fit must leave it as it was
+max_iter = est.max_iter
+est.set_params(max_iter=3).fit(X[:60, :10], y[:60])
+est.set_params(max_iter=max_iter)
+before = dict(est.__dict__)
 
 
 def timeout(signum, frame):
@@ -98,8 +102,10 @@ try:
     est.fit(X, y)
 finally:
     # what reaches here is the exception the handler raised; no fold may still be running
+    kept = est.__dict__.keys() == before.keys() and all(
+        est.__dict__[k] is before[k] for k in before)
     print(f"stopped after {time.perf_counter() - t0 - DELAY:.2f} threads "
-          f"{threading.active_count()}", flush=True)
+          f"{threading.active_count()} kept {kept}", flush=True)
 """
 
 
@@ -114,9 +120,10 @@ finally:
 ])
 def test_a_signal_stops_a_long_fit_with_the_handlers_exception(what, handler, returncode,
                                                                 message):
-    """The signal stops the fit promptly (RidgeCV's folds on threads too), and what propagates
-    is the exception the signal handler raised: KeyboardInterrupt for Ctrl-C, the handler's own
-    TimeoutError, or the handler's SystemExit with its exit status."""
+    """The signal stops the fit promptly (RidgeCV's folds on threads too), what propagates is
+    the exception the signal handler raised — KeyboardInterrupt for Ctrl-C, the handler's own
+    TimeoutError, or the handler's SystemExit with its exit status — and the estimator keeps
+    its previous fit."""
     with tempfile.TemporaryDirectory() as d:
         res = subprocess.run([sys.executable, "-c", SIGNALLED, what, handler], cwd=d,
                              capture_output=True, text=True, timeout=90)
@@ -126,6 +133,7 @@ def test_a_signal_stops_a_long_fit_with_the_handlers_exception(what, handler, re
     # seconds from the signal to the exception: allow for a loaded machine
     assert -0.05 < float(line.split()[2]) < 1.5, line
     assert line.split()[4] == "1", line  # only the main thread is left
+    assert line.split()[6] == "True", line  # the estimator keeps its previous fit
     last = res.stderr.strip().split("\n")[-1]
     if message is None:
         assert "Traceback" not in res.stderr, res.stderr
