@@ -363,8 +363,8 @@ class RidgeCV(RegressorBase):
     ``alphas=np.geomspace(a_max, a_max * 1e-8, 100)``.
 
     Threads and pickles: the kernels release the GIL, so fits in several threads run in parallel,
-    also of many models on one shared read-only X (never modified); one estimator object must
-    not be fitted, nor its parameters set, in two threads at once.  Loading a pickled estimator
+    also of many models on one shared read-only X (never modified); one estimator object is not
+    fitted, nor its parameters set, while another thread uses it.  Loading a pickled estimator
     runs code from the file: unpickle only files you trust.
     Ctrl-C (or another signal handler's exception) stops a k-fold fit promptly, also when its
     folds run on threads.

@@ -235,8 +235,8 @@ class Ridge(RegressorBase):
     in float64; `coef_` and the predictions are float32 all the same.
 
     Threads and pickles: the kernels release the GIL, so fits in several threads run in parallel,
-    also of many models on one shared read-only X (never modified); one estimator object must
-    not be fitted, nor its parameters set, in two threads at once.  Loading a pickled estimator
+    also of many models on one shared read-only X (never modified); one estimator object is not
+    fitted, nor its parameters set, while another thread uses it.  Loading a pickled estimator
     runs code from the file: unpickle only files you trust.
 
     Examples
