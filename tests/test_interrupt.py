@@ -139,3 +139,41 @@ def test_a_signal_stops_a_long_fit_with_the_handlers_exception(what, handler, re
         assert "Traceback" not in res.stderr, res.stderr
     else:
         assert last == message, res.stderr
+
+
+FAILING_FOLD = r"""
+import threading, time, warnings
+import numpy as np
+from fastridge import RidgeCV
+
+warnings.simplefilter("ignore")
+rng = np.random.default_rng(0)
+X = rng.standard_normal((400, 3000)) @ np.diag(np.geomspace(1, 1e-6, 3000))
+y = rng.standard_normal(400)
+w = np.ones(400)
+w[300:] = 0.0
+rows = np.arange(400)
+# fold 1 trains on rows 300..399 only, all of weight 0: it fails at once; fold 0 runs for minutes
+folds = [(rows[:200], rows[200:300]), (rows[300:], rows[:300])]
+est = RidgeCV(alphas=[1e-10], cv=folds, solver="cd", tol=1e-30, max_iter=10**5)
+t0 = time.perf_counter()
+try:
+    est.fit(X, y, sample_weight=w)
+except ValueError as exc:
+    print(f"{time.perf_counter() - t0:.2f} {threading.active_count()} {exc}")
+"""
+
+
+@pytest.mark.skipif(len(os.sched_getaffinity(0)) < 2 if hasattr(os, "sched_getaffinity")
+                    else (os.cpu_count() or 1) < 2, reason="folds run on threads from 2 CPUs")
+def test_a_failing_fold_stops_the_others():
+    """A fold that fails raises its error at once, and stops the folds still running on other
+    threads (they used to run to the end first)."""
+    with tempfile.TemporaryDirectory() as d:
+        res = subprocess.run([sys.executable, "-c", FAILING_FOLD], cwd=d, capture_output=True,
+                             text=True, timeout=90)
+    assert res.returncode == 0, res.stderr
+    elapsed, threads, message = res.stdout.strip().split(" ", 2)
+    assert message.startswith("cv: every training row of a fold has sample_weight 0"), message
+    assert float(elapsed) < 3.0, res.stdout
+    assert threads == "1", res.stdout
