@@ -58,6 +58,24 @@ def _init_signature(cls):
     return tuple(names), defaults
 
 
+def unchanged_on_failure(fit):
+    """Decorate a fitting method: when it raises (an input found bad midway, Ctrl-C, a signal
+    handler's exception), the estimator's attributes are put back as they were before the call,
+    so that a failed fit never leaves, say, a new `n_features_in_` next to the old `coef_`.
+    The fits replace their attributes, never modify them in place, so a shallow copy suffices."""
+    @functools.wraps(fit)
+    def wrapper(self, *args, **kwargs):
+        before = self.__dict__.copy()
+        try:
+            return fit(self, *args, **kwargs)
+        except BaseException:
+            self.__dict__.clear()
+            self.__dict__.update(before)
+            raise
+
+    return wrapper
+
+
 def linear_predict(X, coef, intercept):
     """X @ coefᵀ + intercept in X's dtype.  float32 products can overflow on the way to a
     representable prediction (coefficients of 1e20 against values of 1e20 that cancel): those

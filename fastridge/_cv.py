@@ -28,7 +28,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from fastridge import _validation as V
-from fastridge._base import RegressorBase, linear_predict
+from fastridge._base import RegressorBase, linear_predict, unchanged_on_failure
+from fastridge._lazy import load_engine
 from fastridge._progress import Progress, due, seconds, shape_text
 
 if TYPE_CHECKING:
@@ -361,6 +362,13 @@ class RidgeCV(RegressorBase):
     the smallest α of the grid, the error may still fall below it: pass a wider grid, e.g.
     ``alphas=np.geomspace(a_max, a_max * 1e-8, 100)``.
 
+    Threads and pickles: the kernels release the GIL, so fits in several threads run in parallel,
+    also of many models on one shared read-only X (never modified); one estimator object is not
+    fitted, nor its parameters set, while another thread uses it.  Loading a pickled estimator
+    runs code from the file: unpickle only files you trust.
+    Ctrl-C (or another signal handler's exception) stops a k-fold fit promptly, also when its
+    folds run on threads.
+
     Examples
     --------
     >>> import numpy as np
@@ -427,6 +435,7 @@ class RidgeCV(RegressorBase):
         return None if self.alphas is None else _check_grid(self.alphas)
 
     # ---------------------------------------------------------------- fit
+    @unchanged_on_failure
     def fit(self, X: MatrixLike, y: ArrayLike,
             sample_weight: ArrayLike | None = None) -> RidgeCV:
         """Choose α by cross-validation, then refit on all the data at that α.
@@ -460,6 +469,7 @@ class RidgeCV(RegressorBase):
         >>> model.alpha_, sorted(model.cv_results_)
         (10.0, ['alphas', 'mean_error', 'se_error'])
         """
+        load_engine()
         verbose = V.check_verbose(self.verbose, "RidgeCV")
         progress = Progress("RidgeCV", verbose) if verbose else None
         folds, m, what = self._fit(X, y, sample_weight, progress)
@@ -656,8 +666,8 @@ class RidgeCV(RegressorBase):
         """Weighted mean and standard error over folds of the per-fold error for each α of
         `alphas` (descending): (m, K) each.  `progress` (or None) hears each finished fold."""
         import threading
-        from concurrent.futures import ThreadPoolExecutor
 
+        from fastridge._parallel import run_tasks
         from fastridge._path import _fit_path
         from fastridge._solvers import GRAM_MAX_BYTES
 
@@ -752,11 +762,8 @@ class RidgeCV(RegressorBase):
             self.solver == "auto" and bool(np.all(v > 0)) and small
             and min(n, p) ** 2 * 8 <= GRAM_MAX_BYTES)
         workers = 1 if direct else min(len(folds), cpus)
-        if workers > 1:
-            with ThreadPoolExecutor(max_workers=workers) as pool:
-                results = list(pool.map(run_and_report, enumerate(folds)))
-        else:
-            results = [run_and_report(item) for item in enumerate(folds)]
+        # on threads, the calling thread waits interruptibly and Ctrl-C stops every fold
+        results = run_tasks(run_and_report, enumerate(folds), workers)
         errs = np.stack([r[0] for r in results])
         weights = np.array([r[1] for r in results])
         return _fold_stats(errs, weights)

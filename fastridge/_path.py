@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from fastridge import _validation as V
+from fastridge._lazy import load_engine
 from fastridge._progress import Progress, due, seconds, shape_text
 from fastridge.exceptions import ConvergenceWarning, warn
 
@@ -544,6 +545,7 @@ def ridge_path(X: MatrixLike, y: ArrayLike, *, alphas: ArrayLike | None = None,
 def _fit_path(X, y, *, alphas, n_alphas, alpha_min_ratio, fit_intercept, standardize,
               penalty_factor, sample_weight, solver, tol, max_iter, verbose, label):
     """:func:`ridge_path`, with the label of its progress lines (RidgeCV names the fold)."""
+    load_engine()
     from fastridge import _preprocessing as P, _solvers as S
 
     V.check_params(solver="auto", tol=tol, max_iter=max_iter, fit_intercept=fit_intercept,

@@ -7,7 +7,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from fastridge import _validation as V
-from fastridge._base import RegressorBase, linear_predict
+from fastridge._base import RegressorBase, linear_predict, unchanged_on_failure
+from fastridge._lazy import load_engine
 from fastridge.exceptions import ConvergenceWarning, warn
 
 if TYPE_CHECKING:
@@ -233,6 +234,11 @@ class Ridge(RegressorBase):
     sample weights).  float32 data whose Gram matrix would leave float32's range are computed
     in float64; `coef_` and the predictions are float32 all the same.
 
+    Threads and pickles: the kernels release the GIL, so fits in several threads run in parallel,
+    also of many models on one shared read-only X (never modified); one estimator object is not
+    fitted, nor its parameters set, while another thread uses it.  Loading a pickled estimator
+    runs code from the file: unpickle only files you trust.
+
     Examples
     --------
     >>> import numpy as np
@@ -269,6 +275,7 @@ class Ridge(RegressorBase):
         self.warm_start = warm_start
         self.copy_X = copy_X
 
+    @unchanged_on_failure
     def fit(self, X: MatrixLike, y: ArrayLike, sample_weight: ArrayLike | None = None) -> Ridge:
         """Fit the ridge coefficients and intercept.
 
@@ -307,6 +314,7 @@ class Ridge(RegressorBase):
         >>> model.solver_, model.n_iter_ > 0
         ('cd', True)
         """
+        load_engine()
         from fastridge import _preprocessing as P
         from fastridge import _solvers as S
 
@@ -458,6 +466,7 @@ class Ridge(RegressorBase):
         >>> bool(np.abs(model.coef_).max() < 0.01 * np.abs(coef_small_alpha).max())
         True
         """
+        load_engine()
         from fastridge import _stats
 
         V.check_params(solver=self.solver, tol=self.tol, max_iter=self.max_iter,
@@ -482,6 +491,7 @@ class Ridge(RegressorBase):
 
     def _solve_stats(self):
         """(Re-)solve from `stats_` with the current parameters."""
+        load_engine()
         from fastridge import _stats
 
         st = self.stats_

@@ -76,8 +76,45 @@ def _is_dataframe_like(X):
     return cols is not None and not callable(cols) and hasattr(X, "shape")
 
 
+def _is_temporal(dtype):
+    """Whether a column dtype (numpy, pandas or polars) holds dates, times or durations,
+    including a pandas categorical of them."""
+    if getattr(dtype, "kind", None) in ("m", "M"):  # numpy, and pandas' tz-aware datetimes
+        return True
+    categories = getattr(dtype, "categories", None)
+    if categories is not None and getattr(categories.dtype, "kind", None) in ("m", "M"):
+        return True
+    is_temporal = getattr(dtype, "is_temporal", None)  # polars
+    return bool(is_temporal()) if callable(is_temporal) else False
+
+
+def _temporal_error(input_name, what):
+    """The one refusal of date, time and duration data (`what` says where they are): their
+    conversion to numbers depends on a unit and an origin that only the user knows."""
+    return TypeError(
+        f"Input {input_name} {what}; datetime and timedelta data are not supported. Convert "
+        "them to numbers explicitly (for example seconds since a reference time)."
+    )
+
+
+def _check_not_temporal(X, input_name):
+    """TypeError naming the columns of a table (or the Series) that hold datetime or timedelta
+    values, which the table's own conversion to float would turn into unit-dependent numbers."""
+    if _is_dataframe_like(X):
+        dtypes = getattr(X, "dtypes", None)
+        if dtypes is None:
+            return
+        bad = [str(c) for c, dt in zip(list(X.columns), list(dtypes)) if _is_temporal(dt)]
+        if bad:
+            raise _temporal_error(
+                input_name, f"has datetime or timedelta column(s) {', '.join(map(repr, bad))}")
+    elif hasattr(X, "to_numpy") and _is_temporal(getattr(X, "dtype", None)):
+        raise _temporal_error(input_name, f"has dtype {X.dtype}")
+
+
 def _to_ndarray(X, input_name):
     """Any array-like (list, pandas, polars, ndarray subclass, __array__ object) as an ndarray."""
+    _check_not_temporal(X, input_name)
     try:
         arr = np.asarray(X)
     except (TypeError, ValueError) as exc:
@@ -131,7 +168,7 @@ def _as_float(arr, input_name):
         raise _complex_error(arr, input_name)
     if kind == "O":
         try:
-            return arr.astype(_F64), True
+            out = arr.astype(_F64)
         except OverflowError as exc:
             raise _too_large_error(input_name) from exc
         except (TypeError, ValueError) as exc:
@@ -143,16 +180,17 @@ def _as_float(arr, input_name):
             raise err(
                 f"Input {input_name} could not be converted to a numeric array: {exc}"
             ) from exc
+        # numpy datetime64/timedelta64 objects convert silently, to a count of their own unit
+        if any(isinstance(v, (np.datetime64, np.timedelta64)) for v in arr.flat):
+            raise _temporal_error(input_name, "holds datetime64 or timedelta64 objects")
+        return out, True
     if kind in "USa":
         raise ValueError(
             f"Input {input_name} has dtype {dtype}: dtype='numeric' is not compatible with arrays "
             "of bytes/strings. Convert your data to numeric values explicitly instead."
         )
     if kind in "mM":
-        raise TypeError(
-            f"Input {input_name} has dtype {dtype}; datetime and timedelta data are not "
-            "supported. Convert them to numbers explicitly."
-        )
+        raise _temporal_error(input_name, f"has dtype {dtype}")
     raise TypeError(f"Input {input_name} has dtype {dtype}, which is not numeric.")
 
 
@@ -258,13 +296,24 @@ def _structure_problem(X):
             if c.size and (c.min() < 0 or c.max() >= X.shape[axis]):
                 return f"a coordinate on axis {axis} is out of range"
         return None
+    if fmt == "dia":
+        data, offsets = np.asarray(X.data), np.asarray(X.offsets)
+        if data.ndim != 2 or offsets.ndim != 1 or offsets.shape[0] != data.shape[0]:
+            return f"its data array (shape {data.shape}) is not 2-D with one row per offset " \
+                   f"(offsets of shape {offsets.shape})"
+        if offsets.dtype.kind not in "iu":
+            return "its offsets are not integers"
+        return None
     if fmt not in ("csr", "csc", "bsr"):
-        return None  # lil, dok, dia: built through SciPy's checked setters
+        return None  # lil, dok: built through SciPy's checked setters
     indptr, indices, data = np.asarray(X.indptr), np.asarray(X.indices), np.asarray(X.data)
     if indptr.ndim != 1 or indices.ndim != 1:
         return "its index arrays are not 1-D"
     if indptr.dtype.kind not in "iu" or indices.dtype.kind not in "iu":
         return "its index arrays are not integers"
+    if data.ndim != (3 if fmt == "bsr" else 1):  # bsr: (blocks, rows, columns of a block)
+        return f"its data array has shape {data.shape}, not " \
+               f"{'(n_blocks, R, C)' if fmt == 'bsr' else '1-D'}"
     block = X.blocksize if fmt == "bsr" else (1, 1)
     major, minor = (X.shape[1], X.shape[0]) if fmt == "csc" else (X.shape[0], X.shape[1])
     if fmt != "csc":
