@@ -553,6 +553,7 @@ def fit_ridge_cv(est, X, y, sample_weight, user_grid):
     import numbers
 
     from fastridge import _cv, _path, _stats, _spectral
+    from fastridge._base import linear_attributes
     from fastridge._preprocessing import to_raw
 
     name = "RidgeCV"
@@ -637,9 +638,8 @@ def fit_ridge_cv(est, X, y, sample_weight, user_grid):
     B = _stats.solve(pr, alphas_t, v, solver, tol=float(est.tol), max_iter=est.max_iter)[0]
     coef, intercept = to_raw(pr, B)
     dt = data.dtype
-    est.coef_ = coef[0].astype(dt) if data.single else coef.astype(dt)
-    est.intercept_ = (dt.type(intercept[0]) if dt == np.float32 else float(intercept[0])) \
-        if data.single else intercept.astype(dt)
+    est.coef_, est.intercept_ = linear_attributes(coef, intercept, dt, 1 if data.single else 2,
+                                                  est.fit_intercept)
     return est
 
 
