@@ -126,6 +126,15 @@ def _check_grid(alphas):
     """User α grid → float64 (m,), finite, ≥ 0, non-empty."""
     if isinstance(alphas, (str, bytes, bool, np.bool_)):
         raise TypeError(f"alphas must be an array of non-negative floats, got {alphas!r}.")
+    if isinstance(alphas, (list, tuple)):  # name the bad entry, in scikit-learn's words
+        for i, value in enumerate(alphas):
+            if isinstance(value, (str, bytes, bool, np.bool_)) or not isinstance(
+                    value, (numbers.Real, np.ndarray)):
+                raise TypeError(f"alphas[{i}] must be an instance of float, not "
+                                f"{type(value).__name__}.")
+            if isinstance(value, numbers.Real) and value < 0:
+                raise ValueError(f"alphas[{i}] == {value}, must be > 0.0 or equal to 0.0 "
+                                 f"(alpha = 0 is unpenalized least squares).")
     try:
         a = np.asarray(alphas, dtype=np.float64)
     except OverflowError as exc:  # a Python int beyond float64
@@ -674,7 +683,10 @@ class RidgeCV(RoutingMixin, RegressorBase):
 
         crit, params, store = self._fit_ctx["criterion"], self._fit_ctx["score_params"], \
             self._fit_ctx["store"]
-        if not crit.per_row:
+        # scikit-learn stores the per-row squared errors with its default scoring, else the
+        # leave-one-out predictions
+        want_pred = not crit.per_row or (store and self.scoring is not None)
+        if want_pred:
             Yraw = np.asarray(Y, dtype=np.float64)
             # a weighted criterion scores rows of weight 0 too: their leave-one-out prediction
             # is the full fit's (an unweighted one never sees them)
@@ -694,7 +706,7 @@ class RidgeCV(RoutingMixin, RegressorBase):
             ratio = loo_ratio(U, U2, r0, M, interp, c, s2, a)
             if crit.per_row:
                 sq = ratio * ratio                                       # wᵢ eᵢ²
-                if values is not None:
+                if values is not None and not want_pred:
                     values[:, start:start + mb] = sq
                 if not per_target:
                     sq = sq.mean(axis=2, keepdims=True)
@@ -705,7 +717,8 @@ class RidgeCV(RoutingMixin, RegressorBase):
                     dev = q - mean[start:start + mb][None]
                     se[start:start + mb] = _weighted_rms(dev, w[:, None, None],
                                                          W * (n_eff - 1))
-                continue
+                if not want_pred:
+                    continue
             with np.errstate(divide="ignore", invalid="ignore"):
                 e = np.where(pos[:, None, None], ratio / sqw[:, None, None], 0.0)
             pred = Yraw[:, None, :] - e                                  # (n, mb, k)
@@ -714,7 +727,8 @@ class RidgeCV(RoutingMixin, RegressorBase):
                     pred[zero_rows, j] = self._full_fit_rows(pr, sp, X, zero_rows, a[j])
             if values is not None:
                 values[:, start:start + mb] = pred
-            mean[start:start + mb] = crit.scores(y_true, pred, sw, X, params, per_target)
+            if not crit.per_row:
+                mean[start:start + mb] = crit.scores(y_true, pred, sw, X, params, per_target)
         self._spectrum = sp  # reused by the refit (solver="auto")
         self._fit_ctx["values"] = values
         return mean, se, sp.df(alphas)
