@@ -808,8 +808,7 @@ class RidgeCV(RoutingMixin, RegressorBase):
             X_te = X[test] if crit.kind == "scorer" else None
             err = crit.scores(yt, pred, w_te, X_te,
                               sample_params(params, X.shape[0], test), per_target)
-            # folds count equally, as in scikit-learn's cross-validation
-            return err, 1.0
+            return err, weight
 
         try:
             cpus = len(os.sched_getaffinity(0))
