@@ -269,19 +269,28 @@ class RidgeCV(RoutingMixin, RegressorBase):
         (:func:`fastridge._path.default_alphas` on the full data), descending.
     n_alphas : int, default=100
         Size of the default grid (ignored when `alphas` is given).
-    cv : None, int, splitter or iterable, default=None
-        None: exact, efficient leave-one-out (see Notes).  An int k ≥ 2: k contiguous folds,
+    cv : None, "loo", int, splitter or iterable, default=None
+        None or ``"loo"``: exact, efficient leave-one-out (see Notes).  An int k ≥ 2: k
+        contiguous folds,
         without shuffling (scikit-learn's ``KFold(k)`` layout).  An object with
         ``split(X, y)`` (any scikit-learn splitter), or an iterable of (train, test) index
         arrays.  The folds run on threads (the kernels release the GIL), all on the same grid.
-    scoring : callable, default=None
-        None: mean squared error, weighted by `sample_weight` when given.  A callable
-        ``scoring(y_true, y_pred) -> float`` (higher is better, like scikit-learn's metric
-        functions; the error minimized is minus the score).  It is called on each fold's test
-        rows for k-fold, and on all the leave-one-out predictions at once for ``cv=None``; with
-        sample weights it also receives ``sample_weight=`` if its signature accepts that keyword
-        (rows of weight 0 then get their full-fit prediction, which is their leave-one-out
-        prediction), else it sees only the rows of positive weight, unweighted.
+    scoring : None, str, scorer or callable, default=None
+        The criterion, higher is better (scikit-learn's convention; the error minimized is
+        minus the score).  None: for leave-one-out the mean squared error, for k-fold the
+        estimator's `score` (R²), as scikit-learn's ``RidgeCV``; both weighted by
+        `sample_weight` when given.  ``"neg_mean_squared_error"`` and ``"r2"`` work without
+        scikit-learn; any other name of ``sklearn.metrics.get_scorer_names()``, a scorer
+        object (``make_scorer``) or a callable ``scorer(estimator, X, y)`` (three required
+        positional parameters) is called as scikit-learn calls scorers, with an estimator
+        predicting the held-out predictions; any other callable is a metric
+        ``metric(y_true, y_pred) -> float``.  scikit-learn's loss functions
+        (``mean_squared_error``, ...) are refused as metrics: maximizing them would choose the
+        worst α; use their ``"neg_..."`` names.  A criterion is evaluated on each fold's test
+        rows for k-fold, and on all the leave-one-out predictions at once for leave-one-out;
+        with sample weights it also receives ``sample_weight=`` if its signature accepts that
+        keyword (rows of weight 0 then get their full-fit prediction, which is their
+        leave-one-out prediction), else it sees only the rows of positive weight, unweighted.
     fit_intercept : bool, default=True
         Fit an unpenalized intercept, as in :class:`fastridge.Ridge`.
     standardize : bool, default=False
@@ -312,6 +321,12 @@ class RidgeCV(RoutingMixin, RegressorBase):
         fold's path reports as ``ridge_path(verbose=1)`` does, its lines labelled with the
         fold; 3 or more: the paths report every α.  Folds running on threads may finish, and
         report, out of order.
+    store_cv_results : bool, default=False
+        Keep scikit-learn's per-row cross-validation values in `cv_results_` (see Attributes);
+        also for k-fold, where they are the out-of-fold predictions.
+    gcv_mode : {"auto", "svd", "eigen"} or None, default=None
+        Accepted for scikit-learn's code and without effect: leave-one-out is always the
+        exact computation described in Notes.
 
     Attributes
     ----------
@@ -324,11 +339,21 @@ class RidgeCV(RoutingMixin, RegressorBase):
     best_score_ : float or ndarray of shape (n_targets,)
         The cross-validated score at `alpha_`, higher is better (minus the mean squared error by
         default, scikit-learn's convention).
-    cv_results_ : dict
+    cv_results_ : dict, or ndarray with ``store_cv_results=True``
+        The dict `cv_summary_`; with ``store_cv_results=True`` instead scikit-learn's per-row
+        values, of shape (n_samples, n_alphas), or (n_samples, n_targets, n_alphas) for 2-D y,
+        the alphas in the order of ``cv_summary_["alphas"]``, in X's float dtype: for
+        leave-one-out with ``scoring=None`` the squared errors wᵢ eᵢ² (scikit-learn's
+        values), otherwise the leave-one-out predictions; for k-fold the out-of-fold
+        predictions (glmnet's ``keep=TRUE``; NaN for rows in no test fold).
+    cv_summary_ : dict
         ``alphas`` (m,) the grid in the order given (descending for the default grid);
         ``mean_error`` and ``se_error`` of shape (m,), or (m, n_targets) with
         `alpha_per_target` and 2-D y; with ``cv=None`` also ``df`` (m,), the effective degrees of
         freedom Σ s²/(s² + α) of the full-data fit.
+    n_iter_ : int or ndarray of shape (n_targets,)
+        Iterations of the refit's solver (1 for a direct solver and for the leave-one-out
+        refit, which reuses the decomposition).
     n_features_in_ : int
         Number of columns of X seen in `fit`.
     feature_names_in_ : ndarray of str of shape (n_features_in_,)
@@ -357,8 +382,9 @@ class RidgeCV(RoutingMixin, RegressorBase):
     per-fold errors ef with fold weights ωf (the fold's total sample weight, its size without
     weights), and ē = Σ ωf ef / Σ ωf (for the mean squared error this equals the error pooled
     over all rows).  For leave-one-out, each row is a fold of weight wᵢ: the standard deviation
-    of the n squared errors over √n (weighted).  With a `scoring` callable and ``cv=None`` there
-    is no per-row error: `se_error` is NaN, and ``rule="1se"`` is refused.
+    of the n squared errors over √n (weighted).  With a `scoring` other than the squared error
+    and leave-one-out there is no per-row error: `se_error` is NaN, and ``rule="1se"`` is
+    refused.
 
     With ``standardize=True`` each k-fold path standardizes with its own training rows, as
     glmnet does.
@@ -386,6 +412,17 @@ class RidgeCV(RoutingMixin, RegressorBase):
     >>> bool(model_1se.alpha_ > model.alpha_)
     True
     """
+
+    # fitted attributes, declared for type checkers (set by fit)
+    alpha_: float | NDArray[np.float64]
+    best_score_: float | NDArray[np.float64]
+    coef_: NDArray[np.floating]
+    intercept_: float | np.floating | NDArray[np.floating]
+    cv_results_: dict[str, NDArray[np.float64]] | NDArray[np.floating]
+    cv_summary_: dict[str, NDArray[np.float64]]
+    n_iter_: int | NDArray[np.int64]
+    n_features_in_: int
+    feature_names_in_: NDArray[np.object_]
 
     def __init__(self, alphas: ArrayLike | None = None, *, n_alphas: int = 100,
                  cv: int | _Splitter | Iterable[tuple[ArrayLike, ArrayLike]] | None = None,
@@ -917,7 +954,7 @@ class RidgeCV(RoutingMixin, RegressorBase):
         >>> ax.get_ylabel()
         '5-fold CV mean squared error'
         """
-        self._check_is_fitted("cv_results_")
+        self._check_is_fitted("cv_summary_")
         from fastridge._plot import plot_cv
 
         return plot_cv(self, ax=ax, target=target)

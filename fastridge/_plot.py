@@ -270,7 +270,11 @@ def plot_cv(cv, ax=None, *, target=None):
         errors drawn.
     """
     _require_matplotlib()
-    res = getattr(cv, "cv_results_", None)
+    # the per-α summary; with store_cv_results=True, cv_results_ holds scikit-learn's per-row
+    # values instead and the summary is in cv_summary_
+    res = getattr(cv, "cv_summary_", None)
+    if res is None:
+        res = getattr(cv, "cv_results_", None)
     if res is None:
         raise ValueError("plot_cv needs a fitted RidgeCV (cv_results_ is missing); call fit "
                          "first.")

@@ -262,6 +262,14 @@ class Ridge(RoutingMixin, RegressorBase):
     [ 0.98 -0.99  0.2 ]
     """
 
+    # fitted attributes, declared for type checkers (set by fit)
+    coef_: NDArray[np.floating]
+    intercept_: float | np.floating | NDArray[np.floating]
+    n_iter_: int | NDArray[np.int64]
+    solver_: str
+    n_features_in_: int
+    feature_names_in_: NDArray[np.object_]
+
     def __init__(self, alpha: float | ArrayLike = 1.0, *, fit_intercept: bool = True,
                  standardize: bool = False, penalty_factor: ArrayLike | None = None,
                  positive: bool = False,
