@@ -38,6 +38,7 @@ if TYPE_CHECKING:
     from typing import Any, Literal, Protocol
 
     from matplotlib.axes import Axes
+    from sklearn.utils.metadata_routing import MetadataRouter
     from numpy.typing import ArrayLike, NDArray
 
     from fastridge._typing import MatrixLike
@@ -450,7 +451,7 @@ class RidgeCV(RoutingMixin, RegressorBase):
         self.gcv_mode = gcv_mode
 
     # ---------------------------------------------------------------- metadata routing
-    def get_metadata_routing(self):
+    def get_metadata_routing(self) -> MetadataRouter:  # type: ignore[override]
         """scikit-learn's metadata routing of this estimator (needs scikit-learn).
 
         As scikit-learn's ``RidgeCV``: the estimator's own requests (:meth:`set_fit_request`,
@@ -576,10 +577,11 @@ class RidgeCV(RoutingMixin, RegressorBase):
             return (f"{x:.4g}" if np.ndim(x) == 0 else
                     "[" + ", ".join(f"{v:.4g}" for v in np.ravel(x)) + "]")
 
-        if self.scoring is None:
+        kind = resolve_scoring(self.scoring, loo=folds is None).kind
+        if kind == "mse":
             err = f"mean squared error {fmt(-np.asarray(self.best_score_))}"
         else:
-            err = f"score {fmt(self.best_score_)}"
+            err = f"{'R²' if kind == 'r2' else 'score'} {fmt(self.best_score_)}"
         choice = f"alpha_ = {fmt(self.alpha_)} (rule {self.rule!r}), {err}"
         if folds is None:
             return (f"leave-one-out over {m} alpha{'s' if m != 1 else ''}, X {what}: "

@@ -327,7 +327,8 @@ def plot_cv(cv, ax=None, *, target=None):
         _top_df_axis(ax, alphas, np.asarray(df, dtype=np.float64)[keep])
     folds = getattr(cv, "cv", None)
     scoring = getattr(cv, "scoring", None)
-    if folds is None:
+    loo = folds is None or (isinstance(folds, str) and folds == "loo")
+    if loo:
         how = "Leave-one-out"
     elif isinstance(folds, (int, np.integer)):
         how = f"{int(folds)}-fold CV"
@@ -335,7 +336,10 @@ def plot_cv(cv, ax=None, *, target=None):
         how = f"{int(folds.n_splits)}-fold CV"  # a splitter such as scikit-learn's KFold
     else:
         how = "Cross-validated"
-    what = "mean squared error" if scoring is None else "error (minus the score)"
+    from fastridge._scoring import resolve_scoring
+
+    what = {"mse": "mean squared error", "r2": "minus R²"}.get(
+        resolve_scoring(scoring, loo=loo).kind, "error (minus the score)")
     ax.set_ylabel(f"{how} {what}")
     ax.legend(fontsize=8, loc="best")
     return ax

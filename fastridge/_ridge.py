@@ -251,7 +251,7 @@ class Ridge(RoutingMixin, RegressorBase):
     >>> X = rng.standard_normal((100, 3))
     >>> y = X @ np.array([1.0, -2.0, 0.5]) + 3.0
     >>> model = Ridge(alpha=1e-8).fit(X, y)
-    >>> np.round(model.coef_, 4), round(model.intercept_, 4)
+    >>> np.round(model.coef_, 4), round(float(model.intercept_), 4)
     (array([ 1. , -2. ,  0.5]), 3.0)
 
     A larger α shrinks the coefficients; a zero penalty factor exempts a feature:

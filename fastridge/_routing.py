@@ -20,7 +20,12 @@ given; the default) or a str alias.
 from __future__ import annotations
 
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar
+
+if TYPE_CHECKING:
+    from sklearn.utils.metadata_routing import MetadataRequest
+
+_Self = TypeVar("_Self", bound="RoutingMixin")
 
 __all__ = ["UNCHANGED", "RoutingMixin", "routing_enabled"]
 
@@ -81,7 +86,7 @@ class RoutingMixin:
         self._metadata_request = store
         return self
 
-    def set_fit_request(self, *, sample_weight: Any = UNCHANGED):
+    def set_fit_request(self: _Self, *, sample_weight: Any = UNCHANGED) -> _Self:
         """Request metadata for ``fit`` (scikit-learn's metadata routing).
 
         Only available when routing is enabled
@@ -114,7 +119,7 @@ class RoutingMixin:
         """
         return self._set_request("fit", {"sample_weight": sample_weight})
 
-    def set_score_request(self, *, sample_weight: Any = UNCHANGED):
+    def set_score_request(self: _Self, *, sample_weight: Any = UNCHANGED) -> _Self:
         """Request metadata for ``score`` (scikit-learn's metadata routing).
 
         Only available when routing is enabled
@@ -157,7 +162,7 @@ class RoutingMixin:
                 requests.add_request(param=name, alias=stored.get(method, {}).get(name))
         return out
 
-    def get_metadata_routing(self):
+    def get_metadata_routing(self) -> MetadataRequest:
         """scikit-learn's metadata routing of this estimator (needs scikit-learn).
 
         Returns

@@ -100,10 +100,6 @@ class Criterion:
         stored per-row errors come from them)."""
         return self.kind == "mse"
 
-    def describe(self):
-        """How the criterion is named in progress lines and plots."""
-        return {"mse": "mean squared error", "r2": "R²"}.get(self.kind, "score")
-
     def scores(self, y_true, pred, w, X, params, per_target):
         """Minus the score for each α: ``(m, K)`` from held-out predictions `pred`
         ``(n, m, k)`` of `y_true` ``(n, k)`` (1-D y: k = 1, scored as 1-D), K = k per target

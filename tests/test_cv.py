@@ -581,7 +581,7 @@ def test_verbose_is_a_silent_constructor_parameter(capsys):
                                           (12, [2, 3, 4, 5, 6, 8, 9, 10, 11, 12])])
 def test_verbose_kfold_reports_folds_and_the_choice(capsys, cv, expected):
     X, y = make_data(60, 4, noise=1.0)
-    model = RidgeCV(alphas=GRID, cv=cv, verbose=1).fit(X, y)
+    model = RidgeCV(alphas=GRID, cv=cv, verbose=1, scoring="neg_mean_squared_error").fit(X, y)
     out, err = capsys.readouterr()
     assert out == ""
     lines = _cv_lines(err)
