@@ -655,6 +655,11 @@ class RidgeCV(RoutingMixin, RegressorBase):
             mean, se = self._kfold(X, y, Y, sw, pf, folds, desc, per_target, single,
                                    progress)
         mean, se = mean[inverse], se[inverse]          # (m, K), grid order
+        if folds is not None and crit.kind == "r2" and not np.isfinite(mean).any() \
+                and min(test.size for _, test in folds) < 2:
+            raise ValueError("cv: R² (scoring=None's k-fold criterion, as scikit-learn's) is "
+                             "undefined on test folds of one row; use fewer folds or "
+                             "scoring='neg_mean_squared_error'.")
 
         record_choice(self, grid, mean, se, per_target, extra)
         self.cv_summary_ = self.cv_results_

@@ -556,12 +556,16 @@ def fit_ridge_cv(est, X, y, sample_weight, user_grid):
     from fastridge._base import linear_attributes
     from fastridge._preprocessing import to_raw
 
+    from fastridge._scoring import resolve_scoring
+
     name = "RidgeCV"
-    if est.scoring is not None:
-        raise ValueError("RidgeCV on a Dask array computes the (weighted) mean squared error "
-                         "from sufficient statistics; a scoring callable would need every "
-                         "prediction in memory. Use scoring=None.")
     cv = est.cv
+    crit = resolve_scoring(est.scoring, loo=cv is None)
+    if crit.kind not in ("mse", "r2") or (cv is None and crit.kind != "mse"):
+        raise ValueError("RidgeCV on a Dask array computes its criterion from sufficient "
+                         "statistics: the (weighted) mean squared error, or R² for k-fold; "
+                         "another scoring would need every prediction in memory. Use "
+                         "scoring=None or 'neg_mean_squared_error'.")
     if cv is not None and not (isinstance(cv, numbers.Integral)
                                and not isinstance(cv, (bool, np.bool_))):
         raise ValueError("RidgeCV on a Dask array supports cv=None (exact leave-one-out) or "
@@ -626,8 +630,8 @@ def fit_ridge_cv(est, X, y, sample_weight, user_grid):
             icpt = np.empty((desc.size, k))
             for j in range(desc.size):
                 coef[j], icpt[j] = to_raw(prf, Bf[j])
-            mse = _stats.test_error(test, coef, icpt) / test.W          # (m, k)
-            errs.append(mse if per_target else mse.mean(axis=1, keepdims=True))
+            err = crit.from_sums(_stats.test_error(test, coef, icpt), test.Myy, test.W)
+            errs.append(err if per_target else err.mean(axis=1, keepdims=True))
             weights.append(test.W)
         mean, se = _cv._fold_stats(np.stack(errs), np.asarray(weights))
         extra = {}

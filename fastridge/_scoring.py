@@ -29,6 +29,7 @@ import sys
 import numpy as np
 
 from fastridge._base import RegressorBase, r2_score
+from fastridge.exceptions import UndefinedMetricWarning, warn
 
 __all__ = ["Criterion", "resolve_scoring"]
 
@@ -100,6 +101,17 @@ class Criterion:
         stored per-row errors come from them)."""
         return self.kind == "mse"
 
+    def from_sums(self, rss, tss, W):
+        """Minus the score of the "mse" and "r2" criteria from sums over the held-out rows:
+        the weighted residual sums of squares `rss` (m, k), the weighted total sums of
+        squares about the weighted mean `tss` (k,) and the total weight `W`; (m, k).  R²
+        follows scikit-learn for a constant target: 1 if predicted exactly, else 0."""
+        if self.kind == "mse":
+            return rss / W
+        with np.errstate(divide="ignore", invalid="ignore"):
+            r2 = np.where(tss > 0, 1.0 - rss / tss, np.where(rss == 0, 1.0, 0.0))
+        return -r2
+
     def scores(self, y_true, pred, w, X, params, per_target):
         """Minus the score for each α: ``(m, K)`` from held-out predictions `pred`
         ``(n, m, k)`` of `y_true` ``(n, k)`` (1-D y: k = 1, scored as 1-D), K = k per target
@@ -107,17 +119,15 @@ class Criterion:
         n, m, k = pred.shape
         single = y_true.ndim == 1
         Y = y_true.reshape(n, -1).astype(np.float64, copy=False)
-        if self.kind in ("mse", "r2") and n >= 2:
+        if self.kind == "r2" and n < 2:
+            warn(UndefinedMetricWarning, "R^2 score is not well-defined with less than two "
+                 "samples (a cross-validation test fold of one row).", stacklevel=None)
+            return np.full((m, k if per_target else 1), np.nan)
+        if self.kind in ("mse", "r2"):
             wv = np.ones(n) if w is None else np.asarray(w, dtype=np.float64)
-            res = np.einsum("i,imk->mk", wv, (Y[:, None, :] - pred) ** 2)   # (m, k)
-            if self.kind == "mse":
-                err = res / wv.sum()
-            else:
-                centred = Y - (wv @ Y) / wv.sum()
-                tot = wv @ (centred * centred)                               # (k,)
-                with np.errstate(divide="ignore", invalid="ignore"):
-                    r2 = np.where(tot > 0, 1.0 - res / tot, np.where(res == 0, 1.0, 0.0))
-                err = -r2
+            rss = np.einsum("i,imk->mk", wv, (Y[:, None, :] - pred) ** 2)   # (m, k)
+            centred = Y - (wv @ Y) / wv.sum()
+            err = self.from_sums(rss, wv @ (centred * centred), wv.sum())
             return err if per_target else err.mean(axis=1, keepdims=True)
         out = np.empty((m, k if per_target else 1))
         for j in range(m):

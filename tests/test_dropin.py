@@ -277,6 +277,28 @@ def test_kfold_default_is_r2_averaged_over_folds():
     assert est.best_score_ == pytest.approx(r2.mean(axis=0).max(), rel=1e-10)
 
 
+def test_r2_on_one_row_folds_is_refused_by_name():
+    X, y = make_data(n=5, p=3, seed=129)
+    with pytest.warns(Warning, match="not well-defined"), \
+            pytest.raises(ValueError, match="one row.*neg_mean_squared_error"):
+        RidgeCV(alphas=GRID, cv=5).fit(X, y)
+    # the squared error is defined there (n-fold = leave-one-out)
+    est = RidgeCV(alphas=GRID, cv=5, scoring="neg_mean_squared_error").fit(X, y)
+    loo = RidgeCV(alphas=GRID).fit(X, y)
+    np.testing.assert_allclose(est.cv_summary_["mean_error"], loo.cv_summary_["mean_error"],
+                               rtol=1e-8)
+
+
+def test_dask_kfold_default_is_r2():
+    da = pytest.importorskip("dask.array")
+    X, y = make_data(n=60, p=5, seed=130, noise=1.0)
+    ours = RidgeCV(alphas=GRID, cv=3).fit(da.from_array(X, chunks=20), da.from_array(y, chunks=20))
+    ref = RidgeCV(alphas=GRID, cv=3).fit(X, y)
+    np.testing.assert_allclose(ours.cv_summary_["mean_error"], ref.cv_summary_["mean_error"],
+                               rtol=1e-8)
+    assert ours.best_score_ == pytest.approx(ref.best_score_, rel=1e-8)
+
+
 # ------------------------------------------------------------------------- metadata routing
 def test_set_request_needs_routing_enabled():
     _needs_sklearn()
