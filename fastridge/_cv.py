@@ -956,7 +956,7 @@ class RidgeCV(RoutingMixin, RegressorBase):
         >>> rng = np.random.default_rng(0)
         >>> X = rng.standard_normal((50, 3))
         >>> y = X @ np.array([1.0, 0.0, -1.0]) + rng.standard_normal(50)
-        >>> model = RidgeCV(n_alphas=30, cv=5).fit(X, y)
+        >>> model = RidgeCV(n_alphas=30, cv=5, scoring="neg_mean_squared_error").fit(X, y)
         >>> ax = model.plot(ax=Figure().subplots())
         >>> ax.get_ylabel()
         '5-fold CV mean squared error'

@@ -120,33 +120,31 @@ class RoutingMixin:
         return self._set_request("fit", {"sample_weight": sample_weight})
 
     def set_score_request(self: _Self, *, sample_weight: Any = UNCHANGED) -> _Self:
-        """Request metadata for ``score`` (scikit-learn's metadata routing).
-
-        Only available when routing is enabled
-        (``sklearn.set_config(enable_metadata_routing=True)``).
+        """Request metadata for ``score``, as :meth:`set_fit_request` does for ``fit``.
 
         Parameters
         ----------
         sample_weight : bool, None or str, default="$UNCHANGED$"
-            As in :meth:`set_fit_request`, for ``score``.
+            As in :meth:`set_fit_request`; a str names the metadata the meta-estimator
+            receives (an alias).
 
         Returns
         -------
         estimator
-            ``self``.
+            ``self`` (routing must be enabled, else RuntimeError).
 
         See Also
         --------
-        set_fit_request : The same for ``fit``.
+        get_metadata_routing : What scikit-learn reads back.
 
         Examples
         --------
         >>> import sklearn
         >>> from fastridge import Ridge
         >>> with sklearn.config_context(enable_metadata_routing=True):
-        ...     est = Ridge().set_score_request(sample_weight=False)
-        >>> est._metadata_request["score"]
-        {'sample_weight': False}
+        ...     routing = Ridge().set_score_request(sample_weight="w").get_metadata_routing()
+        >>> routing.score.requests
+        {'sample_weight': 'w'}
         """
         return self._set_request("score", {"sample_weight": sample_weight})
 
@@ -177,12 +175,10 @@ class RoutingMixin:
 
         Examples
         --------
-        >>> import sklearn
+        By default a routed ``sample_weight`` is an error until requested:
+
         >>> from fastridge import Ridge
-        >>> with sklearn.config_context(enable_metadata_routing=True):
-        ...     est = Ridge().set_fit_request(sample_weight=True)
-        ...     routing = est.get_metadata_routing()
-        >>> routing.fit.requests
-        {'sample_weight': True}
+        >>> Ridge().get_metadata_routing().fit.requests
+        {'sample_weight': None}
         """
         return self._metadata_request_object()
