@@ -125,9 +125,16 @@ class Criterion:
             return np.full((m, k if per_target else 1), np.nan)
         if self.kind in ("mse", "r2"):
             wv = np.ones(n) if w is None else np.asarray(w, dtype=np.float64)
-            rss = np.einsum("i,imk->mk", wv, (Y[:, None, :] - pred) ** 2)   # (m, k)
-            centred = Y - (wv @ Y) / wv.sum()
+            # on y's scale s, so that no square overflows (y ~ 1e150 squares to 1e300)
+            scale = float(np.abs(Y).max(initial=0.0))
+            scale = scale if 0.0 < scale < np.inf else 1.0
+            Ys = Y / scale
+            rss = np.einsum("i,imk->mk", wv, (Ys[:, None, :] - pred / scale) ** 2)  # (m, k)
+            centred = Ys - (wv @ Ys) / wv.sum()
             err = self.from_sums(rss, wv @ (centred * centred), wv.sum())
+            if self.kind == "mse":
+                with np.errstate(over="ignore"):
+                    err = err * (scale * scale)
             return err if per_target else err.mean(axis=1, keepdims=True)
         out = np.empty((m, k if per_target else 1))
         for j in range(m):
