@@ -285,7 +285,8 @@ def prostate_selection():
     train_r2 = 1.0 - np.sum((y_train[:, None] - fitted) ** 2, axis=0) / tss
 
     models = {
-        CV_NAME: RidgeCV(alphas=path.alphas, cv=ShuffledKFold(CV_FOLDS), standardize=True),
+        CV_NAME: RidgeCV(alphas=path.alphas, cv=ShuffledKFold(CV_FOLDS), standardize=True,
+                         scoring="neg_mean_squared_error"),
         LOO_NAME: RidgeCV(alphas=path.alphas, cv=None, standardize=True),
     }
     d2 = _standardized_spectrum(Z_train)
@@ -576,7 +577,8 @@ def _run_fit(args, prog):
         else:
             # args.cv is None for leave-one-out (the default, and --cv loo)
             folds = None if args.cv is None else ShuffledKFold(args.cv, seed=args.seed)
-            model = RidgeCV(cv=folds, standardize=args.standardize).fit(X, y)
+            model = RidgeCV(cv=folds, standardize=args.standardize,
+                            scoring="neg_mean_squared_error").fit(X, y)
             mean, se = _cv_error_at(model)
             what = ("exact leave-one-out" if folds is None else
                     f"{args.cv}-fold (random folds, seed {args.seed})")

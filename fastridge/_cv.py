@@ -20,7 +20,6 @@ and is the α → 0⁺ limit at α = 0; nothing of size 1 − Hᵢᵢ ≈ α is 
 """
 from __future__ import annotations
 
-import inspect
 import numbers
 import os
 from typing import TYPE_CHECKING
@@ -82,6 +81,11 @@ def _as_indices(a, n, what):
     return a
 
 
+def is_leave_one_out(cv):
+    """Whether `cv` asks for exact leave-one-out: None or "loo"."""
+    return cv is None or (isinstance(cv, str) and cv == "loo")
+
+
 _CV_KINDS = ("None or 'loo' (leave-one-out), an int >= 2, a splitter with split(X, y) or an "
              "iterable of (train, test) index pairs")
 
@@ -93,7 +97,7 @@ def _cv_folds(cv, X, y, groups=None):
     if groups is not None and not hasattr(cv, "split"):
         raise ValueError(f"groups are passed to the splitter, but cv={cv!r} is not a splitter "
                          f"with split(X, y, groups) (e.g. sklearn.model_selection.GroupKFold).")
-    if cv is None or (isinstance(cv, str) and cv == "loo"):
+    if is_leave_one_out(cv):
         return None
     if isinstance(cv, np.ndarray) and cv.ndim == 0:
         cv = cv.item()  # a 0-d array is a scalar (and cannot be iterated)
@@ -482,7 +486,7 @@ class RidgeCV(RoutingMixin, RegressorBase):
         from sklearn.utils.metadata_routing import MetadataRouter, MethodMapping
 
         router = MetadataRouter(owner=self).add_self_request(self._metadata_request_object())
-        crit = resolve_scoring(self.scoring, loo=self.cv is None or self.cv == "loo")
+        crit = resolve_scoring(self.scoring, loo=is_leave_one_out(self.cv))
         scorer = None
         if crit.kind in ("mse", "r2"):
             name = "r2" if crit.kind == "r2" else "neg_mean_squared_error"
@@ -604,7 +608,7 @@ class RidgeCV(RoutingMixin, RegressorBase):
                                  "keywords nor store_cv_results=True.")
             _dask.fit_ridge_cv(self, X, y, sample_weight, user_grid)
             self.cv_summary_ = self.cv_results_
-            folds = None if self.cv is None else [None] * int(self.cv)
+            folds = None if is_leave_one_out(self.cv) else [None] * int(self.cv)
             return folds, self.cv_results_["alphas"].size, \
                 f"{X.shape[0]} x {X.shape[1]} dask array"
         X, y = V.validate_data(self, X, y, reset=True, defer_finite=True)

@@ -559,7 +559,7 @@ def fit_ridge_cv(est, X, y, sample_weight, user_grid):
     from fastridge._scoring import resolve_scoring
 
     name = "RidgeCV"
-    cv = est.cv
+    cv = None if _cv.is_leave_one_out(est.cv) else est.cv
     crit = resolve_scoring(est.scoring, loo=cv is None)
     if crit.kind not in ("mse", "r2") or (cv is None and crit.kind != "mse"):
         raise ValueError("RidgeCV on a Dask array computes its criterion from sufficient "

@@ -327,7 +327,9 @@ def plot_cv(cv, ax=None, *, target=None):
         _top_df_axis(ax, alphas, np.asarray(df, dtype=np.float64)[keep])
     folds = getattr(cv, "cv", None)
     scoring = getattr(cv, "scoring", None)
-    loo = folds is None or (isinstance(folds, str) and folds == "loo")
+    from fastridge._cv import is_leave_one_out
+
+    loo = is_leave_one_out(folds)
     if loo:
         how = "Leave-one-out"
     elif isinstance(folds, (int, np.integer)):

@@ -297,6 +297,11 @@ def test_dask_kfold_default_is_r2():
     np.testing.assert_allclose(ours.cv_summary_["mean_error"], ref.cv_summary_["mean_error"],
                                rtol=1e-8)
     assert ours.best_score_ == pytest.approx(ref.best_score_, rel=1e-8)
+    loo = RidgeCV(alphas=GRID, cv="loo").fit(da.from_array(X, chunks=20),
+                                             da.from_array(y, chunks=20))
+    np.testing.assert_allclose(loo.cv_summary_["mean_error"],
+                               RidgeCV(alphas=GRID).fit(X, y).cv_summary_["mean_error"],
+                               rtol=1e-8)
 
 
 # ------------------------------------------------------------------------- metadata routing
@@ -401,9 +406,8 @@ def test_direct_solvers_report_one_iteration(solver):
 
 
 def test_repr_html():
-    X, y = make_data(n=20, p=3, seed=127)
     try:
-        import sklearn  # noqa: F401
+        import sklearn.utils  # noqa: F401
     except ImportError:
         assert Ridge()._repr_html_() is None
     else:

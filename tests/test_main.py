@@ -293,8 +293,13 @@ def test_fit_by_cross_validation_equals_ridgecv(tmp_path, capsys, cv_args):
     out = capsys.readouterr().out
     coef, alpha, _, _ = _parse_fit(out)
     folds = ShuffledKFold(5) if cv_args == ["--cv", "5"] else None
-    model = RidgeCV(cv=folds).fit(X, y)
+    # the CLI reports cv.glmnet's criterion, the squared error, also for k-fold
+    model = RidgeCV(cv=folds, scoring="neg_mean_squared_error").fit(X, y)
     assert alpha == pytest.approx(model.alpha_, rel=1e-9)
+    import re
+
+    printed = float(re.search(r"CV mean squared error ([-+0-9.e]+)", out).group(1))
+    assert printed == pytest.approx(-model.best_score_, rel=1e-5)
     np.testing.assert_allclose([coef[t] for t in "abc"], model.coef_, rtol=1e-9)
     # ... which is Ridge at the printed alpha.
     ridge = Ridge(alpha=alpha).fit(X, y)
