@@ -40,7 +40,7 @@ if TYPE_CHECKING:
     from sklearn.utils.metadata_routing import MetadataRouter
     from numpy.typing import ArrayLike, NDArray
 
-    from fastridge._typing import MatrixLike
+    from fastridge._typing import MatrixLike, SolverName
 
     class _Splitter(Protocol):
         def split(self, X: Any, y: Any = ...) -> Iterable[tuple[ArrayLike, ArrayLike]]: ...
@@ -430,11 +430,12 @@ class RidgeCV(RoutingMixin, RegressorBase):
     feature_names_in_: NDArray[np.object_]
 
     def __init__(self, alphas: ArrayLike | None = None, *, n_alphas: int = 100,
-                 cv: int | _Splitter | Iterable[tuple[ArrayLike, ArrayLike]] | None = None,
-                 scoring: Callable[..., float] | None = None, fit_intercept: bool = True,
+                 cv: int | Literal["loo"] | _Splitter | Iterable[tuple[ArrayLike, ArrayLike]]
+                 | None = None,
+                 scoring: str | Callable[..., float] | None = None, fit_intercept: bool = True,
                  standardize: bool = False, penalty_factor: ArrayLike | None = None,
                  alpha_per_target: bool = False, rule: Literal["min", "1se"] = "min",
-                 solver: Literal["auto", "cd", "cg", "cholesky", "svd"] = "auto",
+                 solver: SolverName = "auto",
                  tol: float = 1e-6, max_iter: int | None = None,
                  verbose: int | bool = 0, store_cv_results: bool = False,
                  gcv_mode: Literal["auto", "svd", "eigen"] | None = None) -> None:

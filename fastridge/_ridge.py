@@ -12,11 +12,11 @@ from fastridge._routing import RoutingMixin
 from fastridge.exceptions import ConvergenceWarning, warn
 
 if TYPE_CHECKING:
-    from typing import Any, Literal
+    from typing import Any
 
     from numpy.typing import ArrayLike, NDArray
 
-    from fastridge._typing import MatrixLike
+    from fastridge._typing import MatrixLike, SolverName
 
 SOLVERS = ("auto", "cd", "cg", "cholesky", "svd")
 # "auto" forms a Gram/kernel matrix or a dense copy only up to this many bytes.
@@ -273,7 +273,7 @@ class Ridge(RoutingMixin, RegressorBase):
     def __init__(self, alpha: float | ArrayLike = 1.0, *, fit_intercept: bool = True,
                  standardize: bool = False, penalty_factor: ArrayLike | None = None,
                  positive: bool = False,
-                 solver: Literal["auto", "cd", "cg", "cholesky", "svd"] = "auto",
+                 solver: SolverName = "auto",
                  tol: float = 1e-6, max_iter: int | None = None, warm_start: bool = False,
                  copy_X: bool = True, random_state: Any = None) -> None:
         self.alpha = alpha
