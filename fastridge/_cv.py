@@ -662,9 +662,10 @@ class RidgeCV(RoutingMixin, RegressorBase):
         mean, se = mean[inverse], se[inverse]          # (m, K), grid order
         if folds is not None and crit.kind == "r2" and not np.isfinite(mean).any() \
                 and min(test.size for _, test in folds) < 2:
-            raise ValueError("cv: R² (scoring=None's k-fold criterion, as scikit-learn's) is "
-                             "undefined on test folds of one row; use fewer folds or "
-                             "scoring='neg_mean_squared_error'.")
+            raise ValueError(f"cv: R² (scoring=None's k-fold criterion, as scikit-learn's) is "
+                             f"undefined on test folds of one row: the number of samples "
+                             f"(n_samples={n}) is too small for these {len(folds)} folds. Use "
+                             f"fewer folds or scoring='neg_mean_squared_error'.")
 
         record_choice(self, grid, mean, se, per_target, extra)
         self.cv_summary_ = self.cv_results_
