@@ -177,6 +177,7 @@ class RoutingMixin:
         --------
         By default a routed ``sample_weight`` is an error until requested:
 
+        >>> import sklearn  # what calls this method; it is needed here
         >>> from fastridge import Ridge
         >>> Ridge().get_metadata_routing().fit.requests
         {'sample_weight': None}
