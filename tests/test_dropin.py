@@ -451,3 +451,18 @@ def test_convergence_warning_points_at_the_callers_line(make):
     if est.solver == "lbfgs":  # scikit-learn's wording, with the solver that ran
         assert "lbfgs solver did not converge" in str(hits[0].message)
         assert "'cd'" in str(hits[0].message)
+
+
+def test_weighted_loo_best_score_against_sklearn():
+    """Same α as scikit-learn's weighted GCV; best_score_ is the weighted mean of the squared
+    errors, scikit-learn's the plain mean of wᵢeᵢ² (README: differences)."""
+    _needs_sklearn()
+    from sklearn.linear_model import RidgeCV as SkRidgeCV
+
+    X, y = make_data(n=30, p=4, seed=131, noise=1.0)
+    w = np.random.default_rng(132).uniform(0.2, 3.0, 30)
+    grid = np.logspace(-3, 3, 25)
+    ours = RidgeCV(alphas=grid).fit(X, y, sample_weight=w)
+    ref = SkRidgeCV(alphas=grid).fit(X, y, sample_weight=w)
+    assert ours.alpha_ == ref.alpha_
+    assert ours.best_score_ == pytest.approx(ref.best_score_ * 30 / w.sum(), rel=1e-9)
