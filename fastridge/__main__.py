@@ -266,13 +266,9 @@ def _df(d2, alpha):
     return float(np.sum(d2 / (d2 + alpha)))
 
 
-def _neg_mse(y_true, y_pred):
-    """Minus the mean squared error: the k-fold criterion of the main job and the fit command
-    (cv.glmnet's default measure), given explicitly because RidgeCV's k-fold default follows
-    scikit-learn's (R²)."""
-    import numpy as np
-
-    return -float(np.mean((np.asarray(y_true) - np.asarray(y_pred)) ** 2))
+# The k-fold criterion of the main job and the fit command: cv.glmnet's default measure, the mean
+# squared error, given explicitly because RidgeCV's k-fold default follows scikit-learn's (R²).
+KFOLD_SCORING = "neg_mean_squared_error"
 
 
 def prostate_selection():
@@ -284,7 +280,7 @@ def prostate_selection():
     first standardization (``standardize=True`` makes the fit invariant to column scaling).
     Both searches use the grid of ``ridge_path(..., standardize=True)`` with 100 values down to
     ``1e-6`` times glmnet's ``alpha_max``; both pick the α of least CV mean squared error
-    (``rule="min"``; for 10-fold the criterion is given explicitly, :func:`_neg_mse`).
+    (``rule="min"``; for 10-fold the criterion is given explicitly, ``KFOLD_SCORING``).
     The 10 folds are a random permutation with a fixed seed (:class:`ShuffledKFold`).
 
     Returns
@@ -304,7 +300,7 @@ def prostate_selection():
     train_r2 = 1.0 - np.sum((y_train[:, None] - fitted) ** 2, axis=0) / tss
 
     models = {
-        CV_NAME: RidgeCV(alphas=path.alphas, cv=ShuffledKFold(CV_FOLDS), scoring=_neg_mse,
+        CV_NAME: RidgeCV(alphas=path.alphas, cv=ShuffledKFold(CV_FOLDS), scoring=KFOLD_SCORING,
                          standardize=True),
         LOO_NAME: RidgeCV(alphas=path.alphas, cv=None, standardize=True),
     }
@@ -881,7 +877,7 @@ def fit_table(table, *, alpha=None, alphas=None, n_alphas=None, alpha_min_ratio=
             kfold = cv != "loo"
             model = RidgeCV(alphas=grid, n_alphas=n_alphas or 100,
                             cv=ShuffledKFold(cv, seed=seed) if kfold else LOO_CV,
-                            scoring=_neg_mse if kfold else None,
+                            scoring=KFOLD_SCORING if kfold else None,
                             rule=rule, standardize=standardize).fit(X, y)
             used = float(model.alpha_)
     seen, found = set(), []

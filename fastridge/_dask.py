@@ -553,14 +553,19 @@ def fit_ridge_cv(est, X, y, sample_weight, user_grid):
     import numbers
 
     from fastridge import _cv, _path, _stats, _spectral
+    from fastridge._base import linear_attributes
     from fastridge._preprocessing import to_raw
 
+    from fastridge._scoring import resolve_scoring
+
     name = "RidgeCV"
-    if est.scoring is not None:
-        raise ValueError("RidgeCV on a Dask array computes the (weighted) mean squared error "
-                         "from sufficient statistics; a scoring callable would need every "
-                         "prediction in memory. Use scoring=None.")
-    cv = est.cv
+    cv = None if _cv.is_leave_one_out(est.cv) else est.cv
+    crit = resolve_scoring(est.scoring, loo=cv is None)
+    if crit.kind not in ("mse", "r2") or (cv is None and crit.kind != "mse"):
+        raise ValueError("RidgeCV on a Dask array computes its criterion from sufficient "
+                         "statistics: the (weighted) mean squared error, or R² for k-fold; "
+                         "another scoring would need every prediction in memory. Use "
+                         "scoring=None or 'neg_mean_squared_error'.")
     if cv is not None and not (isinstance(cv, numbers.Integral)
                                and not isinstance(cv, (bool, np.bool_))):
         raise ValueError("RidgeCV on a Dask array supports cv=None (exact leave-one-out) or "
@@ -625,8 +630,8 @@ def fit_ridge_cv(est, X, y, sample_weight, user_grid):
             icpt = np.empty((desc.size, k))
             for j in range(desc.size):
                 coef[j], icpt[j] = to_raw(prf, Bf[j])
-            mse = _stats.test_error(test, coef, icpt) / test.W          # (m, k)
-            errs.append(mse if per_target else mse.mean(axis=1, keepdims=True))
+            err = crit.from_sums(_stats.test_error(test, coef, icpt), test.Myy, test.W)
+            errs.append(err if per_target else err.mean(axis=1, keepdims=True))
             weights.append(test.W)
         mean, se = _cv._fold_stats(np.stack(errs), np.asarray(weights))
         extra = {}
@@ -637,9 +642,8 @@ def fit_ridge_cv(est, X, y, sample_weight, user_grid):
     B = _stats.solve(pr, alphas_t, v, solver, tol=float(est.tol), max_iter=est.max_iter)[0]
     coef, intercept = to_raw(pr, B)
     dt = data.dtype
-    est.coef_ = coef[0].astype(dt) if data.single else coef.astype(dt)
-    est.intercept_ = (dt.type(intercept[0]) if dt == np.float32 else float(intercept[0])) \
-        if data.single else intercept.astype(dt)
+    est.coef_, est.intercept_ = linear_attributes(coef, intercept, dt, 1 if data.single else 2,
+                                                  est.fit_intercept)
     return est
 
 

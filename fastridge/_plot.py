@@ -272,7 +272,11 @@ def plot_cv(cv, ax=None, *, target=None):
         errors drawn.
     """
     _require_matplotlib()
-    res = getattr(cv, "cv_results_", None)
+    # the per-α summary; with store_cv_results=True, cv_results_ holds scikit-learn's per-row
+    # values instead and the summary is in cv_summary_
+    res = getattr(cv, "cv_summary_", None)
+    if res is None:
+        res = getattr(cv, "cv_results_", None)
     if res is None:
         raise ValueError("plot_cv needs a fitted RidgeCV (cv_results_ is missing); call fit "
                          "first.")
@@ -325,7 +329,10 @@ def plot_cv(cv, ax=None, *, target=None):
         _top_df_axis(ax, alphas, np.asarray(df, dtype=np.float64)[keep])
     folds = getattr(cv, "cv", None)
     scoring = getattr(cv, "scoring", None)
-    if folds is None:
+    from fastridge._cv import is_leave_one_out
+
+    loo = is_leave_one_out(folds)
+    if loo:
         how = "Leave-one-out"
     elif isinstance(folds, (int, np.integer)):
         how = f"{int(folds)}-fold CV"
@@ -333,7 +340,10 @@ def plot_cv(cv, ax=None, *, target=None):
         how = f"{int(folds.n_splits)}-fold CV"  # a splitter such as scikit-learn's KFold
     else:
         how = "Cross-validated"
-    what = "mean squared error" if scoring is None else "error (minus the score)"
+    from fastridge._scoring import resolve_scoring
+
+    what = {"mse": "mean squared error", "r2": "minus R²"}.get(
+        resolve_scoring(scoring, loo=loo).kind, "error (minus the score)")
     ax.set_ylabel(f"{how} {what}")
     ax.legend(fontsize=8, loc="best")
     return ax

@@ -56,6 +56,16 @@ _F64 = np.dtype(np.float64)
 _FLOAT_DTYPES = (_F32, _F64)
 _SPARSE_KEEP = ("csr", "csc")
 VALID_SOLVERS = ("auto", "cd", "cg", "cholesky", "svd")
+#: scikit-learn's solver names, accepted as aliases so that scikit-learn code runs unchanged:
+#: its Krylov and stochastic-gradient solvers become conjugate gradient (the iterative solver
+#: that, as they do, touches X only through products), L-BFGS-B (scikit-learn's solver for
+#: ``positive=True``) becomes coordinate descent, which honours the constraint.
+SOLVER_ALIASES = {"sparse_cg": "cg", "lsqr": "cg", "sag": "cg", "saga": "cg", "lbfgs": "cd"}
+
+
+def canonical_solver(solver):
+    """fastridge's name of `solver` (a scikit-learn alias resolved; anything else unchanged)."""
+    return SOLVER_ALIASES.get(solver, solver) if isinstance(solver, str) else solver
 
 
 # --------------------------------------------------------------------------------------------------
@@ -684,8 +694,12 @@ def check_params(*, solver="auto", tol=1e-6, max_iter=None, fit_intercept=True, 
     parameter. The defaults are Ridge's, so estimators without some of these parameters
     (RidgeCV, RidgeEM) leave them out.
     """
-    if not isinstance(solver, str) or solver not in valid_solvers:
+    if not isinstance(solver, str) or solver not in valid_solvers \
+            and not (canonical_solver(solver) in valid_solvers and solver in SOLVER_ALIASES):
         among = "{" + ", ".join(repr(s) for s in valid_solvers) + "}"
+        if valid_solvers is VALID_SOLVERS:
+            among += " or one of scikit-learn's names {" + ", ".join(
+                repr(s) for s in SOLVER_ALIASES) + "}"
         raise ValueError(
             f"The 'solver' parameter of {estimator_name} must be a str among {among}. "
             f"Got {solver!r} instead."
@@ -718,9 +732,10 @@ def check_params(*, solver="auto", tol=1e-6, max_iter=None, fit_intercept=True, 
     for name, value in (("fit_intercept", fit_intercept), ("standardize", standardize),
                         ("positive", positive), ("warm_start", warm_start), ("copy_X", copy_X)):
         _check_bool(value, name, estimator_name)
-    if positive and solver not in ("auto", "cd"):
+    if positive and canonical_solver(solver) not in ("auto", "cd"):
         raise ValueError(
-            f"solver={solver!r} cannot honour positive=True; use solver='cd' or 'auto'."
+            f"solver={solver!r} does not support positive fitting (positive=True). Please set "
+            f"the solver to 'auto' or 'cd' (or scikit-learn's 'lbfgs'), or set `positive=False`."
         )
 
 

@@ -23,6 +23,7 @@ records ``Category`` itself, which scikit-learn's filters would not match.
 """
 from __future__ import annotations
 
+import os
 import sys
 import threading
 import warnings
@@ -306,7 +307,7 @@ class InconsistentVersionWarning(_SklearnAware, UserWarning):
         )
 
 
-def warn(category: type[Warning], message: str, stacklevel: int = 2) -> None:
+def warn(category: type[Warning], message: str, stacklevel: int | None = 2) -> None:
     """Issue ``category(message)`` as a warning *instance*.
 
     Warning with an instance makes the recorded category the instance's class, which is the
@@ -320,9 +321,11 @@ def warn(category: type[Warning], message: str, stacklevel: int = 2) -> None:
         :class:`ConvergenceWarning`.
     message : str
         The warning's text.
-    stacklevel : int, default=2
+    stacklevel : int or None, default=2
         As in :func:`warnings.warn`, counted from the caller of this function: the default 2
-        attributes the warning to the caller's caller.
+        attributes the warning to the caller's caller.  None attributes it to the innermost
+        caller outside the fastridge package (the user's line, however deep inside fastridge
+        the warning arose).
 
     See Also
     --------
@@ -338,4 +341,20 @@ def warn(category: type[Warning], message: str, stacklevel: int = 2) -> None:
     >>> caught[0].category.__name__, str(caught[0].message)
     ('ConvergenceWarning', 'stopped early')
     """
+    if stacklevel is None:
+        stacklevel = _outside_stacklevel()
     warnings.warn(category(message), stacklevel=stacklevel + 1)
+
+
+_PACKAGE_DIR = os.path.dirname(os.path.abspath(__file__)) + os.sep
+
+
+def _outside_stacklevel():
+    """The `stacklevel` of :func:`warn` that names the innermost frame outside fastridge."""
+    frame = sys._getframe(2)  # the caller of warn
+    level = 1
+    while frame is not None and os.path.abspath(frame.f_code.co_filename).startswith(
+            _PACKAGE_DIR):
+        frame = frame.f_back
+        level += 1
+    return level if frame is not None else 2

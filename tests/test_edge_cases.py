@@ -691,11 +691,17 @@ def test_cross_validation_errors_of_large_targets():
     with warnings.catch_warnings():
         warnings.simplefilter("error", RuntimeWarning)
         for cv in (None, 3):
-            a = RidgeCV(grid, cv=cv, rule="1se").fit(X, y)
-            b = RidgeCV(grid, cv=cv, rule="1se").fit(X, y * 1e150)
+            mse = "neg_mean_squared_error"
+            a = RidgeCV(grid, cv=cv, rule="1se", scoring=mse).fit(X, y)
+            b = RidgeCV(grid, cv=cv, rule="1se", scoring=mse).fit(X, y * 1e150)
             assert b.alpha_ == pytest.approx(a.alpha_, rel=1e-9)
             np.testing.assert_allclose(b.cv_results_["se_error"],
                                        a.cv_results_["se_error"] * 1e300, rtol=1e-9)
+            # R² (k-fold's default) is scale-free: the same curve
+            if cv is not None:
+                a, b = RidgeCV(grid, cv=cv).fit(X, y), RidgeCV(grid, cv=cv).fit(X, y * 1e150)
+                np.testing.assert_allclose(b.cv_results_["mean_error"],
+                                           a.cv_results_["mean_error"], rtol=1e-9)
 
 
 def test_weights_over_hundreds_of_decades_are_named():

@@ -205,7 +205,7 @@ def fake_cv(alphas, mean, se, *, alpha_, rule="min", cv=10):
     return SimpleNamespace(cv_results_={"alphas": np.asarray(alphas),
                                         "mean_error": np.asarray(mean),
                                         "se_error": np.asarray(se)},
-                           alpha_=alpha_, rule=rule, cv=cv, scoring=None)
+                           alpha_=alpha_, rule=rule, cv=cv, scoring="neg_mean_squared_error")
 
 
 ALPHAS = np.geomspace(100.0, 0.01, 9)

@@ -626,8 +626,9 @@ def test_params_good():
 def test_params_solver():
     with pytest.raises(ValueError, match=re.escape(
             "The 'solver' parameter of Ridge must be a str among {'auto', 'cd', 'cg', "
-            "'cholesky', 'svd'}. Got 'lbfgs' instead.")):
-        V.check_params(**_params(solver="lbfgs"))
+            "'cholesky', 'svd'} or one of scikit-learn's names {'sparse_cg', 'lsqr', 'sag', "
+            "'saga', 'lbfgs'}. Got 'bogus' instead.")):
+        V.check_params(**_params(solver="bogus"))
     with pytest.raises(ValueError, match="'solver' parameter of RidgeCV must be a str among "
                                          r"\{'auto', 'svd'\}"):
         V.check_params(**_params(solver="cd"), valid_solvers=("auto", "svd"),
@@ -661,10 +662,11 @@ def test_params_booleans(name, value):
         V.check_params(**_params(**{name: value}))
 
 
-@pytest.mark.parametrize("solver", ["cg", "cholesky", "svd"])
+@pytest.mark.parametrize("solver", ["cg", "cholesky", "svd", "sparse_cg", "lsqr", "sag", "saga"])
 def test_params_positive_needs_cd(solver):
+    # scikit-learn's wording ("does not support positive fitting"), which its tests match
     with pytest.raises(ValueError, match=re.escape(
-            f"solver='{solver}' cannot honour positive=True; use solver='cd' or 'auto'.")):
+            f"solver='{solver}' does not support positive fitting (positive=True).")):
         V.check_params(**_params(solver=solver, positive=True))
 
 
