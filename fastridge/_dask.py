@@ -337,9 +337,18 @@ def column_problem(data, *, fit_intercept, standardize):
     else:
         xbar, ybar = np.zeros(data.p), np.zeros(data.k)
     Xc = X.astype(np.float64) - xbar
-    ss = np.asarray((ones @ (Xc * Xc)).compute())
+    Yc = Y.astype(np.float64) - ybar
+    sums = [ones @ (Xc * Xc), ones @ (Yc * Yc)]
+    centred = None
+    if standardize and not pr.center:  # the scale is the SD about the mean all the same
+        mean_c = np.asarray(colsum) / W
+        Xm = X.astype(np.float64) - mean_c
+        sums.append(ones @ (Xm * Xm))
+    ss, pr.yss, *rest = (np.asarray(s, dtype=np.float64) for s in dask.compute(*sums))
+    if rest:
+        centred = (mean_c, rest[0])
     pr.xbar, pr.ybar, pr.ss = xbar, ybar, ss
-    pr.d = P.column_scales(xbar, ss, W, data.n, standardize)
+    pr.d = P.column_scales(xbar, ss, W, data.n, standardize, centred)
     pr.h = pr.d * pr.d * ss
     return pr
 

@@ -23,33 +23,82 @@ PATH_SOLVERS = ("auto", "eigen", "cd", "cg", "cholesky", "svd")
 
 
 def default_alphas(pr, v, n_alphas=100, alpha_min_ratio=None):
-    """glmnet's grid in our scaling, descending.
+    """R glmnet's default ``lambda`` sequence for ``alpha=0``, converted to this package's α.
 
-    alpha_max = max_j |z_jᵀ W y_c| / (v_j · 0.001) over the penalized features (z_j the column as
-    the fit sees it: centred and, with `standardize`, scaled; the maximum also runs over
-    targets), then `n_alphas` values log-spaced down to alpha_min_ratio · alpha_max, with
-    alpha_min_ratio = 1e-4 when n ≥ p and 1e-2 otherwise.  When no penalized feature correlates
+    With Z̃ the columns as the fit sees them (centred when fitting an intercept, divided by
+    their weighted SD with `standardize`), W = Σ wᵢ, σ_y the weighted population SD of y (its
+    weighted root mean square without an intercept) and r the residual of the weighted
+    least-squares fit of y on the intercept and the unpenalized columns (vⱼ = 0; r = y − ȳ when
+    every column is penalized)::
+
+        alpha_max = maxⱼ |z̃ⱼᵀ W r| / (vⱼ · 0.001 · σ_y)
+
+    over the penalized columns (and, for several targets, the largest over the targets, each
+    with its own σ_y), then `n_alphas` values log-spaced down to ``alpha_min_ratio *
+    alpha_max``; `alpha_min_ratio` None means 1e-4 when n ≥ p, else 1e-2.  This is glmnet's
+    λ_max (``max|gⱼ|/(vⱼ · max(alpha, 0.001))`` on y divided by σ_y, then scaled back) through
+    α = W·λ·(p/Σv)/σ_y (see the Notes of :func:`fastridge.ridge_path`).  When no penalized column correlates
     with y (constant y, say), alpha_max = 1.
-    """
-    from fastridge import _solvers as S
 
+    Parameters
+    ----------
+    pr : Problem
+        The prepared problem (:func:`fastridge._preprocessing.prepare` or the statistics').
+    v : ndarray of shape (n_features,)
+        Penalty factors.
+    n_alphas : int, default=100
+        Number of values.
+    alpha_min_ratio : float in (0, 1], default=None
+        Smallest α as a fraction of the largest.
+
+    Returns
+    -------
+    ndarray of shape (n_alphas,)
+        The grid, descending.
+    """
     if alpha_min_ratio is None:
         alpha_min_ratio = 1e-4 if pr.n >= pr.p else 1e-2
-    if pr.C0 is not None:  # ZᵀW y_c came with the Gram (or the sufficient statistics)
-        c = np.abs(pr.C0 * pr.d[:, None]).max(axis=1)
-    else:
-        A = pr.Yc.astype(np.float64)
-        if pr.sqw is not None:
-            A = A * pr.sqw[:, None]
-        c = np.abs(S.zt(pr, pr.d, A)).max(axis=1)
+    g = np.abs(_null_gradient(pr, v))                       # (p, k)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        sy = np.sqrt(np.asarray(pr.yss, dtype=np.float64) / pr.W)
     pen = (v > 0) & (pr.d != 0)
-    with np.errstate(over="ignore", divide="ignore"):  # tiny factors: alpha_max = inf, below
-        amax = float(np.max(c[pen] / (v[pen] * 0.001))) if np.any(pen) else 0.0
+    live = np.isfinite(sy) & (sy > 0)
+    with np.errstate(over="ignore", divide="ignore", invalid="ignore"):  # see below
+        amax = float(np.max(g[np.ix_(pen, live)] / (v[pen, None] * 0.001) / sy[live])) \
+            if pen.any() and live.any() else 0.0
     if not np.isfinite(amax) or amax <= 0.0:
         amax = 1.0
     if n_alphas == 1:
         return np.array([amax])
     return np.geomspace(amax, amax * alpha_min_ratio, int(n_alphas))
+
+
+def _null_gradient(pr, v):
+    """Z̃ᵀ W r (p × k, float64, fit coordinates), r the residual of the weighted least-squares
+    fit of the centred targets on the unpenalized columns (vⱼ = 0): the gradient at the
+    solution for α → ∞, from which glmnet takes its largest λ."""
+    from fastridge import _solvers as S
+
+    free = np.flatnonzero((v == 0) & (pr.d != 0))
+    if pr.C0 is not None:  # ZᵀW y_c came with the Gram (or the sufficient statistics)
+        C = pr.C0 * pr.d[:, None]
+        if free.size and pr.G0 is not None:
+            G = pr.G0[:, free] * pr.d[:, None] * pr.d[free][None, :]
+            b0 = np.linalg.lstsq(G[free], C[free], rcond=None)[0]
+            C = C - G @ b0
+        return C
+    A = pr.Yc.astype(np.float64)
+    if pr.sqw is not None:
+        A = A * pr.sqw[:, None]
+    if free.size and pr.X is not None:
+        Xf = pr.X[:, free]
+        Zf = (Xf.toarray() if hasattr(Xf, "toarray") else np.asarray(Xf, dtype=np.float64)) \
+            - pr.xbar[free]
+        Zf = Zf * pr.d[free]
+        if pr.sqw is not None:
+            Zf = Zf * pr.sqw[:, None]
+        A = A - Zf @ np.linalg.lstsq(Zf, A, rcond=None)[0]
+    return S.zt(pr, pr.d, A)
 
 
 def _check_path_args(alphas, n_alphas, alpha_min_ratio, solver):

@@ -88,6 +88,8 @@ def _fit_small(est, X, y, P, S):
     n, p = X.shape
     if not (1 <= p <= n and n * p <= SMALL_MAX_ENTRIES and y.shape[0] == n):
         return False
+    if est.standardize and not est.fit_intercept:
+        return False  # the scale is the SD about the mean (P.column_scales), X is not centred
     # column sums and Σy, whose finiteness also settles that X and y are finite (a finite sum
     # of finite values; an overflow or a NaN/inf goes to the general path, which tells them apart)
     colsum = np.ones(n) @ X
