@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from fastridge import _validation as V
+from fastridge import _grid, _validation as V
 from fastridge._base import RegressorBase, linear_predict
 from fastridge._progress import Progress, due, seconds, shape_text
 
@@ -531,6 +531,12 @@ class RidgeCV(RegressorBase):
         extra = {}
         if folds is None:
             mean, se, df = self._loo(pr, v, X, Y, sw, desc, per_target, single)
+            if user_grid is None:  # the default grid: extended past an end (fastridge._grid)
+                rank = int(np.count_nonzero(self._spectrum.s2 > 0))
+                desc, mean, se, df, stuck = _grid.extend_loo(self._loo_curve, desc, mean, se,
+                                                             df, rank)
+                grid, inverse = desc, np.arange(desc.size)
+                _grid.warn_loo_limits(stuck, rank, desc, mean, stacklevel=4)
             extra["df"] = df[inverse]
         else:
             if progress is not None:
@@ -538,9 +544,22 @@ class RidgeCV(RegressorBase):
                                f"X {what}")
             mean, se = self._kfold(X, y, Y, sw, pf, folds, desc, per_target, single,
                                    progress)
+            if user_grid is None:  # the default path: extended past an end, up to a limit
+                desc, mean, se = _grid.extend_kfold(
+                    lambda a: self._kfold(X, y, Y, sw, pf, folds, a, per_target, single),
+                    desc, mean, se)
+                grid, inverse = desc, np.arange(desc.size)
+                _grid.warn_at_end(desc, mean, user=False, stacklevel=4, how=(
+                    f"extended by up to a factor "
+                    f"{_grid.KFOLD_FACTOR ** _grid.KFOLD_EXTENSIONS:.0f} in alpha at that end"))
+        if user_grid is not None:  # used as given: a minimum at its end is only reported
+            _grid.warn_at_end(desc, mean, user=True, stacklevel=4, how="")
         mean, se = mean[inverse], se[inverse]          # (m, K), grid order
 
         record_choice(self, grid, mean, se, per_target, extra)
+        if folds is None and user_grid is None and self.rule == "min":
+            self._refine_alpha(grid, mean)
+        self.__dict__.pop("_loo_state", None)
 
         sp = self.__dict__.pop("_spectrum", None)
         if folds is None and self.solver == "auto" and sp is not None:
@@ -598,11 +617,20 @@ class RidgeCV(RegressorBase):
         scorer = self.scoring
         weighted_scorer = scorer is not None and sw is not None and \
             _accepts_sample_weight(scorer)
+        Yraw = zero_rows = score_rows = None
         if scorer is not None:
             Yraw = np.asarray(Y, dtype=np.float64)
             zero_rows = np.flatnonzero(~pos) if weighted_scorer else np.empty(0, dtype=np.intp)
             score_rows = slice(None) if (weighted_scorer or sw is None) else np.flatnonzero(pos)
+        self._loo_state = (pr, sp, X, sw, per_target, single, n, k, w, pos, n_eff, W, U, U2,
+                           M, interp, c, s2, r0, sqw, scorer, weighted_scorer, Yraw,
+                           zero_rows, score_rows)
+        return self._loo_curve(alphas)
 
+    def _loo_curve(self, alphas):
+        """`_loo` for further α, from the decomposition `_loo` kept: (mean, se, df)."""
+        (pr, sp, X, sw, per_target, single, n, k, w, pos, n_eff, W, U, U2, M, interp, c, s2,
+         r0, sqw, scorer, weighted_scorer, Yraw, zero_rows, score_rows) = self._loo_state
         m = alphas.size
         K = k if per_target else 1
         mean = np.empty((m, K))
@@ -642,6 +670,24 @@ class RidgeCV(RegressorBase):
                     mean[start + j, 0] = -_score(scorer, yt1, yp1, wj, weighted_scorer)
         self._spectrum = sp  # reused by the refit (solver="auto")
         return mean, se, sp.df(alphas)
+
+    def _refine_alpha(self, grid, mean):
+        """Leave-one-out on the default grid, rule "min": move `alpha_` (per target with
+        `alpha_per_target`) from the best grid point to the minimum of the exact LOO error
+        between its neighbours (Brent on log α), and `best_score_` with it."""
+        per = np.ndim(self.alpha_) == 1
+        alphas = np.atleast_1d(np.asarray(self.alpha_, dtype=np.float64)).copy()
+        scores = np.atleast_1d(np.asarray(self.best_score_, dtype=np.float64)).copy()
+        for t in range(alphas.size):
+            i = int(np.flatnonzero(grid == alphas[t])[0])
+
+            def error(a, t=t):
+                return float(self._loo_curve(np.array([a]))[0][0, t])
+
+            alphas[t], err = _grid.refine(error, grid, mean[:, t], i)
+            scores[t] = -err
+        self.alpha_ = alphas if per else float(alphas[0])
+        self.best_score_ = scores if per else float(scores[0])
 
     @staticmethod
     def _full_fit_rows(pr, sp, X, rows, alpha):
@@ -784,7 +830,7 @@ class RidgeCV(RegressorBase):
         >>> import numpy as np
         >>> from fastridge import RidgeCV
         >>> X = np.array([[0.0], [1.0], [2.0], [3.0]])
-        >>> model = RidgeCV(alphas=[1e-8, 1.0]).fit(X, 2.0 * X[:, 0] + 1.0)
+        >>> model = RidgeCV(alphas=[1e-8]).fit(X, 2.0 * X[:, 0] + 1.0)
         >>> print(np.round(model.predict([[4.0], [5.0]]), 4))
         [ 9. 11.]
         """

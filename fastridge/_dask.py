@@ -561,7 +561,7 @@ def fit_ridge_cv(est, X, y, sample_weight, user_grid):
     as for in-memory data); other splitters are not supported (they would need the rows)."""
     import numbers
 
-    from fastridge import _cv, _path, _stats, _spectral
+    from fastridge import _cv, _grid, _path, _stats, _spectral
     from fastridge._preprocessing import to_raw
 
     name = "RidgeCV"
@@ -639,6 +639,9 @@ def fit_ridge_cv(est, X, y, sample_weight, user_grid):
             weights.append(test.W)
         mean, se = _cv._fold_stats(np.stack(errs), np.asarray(weights))
         extra = {}
+    # no extension or refinement here (each point costs passes over the data): report an end
+    _grid.warn_at_end(desc, mean, user=user_grid is not None, stacklevel=5, how=(
+        "not extended (Dask arrays)"), reason="user_grid" if user_grid is not None else "dask")
     mean, se = mean[inverse], se[inverse]
     _cv.record_choice(est, grid, mean, se, per_target, extra)
     alphas_t = np.broadcast_to(np.asarray(est.alpha_, dtype=np.float64), (k,))

@@ -571,7 +571,7 @@ def ridge_path(X: MatrixLike, y: ArrayLike, *, alphas: ArrayLike | None = None,
     >>> path.coef.shape, path.solver, bool(np.all(np.diff(path.df) > 0))
     ((20, 4), 'eigen', True)
     >>> print(f"df from {path.df[0]:.3f} to {path.df[-1]:.3f}")
-    df from 0.003 to 3.511
+    df from 0.005 to 3.664
 
     With ``verbose=1`` the progress goes to ``sys.stderr``, here sent to stdout:
 
