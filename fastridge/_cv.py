@@ -259,8 +259,11 @@ class RidgeCV(RegressorBase):
     Parameters
     ----------
     alphas : array-like of shape (n_alphas,), default=None
-        The α grid (finite, ≥ 0), used as given.  None: ``n_alphas`` values from glmnet's rule
-        (:func:`fastridge._path.default_alphas` on the full data), descending.
+        The α grid (finite, ≥ 0), used as given: never extended, `alpha_` one of its values;
+        a minimum at one of its ends gives :class:`~fastridge.exceptions.AlphaGridWarning`.
+        None: R glmnet's default grid (``n_alphas`` values, see :func:`fastridge.ridge_path`)
+        on the full data, descending, extended past an end when the minimum sits there (see
+        Notes).
     n_alphas : int, default=100
         Size of the default grid (ignored when `alphas` is given).
     cv : None, int, splitter or iterable, default=None
@@ -288,9 +291,10 @@ class RidgeCV(RegressorBase):
         Multi-target y: choose one α per target from its own error curve.  Otherwise one α for
         all targets, chosen on the error averaged over the targets.
     rule : {"min", "1se"}, default="min"
-        ``"min"``: the α of lowest mean error (the largest α among ties).  ``"1se"``: the largest
-        α whose mean error is within one standard error (taken at the minimum) of the minimum,
-        as cv.glmnet's ``lambda.1se``.
+        ``"min"``: the α of lowest mean error (the largest α among ties; with leave-one-out on
+        the default grid, refined between grid points).  ``"1se"``: the largest grid α whose
+        mean error is within one standard error (taken at the minimum) of the minimum, as
+        cv.glmnet's ``lambda.1se`` (the grid is extended as for ``"min"``, without refinement).
     solver : {"auto", "cd", "cg", "cholesky", "svd"}, default="auto"
         Solver of every fold's path and of the final refit, as in :func:`fastridge.ridge_path`
         and :class:`fastridge.Ridge`.  With ``cv=None`` it is used only for the refit.
@@ -310,7 +314,9 @@ class RidgeCV(RegressorBase):
     Attributes
     ----------
     alpha_ : float, or ndarray of shape (n_targets,) with `alpha_per_target`
-        The chosen α (per `rule`).
+        The chosen α (per `rule`).  Leave-one-out on the default grid with ``rule="min"``: the
+        minimizer of the exact LOO error, found between grid points (each target's with
+        `alpha_per_target`), so in general not a grid value.
     coef_ : ndarray of shape (n_features,) or (n_targets, n_features)
         From ``Ridge(alpha=alpha_, ...)`` refit on all the data.
     intercept_ : float or ndarray of shape (n_targets,)
@@ -319,7 +325,8 @@ class RidgeCV(RegressorBase):
         The cross-validated score at `alpha_`, higher is better (minus the mean squared error by
         default, scikit-learn's convention).
     cv_results_ : dict
-        ``alphas`` (m,) the grid in the order given (descending for the default grid);
+        ``alphas`` (m,) the grid in the order given, or the default grid descending with the
+        points added past its ends (so a plot shows them);
         ``mean_error`` and ``se_error`` of shape (m,), or (m, n_targets) with
         `alpha_per_target` and 2-D y; with ``cv=None`` also ``df`` (m,), the effective degrees of
         freedom Σ s²/(s² + α) of the full-data fit.
@@ -327,6 +334,11 @@ class RidgeCV(RegressorBase):
         Number of columns of X seen in `fit`.
     feature_names_in_ : ndarray of str of shape (n_features_in_,)
         Column names of X, defined only when X had string column names.
+
+    Warns
+    -----
+    AlphaGridWarning
+        When the minimum of the error curve stays at an end of the grid (see Notes).
 
     See Also
     --------
@@ -357,9 +369,22 @@ class RidgeCV(RegressorBase):
     With ``standardize=True`` each k-fold path standardizes with its own training rows, as
     glmnet does.
 
-    The default grid ends at 10⁻⁴ (n ≥ p) or 10⁻² (p > n) times its largest α.  When `alpha_` is
-    the smallest α of the grid, the error may still fall below it: pass a wider grid, e.g.
-    ``alphas=np.geomspace(a_max, a_max * 1e-8, 100)``.
+    The default grid (glmnet's, down to 10⁻⁴ (n ≥ p) or 10⁻² (p > n) times its largest α) is
+    never left with its minimum silently at an end (``fastridge._grid`` holds the rules):
+
+    - Leave-one-out extends it past the end where the minimum sits, 20 points at a time with
+      the grid's log spacing, until the minimum is interior; or until the effective degrees of
+      freedom reach ~0 (df ≤ 1e-3: the intercept-only model is best) or the rank (rank − df ≤
+      1e-3: least squares is best), where it stops with an
+      :class:`~fastridge.exceptions.AlphaGridWarning` naming the numbers.  With ``rule="min"``
+      `alpha_` is then refined by Brent's method on log α between the neighbours of the best
+      grid point (per target with `alpha_per_target`).
+    - k-fold extends its path at that end, up to three times by (at most) a factor 10 in α at
+      the grid's log spacing — a factor 1000 in all; a minimum still at the end warns.
+
+    A user grid is used as given and only warned about.  A flat curve (errors equal at the end
+    and its neighbour, as for a constant y) is not at an end.
+
 
     Examples
     --------

@@ -502,8 +502,9 @@ def ridge_path(X: MatrixLike, y: ArrayLike, *, alphas: ArrayLike | None = None,
     fit_intercept : bool, default=True
         Fit an unpenalized intercept (X and y are centred implicitly).
     standardize : bool, default=False
-        Scale each column to unit weighted population SD before the penalty, as glmnet does;
-        the coefficients are reported on the original scale.
+        Scale each column to unit weighted population SD (about its weighted mean, also
+        without an intercept) before the penalty, as glmnet does; the coefficients are
+        reported on the original scale.
     penalty_factor : array-like of shape (n_features,), default=None
         Per-feature multipliers vⱼ ≥ 0 of the penalty; 0 leaves a feature unpenalized.
     sample_weight : array-like of shape (n_samples,), default=None
@@ -544,15 +545,25 @@ def ridge_path(X: MatrixLike, y: ArrayLike, *, alphas: ArrayLike | None = None,
 
     Notes
     -----
-    The default grid follows glmnet's rule in this package's scaling: with z̃ⱼ the columns as
-    the fit sees them (centred when fitting an intercept, standardized with `standardize`),
+    The default grid is R glmnet's default ``lambda`` sequence for ``alpha = 0``, in this
+    package's α.  With z̃ⱼ the columns as the fit sees them (centred when fitting an intercept,
+    standardized with `standardize`), W = Σ wᵢ, σ_y the weighted population SD of y (its
+    weighted root mean square without an intercept) and r = y − ȳ (or, when some penalty
+    factors are 0, the residual of the weighted least-squares fit on those columns),
 
-        alpha_max = maxⱼ |z̃ⱼᵀ W (y − ȳ)| / (vⱼ · 0.001)
+        alpha_max = maxⱼ |z̃ⱼᵀ W r| / (vⱼ · 0.001 · σ_y)
 
-    over the penalized features (and over targets), and `n_alphas` values log-spaced from
-    alpha_max down to ``alpha_min_ratio * alpha_max``.  glmnet's ``lambda_max`` for the lasso is
-    the smallest λ that zeroes every coefficient; ridge never zeroes them, and glmnet (alpha=0)
-    takes 1000 times that value, which is what the factor 0.001 does.
+    over the penalized features (for several targets: the largest over the targets, each with
+    its own σ_y), and `n_alphas` values log-spaced from alpha_max down to ``alpha_min_ratio *
+    alpha_max``.  glmnet's ``lambda_max`` for the lasso is the smallest λ that zeroes every
+    coefficient; ridge never zeroes them, and glmnet (alpha=0) takes 1000 times that value,
+    which is what the factor 0.001 does.
+
+    glmnet's λ is this package's α = W·λ·(p/Σv)/σ_y: glmnet minimizes
+    ``Σ wᵢ rᵢ²/(2W) + λ/2 · Σ ṽⱼ βⱼ²`` on y/σ_y and reports λ times σ_y, and it rescales
+    ``penalty.factor`` to ṽ = v·p/Σv, whereas `penalty_factor` multiplies α as given here.  With
+    that conversion the grid equals glmnet's (the package's tests compare with glmnet 4.1-6),
+    and so do the solutions along it.
 
     Solutions are computed from the largest α to the smallest.  With ``"cd"`` and ``"cg"``, the
     start at each α is a polynomial extrapolation in log α of the last (up to three) solutions,

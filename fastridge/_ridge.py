@@ -150,9 +150,9 @@ class Ridge(RegressorBase):
     fit_intercept : bool, default=True
         Fit β₀.  Dense or sparse X is centred implicitly (never copied or densified).
     standardize : bool, default=False
-        Divide each column by its weighted population SD (root mean square without intercept)
-        before the penalty, as glmnet does; `coef_` is reported on the original scale.  A column
-        with no spread gets coefficient 0.
+        Divide each column by its weighted population SD (about its weighted mean, also
+        without an intercept) before the penalty, as glmnet does; `coef_` is reported on the
+        original scale.  A column with no spread gets coefficient 0.
     penalty_factor : array of shape (n_features,), default=None
         Per-feature multipliers vⱼ ≥ 0 of the penalty; 0 leaves a feature unpenalized.
     positive : bool, default=False
@@ -207,10 +207,10 @@ class Ridge(RegressorBase):
     Notes
     -----
     With ``standardize=True`` each column is centred (with an intercept) and divided by its
-    weighted population standard deviation sⱼ (ddof=0; without an intercept, by its weighted
-    root mean square) before the penalty; the fit is made on that scale and the coefficients
-    divided by sⱼ, so `predict` takes raw X and agrees with ``StandardScaler`` followed by
-    ridge.  Centring and scaling are implicit: X is never copied, centred or densified.
+    weighted population standard deviation sⱼ (ddof=0, about the weighted mean also without
+    an intercept, as ``StandardScaler(with_mean=False)``) before the penalty; the fit is made
+    on that scale and the coefficients divided by sⱼ, so `predict` takes raw X and agrees with
+    ``StandardScaler`` followed by ridge.  Centring and scaling are implicit: X is never copied, centred or densified.
 
     The ``"auto"`` rule, in order:
 

@@ -336,8 +336,16 @@ class AlphaGridWarning(UserWarning):
 
     Attributes
     ----------
-    end, alpha, alpha_range, errors, reason
-        As given (``end`` normalized to ``"largest"``/``"smallest"``).
+    end : str or None
+        ``"largest"`` or ``"smallest"``.
+    alpha : float or None
+        As given.
+    alpha_range : tuple of float or None
+        As given.
+    errors : tuple of float or None
+        As given.
+    reason : str or None
+        As given.
 
     See Also
     --------
