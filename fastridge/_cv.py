@@ -585,6 +585,7 @@ class RidgeCV(RegressorBase):
         if folds is None and user_grid is None and self.rule == "min":
             self._refine_alpha(grid, mean)
         self.__dict__.pop("_loo_state", None)
+        self.__dict__.pop("_fold_tails", None)
 
         sp = self.__dict__.pop("_spectrum", None)
         if folds is None and self.solver == "auto" and sp is not None:
@@ -739,6 +740,7 @@ class RidgeCV(RegressorBase):
         K = k if per_target else 1
 
         F = len(folds)
+        tails = self.__dict__.setdefault("_fold_tails", {})  # warm starts of an extension
         verbose = 0 if progress is None else progress.verbose
         path_verbose = verbose - 1 if verbose >= 2 else 0
         finished = [0]
@@ -773,7 +775,8 @@ class RidgeCV(RegressorBase):
                              standardize=self.standardize, penalty_factor=pf,
                              sample_weight=w_tr, solver=self.solver, tol=self.tol,
                              max_iter=self.max_iter, verbose=path_verbose,
-                             label=f"RidgeCV fold {j + 1}/{F}")
+                             label=f"RidgeCV fold {j + 1}/{F}", warm=tails.get(j))
+            tails[j] = (path.alphas[-3:].copy(), path.coef[-3:].copy())
             # predictions in float64: float32 ones of a fold's fit may overflow
             path.coef = path.coef.astype(np.float64)
             path.intercept = path.intercept.astype(np.float64)

@@ -346,9 +346,13 @@ def _extrapolate(prev_alphas, prev_B, a):
     return np.tensordot(weights, prev_B, axes=1)
 
 
-def solve_path(pr, v, alphas, solver, *, tol, max_iter, report=None):
+def solve_path(pr, v, alphas, solver, *, tol, max_iter, report=None, history=None):
     """Fit-coordinate solutions for each α of `alphas` (descending): B (m, k, p), n_iter (m,),
     df or None, the solver used, and a list of α at which an iterative solver stopped short.
+
+    `history` (or None): (α (h,), B (h, k, p)), solutions of the same problem at α above
+    ``alphas[0]`` (a path continued below its end); the iterative solvers' first α then start
+    from their extrapolation, as if the path had not stopped.
 
     `report` (a :class:`_PathReport` or None) hears the solver once and each α as it is done.
     """
@@ -389,8 +393,16 @@ def solve_path(pr, v, alphas, solver, *, tol, max_iter, report=None):
             state = S.CGGramState(pr, v)  # tall dense path: CG on the Gram, O(p²) iterations
         else:
             state = S.CGState(pr, v)
+        if history is not None and not (history[0].size and np.all(history[0] > alphas[0])):
+            history = None
         for i, a in enumerate(alphas):
-            start = _extrapolate(alphas[max(0, i - 3):i], B[max(0, i - 3):i], a)
+            prev_a, prev_B = alphas[max(0, i - 3):i], B[max(0, i - 3):i]
+            if history is not None and i < 3:
+                prev_a = np.concatenate([history[0], prev_a])[-3:]
+                prev_B = np.concatenate([history[1], prev_B])[-3:]
+            start = _extrapolate(prev_a, prev_B, a)
+            if start is None and i == 0 and history is not None:
+                start = history[1][-1]
             if a == 0.0:
                 # CG reaches the minimum-norm least-squares solution from a start in the row
                 # space of Z; the penalized solutions before are not in it (unequal v)
@@ -602,8 +614,11 @@ def ridge_path(X: MatrixLike, y: ArrayLike, *, alphas: ArrayLike | None = None,
 
 
 def _fit_path(X, y, *, alphas, n_alphas, alpha_min_ratio, fit_intercept, standardize,
-              penalty_factor, sample_weight, solver, tol, max_iter, verbose, label):
-    """:func:`ridge_path`, with the label of its progress lines (RidgeCV names the fold)."""
+              penalty_factor, sample_weight, solver, tol, max_iter, verbose, label, warm=None):
+    """:func:`ridge_path`, with the label of its progress lines (RidgeCV names the fold).
+
+    `warm` (or None): (α (h,), raw coefficients (h, p) or (h, k, p)) of an earlier path on the
+    same data at larger α; a path continuing below them starts from their extrapolation."""
     from fastridge import _preprocessing as P, _solvers as S
 
     V.check_params(solver="auto", tol=tol, max_iter=max_iter, fit_intercept=fit_intercept,
@@ -643,8 +658,14 @@ def _fit_path(X, y, *, alphas, n_alphas, alpha_min_ratio, fit_intercept, standar
     else:
         order = np.argsort(-user, kind="stable")
         grid = user[order]
+    history = None
+    if warm is not None:
+        coefs = np.asarray(warm[1], dtype=np.float64)
+        coefs = coefs[:, None, :] if coefs.ndim == 2 else coefs
+        history = (np.asarray(warm[0], dtype=np.float64),
+                   np.stack([P.from_raw(pr, c) for c in coefs]))
     B, n_iter, df, used, short = solve_path(pr, v, grid, solver, tol=float(tol),
-                                            max_iter=max_iter, report=report)
+                                            max_iter=max_iter, report=report, history=history)
     warn_short(short, used, tol, stacklevel=4)  # the caller of ridge_path
     coefs, intercepts = [], []
     for i in range(grid.size):

@@ -182,13 +182,15 @@ def _kfold_oracle(X, y, alphas, folds):
     return out
 
 
-def test_kfold_extension_reaches_an_interior_minimum_within_the_limit():
+@pytest.mark.parametrize("solver", ["auto", "cd", "cg"])
+def test_kfold_extension_reaches_an_interior_minimum_within_the_limit(solver):
+    """The extension continues each fold's path (cd/cg warm-started from its last solutions)."""
     rng = np.random.default_rng(7)
     X = rng.standard_normal((100, 8))
     y = X @ rng.standard_normal(8) + 0.02 * rng.standard_normal(100)
     with warnings.catch_warnings():
         warnings.simplefilter("error", AlphaGridWarning)
-        model = RidgeCV(cv=5, n_alphas=30).fit(X, y)
+        model = RidgeCV(cv=5, n_alphas=30, solver=solver, tol=1e-12).fit(X, y)
     grid = model.cv_results_["alphas"]
     default_bottom = grid[0] * 1e-4
     assert grid[-1] < default_bottom * 0.99  # extended ...
