@@ -353,6 +353,14 @@ def column_problem(data, *, fit_intercept, standardize):
     return pr
 
 
+def _free_cross(data, pr, free):
+    """Σ wᵢ (xᵢ − x̄)(xᵢ − x̄)ᵀ restricted to the columns `free` (p × len(free)), one reduction
+    over X: glmnet's largest λ is taken at the least-squares fit of the unpenalized columns."""
+    Xc = data.X.astype(np.float64) - pr.xbar
+    Xw = Xc if data.w is None else Xc * data.w.astype(np.float64)[:, None]
+    return np.asarray((Xw.T @ Xc[:, free]).compute(), dtype=np.float64)
+
+
 def _check_chunks_finite(data):
     """One cheap reduction that raises the usual messages for NaN/inf or negative weights."""
     import dask
@@ -506,7 +514,9 @@ def ridge_path(X, y, *, alphas, n_alphas, alpha_min_ratio, fit_intercept, standa
         else:
             state = DaskCG(data, pr, v)
             pr.C0 = state.rhs / np.where(pr.d != 0, pr.d, 1.0)[:, None]
-            grid = _path.default_alphas(pr, v, n_alphas, alpha_min_ratio)
+            free = np.flatnonzero((v == 0) & (pr.d != 0))
+            cross = _free_cross(data, pr, free) if free.size else None
+            grid = _path.default_alphas(pr, v, n_alphas, alpha_min_ratio, cross=cross)
             pr.C0 = None
         order = np.arange(grid.size)
     else:

@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 PATH_SOLVERS = ("auto", "eigen", "cd", "cg", "cholesky", "svd")
 
 
-def default_alphas(pr, v, n_alphas=100, alpha_min_ratio=None):
+def default_alphas(pr, v, n_alphas=100, alpha_min_ratio=None, cross=None):
     """R glmnet's default ``lambda`` sequence for ``alpha=0``, converted to this package's α.
 
     With Z̃ the columns as the fit sees them (centred when fitting an intercept, divided by
@@ -50,6 +50,10 @@ def default_alphas(pr, v, n_alphas=100, alpha_min_ratio=None):
         Number of values.
     alpha_min_ratio : float in (0, 1], default=None
         Smallest α as a fraction of the largest.
+    cross : ndarray of shape (n_features, n_free), default=None
+        For a Problem with neither X nor the Gram (Dask's wide route): the unscaled centred
+        cross products Σ wᵢ (xᵢ − x̄)(xᵢ − x̄)ᵀ restricted to the unpenalized columns, in the
+        order of ``flatnonzero((v == 0) & (pr.d != 0))``.
 
     Returns
     -------
@@ -58,7 +62,7 @@ def default_alphas(pr, v, n_alphas=100, alpha_min_ratio=None):
     """
     if alpha_min_ratio is None:
         alpha_min_ratio = 1e-4 if pr.n >= pr.p else 1e-2
-    g = np.abs(_null_gradient(pr, v))                       # (p, k)
+    g = np.abs(_null_gradient(pr, v, cross))                # (p, k)
     with np.errstate(divide="ignore", invalid="ignore"):
         sy = np.sqrt(np.asarray(pr.yss, dtype=np.float64) / pr.W)
     pen = (v > 0) & (pr.d != 0)
@@ -73,7 +77,7 @@ def default_alphas(pr, v, n_alphas=100, alpha_min_ratio=None):
     return np.geomspace(amax, amax * alpha_min_ratio, int(n_alphas))
 
 
-def _null_gradient(pr, v):
+def _null_gradient(pr, v, cross=None):
     """Z̃ᵀ W r (p × k, float64, fit coordinates), r the residual of the weighted least-squares
     fit of the centred targets on the unpenalized columns (vⱼ = 0): the gradient at the
     solution for α → ∞, from which glmnet takes its largest λ."""
@@ -82,8 +86,9 @@ def _null_gradient(pr, v):
     free = np.flatnonzero((v == 0) & (pr.d != 0))
     if pr.C0 is not None:  # ZᵀW y_c came with the Gram (or the sufficient statistics)
         C = pr.C0 * pr.d[:, None]
-        if free.size and pr.G0 is not None:
-            G = pr.G0[:, free] * pr.d[:, None] * pr.d[free][None, :]
+        if free.size and (pr.G0 is not None or cross is not None):
+            G = (pr.G0[:, free] if cross is None else cross) * pr.d[:, None] \
+                * pr.d[free][None, :]
             b0 = np.linalg.lstsq(G[free], C[free], rcond=None)[0]
             C = C - G @ b0
         return C

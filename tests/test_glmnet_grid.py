@@ -104,6 +104,24 @@ def test_default_grid_from_statistics_and_ridgecv(standardize, intercept):
     np.testing.assert_allclose(model.cv_results_["alphas"][:expected.size], expected, rtol=1e-6)
 
 
+@pytest.mark.filterwarnings("ignore::fastridge.exceptions.ConvergenceWarning")  # only the grid
+@pytest.mark.parametrize("standardize", [True, False])
+@pytest.mark.parametrize("intercept", [True, False])
+def test_default_grid_on_dask_routes(standardize, intercept):
+    """Dask arrays: the statistics route and the wide (column statistics, CG) route, with
+    weights and a zero penalty factor (λ_max at the fit of the unpenalized column)."""
+    da = pytest.importorskip("dask.array")
+    key = ("synth", standardize, intercept, True, True)
+    X, y, sw, pf, _, _ = _setting(key)
+    expected = _glmnet_to_alpha(np.array(GRIDS[key][:1]), y, sw, pf, intercept)
+    dX, dy, dw = (da.from_array(X, chunks=(20, 6)), da.from_array(y, chunks=20),
+                  da.from_array(sw, chunks=20))
+    for solver in ("auto", "cg"):
+        path = ridge_path(dX, dy, sample_weight=dw, penalty_factor=pf, standardize=standardize,
+                          fit_intercept=intercept, n_alphas=3, solver=solver, max_iter=2)
+        np.testing.assert_allclose(path.alphas[0], expected[0], rtol=1e-6)
+
+
 COEFS = _cases("coefs.csv", lambda row: (int(row["i"]), int(row["j"]), float(row["value"])))
 
 
