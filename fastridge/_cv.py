@@ -376,7 +376,8 @@ class RidgeCV(RegressorBase):
       the grid's log spacing, until the minimum is interior; or until the effective degrees of
       freedom reach ~0 (df ≤ 1e-3: the intercept-only model is best) or the rank (rank − df ≤
       1e-3: least squares is best), where it stops with an
-      :class:`~fastridge.exceptions.AlphaGridWarning` naming the numbers.  With ``rule="min"``
+      :class:`~fastridge.exceptions.AlphaGridWarning` naming the numbers (as it does at its
+      safety cap of 4000 added points).  With ``rule="min"``
       `alpha_` is then refined by Brent's method on log α between the neighbours of the best
       grid point (per target with `alpha_per_target`).
     - k-fold extends its path at that end, up to three times by (at most) a factor 10 in α at

@@ -103,6 +103,9 @@ def extend_loo(curve, desc, mean, se, df, rank):
             desc, df = _join(end, desc, new), _join(end, df, d_new)
             mean, se = _join(end, mean, m_new), _join(end, se, s_new)
             added += new.size
+    for end in ends_of_minimum(mean) - set(stuck):  # LOO_MAX_POINTS reached
+        edge = 0 if end == "top" else -1
+        stuck[end] = (float(desc[edge]), float(df[edge]))
     return desc, mean, se, df, stuck
 
 
@@ -163,17 +166,23 @@ def warn_loo_limits(stuck, rank, desc, mean, stacklevel):
     limit)."""
     for end, (a, d) in sorted(stuck.items()):
         a_end, e_end, a_next, e_next = _edge_numbers(desc, mean, end)
-        if end == "top":
+        reason = "df_limit"
+        if end == "top" and d <= DF_ZERO:
             what = (f"its largest alpha = {_fmt(a)}, where the effective degrees of freedom "
                     f"df = {d:.3g} are ~0: the intercept-only model predicts as well as any "
                     f"ridge fit")
-        else:
+        elif end == "bottom" and rank - d <= DF_RANK_GAP:
             what = (f"its smallest alpha = {_fmt(a)}, where df = {_fmt(d)} has reached the "
                     f"rank {rank}: the least-squares fit is not improved by shrinkage")
+        else:
+            what = (f"its {'largest' if end == 'top' else 'smallest'} alpha = {_fmt(a)} "
+                    f"(df = {_fmt(d)}, rank {rank}), where the extension stopped at its limit "
+                    f"({LOO_MAX_POINTS} points or alpha {TINY_ALPHA:.0e})")
+            reason = "loo_limit"
         message = (f"RidgeCV: the leave-one-out error is smallest at the end of the extended "
                    f"grid (alpha from {_fmt(desc[-1])} to {_fmt(desc[0])}), at {what} "
                    f"(error {_fmt(e_end)} there, {_fmt(e_next)} at alpha = {_fmt(a_next)}).")
-        _warn(message, end, a, (float(desc[-1]), float(desc[0])), (e_end, e_next), "df_limit",
+        _warn(message, end, a, (float(desc[-1]), float(desc[0])), (e_end, e_next), reason,
               stacklevel)
 
 

@@ -330,9 +330,9 @@ class AlphaGridWarning(UserWarning):
         (smallest, largest) α tried.
     errors : tuple of float, default=None
         The mean CV error at the end and at its neighbour on the grid (first target).
-    reason : {"user_grid", "kfold_limit", "df_limit", "dask"}, default=None
-        Why the grid was not (further) extended (``"dask"``: RidgeCV on Dask arrays does not
-        extend its default grid).
+    reason : {"user_grid", "kfold_limit", "df_limit", "loo_limit", "dask"}, default=None
+        Why the grid was not (further) extended (``"loo_limit"``: leave-one-out's safety cap
+        on added points; ``"dask"``: RidgeCV on Dask arrays does not extend its default grid).
 
     Attributes
     ----------

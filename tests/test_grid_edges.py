@@ -136,6 +136,19 @@ def test_loo_extends_down_to_least_squares_and_says_so():
     assert 5 - model.cv_results_["df"][-1] <= 1e-3
 
 
+def test_loo_extension_cap_warns(monkeypatch):
+    """The safety cap on added points (lowered here) ends the extension with a warning."""
+    from fastridge import _grid
+
+    monkeypatch.setattr(_grid, "LOO_MAX_POINTS", 20)
+    X, y = _diabetes()
+    model = RidgeCV()
+    with pytest.warns(AlphaGridWarning, match="stopped at its limit") as rec:
+        model.fit(X, y)
+    assert (rec[0].message.end, rec[0].message.reason) == ("smallest", "loo_limit")
+    assert model.cv_results_["alphas"].size == 120
+
+
 def test_flat_curve_is_not_an_edge():
     """Constant y: every error is 0, nothing to extend, nothing to warn about."""
     X = np.random.default_rng(5).standard_normal((30, 3))
