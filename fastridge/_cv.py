@@ -386,7 +386,6 @@ class RidgeCV(RegressorBase):
     A user grid is used as given and only warned about.  A flat curve (errors equal at the end
     and its neighbour, as for a constant y) is not at an end.
 
-
     Examples
     --------
     >>> import numpy as np
