@@ -145,7 +145,7 @@ def refine(curve, desc, mean, index):
     if not (a0 > 0 and lo > 0 and hi > lo and np.isfinite(e0)):
         return a0, e0
     res = minimize_scalar(lambda t: curve(float(np.exp(t))), bounds=(np.log(lo), np.log(hi)),
-                          method="bounded", options={"xatol": 1e-7})
+                          method="bounded", options={"xatol": 1e-4})
     if np.isfinite(res.fun) and res.fun < e0:
         return float(np.exp(res.x)), float(res.fun)
     return a0, e0
