@@ -776,7 +776,8 @@ class RidgeCV(RegressorBase):
                              sample_weight=w_tr, solver=self.solver, tol=self.tol,
                              max_iter=self.max_iter, verbose=path_verbose,
                              label=f"RidgeCV fold {j + 1}/{F}", warm=tails.get(j))
-            tails[j] = (path.alphas[-3:].copy(), path.coef[-3:].copy())
+            if j not in tails or path.alphas[-1] < tails[j][0][-1]:  # the path's lower end
+                tails[j] = (path.alphas[-3:].copy(), path.coef[-3:].copy())
             # predictions in float64: float32 ones of a fold's fit may overflow
             path.coef = path.coef.astype(np.float64)
             path.intercept = path.intercept.astype(np.float64)

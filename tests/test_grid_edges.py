@@ -274,3 +274,21 @@ def test_dask_ridgecv_reports_an_end():
     with pytest.warns(AlphaGridWarning, match=r"not extended \(Dask arrays\)") as rec:
         RidgeCV(cv=3).fit(dX, dy)
     assert rec[0].message.reason == "dask"
+
+
+def test_kfold_extends_the_top_end_too():
+    """y unrelated to X: the k-fold error falls toward α = ∞; the path is extended above its
+    largest α (up to the limit), then the warning names the largest end."""
+    rng = np.random.default_rng(9)
+    X = rng.standard_normal((90, 5))
+    y = rng.standard_normal(90)
+    model = RidgeCV(cv=3, n_alphas=20, solver="cd", tol=1e-12)
+    with pytest.warns(AlphaGridWarning, match="largest alpha of the grid") as rec:
+        model.fit(X, y)
+    w = rec[0].message
+    assert (w.end, w.reason) == ("largest", "kfold_limit")
+    grid = model.cv_results_["alphas"]
+    assert grid[0] / grid[-1] > 1e4 * 1e2  # the default span 1e4, extended by over 100 above
+    assert model.alpha_ == grid[0]
+    np.testing.assert_allclose(model.cv_results_["mean_error"], _kfold_oracle(X, y, grid, 3),
+                               rtol=1e-6)
