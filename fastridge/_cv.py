@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from fastridge import _validation as V
+from fastridge import _grid, _validation as V
 from fastridge._base import RegressorBase, linear_attributes, linear_predict, unchanged_on_failure
 from fastridge._lazy import load_engine
 from fastridge._progress import Progress, due, seconds, shape_text
@@ -271,8 +271,11 @@ class RidgeCV(RoutingMixin, RegressorBase):
     Parameters
     ----------
     alphas : array-like of shape (n_alphas,), default=None
-        The α grid (finite, ≥ 0), used as given.  None: ``n_alphas`` values from glmnet's rule
-        (:func:`fastridge._path.default_alphas` on the full data), descending.
+        The α grid (finite, ≥ 0), used as given: never extended, `alpha_` one of its values;
+        a minimum at one of its ends gives :class:`~fastridge.exceptions.AlphaGridWarning`.
+        None: R glmnet's default grid (``n_alphas`` values, see :func:`fastridge.ridge_path`)
+        on the full data, descending, extended past an end when the minimum sits there (see
+        Notes).
     n_alphas : int, default=100
         Size of the default grid (ignored when `alphas` is given).
     cv : None, "loo", int, splitter or iterable, default=None
@@ -309,9 +312,10 @@ class RidgeCV(RoutingMixin, RegressorBase):
         Multi-target y: choose one α per target from its own error curve.  Otherwise one α for
         all targets, chosen on the error averaged over the targets.
     rule : {"min", "1se"}, default="min"
-        ``"min"``: the α of lowest mean error (the largest α among ties).  ``"1se"``: the largest
-        α whose mean error is within one standard error (taken at the minimum) of the minimum,
-        as cv.glmnet's ``lambda.1se``.
+        ``"min"``: the α of lowest mean error (the largest α among ties; with leave-one-out on
+        the default grid, refined between grid points).  ``"1se"``: the largest grid α whose
+        mean error is within one standard error (taken at the minimum) of the minimum, as
+        cv.glmnet's ``lambda.1se`` (the grid is extended as for ``"min"``, without refinement).
     solver : {"auto", "cd", "cg", "cholesky", "svd"}, default="auto"
         Solver of every fold's path and of the final refit, as in :func:`fastridge.ridge_path`
         and :class:`fastridge.Ridge`.  With ``cv=None`` it is used only for the refit.
@@ -337,7 +341,9 @@ class RidgeCV(RoutingMixin, RegressorBase):
     Attributes
     ----------
     alpha_ : float, or ndarray of shape (n_targets,) with `alpha_per_target`
-        The chosen α (per `rule`).
+        The chosen α (per `rule`).  Leave-one-out on the default grid with ``rule="min"``: the
+        minimizer of the exact LOO error, found between grid points (each target's with
+        `alpha_per_target`), so in general not a grid value.
     coef_ : ndarray of shape (n_features,) or (n_targets, n_features)
         From ``Ridge(alpha=alpha_, ...)`` refit on all the data.
     intercept_ : float or ndarray of shape (n_targets,)
@@ -353,7 +359,8 @@ class RidgeCV(RoutingMixin, RegressorBase):
         values), otherwise the leave-one-out predictions; for k-fold the out-of-fold
         predictions (glmnet's ``keep=TRUE``; NaN for rows in no test fold).
     cv_summary_ : dict
-        ``alphas`` (m,) the grid in the order given (descending for the default grid);
+        ``alphas`` (m,) the grid in the order given, or the default grid descending with the
+        points added past its ends (so a plot shows them);
         ``mean_error`` and ``se_error`` of shape (m,), or (m, n_targets) with
         `alpha_per_target` and 2-D y; with ``cv=None`` also ``df`` (m,), the effective degrees of
         freedom Σ s²/(s² + α) of the full-data fit.
@@ -364,6 +371,11 @@ class RidgeCV(RoutingMixin, RegressorBase):
         Number of columns of X seen in `fit`.
     feature_names_in_ : ndarray of str of shape (n_features_in_,)
         Column names of X, defined only when X had string column names.
+
+    Warns
+    -----
+    AlphaGridWarning
+        When the minimum of the error curve stays at an end of the grid (see Notes).
 
     See Also
     --------
@@ -395,9 +407,22 @@ class RidgeCV(RoutingMixin, RegressorBase):
     With ``standardize=True`` each k-fold path standardizes with its own training rows, as
     glmnet does.
 
-    The default grid ends at 10⁻⁴ (n ≥ p) or 10⁻² (p > n) times its largest α.  When `alpha_` is
-    the smallest α of the grid, the error may still fall below it: pass a wider grid, e.g.
-    ``alphas=np.geomspace(a_max, a_max * 1e-8, 100)``.
+    The default grid (glmnet's, down to 10⁻⁴ (n ≥ p) or 10⁻² (p > n) times its largest α) is
+    never left with its minimum silently at an end (``fastridge._grid`` holds the rules):
+
+    - Leave-one-out extends it past the end where the minimum sits, 20 points at a time with
+      the grid's log spacing, until the minimum is interior; or until the effective degrees of
+      freedom reach ~0 (df ≤ 1e-3: the intercept-only model is best) or the rank (rank − df ≤
+      1e-3: least squares is best), where it stops with an
+      :class:`~fastridge.exceptions.AlphaGridWarning` naming the numbers (as it does at its
+      safety cap of 4000 added points).  With ``rule="min"``
+      `alpha_` is then refined by Brent's method on log α between the neighbours of the best
+      grid point (per target with `alpha_per_target`).
+    - k-fold extends its path at that end, up to three times by (at most) a factor 10 in α at
+      the grid's log spacing — a factor 1000 in all; a minimum still at the end warns.
+
+    A user grid is used as given and only warned about.  A flat curve (errors equal at the end
+    and its neighbour, as for a constant y) is not at an end.
 
     Threads and pickles: the kernels release the GIL, so fits in several threads run in parallel,
     also of many models on one shared read-only X (never modified); one estimator object is not
@@ -662,6 +687,12 @@ class RidgeCV(RoutingMixin, RegressorBase):
         extra = {}
         if folds is None:
             mean, se, df = self._loo(pr, v, X, Y, sw, desc, per_target, single)
+            if user_grid is None:  # the default grid: extended past an end (fastridge._grid)
+                rank = int(np.count_nonzero(self._spectrum.s2 > 0))
+                desc, mean, se, df, stuck = _grid.extend_loo(self._loo_curve, desc, mean, se,
+                                                             df, rank)
+                grid, inverse = desc, np.arange(desc.size)
+                _grid.warn_loo_limits(stuck, rank, desc, mean)
             extra["df"] = df[inverse]
         else:
             if progress is not None:
@@ -669,6 +700,26 @@ class RidgeCV(RoutingMixin, RegressorBase):
                                f"X {what}")
             mean, se = self._kfold(X, y, Y, sw, pf, folds, desc, per_target, single,
                                    progress)
+            if user_grid is None:  # the default path: extended past an end, up to a limit
+                top = [desc[0]]
+
+                def more(a):
+                    kept = self._fit_ctx["values"]
+                    out = self._kfold(X, y, Y, sw, pf, folds, a, per_target, single)
+                    if kept is not None:  # join the added α's out-of-fold predictions
+                        new, above = self._fit_ctx["values"], a[0] > top[0]
+                        self._fit_ctx["values"] = np.concatenate(
+                            (new, kept) if above else (kept, new), axis=1)
+                        top[0] = max(top[0], a[0])
+                    return out
+
+                desc, mean, se = _grid.extend_kfold(more, desc, mean, se)
+                grid, inverse = desc, np.arange(desc.size)
+                _grid.warn_at_end(desc, mean, user=False, how=(
+                    f"extended by up to a factor "
+                    f"{_grid.KFOLD_FACTOR ** _grid.KFOLD_EXTENSIONS:.0f} in alpha at that end"))
+        if user_grid is not None:  # used as given: a minimum at its end is only reported
+            _grid.warn_at_end(desc, mean, user=True, how="")
         mean, se = mean[inverse], se[inverse]          # (m, K), grid order
         if folds is not None and crit.kind == "r2" and not np.isfinite(mean).any() \
                 and min(test.size for _, test in folds) < 2:
@@ -678,6 +729,12 @@ class RidgeCV(RoutingMixin, RegressorBase):
                              f"fewer folds or scoring='neg_mean_squared_error'.")
 
         record_choice(self, grid, mean, se, per_target, extra)
+        if folds is None and user_grid is None and self.rule == "min":
+            self._refine_alpha(grid, mean)
+        if folds is None and self._fit_ctx["store"]:
+            self._loo_curve(desc)  # the per-row values of the final grid (not of the last call)
+        self.__dict__.pop("_loo_state", None)
+        self.__dict__.pop("_fold_tails", None)
         self.cv_summary_ = self.cv_results_
         values = self._fit_ctx["values"]
         if values is not None:
@@ -746,6 +803,7 @@ class RidgeCV(RoutingMixin, RegressorBase):
         # scikit-learn stores the per-row squared errors with its default scoring, else the
         # leave-one-out predictions
         want_pred = not crit.per_row or (store and self.scoring is not None)
+        Yraw = zero_rows = y_true = None
         if want_pred:
             Yraw = np.asarray(Y, dtype=np.float64)
             # a weighted criterion scores rows of weight 0 too: their leave-one-out prediction
@@ -753,9 +811,17 @@ class RidgeCV(RoutingMixin, RegressorBase):
             zero_rows = np.flatnonzero(~pos) if crit.weighted and sw is not None \
                 else np.empty(0, dtype=np.intp)
             y_true = Yraw[:, 0] if single else Yraw
-        values = np.empty((n, alphas.size, k)) if store else None   # scikit-learn's cv values
+        self._loo_state = (pr, sp, X, sw, per_target, single, n, k, w, pos, n_eff, W, U, U2,
+                           M, interp, c, s2, r0, sqw, crit, params, store, want_pred, Yraw,
+                           zero_rows, y_true)
+        return self._loo_curve(alphas)
 
+    def _loo_curve(self, alphas):
+        """`_loo` for further α, from the decomposition `_loo` kept: (mean, se, df)."""
+        (pr, sp, X, sw, per_target, single, n, k, w, pos, n_eff, W, U, U2, M, interp, c, s2,
+         r0, sqw, crit, params, store, want_pred, Yraw, zero_rows, y_true) = self._loo_state
         m = alphas.size
+        values = np.empty((n, m, k)) if store else None   # scikit-learn's cv values
         K = k if per_target else 1
         mean = np.empty((m, K))
         se = np.full((m, K), np.nan)
@@ -793,6 +859,24 @@ class RidgeCV(RoutingMixin, RegressorBase):
         self._fit_ctx["values"] = values
         return mean, se, sp.df(alphas)
 
+    def _refine_alpha(self, grid, mean):
+        """Leave-one-out on the default grid, rule "min": move `alpha_` (per target with
+        `alpha_per_target`) from the best grid point to the minimum of the exact LOO error
+        between its neighbours (Brent on log α), and `best_score_` with it."""
+        per = np.ndim(self.alpha_) == 1
+        alphas = np.atleast_1d(np.asarray(self.alpha_, dtype=np.float64)).copy()
+        scores = np.atleast_1d(np.asarray(self.best_score_, dtype=np.float64)).copy()
+        for t in range(alphas.size):
+            i = int(np.flatnonzero(grid == alphas[t])[0])
+
+            def error(a, t=t):
+                return float(self._loo_curve(np.array([a]))[0][0, t])
+
+            alphas[t], err = _grid.refine(error, grid, mean[:, t], i)
+            scores[t] = -err
+        self.alpha_ = alphas if per else float(alphas[0])
+        self.best_score_ = scores if per else float(scores[0])
+
     @staticmethod
     def _full_fit_rows(pr, sp, X, rows, alpha):
         """Predictions of the full-data fit at α for the given rows, (len(rows), k)."""
@@ -818,6 +902,7 @@ class RidgeCV(RoutingMixin, RegressorBase):
         K = k if per_target else 1
 
         F = len(folds)
+        tails = self.__dict__.setdefault("_fold_tails", {})  # warm starts of an extension
         verbose = 0 if progress is None else progress.verbose
         path_verbose = verbose - 1 if verbose >= 2 else 0
         finished = [0]
@@ -853,7 +938,9 @@ class RidgeCV(RoutingMixin, RegressorBase):
                              sample_weight=w_tr, solver=V.canonical_solver(self.solver),
                              tol=self.tol,
                              max_iter=self.max_iter, verbose=path_verbose,
-                             label=f"RidgeCV fold {j + 1}/{F}")
+                             label=f"RidgeCV fold {j + 1}/{F}", warm=tails.get(j))
+            if j not in tails or path.alphas[-1] < tails[j][0][-1]:  # the path's lower end
+                tails[j] = (path.alphas[-3:].copy(), path.coef[-3:].copy())
             # predictions in float64: float32 ones of a fold's fit may overflow
             path.coef = path.coef.astype(np.float64)
             path.intercept = path.intercept.astype(np.float64)
@@ -917,7 +1004,7 @@ class RidgeCV(RoutingMixin, RegressorBase):
         >>> import numpy as np
         >>> from fastridge import RidgeCV
         >>> X = np.array([[0.0], [1.0], [2.0], [3.0]])
-        >>> model = RidgeCV(alphas=[1e-8, 1.0]).fit(X, 2.0 * X[:, 0] + 1.0)
+        >>> model = RidgeCV(alphas=[1e-8]).fit(X, 2.0 * X[:, 0] + 1.0)
         >>> print(np.round(model.predict([[4.0], [5.0]]), 4))
         [ 9. 11.]
         """

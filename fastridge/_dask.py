@@ -337,11 +337,28 @@ def column_problem(data, *, fit_intercept, standardize):
     else:
         xbar, ybar = np.zeros(data.p), np.zeros(data.k)
     Xc = X.astype(np.float64) - xbar
-    ss = np.asarray((ones @ (Xc * Xc)).compute())
+    Yc = Y.astype(np.float64) - ybar
+    sums = [ones @ (Xc * Xc), ones @ (Yc * Yc)]
+    centred = None
+    if standardize and not pr.center:  # the scale is the SD about the mean all the same
+        mean_c = np.asarray(colsum) / W
+        Xm = X.astype(np.float64) - mean_c
+        sums.append(ones @ (Xm * Xm))
+    ss, pr.yss, *rest = (np.asarray(s, dtype=np.float64) for s in dask.compute(*sums))
+    if rest:
+        centred = (mean_c, rest[0])
     pr.xbar, pr.ybar, pr.ss = xbar, ybar, ss
-    pr.d = P.column_scales(xbar, ss, W, data.n, standardize)
+    pr.d = P.column_scales(xbar, ss, W, data.n, standardize, centred)
     pr.h = pr.d * pr.d * ss
     return pr
+
+
+def _free_cross(data, pr, free):
+    """Σ wᵢ (xᵢ − x̄)(xᵢ − x̄)ᵀ restricted to the columns `free` (p × len(free)), one reduction
+    over X: glmnet's largest λ is taken at the least-squares fit of the unpenalized columns."""
+    Xc = data.X.astype(np.float64) - pr.xbar
+    Xw = Xc if data.w is None else Xc * data.w.astype(np.float64)[:, None]
+    return np.asarray((Xw.T @ Xc[:, free]).compute(), dtype=np.float64)
 
 
 def _check_chunks_finite(data):
@@ -497,7 +514,9 @@ def ridge_path(X, y, *, alphas, n_alphas, alpha_min_ratio, fit_intercept, standa
         else:
             state = DaskCG(data, pr, v)
             pr.C0 = state.rhs / np.where(pr.d != 0, pr.d, 1.0)[:, None]
-            grid = _path.default_alphas(pr, v, n_alphas, alpha_min_ratio)
+            free = np.flatnonzero((v == 0) & (pr.d != 0))
+            cross = _free_cross(data, pr, free) if free.size else None
+            grid = _path.default_alphas(pr, v, n_alphas, alpha_min_ratio, cross=cross)
             pr.C0 = None
         order = np.arange(grid.size)
     else:
@@ -552,7 +571,7 @@ def fit_ridge_cv(est, X, y, sample_weight, user_grid):
     as for in-memory data); other splitters are not supported (they would need the rows)."""
     import numbers
 
-    from fastridge import _cv, _path, _stats, _spectral
+    from fastridge import _cv, _grid, _path, _stats, _spectral
     from fastridge._base import linear_attributes
     from fastridge._preprocessing import to_raw
 
@@ -635,6 +654,9 @@ def fit_ridge_cv(est, X, y, sample_weight, user_grid):
             weights.append(test.W)
         mean, se = _cv._fold_stats(np.stack(errs), np.asarray(weights))
         extra = {}
+    # no extension or refinement here (each point costs passes over the data): report an end
+    _grid.warn_at_end(desc, mean, user=user_grid is not None, how=(
+        "not extended (Dask arrays)"), reason="user_grid" if user_grid is not None else "dask")
     mean, se = mean[inverse], se[inverse]
     _cv.record_choice(est, grid, mean, se, per_target, extra)
     alphas_t = np.broadcast_to(np.asarray(est.alpha_, dtype=np.float64), (k,))

@@ -90,6 +90,8 @@ def _fit_small(est, X, y, P, S):
     n, p = X.shape
     if not (1 <= p <= n and n * p <= SMALL_MAX_ENTRIES and y.shape[0] == n):
         return False
+    if est.standardize and not est.fit_intercept:
+        return False  # the scale is the SD about the mean (P.column_scales), X is not centred
     # column sums and Σy, whose finiteness also settles that X and y are finite (a finite sum
     # of finite values; an overflow or a NaN/inf goes to the general path, which tells them apart)
     colsum = np.ones(n) @ X
@@ -151,9 +153,9 @@ class Ridge(RoutingMixin, RegressorBase):
     fit_intercept : bool, default=True
         Fit β₀.  Dense or sparse X is centred implicitly (never copied or densified).
     standardize : bool, default=False
-        Divide each column by its weighted population SD (root mean square without intercept)
-        before the penalty, as glmnet does; `coef_` is reported on the original scale.  A column
-        with no spread gets coefficient 0.
+        Divide each column by its weighted population SD (about its weighted mean, also
+        without an intercept) before the penalty, as glmnet does; `coef_` is reported on the
+        original scale.  A column with no spread gets coefficient 0.
     penalty_factor : array of shape (n_features,), default=None
         Per-feature multipliers vⱼ ≥ 0 of the penalty; 0 leaves a feature unpenalized.
     positive : bool, default=False
@@ -216,10 +218,10 @@ class Ridge(RoutingMixin, RegressorBase):
     Notes
     -----
     With ``standardize=True`` each column is centred (with an intercept) and divided by its
-    weighted population standard deviation sⱼ (ddof=0; without an intercept, by its weighted
-    root mean square) before the penalty; the fit is made on that scale and the coefficients
-    divided by sⱼ, so `predict` takes raw X and agrees with ``StandardScaler`` followed by
-    ridge.  Centring and scaling are implicit: X is never copied, centred or densified.
+    weighted population standard deviation sⱼ (ddof=0, about the weighted mean also without
+    an intercept, as ``StandardScaler(with_mean=False)``) before the penalty; the fit is made
+    on that scale and the coefficients divided by sⱼ, so `predict` takes raw X and agrees with
+    ``StandardScaler`` followed by ridge.  Centring and scaling are implicit: X is never copied, centred or densified.
 
     The ``"auto"`` rule, in order:
 

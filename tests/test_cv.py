@@ -2,11 +2,13 @@
 folds, the selection rules, per-target α, the default grid, the refit, scoring callables,
 splitters, bad input, scikit-learn's RidgeCV and check_estimator, the verbose progress lines."""
 import re
+import warnings
 
 import numpy as np
 import pytest
 
 from fastridge import Ridge, RidgeCV
+from fastridge.exceptions import AlphaGridWarning
 from conftest import make_data
 
 GRID = np.logspace(-3, 3, 9)
@@ -100,11 +102,8 @@ def test_loo_standardize_exact_at_full_data_scaling(weighted, fit_intercept):
     X = X * np.array([1e-2, 1.0, 30.0, 1e3, 0.5])
     w = _weights(30, 4) if weighted else None
     ww = np.ones(30) if w is None else w
-    if fit_intercept:
-        mu = ww @ X / ww.sum()
-        sd = np.sqrt(ww @ (X - mu) ** 2 / ww.sum())
-    else:
-        sd = np.sqrt(ww @ X ** 2 / ww.sum())
+    mu = ww @ X / ww.sum()  # the SD about the weighted mean, with or without an intercept
+    sd = np.sqrt(ww @ (X - mu) ** 2 / ww.sum())
     pf = np.array([1.0, 0.5, 2.0, 1.0, 3.0])
     grid = np.logspace(-2, 2, 5)
     est = RidgeCV(alphas=grid, standardize=True, penalty_factor=pf,
@@ -347,11 +346,19 @@ def test_default_grid_follows_the_rule(shape):
     w = np.random.default_rng(22).uniform(0.5, 2.0, n)
     est = RidgeCV(n_alphas=25).fit(X, y, sample_weight=w)
     xm, ym = w @ X / w.sum(), w @ y / w.sum()
-    amax = np.abs((X - xm).T @ (w * (y - ym))).max() / 1e-3
+    sigma_y = np.sqrt(w @ (y - ym) ** 2 / w.sum())
+    amax = np.abs((X - xm).T @ (w * (y - ym))).max() / (1e-3 * sigma_y)
     ratio = 1e-4 if n >= p else 1e-2
-    np.testing.assert_allclose(est.cv_results_["alphas"], np.geomspace(amax, amax * ratio, 25),
+    grid = est.cv_results_["alphas"]
+    start = int(np.argmin(np.abs(np.log(grid / amax))))
+    np.testing.assert_allclose(grid[start:start + 25], np.geomspace(amax, amax * ratio, 25),
                                rtol=1e-9)
-    assert RidgeCV().fit(X, y).cv_results_["alphas"].size == 100
+    # points added past an end keep the grid's log spacing
+    step = ratio ** (1 / 24)
+    np.testing.assert_allclose(grid, amax * step ** (np.arange(grid.size) - start), rtol=1e-9)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", AlphaGridWarning)  # these data want least squares
+        assert RidgeCV().fit(X, y).cv_results_["alphas"].size >= 100
 
 
 @pytest.mark.parametrize("cv", [None, 5])
