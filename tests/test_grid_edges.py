@@ -303,3 +303,29 @@ def test_grid_warning_points_at_the_users_line(cv):
     with pytest.warns(AlphaGridWarning) as rec:
         RidgeCV(alphas=[10.0, 100.0, 1000.0], cv=cv).fit(X, y)
     assert {w.filename for w in rec} == {__file__}
+
+
+@pytest.mark.parametrize("cv", [None, 4])
+def test_stored_cv_values_cover_the_extended_grid(cv):
+    """store_cv_results=True with an extended default grid: one column per α of the final grid
+    (cv_summary_["alphas"]), each equal to brute-force refits without the held-out rows — the
+    leave-one-out squared errors, or the k-fold out-of-fold predictions."""
+    X, y = make_data(n=40, p=5, seed=12, noise=1e-3)  # the minimum lies below the default grid
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", AlphaGridWarning)
+        model = RidgeCV(cv=cv, n_alphas=20, store_cv_results=True,
+                        scoring=None if cv is None else "neg_mean_squared_error").fit(X, y)
+    grid = model.cv_summary_["alphas"]
+    assert grid.size > 20 and model.cv_results_.shape == (40, grid.size)
+    n = X.shape[0]
+    folds = [np.array([i]) for i in range(n)] if cv is None else \
+        np.array_split(np.arange(n), cv)
+    for j in (0, grid.size // 2, grid.size - 1):
+        pred = np.empty(n)
+        for test in folds:
+            train = np.setdiff1d(np.arange(n), test)
+            coef, b0 = ridge_oracle(X[train], y[train], grid[j])
+            pred[test] = X[test] @ coef.ravel() + np.ravel(b0)[0]
+        want = (y - pred) ** 2 if cv is None else pred
+        np.testing.assert_allclose(model.cv_results_[:, j], want, rtol=1e-6,
+                                   atol=1e-9 * np.abs(want).max())
