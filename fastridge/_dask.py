@@ -339,9 +339,28 @@ def column_problem(data, *, fit_intercept, standardize):
     Xc = X.astype(np.float64) - xbar
     ss = np.asarray((ones @ (Xc * Xc)).compute())
     pr.xbar, pr.ybar, pr.ss = xbar, ybar, ss
-    pr.d = P.column_scales(xbar, ss, W, data.n, standardize)
+    pr.d = P.column_scales(xbar, ss, W, data.n, standardize,
+                           values=lambda cols: _common_values(data, cols))
     pr.h = pr.d * pr.d * ss
     return pr
+
+
+def _chunk_range(Xb, wb, cols):
+    from fastridge import _stats
+
+    return _stats.column_range(Xb[:, cols], wb)
+
+
+def _common_values(data, cols):
+    """`_preprocessing.common_values` for the columns `cols` of Dask X (one reduction over
+    those columns, from each chunk's smallest and largest values)."""
+    import dask
+    from dask import delayed
+
+    parts = dask.compute(*[delayed(_chunk_range)(x, w, cols) for x, _, w, _ in data.blocks()])
+    lo = np.min([r[0] for r in parts], axis=0)
+    hi = np.max([r[1] for r in parts], axis=0)
+    return np.where(lo == hi, lo, np.nan)
 
 
 def _check_chunks_finite(data):

@@ -336,10 +336,9 @@ def solve_path(pr, v, alphas, solver, *, tol, max_iter, report=None):
     elif used in ("cd", "cg"):
         if used == "cd":
             state = S.CDState(pr, v, positive=False)
-        elif pr.X is None or (pr.fmt == "dense" and S._gram_cd(pr.n, pr.p, True, True)):
-            state = S.CGGramState(pr, v)  # tall dense path: CG on the Gram, O(p²) iterations
-        else:
-            state = S.CGState(pr, v)
+        else:  # tall dense path: CG on the Gram, O(p²) iterations
+            state = S.cg_state(pr, v, gram=pr.fmt == "dense" and S._gram_cd(pr.n, pr.p, True,
+                                                                            True))
         for i, a in enumerate(alphas):
             start = _extrapolate(alphas[max(0, i - 3):i], B[max(0, i - 3):i], a)
             if a == 0.0:

@@ -102,15 +102,26 @@ def _fit_small(est, X, y, P, S):
     with np.errstate(over="ignore", invalid="ignore"):  # an overflow fails the range tests
         G = Xc.T @ Xc
         yy = float(yc @ yc)                            # y's spread: the same rule as X's
-    spread = np.sqrt(G.diagonal() / n)
+        c = Xc.T @ yc
+        if xm is not None:
+            # the corrected two-pass algorithm, as the general path's statistics: a mean
+            # large against its column's spread is rounded by up to n·eps·|mean|, which stays
+            # in every centred value; its sum δ removes it from the products
+            dx, dy = (np.ones(n) @ Xc) / n, float(yc.sum()) / n
+            xm, ym = xm + dx, ym + dy
+            G -= n * np.outer(dx, dx)
+            c -= n * dy * dx
+            yy -= n * dy * dy
+    ss = np.clip(G.diagonal(), 0.0, None)
+    spread = np.sqrt(ss / n)
     lo, hi = P.F64_SPREAD_RANGE                         # the general path's magnitude rule
     bad = (spread < lo) | (spread > hi)
     if xm is not None:                                 # a constant column: coefficient 0
-        bad |= P._constant_columns(xm, spread, n)
+        bad |= P.column_scales(xm, ss, n, n, False,
+                               values=lambda cols: P.common_values(X, None, cols)) == 0
     if np.count_nonzero(bad) or not (lo <= math.sqrt(yy / n) <= hi
                                      and float(G.trace()) * yy <= 2.0 ** 1000):
         return False
-    c = Xc.T @ yc
     if est.standardize:
         d = 1.0 / spread
         G *= d[:, None]

@@ -388,10 +388,10 @@ def test_float32_coordinate_descent_with_large_column_means():
 
 
 def test_float32_cg_with_large_column_means_reports_what_it_reaches():
-    """CG centres implicitly, X(d∘u) − x̄ᵀ(d∘u): for float32 columns whose mean is 1e6 times
-    their spread that product keeps no digit, and so does the kernel's own convergence test.
-    The gradient at the result is then measured again in float64: the fit says it stopped
-    short (it used to claim convergence with a gradient 1e-2 of its value at 0)."""
+    """CG on X centres implicitly, X(d∘u) − x̄ᵀ(d∘u): for float32 columns whose mean is 1e6
+    times their spread that product keeps no digit, and so does the kernel's own convergence
+    test (it used to claim convergence with a gradient 1e-2 of its value at 0, then said it
+    stopped short).  Such columns now send CG to the exactly centred Gram: it gets there."""
     X = np.array([[-91805.17], [-91805.43]], dtype=np.float32)
     y = np.array([0.24410807, -0.29141447], dtype=np.float32)
     with warnings.catch_warnings(record=True) as rec:
@@ -400,8 +400,7 @@ def test_float32_cg_with_large_column_means_reports_what_it_reaches():
     ex = Exact(X, y, 1.0)
     grad, _ = ex.kkt(est.coef_, est.intercept_, 0)
     warned = any(issubclass(r.category, ConvergenceWarning) for r in rec)
-    assert warned or grad <= 2e-4 * ex.g0[0]
-    assert warned  # on this problem float32 CG cannot get there
+    assert not warned and grad <= 2e-4 * ex.g0[0]
 
 
 # ---------------------------------------------------------------------- sparse index arrays
