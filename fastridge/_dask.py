@@ -284,6 +284,7 @@ def fit_ridge(est, X, y, sample_weight):
         cold = B0 is None
     est._store(pr, B, n_iter, info, data.dtype, data.single, cold=cold)
     est.__dict__.pop("stats_", None)
+    est._fit_stats = None  # the rows' statistics are not kept: partial_fit refuses
     return est
 
 

@@ -132,7 +132,7 @@ def prepare(X, Y, sample_weight, *, fit_intercept, standardize, want_gram=False,
 
     with np.errstate(over="ignore", invalid="ignore"):  # checked below
         spread = np.sqrt(ss / W)
-    constant = _constant_columns(mean, spread, n, lambda cols: common_values(X, sw, cols))
+    constant = constant_columns(mean, spread, n, lambda cols: common_values(X, sw, cols))
     _check_magnitudes(sw, mean, ss, spread, constant)
     pr.d = _scales(spread, constant, standardize)
     pr.h = pr.d * pr.d * ss
@@ -188,10 +188,10 @@ def _all_finite_stats(*arrays):
 def column_scales(mean, ss, W, n, standardize, *, values):
     """The per-column scale d of the fit coordinates from the column means and (centred, or raw
     without an intercept) weighted sums of squares: 1/σⱼ with `standardize`, else 1; 0 for a
-    constant column (see `_constant_columns`, which calls `values`), which gets coefficient 0."""
+    constant column (see `constant_columns`, which calls `values`), which gets coefficient 0."""
     with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
         spread = np.sqrt(ss / W) if W > 0 else np.zeros_like(ss)
-    return _scales(spread, _constant_columns(mean, spread, n, values), standardize)
+    return _scales(spread, constant_columns(mean, spread, n, values), standardize)
 
 
 def _scales(spread, constant, standardize):
@@ -217,7 +217,7 @@ def _within(values, bounds):
 _EPS = float(np.finfo(np.float64).eps)
 
 
-def _constant_columns(mean, spread, n, values):
+def constant_columns(mean, spread, n, values):
     """Constant columns, which carry no information beyond the intercept and get coefficient 0:
     those whose rows of positive weight all hold one value, and that value is the column's
     `mean` (so without an intercept, where `mean` is 0, only columns of zeros).  Any other
@@ -319,7 +319,7 @@ def _float32_gram_ok(G, X, sw, mean, ss, W, n):
     finite, is usable: the diagonal of every non-constant column within the range where float32
     keeps its digits (a zero diagonal of a column that is not constant is an underflow)."""
     spread = np.sqrt(np.clip(ss, 0.0, None) / W)
-    active = ~_constant_columns(mean, spread, n, lambda cols: common_values(X, sw, cols))
+    active = ~constant_columns(mean, spread, n, lambda cols: common_values(X, sw, cols))
     return _within(ss[active], F32_GRAM_RANGE)
 
 

@@ -52,6 +52,9 @@ def choose_solver(n, p, *, sparse, alphas, positive, penalty_factor=None):
 
 # the lean path of `_fit_small`: dense float64 X with at most this many entries
 SMALL_MAX_ENTRIES = 20_000
+# fit keeps the sufficient statistics of its rows (for a partial_fit that follows) when it
+# formed the centred Gram anyway and p is at most this (a p × p float64 matrix, 32 MiB)
+KEEP_STATS_MAX_FEATURES = 2048
 
 
 _FLOAT_MAX = float(np.finfo(np.float64).max)  # an int beyond it cannot become a float α
@@ -127,6 +130,7 @@ def _fit_small(est, X, y, P, S):
         G *= d[:, None]
         G *= d[None, :]
         c *= d
+    stats = None if xm is None else (G.copy(), c.copy(), yy)  # for partial_fit, if called
     G.flat[:: p + 1] += float(alpha)
     b = S.scaled_posv(G, c)
     if b is None:
@@ -140,6 +144,16 @@ def _fit_small(est, X, y, P, S):
     est.n_iter_ = None
     est.solver_ = "cholesky"
     est.__dict__.pop("stats_", None)
+    if stats is not None:
+        from fastridge import _stats
+
+        G, c, yy = stats
+        est._fit_stats = _stats.RidgeStats(n, float(n), xm, np.array([ym]), G, c[:, None],
+                                           np.array([yy]), np.float64, np.full(p, -np.inf),
+                                           np.full(p, np.inf))  # no constant column here
+    else:
+        est._fit_stats = None
+    est._stats_single = True
     return True
 
 
@@ -324,9 +338,7 @@ class Ridge(RegressorBase):
         if sample_weight is None and type(X) is np.ndarray and type(y) is np.ndarray \
                 and _fit_small(self, X, y, P, S):
             return self
-        V.check_params(solver=self.solver, tol=self.tol, max_iter=self.max_iter,
-                       fit_intercept=self.fit_intercept, standardize=self.standardize,
-                       positive=self.positive, warm_start=self.warm_start, copy_X=self.copy_X)
+        self._check_params()
         from fastridge._dask import any_dask
 
         if any_dask(X, y, sample_weight):
@@ -372,7 +384,20 @@ class Ridge(RegressorBase):
 
         self._store(pr, B, n_iter, info, X.dtype, single, cold=B0 is None)
         self.__dict__.pop("stats_", None)  # a fit on rows starts any streaming afresh
+        from fastridge import _stats
+
+        # the statistics of these rows, for a partial_fit that follows, when the fit formed
+        # them anyway (the one-pass centred Gram) and they are small
+        self._fit_stats = _stats.from_problem(pr, X, Y, sw) \
+            if pr.G0 is not None and pr.center and p <= KEEP_STATS_MAX_FEATURES else None
+        self._stats_single = single
         return self
+
+    def _check_params(self):
+        """The constructor parameters' check, as fit, partial_fit and set_params make it."""
+        V.check_params(solver=self.solver, tol=self.tol, max_iter=self.max_iter,
+                       fit_intercept=self.fit_intercept, standardize=self.standardize,
+                       positive=self.positive, warm_start=self.warm_start, copy_X=self.copy_X)
 
     def _store(self, pr, B, n_iter, info, dt, single, *, cold):
         """Warn when an iterative solver stopped short, map B back to the raw scale and set the
@@ -469,12 +494,31 @@ class Ridge(RegressorBase):
         >>> bool(np.abs(model.coef_).max() < 0.01 * np.abs(coef_small_alpha).max())
         True
         """
-        from fastridge import _stats
+        saved = dict(self.__dict__)
+        try:
+            self._partial_fit(X, y, sample_weight)
+        except BaseException:
+            # a failed block leaves the estimator as it was (statistics, fitted attributes)
+            self.__dict__.clear()
+            self.__dict__.update(saved)
+            raise
+        return self
 
-        V.check_params(solver=self.solver, tol=self.tol, max_iter=self.max_iter,
-                       fit_intercept=self.fit_intercept, standardize=self.standardize,
-                       positive=self.positive, warm_start=self.warm_start, copy_X=self.copy_X)
+    def _partial_fit(self, X, y, sample_weight):
+        from fastridge import _preprocessing as P, _stats
+
+        self._check_params()
         prev = self.__dict__.get("stats_")
+        if prev is None and "_fit_stats" in self.__dict__:
+            prev = self._fit_stats
+            if prev is None:
+                raise ValueError(
+                    "partial_fit after fit: this Ridge was fitted by fit() on rows whose "
+                    "statistics it did not keep (fit keeps them only when it forms the centred "
+                    f"Gram anyway: dense X, n >= p, p <= {KEEP_STATS_MAX_FEATURES}, an intercept "
+                    "and solver 'auto', 'cholesky' or 'cd'), so it cannot add rows to them. "
+                    "Stream every block with partial_fit from an unfitted estimator "
+                    "(sklearn.base.clone(model)), or refit on all the rows.")
         X, y = V.validate_data(self, X, y, reset=prev is None)
         sw = V.check_sample_weight(sample_weight, X.shape[0], X.dtype)
         single = y.ndim == 1
@@ -483,13 +527,21 @@ class Ridge(RegressorBase):
             if single != self._stats_single or Y.shape[1] != prev.k:
                 raise ValueError(
                     f"y has {Y.shape[1]} target(s) ({y.ndim}-D), but this Ridge was "
-                    f"partially fitted with {prev.k} target(s) "
+                    f"fitted with {prev.k} target(s) "
                     f"({1 if self._stats_single else 2}-D); call fit to start afresh.")
+        # the checks fit makes on these rows, with its errors (values whose squares overflow
+        # float64 would otherwise turn the statistics into NaN for good)
+        P.prepare(X, Y, sw, fit_intercept=self.fit_intercept, standardize=self.standardize)
         block = _stats.block_stats(X, Y, sw)
-        self.stats_ = block if prev is None else _stats.merge(prev, block)
+        stats = block if prev is None else _stats.merge(prev, block)
+        if not _stats.finite(stats):
+            raise ValueError(
+                "Input X and y together with the rows partial_fit has seen have sums of squares "
+                "that overflow float64: rescale X or y (the coefficients scale with them).")
+        self.stats_ = stats
+        self.__dict__.pop("_fit_stats", None)
         self._stats_single = single
         self._solve_stats()
-        return self
 
     def _solve_stats(self):
         """(Re-)solve from `stats_` with the current parameters."""
@@ -530,9 +582,17 @@ class Ridge(RegressorBase):
         >>> Ridge().set_params(alpha=0.5, solver="cd")
         Ridge(alpha=0.5, solver='cd')
         """
+        saved = dict(self.__dict__)
         super().set_params(**params)
         if "stats_" in self.__dict__:
-            self._solve_stats()
+            try:
+                # validated as fit validates them; a failure leaves the estimator as it was
+                self._check_params()
+                self._solve_stats()
+            except BaseException:
+                self.__dict__.clear()
+                self.__dict__.update(saved)
+                raise
         return self
 
     def predict(self, X: MatrixLike) -> NDArray[np.floating]:

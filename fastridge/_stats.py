@@ -239,6 +239,32 @@ def column_range(X, sample_weight):
     return X.min(axis=0).astype(np.float64), X.max(axis=0).astype(np.float64)
 
 
+def finite(stats):
+    """Whether every statistic is finite (sums of squares that overflowed are not)."""
+    with np.errstate(invalid="ignore"):
+        return all(bool(np.all(np.isfinite(a))) for a in (
+            stats.W, stats.xbar, stats.ybar, stats.Mxx, stats.Mxy, stats.Myy))
+
+
+def from_problem(pr, X, Y, sw):
+    """The statistics of the rows of a fitted in-memory Problem that holds the one-pass centred
+    Gram (`pr.G0`, with an intercept): no further pass over X (constant columns, which the fit
+    found, are read for their value; the others are marked non-constant by −inf/+inf bounds)."""
+    w = np.ones(pr.n) if sw is None else np.asarray(sw, dtype=np.float64)
+    Yc = np.asarray(Y, dtype=np.float64) - pr.ybar
+    ylo = (w @ Yc) / pr.W
+    Myy = np.maximum(np.einsum("i,ij,ij->j", w, Yc, Yc) - pr.W * ylo * ylo, 0.0)
+    xmin, xmax = np.full(pr.p, -np.inf), np.full(pr.p, np.inf)
+    const = np.flatnonzero(pr.d == 0.0)
+    if const.size:
+        first = int(np.flatnonzero(w > 0)[0])
+        row = X[first]
+        row = np.asarray(row.toarray() if hasattr(row, "toarray") else row).ravel()
+        xmin[const] = xmax[const] = row[const]
+    return RidgeStats(pr.n, pr.W, pr.xbar.copy(), pr.ybar.copy(), pr.G0, pr.C0, Myy, pr.dtype,
+                      xmin, xmax, None, ylo)
+
+
 def problem(stats, *, fit_intercept, standardize):
     """A `_preprocessing.Problem` in fit coordinates made from statistics alone (no X): the
     Gram-based solvers (Cholesky, CD and CG on the Gram, the spectral path) work on it."""
