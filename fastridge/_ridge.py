@@ -477,6 +477,12 @@ class Ridge(RegressorBase):
         eigendecomposition of the Gram; without the rows it cannot reach the accuracy of the
         in-memory "svd").  The statistics are in the attribute `stats_`.
 
+        After `fit`, partial_fit continues from the rows `fit` saw when `fit` formed their
+        centred Gram in its pass over X (as the default solver does on dense X with n ≥ p, an
+        intercept and at most 2048 features: nothing extra is computed); after any other `fit`
+        it raises a ValueError rather than drop those rows.  A block that `fit` would refuse
+        raises `fit`'s error and leaves the estimator, statistics included, as it was.
+
         Examples
         --------
         >>> import numpy as np
@@ -515,8 +521,9 @@ class Ridge(RegressorBase):
                 raise ValueError(
                     "partial_fit after fit: this Ridge was fitted by fit() on rows whose "
                     "statistics it did not keep (fit keeps them only when it forms the centred "
-                    f"Gram anyway: dense X, n >= p, p <= {KEEP_STATS_MAX_FEATURES}, an intercept "
-                    "and solver 'auto', 'cholesky' or 'cd'), so it cannot add rows to them. "
+                    "Gram in its pass over X, as the default solver does on dense X with "
+                    f"n >= p, an intercept and p <= {KEEP_STATS_MAX_FEATURES}), so it cannot add "
+                    "rows to them. "
                     "Stream every block with partial_fit from an unfitted estimator "
                     "(sklearn.base.clone(model)), or refit on all the rows.")
         X, y = V.validate_data(self, X, y, reset=prev is None)
@@ -570,7 +577,8 @@ class Ridge(RegressorBase):
         -------
         Ridge
             The estimator (``self``); when it holds `partial_fit` statistics, refitted from
-            them with the new parameters (no data needed).
+            them with the new parameters (no data needed).  The parameters are then validated
+            as `fit` validates them; on an error the estimator is left as it was.
 
         See Also
         --------

@@ -100,15 +100,25 @@ def _mean_rounding_corrected(pr, e, G, C):
     δ = Σ w (x − x̄)/W (and likewise for y) the exactly centred products are G − W δδᵀ and
     C − W δ δ_yᵀ (the corrected two-pass algorithm of Chan, Golub and LeVeque).  Only those
     columns are read again."""
-    L = _offset_columns(pr)
+    L, dx = _mean_offsets(pr, e)
     if L.size:
         w = 1.0 if pr.sw is None else pr.sw.astype(np.float64)[:, None]
-        dx = np.zeros(pr.p)
-        dx[L] = np.sum(w * _centred_dense_columns(pr, L), axis=0) / pr.W * e[L]
         dy = np.sum(w * pr.Yc.astype(np.float64), axis=0) / pr.W
         G = G.astype(np.float64) - pr.W * np.outer(dx, dx)
         C = C.astype(np.float64) - pr.W * np.outer(dx, dy)
     return (np.asfortranarray(G, dtype=pr.dtype), np.asfortranarray(C, dtype=pr.dtype))
+
+
+def _mean_offsets(pr, e):
+    """(L, t): L the columns whose mean exceeds their spread (`_offset_columns`), t (p,) the
+    rounding of their float64 means as it shows in every centred value, times e:
+    tⱼ = eⱼ Σ w (xⱼ − x̄ⱼ)/W on L, 0 elsewhere (the corrected two-pass algorithm)."""
+    L = _offset_columns(pr)
+    t = np.zeros(pr.p)
+    if L.size:
+        w = 1.0 if pr.sw is None else pr.sw.astype(np.float64)[:, None]
+        t[L] = np.sum(w * _centred_dense_columns(pr, L), axis=0) / pr.W * e[L]
+    return L, t
 
 
 def _offset_columns(pr):
@@ -134,7 +144,7 @@ def kernel(pr, e):
         K = np.empty((n, n), dtype=pr.dtype, order="F")
         sqw = np.empty(0) if pr.sqw is None else pr.sqw
         _gram_fast.kernel_dense(pr.X, pr.xbar, e, sqw, K, _block(n, pr.dtype.itemsize))
-        return K.astype(np.float64)
+        return _kernel_corrected(pr, e, K.astype(np.float64))
     X = pr.X
     L = _offset_columns(pr)
     eS = e.copy()
@@ -149,6 +159,17 @@ def kernel(pr, e):
         K += XL @ XL.T
     if pr.sqw is not None:
         K *= pr.sqw[:, None] * pr.sqw[None, :]
+    return _kernel_corrected(pr, e, K)
+
+
+def _kernel_corrected(pr, e, K):
+    """K = ẐẐᵀ made with the rounded x̄, corrected for that rounding (`_mean_offsets`): with
+    Ẑ = Ẑ_f − s tᵀ (s = √w), K = K_f − u sᵀ − s uᵀ + (tᵀt) s sᵀ, u = Ẑ_f t."""
+    L, t = _mean_offsets(pr, e)
+    if L.size:
+        s = np.ones(pr.n) if pr.sqw is None else pr.sqw
+        u = s * (_centred_dense_columns(pr, L) @ (e[L] * t[L]))
+        K = K - np.outer(u, s) - np.outer(s, u) + float(t @ t) * np.outer(s, s)
     return K
 
 
@@ -161,10 +182,19 @@ def zt(pr, e, A):
         out = np.empty((pr.p, A.shape[1]), dtype=pr.dtype, order="F")
         sqw = np.empty(0) if pr.sqw is None else pr.sqw
         _gram_fast.zt_dense(pr.X, pr.xbar, e, sqw, A, out, _block(pr.n, pr.dtype.itemsize))
-        return out.astype(np.float64)
-    Aw = A if pr.sqw is None else A * pr.sqw[:, None]
-    out = np.asarray(pr.X.T @ Aw) - np.outer(pr.xbar, Aw.sum(axis=0))
-    return out * e[:, None]
+        out = out.astype(np.float64)
+    else:
+        Aw = A if pr.sqw is None else A * pr.sqw[:, None]
+        out = np.asarray(pr.X.T @ Aw) - np.outer(pr.xbar, Aw.sum(axis=0))
+        L = _offset_columns(pr)  # centred explicitly: x̄ Σ A would cancel the digits of Xᵀ A
+        out[L] = _centred_dense_columns(pr, L).T @ Aw
+        out = out * e[:, None]
+    L, t = _mean_offsets(pr, e)  # the rounding of x̄: Ẑᵀ A = Ẑ_fᵀ A − t (sᵀ A)
+    if L.size:
+        sA = np.asarray(A, dtype=np.float64).sum(axis=0) if pr.sqw is None else \
+            pr.sqw @ np.asarray(A, dtype=np.float64)
+        out = out - np.outer(t, sA)
+    return out
 
 
 # --------------------------------------------------------------------------- direct solvers

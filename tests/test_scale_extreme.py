@@ -216,3 +216,21 @@ def test_svd_intercept_with_values_near_2_64():
     for solver in ("svd", "cholesky", "cd", "cg"):
         est = fit(solver, X, y, 1e-3, sample_weight=w)
         assert_exact(est, ex)
+
+
+@pytest.mark.parametrize("weighted", [False, True])
+@pytest.mark.parametrize("sparse", [False, True])
+@pytest.mark.parametrize("solver", DIRECT + ITERATIVE)
+def test_wide_design_with_a_column_at_1e14(solver, sparse, weighted):
+    """p > n: the kernel form K = ẐẐᵀ and Ẑᵀa are made with the rounded x̄ too (the sparse
+    cholesky's slope was 0.9 % off); they are corrected like the Gram."""
+    rng = np.random.default_rng(6)
+    n, p = 8, 12
+    X = rng.standard_normal((n, p))
+    X[:, 0] = 1e14 + rng.integers(-1, 2, n)
+    y = 3.0 * (X[:, 0] - 1e14) + X[:, 1] + 0.1 * rng.standard_normal(n)
+    w = rng.uniform(0.5, 2.0, n) if weighted else None
+    ex = ExactRidge(X, y, 0.5, sample_weight=w)
+    est = fit(solver, sp.csr_array(X) if sparse else X, y, 0.5, sample_weight=w)
+    np.testing.assert_allclose(est.coef_, ex.coef_float(), rtol=1e-9, atol=1e-9)
+    assert_exact(est, ex)
