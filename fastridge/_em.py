@@ -375,8 +375,9 @@ class RidgeEM(RegressorBase):
         N = W - 1.0 if pr.center else W
         if not N > 0:
             raise ValueError(
-                f"{name} needs more than one observation to estimate the noise variance: the "
-                f"total sample weight is {W:.6g}"
+                f"{name} needs more than one observation in X and y to estimate the noise "
+                f"variance: the total weight of the rows (sample_weight, 1 per row by default) "
+                f"is {W:.6g}"
                 f"{', and fit_intercept=True uses one' if pr.center else ''} "
                 f"(n_samples={n}). Fit on more rows (or larger weights).")
         # a target whose rows of positive weight all hold its mean (all zeros without an

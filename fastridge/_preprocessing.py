@@ -228,9 +228,7 @@ def constant_columns(mean, spread, n, values):
     `values(cols)` gives, for those column indices, the value each holds on every row of
     positive weight, NaN where the values differ (`common_values` for X at hand; the kept
     minimum and maximum for statistics)."""
-    with np.errstate(invalid="ignore"):
-        candidate = (spread <= (4.0 * max(n, 1) * _EPS) * np.abs(mean)) | (spread == 0.0)
-    cols = np.flatnonzero(candidate)
+    cols = np.flatnonzero(maybe_constant(mean, spread, n))
     constant = np.zeros(np.shape(mean), dtype=bool)
     if cols.size:
         c = np.asarray(values(cols), dtype=np.float64)
@@ -238,6 +236,12 @@ def constant_columns(mean, spread, n, values):
         with np.errstate(invalid="ignore"):
             constant[cols] = np.abs(c - m) <= (4.0 * max(n, 1) * _EPS) * np.abs(c)
     return constant
+
+
+def maybe_constant(mean, spread, n):
+    """The columns that may be constant (see `constant_columns`): spread within n·eps·|mean|
+    (what rounding leaves of a column of equal values), or 0."""
+    return (spread <= (4.0 * max(n, 1) * _EPS) * np.abs(mean)) | (spread == 0.0)
 
 
 def common_values(X, sw, cols):

@@ -53,8 +53,11 @@ def choose_solver(n, p, *, sparse, alphas, positive, penalty_factor=None):
 # the lean path of `_fit_small`: dense float64 X with at most this many entries
 SMALL_MAX_ENTRIES = 20_000
 # fit keeps the sufficient statistics of its rows (for a partial_fit that follows) when it
-# formed the centred Gram anyway and p is at most this (a p × p float64 matrix, 32 MiB)
+# formed the centred Gram anyway and p is at most this (a p × p float64 matrix, 32 MiB) ...
 KEEP_STATS_MAX_FEATURES = 2048
+# ... or, on another route, when forming them costs at most this many flops (n·p², under a
+# millisecond)
+KEEP_STATS_MAX_FLOPS = 10**7
 
 
 _FLOAT_MAX = float(np.finfo(np.float64).max)  # an int beyond it cannot become a float α
@@ -112,16 +115,15 @@ def _fit_small(est, X, y, P, S):
             # in every centred value; its sum δ removes it from the products
             dx, dy = (np.ones(n) @ Xc) / n, float(yc.sum()) / n
             xm, ym = xm + dx, ym + dy
-            G -= n * np.outer(dx, dx)
+            G -= (n * dx)[:, None] * dx
             c -= n * dy * dx
             yy -= n * dy * dy
-    ss = np.clip(G.diagonal(), 0.0, None)
+    ss = np.maximum(G.diagonal(), 0.0)
     spread = np.sqrt(ss / n)
     lo, hi = P.F64_SPREAD_RANGE                         # the general path's magnitude rule
     bad = (spread < lo) | (spread > hi)
-    if xm is not None:                                 # a constant column: coefficient 0
-        bad |= P.column_scales(xm, ss, n, n, False,
-                               values=lambda cols: P.common_values(X, None, cols)) == 0
+    if xm is not None:  # a column that may be constant: the general path tells exactly
+        bad |= P.maybe_constant(xm, spread, n)
     if np.count_nonzero(bad) or not (lo <= math.sqrt(yy / n) <= hi
                                      and float(G.trace()) * yy <= 2.0 ** 1000):
         return False
@@ -130,7 +132,7 @@ def _fit_small(est, X, y, P, S):
         G *= d[:, None]
         G *= d[None, :]
         c *= d
-    stats = None if xm is None else (G.copy(), c.copy(), yy)  # for partial_fit, if called
+    stats = None if xm is None else (n, xm, ym, G.copy(), c.copy(), yy)  # for partial_fit
     G.flat[:: p + 1] += float(alpha)
     b = S.scaled_posv(G, c)
     if b is None:
@@ -144,17 +146,23 @@ def _fit_small(est, X, y, P, S):
     est.n_iter_ = None
     est.solver_ = "cholesky"
     est.__dict__.pop("stats_", None)
-    if stats is not None:
+    if stats is None:  # no intercept: the centred statistics are one small pass more
         from fastridge import _stats
 
-        G, c, yy = stats
-        est._fit_stats = _stats.RidgeStats(n, float(n), xm, np.array([ym]), G, c[:, None],
-                                           np.array([yy]), np.float64, np.full(p, -np.inf),
-                                           np.full(p, np.inf))  # no constant column here
-    else:
-        est._fit_stats = None
+        stats = _stats.block_stats(X, y[:, None])
+    est._fit_stats = stats  # a tuple is made into statistics by partial_fit (`_small_fit_stats`)
     est._stats_single = True
     return True
+
+
+def _small_fit_stats(n, xm, ym, G, c, yy):
+    """The statistics of the rows `_fit_small` fitted, from what it kept (its centred Gram
+    and cross products): no column of them is constant (those go to the general path)."""
+    from fastridge import _stats
+
+    p = xm.size
+    return _stats.RidgeStats(n, float(n), xm, np.array([ym]), G, c[:, None], np.array([yy]),
+                             np.float64, np.full(p, -np.inf), np.full(p, np.inf))
 
 
 class Ridge(RegressorBase):
@@ -388,8 +396,12 @@ class Ridge(RegressorBase):
 
         # the statistics of these rows, for a partial_fit that follows, when the fit formed
         # them anyway (the one-pass centred Gram) and they are small
-        self._fit_stats = _stats.from_problem(pr, X, Y, sw) \
-            if pr.G0 is not None and pr.center and p <= KEEP_STATS_MAX_FEATURES else None
+        if pr.G0 is not None and pr.center and p <= KEEP_STATS_MAX_FEATURES:
+            self._fit_stats = _stats.from_problem(pr, X, Y, sw)
+        elif n * p * p <= KEEP_STATS_MAX_FLOPS:
+            self._fit_stats = _stats.block_stats(X, Y, sw)
+        else:
+            self._fit_stats = None
         self._stats_single = single
         return self
 
@@ -477,11 +489,13 @@ class Ridge(RegressorBase):
         eigendecomposition of the Gram; without the rows it cannot reach the accuracy of the
         in-memory "svd").  The statistics are in the attribute `stats_`.
 
-        After `fit`, partial_fit continues from the rows `fit` saw when `fit` formed their
-        centred Gram in its pass over X (as the default solver does on dense X with n ≥ p, an
-        intercept and at most 2048 features: nothing extra is computed); after any other `fit`
-        it raises a ValueError rather than drop those rows.  A block that `fit` would refuse
-        raises `fit`'s error and leaves the estimator, statistics included, as it was.
+        After `fit`, partial_fit continues from the rows `fit` saw when `fit` kept their
+        statistics: when it formed their centred Gram in its pass over X (as the default
+        solver does on dense X with n ≥ p, an intercept and at most 2048 features: nothing
+        extra is computed), or when forming them costs at most n·p² = 1e7 flops.  After any
+        other `fit` it raises a ValueError rather than drop those rows.  A block that `fit`
+        would refuse raises `fit`'s error and leaves the estimator, statistics included, as it
+        was.
 
         Examples
         --------
@@ -517,13 +531,15 @@ class Ridge(RegressorBase):
         prev = self.__dict__.get("stats_")
         if prev is None and "_fit_stats" in self.__dict__:
             prev = self._fit_stats
+            if isinstance(prev, tuple):
+                prev = _small_fit_stats(*prev)
             if prev is None:
                 raise ValueError(
                     "partial_fit after fit: this Ridge was fitted by fit() on rows whose "
-                    "statistics it did not keep (fit keeps them only when it forms the centred "
-                    "Gram in its pass over X, as the default solver does on dense X with "
-                    f"n >= p, an intercept and p <= {KEEP_STATS_MAX_FEATURES}), so it cannot add "
-                    "rows to them. "
+                    "statistics it did not keep (fit keeps them when it forms the centred Gram "
+                    "in its pass over X, as the default solver does on dense X with n >= p, an "
+                    f"intercept and p <= {KEEP_STATS_MAX_FEATURES}, or when they cost at most "
+                    f"n*p^2 = {KEEP_STATS_MAX_FLOPS:.0e} flops), so it cannot add rows to them. "
                     "Stream every block with partial_fit from an unfitted estimator "
                     "(sklearn.base.clone(model)), or refit on all the rows.")
         X, y = V.validate_data(self, X, y, reset=prev is None)

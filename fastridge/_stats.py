@@ -25,14 +25,15 @@ class RidgeStats:
     """Sufficient statistics of (X, Y, w) for ridge regression (see the module docstring).
 
     Attributes: `n` rows seen, `W` total weight, `xbar` (p,), `ybar` (k,), `Mxx` (p, p),
-    `Mxy` (p, k), `Myy` (k,), `xmin` and `xmax` (p,) the columns' smallest and largest values
-    over the rows of positive weight (+inf and −inf when there are none; they tell a constant
-    column exactly, see `common_values`), `xlo` (p,) and `ylo` (k,) the parts of the means
+    `Mxy` (p, k), `Myy` (k,), `xmin` and `xmax` (p,) bounds of the columns' values over the
+    rows of positive weight, equal exactly when a column holds one value (its smallest and
+    largest values where it may; −inf and +inf for a column known to vary; +inf and −inf when
+    there are no rows; see `common_values`), `xlo` (p,) and `ylo` (k,) the parts of the means
     below their float64 rounding (the mean is xbar + xlo: merging blocks whose means are large
     against the spread would otherwise cancel digits of their difference), all float64, and
-    `dtype`, the working dtype of the data (float32 only when every block was float32).  ``a + b`` merges two statistics;
-    ``a - b`` removes a part (`b`) from a whole (`a`), used for exact k-fold from per-fold
-    statistics.
+    `dtype`, the working dtype of the data (float32 only when every block was float32).
+    ``a + b`` merges two statistics; ``a - b`` removes a part (`b`) from a whole (`a`), used
+    for exact k-fold from per-fold statistics.
     """
 
     __slots__ = ("n", "W", "xbar", "ybar", "Mxx", "Mxy", "Myy", "xmin", "xmax", "xlo", "ylo",
@@ -218,8 +219,14 @@ def block_stats(X, Y, sample_weight=None):
     ylo = (w @ Yc) / W
     Myy = np.maximum(np.einsum("i,ij,ij->j", w, Yc, Yc) - W * ylo * ylo, 0.0)
     Mxx = 0.5 * (Mxx + Mxx.T)
-    return RidgeStats(n, W, xbar, ybar, Mxx, Mxy, Myy, dtype, *column_range(X, sample_weight),
-                      xlo, ylo)
+    # smallest and largest values, read only for the columns that may be constant (the others
+    # vary: bounds −inf, +inf)
+    xmin, xmax = np.full(p, -np.inf), np.full(p, np.inf)
+    cand = np.flatnonzero(P.maybe_constant(xbar, np.sqrt(np.maximum(np.diag(Mxx), 0.0) / W),
+                                           n))
+    if cand.size:
+        xmin[cand], xmax[cand] = column_range(X[:, cand], sample_weight)
+    return RidgeStats(n, W, xbar, ybar, Mxx, Mxy, Myy, dtype, xmin, xmax, xlo, ylo)
 
 
 def column_range(X, sample_weight):

@@ -435,7 +435,7 @@ def test_one_and_two_samples(fit_intercept):
         if fit_intercept and n == 1:
             # no degree of freedom left for the noise: refused (it returned NaN σ² and NaN
             # predictive std silently)
-            with pytest.raises(ValueError, match="more than one observation"):
+            with pytest.raises(ValueError, match="more than one observation in X"):
                 RidgeEM(fit_intercept=fit_intercept).fit(X[:n], y[:n])
             continue
         with warnings.catch_warnings():
@@ -451,7 +451,7 @@ def test_total_weight_of_one_observation_is_refused(weights):
     """Weights count observations: a total weight of 1 (one row of weight 1, or four of 0.25)
     leaves no degree of freedom for σ² with an intercept; without one it is a fit."""
     X, y, _ = _case("tall", False)
-    with pytest.raises(ValueError, match="total sample weight is 1"):
+    with pytest.raises(ValueError, match="is 1, and fit_intercept"):
         RidgeEM().fit(X[:4], y[:4], sample_weight=weights)
     m = RidgeEM(fit_intercept=False).fit(X[:4], y[:4], sample_weight=weights)
     assert np.isfinite(m.noise_variance_) and np.all(np.isfinite(m.predict(X, True)[1]))

@@ -209,8 +209,9 @@ def test_every_solver_against_the_exact_oracle(case, solver, sparse, standardize
 
 def test_svd_intercept_with_values_near_2_64():
     """The reported case: svd (and cholesky, which fell back to it) returned coefficients
-    ±1.3e22 and an intercept 2e25 (3.7e6 times the spread of y off the optimum), from a refinement step whose gradient
-    Σ x r − x̄ Σ r cancelled eps·|x|·|r| with x near 2⁶⁴; cd and cg were right."""
+    ±1.3e22 and an intercept 2e25 (3.7e6 times the spread of y off the optimum), from a
+    refinement step whose gradient Σ x r − x̄ Σ r cancelled eps·|x|·|r| with x near 2⁶⁴; cd
+    and cg were right."""
     name, X, y, w = DATA[0]
     ex = ExactRidge(X, y, 1e-3, sample_weight=w)
     for solver in ("svd", "cholesky", "cd", "cg"):

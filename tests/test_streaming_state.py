@@ -106,16 +106,19 @@ def test_failed_first_block_leaves_an_unfitted_model():
     assert not hasattr(est, "n_features_in_")
 
 
-@pytest.mark.parametrize("n, p", [(60, 4), (3000, 12)])
-def test_partial_fit_after_fit_continues_from_fit_rows(n, p):
+@pytest.mark.parametrize("n, p, kw", [(60, 4, {}), (3000, 12, {}), (60, 4, {"solver": "svd"}),
+                                      (60, 4, {"solver": "cg", "tol": 1e-14}),
+                                      (60, 4, {"fit_intercept": False})])
+def test_partial_fit_after_fit_continues_from_fit_rows(n, p, kw):
     """It dropped the rows fit saw.  fit keeps their statistics when it formed the centred
-    Gram anyway (the default solver on dense n ≥ p; both the small-fit path and the general
-    one are covered): partial_fit adds to them."""
+    Gram anyway (the default solver on dense n ≥ p: the small-fit path and the general one),
+    or when they are cheap to form (small problems, any solver): partial_fit adds to them."""
     X, y = _data(n=2 * n, p=p, seed=1)
-    est = Ridge(alpha=2.0).fit(X[:n], y[:n])
+    est = Ridge(alpha=2.0, **kw).fit(X[:n], y[:n])
     est.partial_fit(X[n:], y[n:])
-    ex = ExactRidge(X, y, 2.0) if n < 100 else None
-    full = Ridge(alpha=2.0).fit(X, y)
+    ex = ExactRidge(X, y, 2.0, fit_intercept=kw.get("fit_intercept", True)) if n < 100 \
+        else None
+    full = Ridge(alpha=2.0, **kw).fit(X, y)
     np.testing.assert_allclose(est.coef_, full.coef_, rtol=1e-11)
     if ex is not None:
         np.testing.assert_allclose(est.coef_, ex.coef_float(), rtol=1e-11)
@@ -124,7 +127,9 @@ def test_partial_fit_after_fit_continues_from_fit_rows(n, p):
 
 @pytest.mark.parametrize("kw", [{"solver": "svd"}, {"solver": "cg"}, {"fit_intercept": False}])
 def test_partial_fit_after_fit_that_kept_nothing_refuses(kw):
-    X, y = _data(n=3000, p=5)
+    """A fit that did not form the centred Gram of its rows, on a problem where forming it
+    would cost more than n·p² = 1e7 flops, keeps nothing: partial_fit says so."""
+    X, y = _data(n=3000, p=120)
     est = Ridge(alpha=1.0, **kw).fit(X[:1000], y[:1000])
     before = _state(est)
     with pytest.raises(ValueError, match="partial_fit after fit"):
