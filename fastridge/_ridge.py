@@ -53,8 +53,9 @@ def choose_solver(n, p, *, sparse, alphas, positive, penalty_factor=None):
 # the lean path of `_fit_small`: dense float64 X with at most this many entries
 SMALL_MAX_ENTRIES = 20_000
 # fit keeps the sufficient statistics of its rows (for a partial_fit that follows) when it
-# formed the centred Gram anyway and p is at most this (a p × p float64 matrix, 32 MiB) ...
-KEEP_STATS_MAX_FEATURES = 2048
+# formed the centred Gram anyway and p is at most this (a p × p float64 matrix, 2 MiB, kept in
+# the fitted estimator and its pickle) ...
+KEEP_STATS_MAX_FEATURES = 512
 # ... or, on another route, when forming them costs at most this many flops (n·p², under a
 # millisecond)
 KEEP_STATS_MAX_FLOPS = 10**7
@@ -491,7 +492,7 @@ class Ridge(RegressorBase):
 
         After `fit`, partial_fit continues from the rows `fit` saw when `fit` kept their
         statistics: when it formed their centred Gram in its pass over X (as the default
-        solver does on dense X with n ≥ p, an intercept and at most 2048 features: nothing
+        solver does on dense X with n ≥ p, an intercept and at most 512 features: nothing
         extra is computed), or when forming them costs at most n·p² = 1e7 flops.  After any
         other `fit` it raises a ValueError rather than drop those rows.  A block that `fit`
         would refuse raises `fit`'s error and leaves the estimator, statistics included, as it
