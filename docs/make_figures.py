@@ -36,7 +36,8 @@ def main(outdir):
 
     path = ridge_path(X, y, standardize=True, alpha_min_ratio=1e-6)
     grid = path.alphas
-    cv = RidgeCV(alphas=grid, cv=shuffled_folds(len(y), N_FOLDS, SEED), standardize=True)
+    cv = RidgeCV(alphas=grid, cv=shuffled_folds(len(y), N_FOLDS, SEED), standardize=True,
+                 scoring="neg_mean_squared_error")
     cv.fit(X, y)
     df_chosen = float(np.interp(np.log(cv.alpha_), np.log(grid[::-1]), path.df[::-1]))
 

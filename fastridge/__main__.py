@@ -41,6 +41,8 @@ import os
 import sys
 from typing import NamedTuple
 
+from fastridge._version import install_hint
+
 __all__ = ["main", "prostate_table", "alpha_for_df", "CoefficientTable", "prostate_selection",
            "Selection", "format_selection", "ShuffledKFold", "read_csv", "CSVError"]
 
@@ -241,13 +243,20 @@ class Selection(NamedTuple):
     d2: object
 
 
-def _standardized_spectrum(Z):
-    """d², d the singular values of Z centred and divided by its population SD (the design as
-    ``standardize=True`` sees it)."""
+def _design_spectrum(X, standardize):
+    """d², d the nonzero singular values of X as a ridge fit with an intercept sees it: centred,
+    and divided by each column's population SD when ``standardize`` (columns of zero spread, which
+    such a fit leaves at 0, are dropped)."""
     import numpy as np
 
-    Zc = Z - Z.mean(axis=0)
-    return np.linalg.svd(Zc / Zc.std(axis=0), compute_uv=False) ** 2
+    Xc = X - X.mean(axis=0)
+    if standardize:
+        sd = Xc.std(axis=0)
+        Xc = Xc[:, sd > 0] / sd[sd > 0]
+    d = np.linalg.svd(Xc, compute_uv=False)
+    if d.size:  # numerically zero singular values (numpy's matrix_rank rule) count for nothing
+        d = d[d > d[0] * max(Xc.shape) * np.finfo(np.float64).eps]
+    return d**2
 
 
 def _df(d2, alpha):
@@ -255,6 +264,11 @@ def _df(d2, alpha):
     import numpy as np
 
     return float(np.sum(d2 / (d2 + alpha)))
+
+
+# The k-fold criterion of the main job and the fit command: cv.glmnet's default measure, the mean
+# squared error, given explicitly because RidgeCV's k-fold default follows scikit-learn's (R²).
+KFOLD_SCORING = "neg_mean_squared_error"
 
 
 def prostate_selection():
@@ -265,7 +279,8 @@ def prostate_selection():
     on the 67 training rows, so α is on that scale. Predictions, α and df do not depend on the
     first standardization (``standardize=True`` makes the fit invariant to column scaling).
     Both searches use the grid of ``ridge_path(..., standardize=True)`` with 100 values down to
-    ``1e-6`` times glmnet's ``alpha_max``; both pick the α of least CV error (``rule="min"``).
+    ``1e-6`` times glmnet's ``alpha_max``; both pick the α of least CV mean squared error
+    (``rule="min"``; for 10-fold the criterion is given explicitly, ``KFOLD_SCORING``).
     The 10 folds are a random permutation with a fixed seed (:class:`ShuffledKFold`).
 
     Returns
@@ -285,10 +300,11 @@ def prostate_selection():
     train_r2 = 1.0 - np.sum((y_train[:, None] - fitted) ** 2, axis=0) / tss
 
     models = {
-        CV_NAME: RidgeCV(alphas=path.alphas, cv=ShuffledKFold(CV_FOLDS), standardize=True),
+        CV_NAME: RidgeCV(alphas=path.alphas, cv=ShuffledKFold(CV_FOLDS), scoring=KFOLD_SCORING,
+                         standardize=True),
         LOO_NAME: RidgeCV(alphas=path.alphas, cv=None, standardize=True),
     }
-    d2 = _standardized_spectrum(Z_train)
+    d2 = _design_spectrum(Z_train, standardize=True)
     columns, dfs = {}, {}
     for name, model in models.items():
         model.fit(Z_train, y_train)
@@ -427,7 +443,7 @@ def _run_main_job(args, prog):
         return 2
     if written is None:
         print(f"matplotlib is not installed, so {PATH_FIGURE} and {CV_FIGURE} were not written "
-              "(pip install fastridge[plot]).")
+              f"({install_hint('plot')}).")
     else:
         where = os.path.abspath(args.outdir)
         print(f"Figures written to {where}:")
@@ -443,32 +459,162 @@ class CSVError(ValueError):
     """A CSV file the ``fit`` command cannot use; the message says why and where."""
 
 
-def read_csv(filename, target, sep=","):
-    """Read a numeric CSV file with a header row; return ``(X, y, feature_names)``.
+#: Longest line (in characters, newline included) the ``fit`` command reads. A file without
+#: newlines (``/dev/zero``, a binary dump) would otherwise be read as one unbounded line.
+MAX_LINE_CHARS = 1 << 24
+#: Separators the ``fit`` command detects when ``--sep`` is not given (csv.Sniffer on the first
+#: lines); a file it cannot decide on is read with ",".
+SEPARATORS = ",;\t|"
+SNIFF_LINES, SNIFF_CHARS = 50, 1 << 16
 
-    The first row names the columns; every column except ``target`` is a numeric feature. Blank
-    lines are skipped. Raises :class:`CSVError` naming the problem (missing or unreadable file, no
-    header, no data, a row with the wrong number of fields, an empty or unparsable value with its
-    line and column, a non-numeric column, a missing target column).
+
+class Table(NamedTuple):
+    """A CSV file read by :func:`read_table`.
+
+    ``X`` (n, p) float64 features, ``y`` (n,) the target, ``feature_names`` (p names in file
+    order), ``excluded`` the names dropped by ``exclude``, ``sep`` the separator used (given or
+    detected), ``sniffed`` whether it was detected, ``compression`` None, "gzip", "bz2" or "xz".
     """
+
+    X: object
+    y: object
+    feature_names: list
+    excluded: list
+    sep: str
+    sniffed: bool
+    compression: object
+
+
+def _lzma_error():
+    try:
+        from lzma import LZMAError
+    except ImportError:  # a Python built without lzma
+        return ()
+    return (LZMAError,)
+
+
+def _decompressed(raw):
+    """``raw`` (a buffered binary file), decompressed when its first bytes are the magic number
+    of gzip, bz2 or xz; and the compression's name (or None). Closing the result leaves ``raw``
+    open."""
+    head = raw.peek(8)[:8]
+    if head.startswith(b"\x1f\x8b"):
+        import gzip
+
+        return gzip.GzipFile(fileobj=raw, mode="rb"), "gzip"
+    if head.startswith(b"BZh"):
+        import bz2
+
+        return bz2.BZ2File(raw, "rb"), "bz2"
+    if head.startswith(b"\xfd7zXZ\x00"):
+        import lzma
+
+        return lzma.LZMAFile(raw, "rb"), "xz"
+    return raw, None
+
+
+def _text_lines(stream, name):
+    """The lines of a binary stream decoded as UTF-8 (a byte order mark dropped; ``\\n``,
+    ``\\r\\n`` and ``\\r`` end a line), each at most MAX_LINE_CHARS long and free of NUL."""
+    import io
+
+    text = io.TextIOWrapper(stream, encoding="utf-8-sig", newline="")
+    number = 0
+    while True:
+        try:
+            line = text.readline(MAX_LINE_CHARS + 1)
+        except UnicodeDecodeError:
+            raise CSVError(f"cannot read {name}: it is not a UTF-8 text file") from None
+        if not line:
+            return
+        number += 1
+        if "\x00" in line:
+            raise CSVError(f"{name}, line {number}: contains a NUL byte: it is a binary file, "
+                           "not CSV text")
+        if len(line) > MAX_LINE_CHARS:
+            raise CSVError(f"{name}, line {number}: longer than {MAX_LINE_CHARS:,} characters, "
+                           "the longest line the fit command reads; is it a CSV text file?")
+        yield line
+
+
+def _sniff_separator(lines):
+    """The separator of the first lines of a file (one of SEPARATORS), or None."""
     import csv
+
+    sample = ""
+    for line in lines:  # whole lines, about SNIFF_CHARS of them (csv.Sniffer scans each one
+        if line.strip():  # for every ASCII character)
+            sample += line
+            if len(sample) >= SNIFF_CHARS:
+                break
+    try:
+        return csv.Sniffer().sniff(sample, delimiters=SEPARATORS).delimiter
+    except csv.Error:
+        return None
+
+
+def _sep_hint(sep):
+    shown = "'\\t'" if sep == "\t" else repr(sep)
+    others = ", ".join("'\\t'" if s == "\t" else repr(s) for s in SEPARATORS if s != sep)
+    return (f"split at {shown}, the header row is one column; if the file uses another "
+            f"separator, name it with --sep (e.g. {others})")
+
+
+def _split_names(values):
+    """Column names of a repeatable, comma-separated option, in order, without repeats."""
+    names = []
+    for value in values or ():
+        for part in value.split(","):
+            part = part.strip()
+            if part and part not in names:
+                names.append(part)
+    return names
+
+
+def read_table(filename, target, sep=None, exclude=()):
+    """Read a numeric CSV file with a header row for the ``fit`` command; return a :class:`Table`.
+
+    The first row names the columns; every column except ``target`` and those named in
+    ``exclude`` is a numeric feature (excluded columns may hold anything). Blank lines are
+    skipped. A gzip, bz2 or xz file is decompressed (recognized by its first bytes). ``sep=None``
+    detects the separator among ``,``, ``;``, tab and ``|`` from the first lines (``,`` when
+    undecided). Raises :class:`CSVError` naming the problem by file, line and column name
+    (missing or unreadable file, binary data, an overlong line, no header, no data, a row with
+    the wrong number of fields, an empty or unparsable value, a non-numeric column, a missing
+    target or excluded column).
+    """
+    import contextlib
+    import csv
+    import itertools
+    import zlib
 
     import numpy as np
 
     name = repr(str(filename))
+    compression = None
     try:
-        with open(filename, newline="", encoding="utf-8-sig") as fh:
-            reader = csv.reader(fh, delimiter=sep)
-            rows, lines = [], []
+        with contextlib.ExitStack() as stack, open(filename, "rb") as raw:
+            stream, compression = _decompressed(raw)
+            stack.callback(stream.close)
+            lines = _text_lines(stream, name)
+            head = list(itertools.islice(lines, SNIFF_LINES))
+            sniffed = sep is None
+            if sniffed:
+                sep = _sniff_separator(head) or ","
+            reader = csv.reader(itertools.chain(head, lines), delimiter=sep)
+            rows, numbers = [], []
             for row in reader:
                 if not row or (len(row) == 1 and not row[0].strip()):
                     continue  # blank line
                 rows.append(row)
-                lines.append(reader.line_num)
-    except OSError as exc:
-        raise CSVError(f"cannot read {name}: {exc.strerror or exc}") from None
-    except UnicodeDecodeError:
-        raise CSVError(f"cannot read {name}: it is not a UTF-8 text file") from None
+                numbers.append(reader.line_num)
+    except CSVError:
+        raise
+    except (OSError, EOFError, zlib.error, *_lzma_error()) as exc:
+        how = f"read {name}" if compression is None else \
+            f"decompress {name} ({compression})"
+        detail = getattr(exc, "strerror", None) or str(exc) or type(exc).__name__
+        raise CSVError(f"cannot {how}: {detail}") from None
     except csv.Error as exc:
         raise CSVError(f"cannot parse {name} as CSV: {exc}") from None
 
@@ -477,29 +623,46 @@ def read_csv(filename, target, sep=","):
     header = [h.strip() for h in rows[0]]
     for j, h in enumerate(header):
         if not h:
-            raise CSVError(f"{name}: column {j + 1} of the header row has no name")
+            after = f" (after {header[j - 1]!r})" if j else ""
+            raise CSVError(f"{name}: column {j + 1} of the header row has no name{after}")
     dupes = sorted({h for h in header if header.count(h) > 1})
     if dupes:
         raise CSVError(f"{name}: duplicate column names in the header: {', '.join(dupes)}")
     if target not in header:
+        hint = f"; {_sep_hint(sep)}" if len(header) == 1 else ""
         raise CSVError(f"{name} has no column {target!r} (the --target); its columns are: "
-                       + ", ".join(header))
+                       + ", ".join(header) + hint)
+    excluded = list(exclude)
+    for col in excluded:
+        if col == target:
+            raise CSVError(f"--exclude {col!r} names the --target column")
+        if col not in header:
+            raise CSVError(f"{name} has no column {col!r} (given to --exclude); its columns "
+                           "are: " + ", ".join(header))
     if len(header) < 2:
-        raise CSVError(f"{name} has no feature columns besides the target {target!r}")
-    body, body_lines = rows[1:], lines[1:]
+        raise CSVError(f"{name} has no feature columns besides the target {target!r}; "
+                       f"{_sep_hint(sep)}")
+    if len(header) - len(excluded) < 2:
+        raise CSVError(f"{name} has no feature columns left besides the target {target!r} "
+                       f"after --exclude {','.join(excluded)}")
+    body, body_lines = rows[1:], numbers[1:]
     if not body:
         raise CSVError(f"{name} has a header row but no data rows")
     width = len(header)
     for row, line in zip(body, body_lines):
         if len(row) != width:
-            raise CSVError(f"{name}, line {line}: {len(row)} fields, but the header has {width}")
+            what = (f"no value for column {header[len(row)]!r}" if len(row) < width else
+                    f"a value after the last column {header[-1]!r}")
+            raise CSVError(f"{name}, line {line}: {len(row)} fields, but the header has {width} "
+                           f"({what})")
 
-    values = np.empty((len(body), width), dtype=np.float64)
+    used = [j for j, h in enumerate(header) if h not in excluded]
+    values = np.empty((len(body), len(used)), dtype=np.float64)
     first_bad = {}  # column -> (line, text, reason)
-    n_bad = [0] * width
+    n_bad = dict.fromkeys(used, 0)
     for i, (row, line) in enumerate(zip(body, body_lines)):
-        for j, text in enumerate(row):
-            field = text.strip()
+        for c, j in enumerate(used):
+            field = row[j].strip()
             try:
                 value = float(field)
             except ValueError:
@@ -512,32 +675,53 @@ def read_csv(filename, target, sep=","):
                               else f"{field!r} is not a finite number")
                     first_bad[j] = (line, field, reason)
                 value = np.nan
-            values[i, j] = value
-    for j in range(width):  # whole columns of text first: the likelier mistake
+            values[i, c] = value
+    for j in used:  # whole columns of text first: the likelier mistake
         if n_bad[j] == len(body) and first_bad[j][1]:
             kind = "target column" if header[j] == target else "column"
+            hint = "" if header[j] == target else f" (or leave it out with --exclude {header[j]})"
             raise CSVError(f"{name}: {kind} {header[j]!r} is not numeric (line {first_bad[j][0]}: "
-                           f"{first_bad[j][1]!r}); every column must hold numbers")
+                           f"{first_bad[j][1]!r}); every column must hold numbers{hint}")
     if first_bad:
         j = min(first_bad, key=lambda c: (first_bad[c][0], c))
         line, _, reason = first_bad[j]
         raise CSVError(f"{name}, line {line}, column {header[j]!r}: {reason}")
-    t = header.index(target)
-    features = [h for j, h in enumerate(header) if j != t]
+    names = [header[j] for j in used]
+    t = names.index(target)
+    features = [h for h in names if h != target]
     X = np.ascontiguousarray(np.delete(values, t, axis=1))
-    return X, values[:, t].copy(), features
+    return Table(X=X, y=values[:, t].copy(), feature_names=features, excluded=excluded, sep=sep,
+                 sniffed=sniffed, compression=compression)
+
+
+def read_csv(filename, target, sep=","):
+    """Read a numeric CSV file with a header row; return ``(X, y, feature_names)``.
+
+    :func:`read_table` with a given separator (``sep=None`` detects it), without exclusions.
+    """
+    table = read_table(filename, target, sep=sep)
+    return table.X, table.y, table.feature_names
+
+
+# ---------------------------------------------------------------------- the fit command's options
+
+def _int_at_least(least, also=""):
+    """An argparse type: an integer >= ``least`` (``also`` names other accepted values)."""
+    def parse(text):
+        try:
+            value = int(text)
+        except ValueError:
+            value = least - 1
+        if value < least:
+            raise argparse.ArgumentTypeError(f"must be an integer >= {least}{also}, got {text!r}")
+        return value
+    return parse
 
 
 def _cv_option(text):
     if text.strip().lower() == "loo":
-        return None
-    try:
-        k = int(text)
-    except ValueError:
-        k = 0
-    if k < 2:
-        raise argparse.ArgumentTypeError(f"must be an integer >= 2 or 'loo', got {text!r}")
-    return k
+        return "loo"
+    return _int_at_least(2, " or 'loo'")(text)
 
 
 def _sep_option(text):
@@ -547,58 +731,360 @@ def _sep_option(text):
     return sep
 
 
-def format_coefficients(terms, values):
+def _finite_float(text):
+    import math
+
+    try:
+        value = float(text)
+    except ValueError:
+        value = math.nan
+    return value if math.isfinite(value) else None
+
+
+def _ratio_option(text):
+    value = _finite_float(text)
+    if value is None or not 0 < value <= 1:
+        raise argparse.ArgumentTypeError(f"must be a number in (0, 1], got {text!r}")
+    return value
+
+
+def _alphas_option(text):
+    alphas = [_finite_float(part) for part in text.split(",") if part.strip()]
+    if not alphas or any(a is None or a < 0 for a in alphas):
+        raise argparse.ArgumentTypeError(
+            f"must be a comma-separated list of numbers >= 0, got {text!r}")
+    return alphas
+
+
+# --------------------------------------------------------------------- the fit command's output
+
+def format_numbers(values, digits=4):
+    """Format a column of numbers as R's ``print`` does: every value to ``digits`` significant
+    digits, all with the same number of decimals (the fewest that show each value so), in fixed
+    notation unless scientific notation is narrower; right-aligned to a common width. NaN and
+    infinities print as ``NaN``, ``Inf``, ``-Inf``."""
+    import math
+
+    vals = [float(v) + 0.0 for v in values]  # + 0.0 turns -0.0 into 0.0
+    finite = [v for v in vals if math.isfinite(v)]
+    decimals, mantissa = 0, 0
+    for v in finite:
+        if v == 0:
+            continue
+        mant, exp = f"{v:.{digits - 1}e}".split("e")
+        sig = len(mant.replace("-", "").replace(".", "").rstrip("0")) or 1
+        decimals = max(decimals, sig - 1 - int(exp))
+        mantissa = max(mantissa, sig - 1)
+
+    def show(v, spec):
+        if math.isnan(v):
+            return "NaN"
+        if math.isinf(v):
+            return "Inf" if v > 0 else "-Inf"
+        text = format(v, spec)
+        return text.lstrip("-") if float(text) == 0 else text  # no "-0.00"
+
+    fixed = [show(v, f".{decimals}f") for v in vals]
+    sci = [show(v, f".{mantissa}e") for v in vals]
+    cells = fixed if max(map(len, fixed), default=0) <= max(map(len, sci), default=0) else sci
+    width = max(map(len, cells), default=0)
+    return [c.rjust(width) for c in cells]
+
+
+def _name_columns(message, features):
+    """The library's messages name X's columns by 0-based index ("column 3"); name them."""
+    import re
+
+    def repl(match):
+        j = int(match.group(2))
+        return f"{match.group(1)} {features[j]!r}" if 0 <= j < len(features) else match.group(0)
+
+    return re.sub(r"\b(column|feature)s? (\d+)\b", repl, message)
+
+
+#: What the fit command passes to RidgeCV for ``--cv loo``. RidgeCV is to accept cv="loo"
+#: (issue 11, section 5); until it does, leave-one-out is cv=None. Switch this one name to "loo"
+#: when it lands.
+LOO_CV = None
+
+
+class FitResult(NamedTuple):
+    """The fit command's result as data (what ``--json`` writes).
+
+    ``model`` the fitted estimator; ``alpha`` the penalty used; ``df`` its effective degrees of
+    freedom; ``d2`` the squared singular values behind df; ``cv`` None (``--alpha``) or a dict
+    with the CV table and the min and 1-SE choices; ``warnings`` a list of (category name,
+    message).
+    """
+
+    model: object
+    alpha: float
+    df: float
+    d2: object
+    cv: object
+    warnings: list
+
+
+def _cv_table(model, d2, default_size):
+    """The CV table of a fitted RidgeCV with cv.glmnet's two choices (grid indices);
+    ``default_size`` the size of the default grid asked for, or None for a given grid."""
+    import numpy as np
+
+    from fastridge._cv import select_alpha
+
+    res = model.cv_results_
+    alphas = np.asarray(res["alphas"], dtype=np.float64)
+    mean = np.asarray(res["mean_error"], dtype=np.float64)
+    se = np.asarray(res["se_error"], dtype=np.float64)
+    return {
+        "alphas": alphas, "mean_error": mean, "se_error": se,
+        "df": np.array([_df(d2, a) for a in alphas]),
+        "index_min": select_alpha(alphas, mean, se, "min"),
+        "index_1se": select_alpha(alphas, mean, se, "1se"),
+        "default_size": default_size,
+    }
+
+
+def fit_table(table, *, alpha=None, alphas=None, n_alphas=None, alpha_min_ratio=None, cv="loo",
+              rule="min", seed=CV_SEED, standardize=False):
+    """Fit the ``fit`` command's model to a :class:`Table`; return a :class:`FitResult`.
+
+    ``alpha`` fixes the penalty (:class:`fastridge.Ridge`); otherwise :class:`fastridge.RidgeCV`
+    chooses it by exact leave-one-out (``cv="loo"``) or ``cv`` random folds
+    (:class:`ShuffledKFold` with ``seed``) with the mean squared error, by ``rule``, over RidgeCV's
+    default grid of ``n_alphas`` values, or over a fixed grid (used as given): ``alphas``, or
+    glmnet's grid down to ``alpha_min_ratio`` times its largest value (that of
+    :func:`fastridge.ridge_path`). Warnings the fit raises are recorded, not shown. Raises
+    ValueError or TypeError when the model cannot be fitted.
+    """
+    import warnings
+
+    from fastridge import Ridge, RidgeCV, ridge_path
+
+    X, y = table.X, table.y
+    grid = alphas
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        if alpha is not None:
+            model = Ridge(alpha=alpha, standardize=standardize).fit(X, y)
+            used = float(model.alpha)
+        else:
+            if grid is None and alpha_min_ratio is not None:
+                # RidgeCV has no alpha_min_ratio: take the grid of ridge_path, whose default
+                # rule RidgeCV shares
+                grid = ridge_path(X, y, n_alphas=n_alphas or 100, alpha_min_ratio=alpha_min_ratio,
+                                  standardize=standardize).alphas
+            kfold = cv != "loo"
+            model = RidgeCV(alphas=grid, n_alphas=n_alphas or 100,
+                            cv=ShuffledKFold(cv, seed=seed) if kfold else LOO_CV,
+                            scoring=KFOLD_SCORING if kfold else None,
+                            rule=rule, standardize=standardize).fit(X, y)
+            used = float(model.alpha_)
+    seen, found = set(), []
+    for w in caught:
+        item = (w.category.__name__, _name_columns(str(w.message), table.feature_names))
+        if item not in seen:
+            seen.add(item)
+            found.append(item)
+    d2 = _design_spectrum(X, standardize)
+    cv_table = None if alpha is not None else _cv_table(
+        model, d2, None if grid is not None else n_alphas or 100)
+    return FitResult(model=model, alpha=used, df=_df(d2, used), d2=d2, cv=cv_table,
+                     warnings=found)
+
+
+def _describe_table(args, table):
+    n, p = table.X.shape
+    names = table.feature_names
+    shown = ", ".join(names if p <= 12 else [*names[:10], f"... ({p - 10} more)"])
+    lines = [f"{args.data}: {n} row{'s' * (n != 1)}, target {args.target!r}, {p} "
+             f"feature{'s' * (p != 1)}: {shown}"]
+    notes = []
+    if table.excluded:
+        notes.append(f"excluded: {', '.join(table.excluded)}")
+    sep = "'\\t'" if table.sep == "\t" else repr(table.sep)
+    notes.append(f"separator {sep}" + (" (detected)" if table.sniffed else ""))
+    if table.compression:
+        notes.append(f"{table.compression}-compressed")
+    lines.append("(" + "; ".join(notes) + ")")
+    return lines
+
+
+def format_cv_summary(result, cv, rule, seed):
+    """The cross-validation summary in the manner of cv.glmnet's ``print``."""
+    c = result.cv
+    alphas = c["alphas"]
+    m = alphas.size
+    how = ("exact leave-one-out" if cv == "loo" else
+           f"{cv}-fold (rows assigned to folds at random, --seed {seed})")
+    lo, hi = alphas.min(), alphas.max()
+    span = f"from {hi:.4g} down to {lo:.4g}" + (f" (ratio {lo / hi:.3g})" if hi > 0 else "")
+    size = c["default_size"]
+    origin = ("given" if size is None else "glmnet's default" if size == m else
+              f"glmnet's default of {size}, extended past the end where the minimum sat")
+    grid_line = f"Grid: {m} alpha{'s' * (m != 1)} {span}; {origin}"
+    if len(grid_line) > 96:
+        grid_line = grid_line.replace("; ", ";\n      ", 1)
+    lines = [f"Cross-validation: {how}; measure: mean squared error", grid_line, ""]
+    rows = [("min", c["index_min"]), ("1se", c["index_1se"])]
+    label = [name for name, _ in rows]
+    alpha_col = [alphas[i] for _, i in rows]
+    index_col = [str(i + 1) for _, i in rows]
+    df_col = [c["df"][i] for _, i in rows]
+    err_col = [c["mean_error"][i] for _, i in rows]
+    se_col = [c["se_error"][i] for _, i in rows]
+    chosen = result.alpha
+    on_grid = alpha_col[label.index(rule)] == chosen
+    if not on_grid:  # the estimator refined α between grid points
+        model = result.model
+        label.append("chosen")
+        alpha_col.append(chosen)
+        index_col.append("-")
+        df_col.append(result.df)
+        err_col.append(-float(model.best_score_))
+        se_col.append(float("nan"))
+    se_cells = format_numbers(se_col)
+    if not on_grid:  # no standard error off the grid
+        se_cells[-1] = "-".rjust(len(se_cells[-1]))
+    cols = [("alpha", format_numbers(alpha_col)), ("index", index_col),
+            ("df", format_numbers(df_col)), ("CV error", format_numbers(err_col)),
+            ("SE", se_cells)]
+    width = max(map(len, label))
+    widths = [max(len(h), *(len(v) for v in vals)) for h, vals in cols]
+    lines.append(" " * width + "".join(f"  {h:>{w}}" for (h, _), w in zip(cols, widths)))
+    for r, name in enumerate(label):
+        mark = ""
+        if (on_grid and name == rule) or name == "chosen":
+            mark = "  <- chosen (--rule " + rule + ")"
+        lines.append(f"{name:<{width}}" + "".join(f"  {vals[r]:>{w}}" for (_, vals), w
+                                                  in zip(cols, widths)) + mark)
+    lines.append("(index: position in the grid; df: effective degrees of freedom; SE: standard "
+                 "error of the CV error)")
+    return lines
+
+
+def format_coefficients(terms, values, digits=7):
+    """The coefficient table: one row per term, numbers as R prints them (``digits``
+    significant digits, aligned)."""
+    cells = format_numbers(values, digits)
     width = max(len("Term"), *(len(t) for t in terms))
-    lines = [f"{'Term':<{width}}  {'Coefficient':>16}", "-" * (width + 18)]
-    for term, value in zip(terms, values):
-        lines.append(f"{term:<{width}}  {value + 0.0:>16.10g}")
+    cell = max(len("Estimate"), *(len(c) for c in cells))
+    lines = [f"{'Term':<{width}}  {'Estimate':>{cell}}", "-" * (width + 2 + cell)]
+    lines += [f"{term:<{width}}  {text:>{cell}}" for term, text in zip(terms, cells)]
     return "\n".join(lines)
 
 
-def _run_fit(args, prog):
+def format_fit(args, table, result):
+    """The fit command's text output."""
     import numpy as np
 
-    from fastridge import Ridge, RidgeCV
+    model = result.model
+    lines = _describe_table(args, table)
+    scale = ("standardized predictors (--standardize; coefficients on the raw scale)"
+             if args.standardize else "raw predictors")
+    lines += [f"Ridge regression on {scale}", ""]
+    if result.cv is not None:
+        lines += format_cv_summary(result, args.cv, args.rule, args.seed) + [""]
+    for category, message in result.warnings:
+        lines += [f"Warning ({category}): {message}", ""]
+    how = "given (--alpha)" if result.cv is None else "chosen"
+    a, df = format_numbers([result.alpha]), format_numbers([result.df])
+    lines.append(f"Coefficients at alpha = {a[0].strip()} ({how}), df = {df[0].strip()}:")
+    lines.append(format_coefficients(["Intercept", *table.feature_names],
+                                     [float(model.intercept_), *map(float, model.coef_)]))
+    pred = model.predict(table.X)
+    mse = float(np.mean((table.y - pred) ** 2))
+    r2, mse_text = format_numbers([model.score(table.X, table.y)]), format_numbers([mse])
+    lines += ["", f"In-sample R^2 = {r2[0].strip()}, mean squared error = {mse_text[0].strip()}"]
+    return "\n".join(lines)
+
+
+def fit_json(args, table, result):
+    """The fit command's result as a JSON-serializable dict (NaN and infinities as null)."""
+    import math
+
+    import numpy as np
+
+    def num(v):
+        v = float(v)
+        return v if math.isfinite(v) else None
+
+    def nums(a):
+        return [num(v) for v in np.ravel(a)]
+
+    model = result.model
+    out = {
+        "data": str(args.data), "target": args.target, "n_samples": int(table.X.shape[0]),
+        "features": list(table.feature_names), "excluded": list(table.excluded),
+        "separator": table.sep, "compression": table.compression,
+        "standardize": bool(args.standardize),
+        "alpha": num(result.alpha), "alpha_given": result.cv is None, "df": num(result.df),
+        "intercept": num(model.intercept_),
+        "coef": {name: num(v) for name, v in zip(table.feature_names, model.coef_)},
+        "r2": num(model.score(table.X, table.y)),
+        "mse": num(np.mean((table.y - model.predict(table.X)) ** 2)),
+        "cv": None,
+        "warnings": [{"category": c, "message": m} for c, m in result.warnings],
+    }
+    if result.cv is not None:
+        c = result.cv
+        out["cv"] = {
+            "method": "loo" if args.cv == "loo" else "kfold",
+            "folds": None if args.cv == "loo" else int(args.cv),
+            "seed": None if args.cv == "loo" else int(args.seed),
+            "rule": args.rule, "measure": "mean squared error",
+            "grid": "given" if c["default_size"] is None else "default",
+            "alpha_min": num(c["alphas"][c["index_min"]]),
+            "alpha_1se": num(c["alphas"][c["index_1se"]]),
+            "alphas": nums(c["alphas"]), "mean_error": nums(c["mean_error"]),
+            "se_error": nums(c["se_error"]), "df": nums(c["df"]),
+        }
+    return out
+
+
+def _run_fit(args, prog):
+    import json
 
     def fail(message):
         print(f"{prog} fit: error: {message}", file=sys.stderr)
         return 2
 
+    given = {flag: getattr(args, dest) is not None for flag, dest in (
+        ("--alphas", "alphas"), ("--n-alphas", "n_alphas"),
+        ("--alpha-min-ratio", "alpha_min_ratio"), ("--rule", "rule"))}
+    if args.alpha is not None:
+        clash = [flag for flag, on in given.items() if on]
+        if clash:
+            args.parser.error(f"argument {clash[0]}: not allowed with argument --alpha (a fixed "
+                              "penalty is not chosen)")
+    elif args.alphas is not None:
+        clash = [flag for flag in ("--n-alphas", "--alpha-min-ratio") if given[flag]]
+        if clash:
+            args.parser.error(f"argument {clash[0]}: not allowed with argument --alphas")
+    if args.rule is None:
+        args.rule = "min"
     try:
-        X, y, features = read_csv(args.data, args.target, sep=args.sep)
+        table = read_table(args.data, args.target, sep=args.sep,
+                           exclude=_split_names(args.exclude))
     except CSVError as exc:
         return fail(str(exc))
-    n, p = X.shape
+    except MemoryError:
+        return fail(f"not enough memory to read {args.data!r}")
     try:
-        if args.alpha is not None:
-            model = Ridge(alpha=args.alpha, standardize=args.standardize).fit(X, y)
-            how = "given (--alpha)"
-        else:
-            # args.cv is None for leave-one-out (the default, and --cv loo)
-            folds = None if args.cv is None else ShuffledKFold(args.cv, seed=args.seed)
-            model = RidgeCV(cv=folds, standardize=args.standardize).fit(X, y)
-            mean, se = _cv_error_at(model)
-            what = ("exact leave-one-out" if folds is None else
-                    f"{args.cv}-fold (random folds, seed {args.seed})")
-            how = (f"chosen by {what} cross-validation over "
-                   f"{np.size(model.cv_results_['alphas'])} alphas\n"
-                   f"(CV mean squared error {mean:.6g}, standard error {se:.3g})")
+        result = fit_table(table, alpha=args.alpha, alphas=args.alphas, n_alphas=args.n_alphas,
+                           alpha_min_ratio=args.alpha_min_ratio, cv=args.cv, rule=args.rule,
+                           seed=args.seed, standardize=args.standardize)
     except (ValueError, TypeError) as exc:
-        return fail(f"cannot fit {args.data!r}: {exc}")
-    pred = model.predict(X)
-    mse = float(np.mean((y - pred) ** 2))
-    r2 = float(model.score(X, y))
-    alpha = float(model.alpha) if args.alpha is not None else float(model.alpha_)
-    print(f"{args.data}: {n} row{'s' * (n != 1)}, {p} feature{'s' * (p != 1)}, "
-          f"target {args.target!r}")
-    scale = "standardized predictors (standardize=True)" if args.standardize else \
-        "raw predictors"
-    print(f"Ridge regression on {scale}; alpha = {alpha:.6g} {how}")
-    print()
-    print(format_coefficients(["Intercept", *features],
-                              [float(model.intercept_), *map(float, model.coef_)]))
-    print()
-    print(f"alpha = {alpha:.10g}   in-sample R^2 = {r2:.6f}   in-sample MSE = {mse:.6g}")
+        return fail(f"cannot fit {args.data!r}: {_name_columns(str(exc), table.feature_names)}")
+    except MemoryError:
+        n, p = table.X.shape
+        return fail(f"not enough memory to fit {args.data!r} ({n} rows, {p} features)")
+    if args.json:
+        for category, message in result.warnings:
+            print(f"{prog} fit: warning ({category}): {message}", file=sys.stderr)
+        print(json.dumps(fit_json(args, table, result), indent=1, allow_nan=False))
+    else:
+        print(format_fit(args, table, result))
     return 0
 
 
@@ -635,19 +1121,29 @@ def _build_parser(prog):
         "fit", prog=f"{prog} fit",
         help="fit ridge regression to a CSV file and print the coefficient table",
         description=(
-            "Fit ridge regression to a CSV file and print the coefficient table, alpha and the "
-            "in-sample R^2 and mean squared error. The file needs a header row naming the "
-            "columns; every column except the target must be numeric (no missing values). "
-            "With --alpha the penalty is fixed; otherwise it is chosen by cross-validation: "
-            "exact leave-one-out by default, K-fold with --cv K."),
+            "Fit ridge regression to a CSV file (plain, or gzip/bz2/xz-compressed) and print a "
+            "summary: the cross-validation table (the grid's range and size; the alpha of least "
+            "CV error and the largest alpha within one standard error of it, with df, CV error "
+            "and SE, as cv.glmnet prints them), any warning of the fit, the coefficient table "
+            "and the in-sample R^2. The file needs a header row naming the columns; every "
+            "column except the target and the --exclude'd ones must be numeric (no missing "
+            "values). With --alpha the penalty is fixed; otherwise it is chosen by "
+            "cross-validation: exact leave-one-out by default, K-fold with --cv K."),
         epilog=("alpha is on scikit-learn's scale: the penalty alpha * sum(coef^2) is added to "
                 "the residual sum of squares (with --standardize, on the scale of the "
                 "standardized predictors; coefficients are reported for the raw predictors). "
-                "Errors in the file exit with status 2."),
+                "The default grid is glmnet's (see README). df is the effective degrees of "
+                "freedom sum d^2/(d^2 + alpha), d the singular values of the centred (and "
+                "standardized) design. Errors in the file or the options exit with status 2."),
     )
-    fit.add_argument("data", metavar="DATA.csv", help="CSV file with a header row")
+    fit.add_argument("data", metavar="DATA.csv",
+                     help="CSV file with a header row (gzip, bz2 and xz are recognized by their "
+                          "first bytes)")
     fit.add_argument("--target", required=True, metavar="COLUMN",
                      help="name of the response column")
+    fit.add_argument("--exclude", action="append", metavar="COL",
+                     help="leave this column out of the model (it may hold anything); "
+                          "repeatable, or a comma-separated list of names")
     choice = fit.add_mutually_exclusive_group()
     choice.add_argument("--alpha", type=float, metavar="A",
                         help="fit at this penalty (>= 0) instead of choosing it")
@@ -655,13 +1151,33 @@ def _build_parser(prog):
                         help="choose alpha by K-fold cross-validation (K >= 2; the rows are "
                              "assigned to folds at random, see --seed), or 'loo' for exact "
                              "leave-one-out (the default)")
+    fit.add_argument("--alphas", type=_alphas_option, metavar="A1,A2,...",
+                     help="the grid of alphas to choose from, a comma-separated list "
+                          "(default: glmnet's grid, see --n-alphas and --alpha-min-ratio)")
+    fit.add_argument("--n-alphas", type=_int_at_least(1), metavar="N",
+                     help="size of the default grid (default 100)")
+    fit.add_argument("--alpha-min-ratio", type=_ratio_option, metavar="R",
+                     help="smallest alpha of glmnet's grid as a fraction of the largest, in "
+                          "(0, 1] (default 1e-4, or 1e-2 when there are more features than "
+                          "rows); like --alphas, it fixes the grid: the default grid is "
+                          "extended past an end where the CV minimum sits, a fixed one only "
+                          "warns")
+    fit.add_argument("--rule", choices=("min", "1se"), default=None,
+                     help="choose the alpha of least CV error ('min', the default) or the "
+                          "largest alpha within one standard error of it ('1se', as "
+                          "cv.glmnet's lambda.1se)")
     fit.add_argument("--standardize", action="store_true",
                      help="scale each predictor to unit variance before the penalty (as glmnet)")
-    fit.add_argument("--sep", type=_sep_option, default=",", metavar="CHAR",
-                     help="field separator (default ','; '\\t' for tab)")
-    fit.add_argument("--seed", type=int, default=CV_SEED, metavar="N",
-                     help=f"seed of the random fold assignment of --cv K (default {CV_SEED})")
-    fit.set_defaults(func=_run_fit)
+    fit.add_argument("--sep", type=_sep_option, default=None, metavar="CHAR",
+                     help="field separator ('\\t' for tab; default: detected among ',', ';', "
+                          "tab and '|', else ',')")
+    fit.add_argument("--seed", type=_int_at_least(0), default=CV_SEED, metavar="N",
+                     help=f"seed (an integer >= 0) of the random fold assignment of --cv K "
+                          f"(default {CV_SEED})")
+    fit.add_argument("--json", action="store_true",
+                     help="write the result as JSON to stdout (alpha, coefficients by column "
+                          "name, intercept, the CV table, warnings) instead of the summary")
+    fit.set_defaults(func=_run_fit, parser=fit)
     return parser
 
 

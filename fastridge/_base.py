@@ -31,7 +31,7 @@ if TYPE_CHECKING:
 
     _Estimator = TypeVar("_Estimator", bound="RegressorBase")
 
-__all__ = ["RegressorBase", "linear_predict"]
+__all__ = ["RegressorBase", "linear_attributes", "linear_predict", "r2_score"]
 
 _VERSION_KEY = "_fastridge_version"
 
@@ -58,6 +58,24 @@ def _init_signature(cls):
     return tuple(names), defaults
 
 
+def unchanged_on_failure(fit):
+    """Decorate a fitting method: when it raises (an input found bad midway, Ctrl-C, a signal
+    handler's exception), the estimator's attributes are put back as they were before the call,
+    so that a failed fit never leaves, say, a new `n_features_in_` next to the old `coef_`.
+    The fits replace their attributes, never modify them in place, so a shallow copy suffices."""
+    @functools.wraps(fit)
+    def wrapper(self, *args, **kwargs):
+        before = self.__dict__.copy()
+        try:
+            return fit(self, *args, **kwargs)
+        except BaseException:
+            self.__dict__.clear()
+            self.__dict__.update(before)
+            raise
+
+    return wrapper
+
+
 def linear_predict(X, coef, intercept):
     """X @ coefᵀ + intercept in X's dtype.  float32 products can overflow on the way to a
     representable prediction (coefficients of 1e20 against values of 1e20 that cancel): those
@@ -75,6 +93,68 @@ def linear_predict(X, coef, intercept):
         rows.append(np.asarray(block @ coef64.T) + icpt64)
     with np.errstate(over="ignore"):  # beyond float32 the prediction itself is infinite
         return np.concatenate(rows).astype(np.float32)
+
+
+def linear_attributes(coef, intercept, dtype, y_ndim, fit_intercept):
+    """``(coef_, intercept_)`` laid out as scikit-learn 1.9's linear models store them.
+
+    `coef` (k, p) and `intercept` (k,) are the fitted values for k targets; `dtype` is X's
+    floating dtype and `y_ndim` the number of dimensions of the y given to fit.  ``coef_`` is
+    (p,) when k = 1 (also for y of shape (n, 1)), else (k, p); ``intercept_`` is the Python float
+    0.0 without an intercept, a numpy scalar of `dtype` for 1-D y, else an array (k,) of `dtype`.
+    """
+    dtype = np.dtype(dtype)
+    coef = np.asarray(coef)
+    coef_ = (coef[0] if coef.shape[0] == 1 else coef).astype(dtype)
+    if not fit_intercept:
+        return coef_, 0.0
+    intercept = np.asarray(intercept)
+    if y_ndim == 1:
+        return coef_, dtype.type(intercept.reshape(-1)[0])
+    return coef_, intercept.reshape(-1).astype(dtype)
+
+
+def r2_score(y_true, y_pred, sample_weight=None, *, stacklevel=2):
+    """R² of `y_pred` against `y_true` (1-D or (n, k)), weighted by `sample_weight`, averaged
+    uniformly over targets, with scikit-learn's conventions for constant targets and fewer
+    than two samples (see :meth:`RegressorBase.score`)."""
+    y_true, y_pred = np.asarray(y_true), np.asarray(y_pred)
+    n = y_pred.shape[0]
+    if y_true.shape[0] != n:
+        raise ValueError(
+            "Found input variables with inconsistent numbers of samples: "
+            f"[{y_true.shape[0]}, {n}]"
+        )
+    y_true = y_true.reshape(n, -1)
+    y_pred = y_pred.reshape(n, -1).astype(np.float64, copy=False)
+    if y_true.shape[1] != y_pred.shape[1]:
+        raise ValueError(
+            "y_true and y_pred have different number of output "
+            f"({y_true.shape[1]}!={y_pred.shape[1]})"
+        )
+    w = check_sample_weight(sample_weight, n, np.float64)
+    if n < 2:
+        warnings.warn(
+            UndefinedMetricWarning("R^2 score is not well-defined with less than two samples."),
+            stacklevel=stacklevel,
+        )
+        return float("nan")
+    sq_res = (y_true - y_pred) ** 2
+    if w is None:
+        numerator = sq_res.sum(axis=0)
+        centred = y_true - y_true.mean(axis=0)
+        denominator = (centred * centred).sum(axis=0)
+    else:
+        numerator = w @ sq_res
+        centred = y_true - (w @ y_true) / w.sum()
+        denominator = w @ (centred * centred)
+    scores = np.ones(y_true.shape[1])
+    nonzero_num = numerator != 0
+    nonzero_den = denominator != 0
+    regular = nonzero_num & nonzero_den
+    scores[regular] = 1.0 - numerator[regular] / denominator[regular]
+    scores[nonzero_num & ~nonzero_den] = 0.0
+    return float(scores.mean())
 
 
 def _is_scalar_nan(x):
@@ -202,6 +282,15 @@ class RegressorBase:
             input_tags=InputTags(two_d_array=True, sparse=True, allow_nan=False),
         )
 
+    def _repr_html_(self):
+        """The HTML diagram notebooks show (scikit-learn's ``estimator_html_repr``); None, so
+        that the plain repr is shown, when scikit-learn is not installed."""
+        try:
+            from sklearn.utils import estimator_html_repr
+        except ImportError:
+            return None
+        return estimator_html_repr(self)
+
     # ---------------------------------------------------------------- fitted state
     def _check_is_fitted(self, attr="coef_"):
         """Raise NotFittedError unless ``self`` has ``attr`` (a name or a list of names)."""
@@ -251,42 +340,7 @@ class RegressorBase:
         """
         y_pred = np.asarray(self.predict(X))
         y_true = _check_y(y, np.dtype(np.float64), type(self).__name__)
-        n = y_pred.shape[0]
-        if y_true.shape[0] != n:
-            raise ValueError(
-                "Found input variables with inconsistent numbers of samples: "
-                f"[{y_true.shape[0]}, {n}]"
-            )
-        y_true = y_true.reshape(n, -1)
-        y_pred = y_pred.reshape(n, -1).astype(np.float64, copy=False)
-        if y_true.shape[1] != y_pred.shape[1]:
-            raise ValueError(
-                "y_true and y_pred have different number of output "
-                f"({y_true.shape[1]}!={y_pred.shape[1]})"
-            )
-        w = check_sample_weight(sample_weight, n, np.float64)
-        if n < 2:
-            warnings.warn(
-                UndefinedMetricWarning("R^2 score is not well-defined with less than two samples."),
-                stacklevel=2,
-            )
-            return float("nan")
-        sq_res = (y_true - y_pred) ** 2
-        if w is None:
-            numerator = sq_res.sum(axis=0)
-            centred = y_true - y_true.mean(axis=0)
-            denominator = (centred * centred).sum(axis=0)
-        else:
-            numerator = w @ sq_res
-            centred = y_true - (w @ y_true) / w.sum()
-            denominator = w @ (centred * centred)
-        scores = np.ones(y_true.shape[1])
-        nonzero_num = numerator != 0
-        nonzero_den = denominator != 0
-        regular = nonzero_num & nonzero_den
-        scores[regular] = 1.0 - numerator[regular] / denominator[regular]
-        scores[nonzero_num & ~nonzero_den] = 0.0
-        return float(scores.mean())
+        return r2_score(y_true, y_pred, sample_weight, stacklevel=3)
 
     # ---------------------------------------------------------------- pickling
     def __getstate__(self):

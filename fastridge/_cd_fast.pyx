@@ -28,7 +28,8 @@ from cython cimport floating
 from libc.math cimport sqrt, fabs
 
 from fastridge._blas cimport blas_int, _dot, _axpy, _gemv, _symv, Trans, NoTrans, Upper
-from fastridge._kernel_utils cimport index_t, _interrupted
+from fastridge._interrupt cimport raise_stopped, stop_requested
+from fastridge._kernel_utils cimport index_t
 
 
 cdef enum:
@@ -225,14 +226,14 @@ def ridge_cd_dense(const floating[::1, :] X, const floating[::1] y, const floati
             since_check += 1
             fresh = False
             check = sqrt(step_sq) <= tol_abs
-            if _interrupted():
+            if stop_requested():
                 stopped = True
                 break
         if not stopped and not fresh:
             measure = _grad_norm_dense(X, y, sw, weighted, xbar, d, v, alpha, center,
                                        positive, b, R, wr, xtr, W, &S, racc)
     if stopped:
-        raise KeyboardInterrupt
+        raise_stopped()
     return measure, tol_abs, n_iter
 
 
@@ -280,7 +281,7 @@ def ridge_cd_gram(const floating[::1, :] G, const floating[::1] c, const double[
                 if delta != 0.0:
                     _axpy(<blas_int> p, <floating> delta, &G[0, j], 1, &q[0], 1)
             n_iter += 1
-            if _interrupted():
+            if stop_requested():
                 stopped = True
                 break
             measure = _grad_norm_gram(G, c, v, alpha, positive, b, q)
@@ -289,7 +290,7 @@ def ridge_cd_gram(const floating[::1, :] G, const floating[::1] c, const double[
                       &q[0], 1)
                 measure = _grad_norm_gram(G, c, v, alpha, positive, b, q)
     if stopped:
-        raise KeyboardInterrupt
+        raise_stopped()
     return measure, tol_abs, n_iter
 
 
@@ -371,12 +372,12 @@ def ridge_cd_sparse(const floating[::1] data, const index_t[::1] indices,
             since_check += 1
             fresh = False
             check = sqrt(step_sq) <= tol_abs
-            if _interrupted():
+            if stop_requested():
                 stopped = True
                 break
         if not stopped and not fresh:
             measure = _grad_norm_csc(data, indices, indptr, y, sw, weighted, xbar, d, v,
                                      alpha, center, positive, b, R, W, &S)
     if stopped:
-        raise KeyboardInterrupt
+        raise_stopped()
     return measure, tol_abs, n_iter

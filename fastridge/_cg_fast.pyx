@@ -19,7 +19,8 @@ from libc.math cimport sqrt, fabs
 from cython.parallel cimport prange, threadid
 
 from fastridge._blas cimport blas_int, _gemv, Trans, NoTrans
-from fastridge._kernel_utils cimport index_t, _interrupted
+from fastridge._interrupt cimport raise_stopped, stop_requested
+from fastridge._kernel_utils cimport index_t
 
 
 cdef enum:
@@ -383,7 +384,7 @@ def ridge_cg(int mode, const floating[::1, :] Xd, const floating[::1] data,
                        weighted, v, alpha, &pd[0], &q[0], &tn[0], &tp[0], &tp2[0], &tbuf[0], nthreads)
                 pq = _dot(<blas_int> m, &pd[0], 1, &q[0], 1)
                 n_iter += 1
-                if n_iter % SIGNAL_CHECK_EVERY == 0 and _interrupted():
+                if n_iter % SIGNAL_CHECK_EVERY == 0 and stop_requested():
                     stopped = True
                     break
                 if pq <= 0.0 or rz <= 0.0:
@@ -422,5 +423,5 @@ def ridge_cg(int mode, const floating[::1, :] Xd, const floating[::1] data,
         else:
             _copy(<blas_int> p, &x[0], 1, &b_out[0], 1)
     if stopped:
-        raise KeyboardInterrupt
+        raise_stopped()
     return measure, tol_abs, n_iter

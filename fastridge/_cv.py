@@ -20,30 +20,35 @@ and is the α → 0⁺ limit at α = 0; nothing of size 1 − Hᵢᵢ ≈ α is 
 """
 from __future__ import annotations
 
-import inspect
 import numbers
 import os
 from typing import TYPE_CHECKING
 
 import numpy as np
 
-from fastridge import _validation as V
-from fastridge._base import RegressorBase, linear_predict
+from fastridge import _grid, _validation as V
+from fastridge._base import RegressorBase, linear_attributes, linear_predict, unchanged_on_failure
+from fastridge._lazy import load_engine
 from fastridge._progress import Progress, due, seconds, shape_text
+from fastridge._routing import RoutingMixin
+from fastridge._scoring import resolve_scoring, sample_params
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable
     from typing import Any, Literal, Protocol
 
     from matplotlib.axes import Axes
+    from sklearn.utils.metadata_routing import MetadataRouter
     from numpy.typing import ArrayLike, NDArray
 
-    from fastridge._typing import MatrixLike
+    from fastridge._typing import MatrixLike, SolverName
 
     class _Splitter(Protocol):
         def split(self, X: Any, y: Any = ...) -> Iterable[tuple[ArrayLike, ArrayLike]]: ...
 
 RULES = ("min", "1se")
+# scikit-learn's names of its leave-one-out computations, accepted and without effect
+GCV_MODES = (None, "auto", "svd", "eigen")
 # LOO work arrays (n × block of α × k) are kept under this many float64 elements.
 _LOO_BLOCK_ELEMENTS = 1 << 21
 
@@ -77,25 +82,37 @@ def _as_indices(a, n, what):
     return a
 
 
-def _cv_folds(cv, X, y):
-    """None for leave-one-out, else a list of (train, test) index arrays."""
+def is_leave_one_out(cv):
+    """Whether `cv` asks for exact leave-one-out: None or "loo"."""
+    return cv is None or (isinstance(cv, str) and cv == "loo")
+
+
+_CV_KINDS = ("None or 'loo' (leave-one-out), an int >= 2, a splitter with split(X, y) or an "
+             "iterable of (train, test) index pairs")
+
+
+def _cv_folds(cv, X, y, groups=None):
+    """None for leave-one-out (``cv=None`` or ``"loo"``), else a list of (train, test) index
+    arrays; `groups` goes to a splitter's ``split(X, y, groups)``."""
     n = X.shape[0]
-    if cv is None:
+    if groups is not None and not hasattr(cv, "split"):
+        raise ValueError(f"groups are passed to the splitter, but cv={cv!r} is not a splitter "
+                         f"with split(X, y, groups) (e.g. sklearn.model_selection.GroupKFold).")
+    if is_leave_one_out(cv):
         return None
     if isinstance(cv, np.ndarray) and cv.ndim == 0:
         cv = cv.item()  # a 0-d array is a scalar (and cannot be iterated)
     if isinstance(cv, numbers.Integral) and not isinstance(cv, V._NOT_NUMBERS):
         if cv < 2:
-            raise ValueError(f"cv must be None (leave-one-out), an int >= 2, a splitter with "
-                             f"split(X, y) or an iterable of (train, test) index pairs; got "
-                             f"cv={cv!r}.")
+            raise ValueError(f"cv must be {_CV_KINDS}; got cv={cv!r}.")
         return kfold_splits(n, int(cv))
     if isinstance(cv, (str, bytes, float, bool, np.bool_, np.floating)) \
             or not (hasattr(cv, "split") or hasattr(cv, "__iter__")):
-        raise ValueError(f"cv must be None (leave-one-out), an int >= 2, a splitter with "
-                         f"split(X, y) or an iterable of (train, test) index pairs; got "
-                         f"cv={cv!r}.")
-    pairs = cv.split(X, y) if hasattr(cv, "split") else cv
+        raise ValueError(f"cv must be {_CV_KINDS}; got cv={cv!r}.")
+    if hasattr(cv, "split"):
+        pairs = cv.split(X, y) if groups is None else cv.split(X, y, groups)
+    else:
+        pairs = cv
     folds = []
     for pair in pairs:
         try:
@@ -115,6 +132,15 @@ def _check_grid(alphas):
     """User α grid → float64 (m,), finite, ≥ 0, non-empty."""
     if isinstance(alphas, (str, bytes, bool, np.bool_)):
         raise TypeError(f"alphas must be an array of non-negative floats, got {alphas!r}.")
+    if isinstance(alphas, (list, tuple)):  # name the bad entry, in scikit-learn's words
+        for i, value in enumerate(alphas):
+            if isinstance(value, (str, bytes, bool, np.bool_)) or not isinstance(
+                    value, (numbers.Real, np.ndarray)):
+                raise TypeError(f"alphas[{i}] must be an instance of float, not "
+                                f"{type(value).__name__}.")
+            if isinstance(value, numbers.Real) and value < 0:
+                raise ValueError(f"alphas[{i}] == {value}, must be > 0.0 or equal to 0.0 "
+                                 f"(alpha = 0 is unpenalized least squares).")
     try:
         a = np.asarray(alphas, dtype=np.float64)
     except OverflowError as exc:  # a Python int beyond float64
@@ -130,20 +156,6 @@ def _check_grid(alphas):
     if not np.all(np.isfinite(a)) or np.any(a < 0):
         raise ValueError(f"alphas must be finite and >= 0, got {a!r}.")
     return a
-
-
-def _accepts_sample_weight(func):
-    try:
-        params = inspect.signature(func).parameters
-    except (TypeError, ValueError):
-        return False
-    return "sample_weight" in params or any(p.kind is p.VAR_KEYWORD for p in params.values())
-
-
-def _score(scoring, y_true, y_pred, w, weighted):
-    if weighted:
-        return float(scoring(y_true, y_pred, sample_weight=w))
-    return float(scoring(y_true, y_pred))
 
 
 def select_alpha(alphas, mean_error, se_error, rule):
@@ -248,7 +260,7 @@ def _fold_stats(err, weights):
 
 
 # --------------------------------------------------------------------------- the estimator
-class RidgeCV(RegressorBase):
+class RidgeCV(RoutingMixin, RegressorBase):
     """Ridge regression with α chosen by cross-validation.
 
     Exact leave-one-out for every α from one spectral decomposition (``cv=None``), or k-fold
@@ -259,23 +271,35 @@ class RidgeCV(RegressorBase):
     Parameters
     ----------
     alphas : array-like of shape (n_alphas,), default=None
-        The α grid (finite, ≥ 0), used as given.  None: ``n_alphas`` values from glmnet's rule
-        (:func:`fastridge._path.default_alphas` on the full data), descending.
+        The α grid (finite, ≥ 0), used as given: never extended, `alpha_` one of its values;
+        a minimum at one of its ends gives :class:`~fastridge.exceptions.AlphaGridWarning`.
+        None: R glmnet's default grid (``n_alphas`` values, see :func:`fastridge.ridge_path`)
+        on the full data, descending, extended past an end when the minimum sits there (see
+        Notes).
     n_alphas : int, default=100
         Size of the default grid (ignored when `alphas` is given).
-    cv : None, int, splitter or iterable, default=None
-        None: exact, efficient leave-one-out (see Notes).  An int k ≥ 2: k contiguous folds,
+    cv : None, "loo", int, splitter or iterable, default=None
+        None or ``"loo"``: exact, efficient leave-one-out (see Notes).  An int k ≥ 2: k
+        contiguous folds,
         without shuffling (scikit-learn's ``KFold(k)`` layout).  An object with
         ``split(X, y)`` (any scikit-learn splitter), or an iterable of (train, test) index
         arrays.  The folds run on threads (the kernels release the GIL), all on the same grid.
-    scoring : callable, default=None
-        None: mean squared error, weighted by `sample_weight` when given.  A callable
-        ``scoring(y_true, y_pred) -> float`` (higher is better, like scikit-learn's metric
-        functions; the error minimized is minus the score).  It is called on each fold's test
-        rows for k-fold, and on all the leave-one-out predictions at once for ``cv=None``; with
-        sample weights it also receives ``sample_weight=`` if its signature accepts that keyword
-        (rows of weight 0 then get their full-fit prediction, which is their leave-one-out
-        prediction), else it sees only the rows of positive weight, unweighted.
+    scoring : None, str, scorer or callable, default=None
+        The criterion, higher is better (scikit-learn's convention; the error minimized is
+        minus the score).  None: for leave-one-out the mean squared error, for k-fold the
+        estimator's `score` (R²), as scikit-learn's ``RidgeCV``; both weighted by
+        `sample_weight` when given.  ``"neg_mean_squared_error"`` and ``"r2"`` work without
+        scikit-learn; any other name of ``sklearn.metrics.get_scorer_names()``, a scorer
+        object (``make_scorer``) or a callable ``scorer(estimator, X, y)`` (three required
+        positional parameters) is called as scikit-learn calls scorers, with an estimator
+        predicting the held-out predictions; any other callable is a metric
+        ``metric(y_true, y_pred) -> float``.  scikit-learn's loss functions
+        (``mean_squared_error``, ...) are refused as metrics: maximizing them would choose the
+        worst α; use their ``"neg_..."`` names.  A criterion is evaluated on each fold's test
+        rows for k-fold, and on all the leave-one-out predictions at once for leave-one-out;
+        with sample weights it also receives ``sample_weight=`` if its signature accepts that
+        keyword (rows of weight 0 then get their full-fit prediction, which is their
+        leave-one-out prediction), else it sees only the rows of positive weight, unweighted.
     fit_intercept : bool, default=True
         Fit an unpenalized intercept, as in :class:`fastridge.Ridge`.
     standardize : bool, default=False
@@ -288,9 +312,10 @@ class RidgeCV(RegressorBase):
         Multi-target y: choose one α per target from its own error curve.  Otherwise one α for
         all targets, chosen on the error averaged over the targets.
     rule : {"min", "1se"}, default="min"
-        ``"min"``: the α of lowest mean error (the largest α among ties).  ``"1se"``: the largest
-        α whose mean error is within one standard error (taken at the minimum) of the minimum,
-        as cv.glmnet's ``lambda.1se``.
+        ``"min"``: the α of lowest mean error (the largest α among ties; with leave-one-out on
+        the default grid, refined between grid points).  ``"1se"``: the largest grid α whose
+        mean error is within one standard error (taken at the minimum) of the minimum, as
+        cv.glmnet's ``lambda.1se`` (the grid is extended as for ``"min"``, without refinement).
     solver : {"auto", "cd", "cg", "cholesky", "svd"}, default="auto"
         Solver of every fold's path and of the final refit, as in :func:`fastridge.ridge_path`
         and :class:`fastridge.Ridge`.  With ``cv=None`` it is used only for the refit.
@@ -306,11 +331,19 @@ class RidgeCV(RegressorBase):
         fold's path reports as ``ridge_path(verbose=1)`` does, its lines labelled with the
         fold; 3 or more: the paths report every α.  Folds running on threads may finish, and
         report, out of order.
+    store_cv_results : bool, default=False
+        Keep scikit-learn's per-row cross-validation values in `cv_results_` (see Attributes);
+        also for k-fold, where they are the out-of-fold predictions.
+    gcv_mode : {"auto", "svd", "eigen"} or None, default=None
+        Accepted for scikit-learn's code and without effect: leave-one-out is always the
+        exact computation described in Notes.
 
     Attributes
     ----------
     alpha_ : float, or ndarray of shape (n_targets,) with `alpha_per_target`
-        The chosen α (per `rule`).
+        The chosen α (per `rule`).  Leave-one-out on the default grid with ``rule="min"``: the
+        minimizer of the exact LOO error, found between grid points (each target's with
+        `alpha_per_target`), so in general not a grid value.
     coef_ : ndarray of shape (n_features,) or (n_targets, n_features)
         From ``Ridge(alpha=alpha_, ...)`` refit on all the data.
     intercept_ : float or ndarray of shape (n_targets,)
@@ -318,15 +351,31 @@ class RidgeCV(RegressorBase):
     best_score_ : float or ndarray of shape (n_targets,)
         The cross-validated score at `alpha_`, higher is better (minus the mean squared error by
         default, scikit-learn's convention).
-    cv_results_ : dict
-        ``alphas`` (m,) the grid in the order given (descending for the default grid);
+    cv_results_ : dict, or ndarray with ``store_cv_results=True``
+        The dict `cv_summary_`; with ``store_cv_results=True`` instead scikit-learn's per-row
+        values, of shape (n_samples, n_alphas), or (n_samples, n_targets, n_alphas) for 2-D y,
+        the alphas in the order of ``cv_summary_["alphas"]``, in X's float dtype: for
+        leave-one-out with ``scoring=None`` the squared errors wᵢ eᵢ² (scikit-learn's
+        values), otherwise the leave-one-out predictions; for k-fold the out-of-fold
+        predictions (glmnet's ``keep=TRUE``; NaN for rows in no test fold).
+    cv_summary_ : dict
+        ``alphas`` (m,) the grid in the order given, or the default grid descending with the
+        points added past its ends (so a plot shows them);
         ``mean_error`` and ``se_error`` of shape (m,), or (m, n_targets) with
         `alpha_per_target` and 2-D y; with ``cv=None`` also ``df`` (m,), the effective degrees of
         freedom Σ s²/(s² + α) of the full-data fit.
+    n_iter_ : int or ndarray of shape (n_targets,)
+        Iterations of the refit's solver (1 for a direct solver and for the leave-one-out
+        refit, which reuses the decomposition).
     n_features_in_ : int
         Number of columns of X seen in `fit`.
     feature_names_in_ : ndarray of str of shape (n_features_in_,)
         Column names of X, defined only when X had string column names.
+
+    Warns
+    -----
+    AlphaGridWarning
+        When the minimum of the error curve stays at an end of the grid (see Notes).
 
     See Also
     --------
@@ -351,15 +400,36 @@ class RidgeCV(RegressorBase):
     per-fold errors ef with fold weights ωf (the fold's total sample weight, its size without
     weights), and ē = Σ ωf ef / Σ ωf (for the mean squared error this equals the error pooled
     over all rows).  For leave-one-out, each row is a fold of weight wᵢ: the standard deviation
-    of the n squared errors over √n (weighted).  With a `scoring` callable and ``cv=None`` there
-    is no per-row error: `se_error` is NaN, and ``rule="1se"`` is refused.
+    of the n squared errors over √n (weighted).  With a `scoring` other than the squared error
+    and leave-one-out there is no per-row error: `se_error` is NaN, and ``rule="1se"`` is
+    refused.
 
     With ``standardize=True`` each k-fold path standardizes with its own training rows, as
     glmnet does.
 
-    The default grid ends at 10⁻⁴ (n ≥ p) or 10⁻² (p > n) times its largest α.  When `alpha_` is
-    the smallest α of the grid, the error may still fall below it: pass a wider grid, e.g.
-    ``alphas=np.geomspace(a_max, a_max * 1e-8, 100)``.
+    The default grid (glmnet's, down to 10⁻⁴ (n ≥ p) or 10⁻² (p > n) times its largest α) is
+    never left with its minimum silently at an end (``fastridge._grid`` holds the rules):
+
+    - Leave-one-out extends it past the end where the minimum sits, 20 points at a time with
+      the grid's log spacing, until the minimum is interior; or until the effective degrees of
+      freedom reach ~0 (df ≤ 1e-3: the intercept-only model is best) or the rank (rank − df ≤
+      1e-3: least squares is best), where it stops with an
+      :class:`~fastridge.exceptions.AlphaGridWarning` naming the numbers (as it does at its
+      safety cap of 4000 added points).  With ``rule="min"``
+      `alpha_` is then refined by Brent's method on log α between the neighbours of the best
+      grid point (per target with `alpha_per_target`).
+    - k-fold extends its path at that end, up to three times by (at most) a factor 10 in α at
+      the grid's log spacing — a factor 1000 in all; a minimum still at the end warns.
+
+    A user grid is used as given and only warned about.  A flat curve (errors equal at the end
+    and its neighbour, as for a constant y) is not at an end.
+
+    Threads and pickles: the kernels release the GIL, so fits in several threads run in parallel,
+    also of many models on one shared read-only X (never modified); one estimator object is not
+    fitted, nor its parameters set, while another thread uses it.  Loading a pickled estimator
+    runs code from the file: unpickle only files you trust.
+    Ctrl-C (or another signal handler's exception) stops a k-fold fit promptly, also when its
+    folds run on threads.
 
     Examples
     --------
@@ -381,14 +451,27 @@ class RidgeCV(RegressorBase):
     True
     """
 
+    # fitted attributes, declared for type checkers (set by fit)
+    alpha_: float | NDArray[np.float64]
+    best_score_: float | NDArray[np.float64]
+    coef_: NDArray[np.floating]
+    intercept_: float | np.floating | NDArray[np.floating]
+    cv_results_: dict[str, NDArray[np.float64]] | NDArray[np.floating]
+    cv_summary_: dict[str, NDArray[np.float64]]
+    n_iter_: int | NDArray[np.int64]
+    n_features_in_: int
+    feature_names_in_: NDArray[np.object_]
+
     def __init__(self, alphas: ArrayLike | None = None, *, n_alphas: int = 100,
-                 cv: int | _Splitter | Iterable[tuple[ArrayLike, ArrayLike]] | None = None,
-                 scoring: Callable[..., float] | None = None, fit_intercept: bool = True,
+                 cv: int | Literal["loo"] | _Splitter | Iterable[tuple[ArrayLike, ArrayLike]]
+                 | None = None,
+                 scoring: str | Callable[..., float] | None = None, fit_intercept: bool = True,
                  standardize: bool = False, penalty_factor: ArrayLike | None = None,
                  alpha_per_target: bool = False, rule: Literal["min", "1se"] = "min",
-                 solver: Literal["auto", "cd", "cg", "cholesky", "svd"] = "auto",
+                 solver: SolverName = "auto",
                  tol: float = 1e-6, max_iter: int | None = None,
-                 verbose: int | bool = 0) -> None:
+                 verbose: int | bool = 0, store_cv_results: bool = False,
+                 gcv_mode: Literal["auto", "svd", "eigen"] | None = None) -> None:
         self.alphas = alphas
         self.n_alphas = n_alphas
         self.cv = cv
@@ -402,6 +485,55 @@ class RidgeCV(RegressorBase):
         self.tol = tol
         self.max_iter = max_iter
         self.verbose = verbose
+        self.store_cv_results = store_cv_results
+        self.gcv_mode = gcv_mode
+
+    # ---------------------------------------------------------------- metadata routing
+    def get_metadata_routing(self) -> MetadataRouter:  # type: ignore[override]
+        """scikit-learn's metadata routing of this estimator (needs scikit-learn).
+
+        As scikit-learn's ``RidgeCV``: the estimator's own requests (:meth:`set_fit_request`,
+        :meth:`set_score_request`), the scorer's (the default criteria and the built-in names
+        request ``sample_weight``, which `fit` always uses) and the splitter's (``groups`` for
+        a group splitter), all consumed by `fit`.
+
+        Returns
+        -------
+        sklearn.utils.metadata_routing.MetadataRouter
+            The routing, for scikit-learn's meta-estimators and tools.
+
+        See Also
+        --------
+        set_fit_request : Request ``sample_weight`` for `fit`.
+
+        Examples
+        --------
+        >>> import sklearn
+        >>> from sklearn.model_selection import GroupKFold
+        >>> from fastridge import RidgeCV
+        >>> with sklearn.config_context(enable_metadata_routing=True):
+        ...     routing = RidgeCV(cv=GroupKFold(3)).get_metadata_routing()
+        ...     sorted(routing.consumes("fit", ["sample_weight", "groups"]))
+        ['groups', 'sample_weight']
+        """
+        from sklearn.metrics import get_scorer
+        from sklearn.utils.metadata_routing import MetadataRouter, MethodMapping
+
+        router = MetadataRouter(owner=self).add_self_request(self._metadata_request_object())
+        crit = resolve_scoring(self.scoring, loo=is_leave_one_out(self.cv))
+        scorer = None
+        if crit.kind in ("mse", "r2"):
+            name = "r2" if crit.kind == "r2" else "neg_mean_squared_error"
+            scorer = get_scorer(name).set_score_request(sample_weight=True)
+        elif hasattr(crit.func, "get_metadata_routing"):
+            scorer = crit.func
+        if scorer is not None:
+            router.add(scorer=scorer,
+                       method_mapping=MethodMapping().add(caller="fit", callee="score"))
+        if hasattr(self.cv, "split"):
+            router.add(splitter=self.cv,
+                       method_mapping=MethodMapping().add(caller="fit", callee="split"))
+        return router
 
     # ---------------------------------------------------------------- validation
     def _check_own_params(self):
@@ -413,10 +545,11 @@ class RidgeCV(RegressorBase):
         if not isinstance(self.rule, str) or self.rule not in RULES:
             raise ValueError(f"The 'rule' parameter of RidgeCV must be a str among "
                              f"{{'min', '1se'}}. Got {self.rule!r} instead.")
-        if self.scoring is not None and not callable(self.scoring):
-            raise ValueError(f"The 'scoring' parameter of RidgeCV must be None or a callable "
-                             f"scoring(y_true, y_pred) -> float (higher is better). Got "
-                             f"{self.scoring!r} instead.")
+        V._check_bool(self.store_cv_results, "store_cv_results", "RidgeCV")
+        if self.gcv_mode not in GCV_MODES:
+            raise ValueError(f"The 'gcv_mode' parameter of RidgeCV must be None or a str among "
+                             f"{{'auto', 'svd', 'eigen'}} (accepted for scikit-learn; "
+                             f"leave-one-out is always exact). Got {self.gcv_mode!r} instead.")
         n_alphas = self.n_alphas
         if isinstance(n_alphas, V._NOT_NUMBERS) or not isinstance(n_alphas, numbers.Integral):
             raise TypeError(f"The 'n_alphas' parameter of RidgeCV must be an int in the range "
@@ -427,8 +560,9 @@ class RidgeCV(RegressorBase):
         return None if self.alphas is None else _check_grid(self.alphas)
 
     # ---------------------------------------------------------------- fit
-    def fit(self, X: MatrixLike, y: ArrayLike,
-            sample_weight: ArrayLike | None = None) -> RidgeCV:
+    @unchanged_on_failure
+    def fit(self, X: MatrixLike, y: ArrayLike, sample_weight: ArrayLike | None = None,
+            groups: ArrayLike | None = None, **params: Any) -> RidgeCV:
         """Choose α by cross-validation, then refit on all the data at that α.
 
         Parameters
@@ -439,6 +573,12 @@ class RidgeCV(RegressorBase):
             Targets.
         sample_weight : array-like of shape (n_samples,), default=None
             Non-negative row weights; they weight the fits and the cross-validation error.
+        groups : array-like of shape (n_samples,), default=None
+            Group labels, passed to the splitter's ``split(X, y, groups)`` (e.g. scikit-learn's
+            ``GroupKFold``); only with a splitter `cv`.
+        **params : dict
+            Further keywords for a `scoring` callable or scorer (per-sample arrays are split
+            with the folds), as scikit-learn's ``RidgeCV.fit(**params)``.
 
         Returns
         -------
@@ -460,9 +600,13 @@ class RidgeCV(RegressorBase):
         >>> model.alpha_, sorted(model.cv_results_)
         (10.0, ['alphas', 'mean_error', 'se_error'])
         """
+        load_engine()
         verbose = V.check_verbose(self.verbose, "RidgeCV")
         progress = Progress("RidgeCV", verbose) if verbose else None
-        folds, m, what = self._fit(X, y, sample_weight, progress)
+        try:
+            folds, m, what = self._fit(X, y, sample_weight, progress, groups, params)
+        finally:
+            self.__dict__.pop("_fit_ctx", None)
         if progress is not None:
             progress.write(self._summary(folds, m, what, progress.elapsed()))
         return self
@@ -473,17 +617,18 @@ class RidgeCV(RegressorBase):
             return (f"{x:.4g}" if np.ndim(x) == 0 else
                     "[" + ", ".join(f"{v:.4g}" for v in np.ravel(x)) + "]")
 
-        if self.scoring is None:
+        kind = resolve_scoring(self.scoring, loo=folds is None).kind
+        if kind == "mse":
             err = f"mean squared error {fmt(-np.asarray(self.best_score_))}"
         else:
-            err = f"score {fmt(self.best_score_)}"
+            err = f"{'R²' if kind == 'r2' else 'score'} {fmt(self.best_score_)}"
         choice = f"alpha_ = {fmt(self.alpha_)} (rule {self.rule!r}), {err}"
         if folds is None:
             return (f"leave-one-out over {m} alpha{'s' if m != 1 else ''}, X {what}: "
                     f"{choice}; {seconds(elapsed)}")
         return f"done: {len(folds)} folds in {seconds(elapsed)}; {choice}"
 
-    def _fit(self, X, y, sample_weight, progress):
+    def _fit(self, X, y, sample_weight, progress, groups=None, score_params=None):
         """The work of :meth:`fit`; returns (folds or None, grid size, X's description)."""
         from fastridge import _preprocessing as P
         from fastridge._ridge import Ridge
@@ -494,8 +639,12 @@ class RidgeCV(RegressorBase):
         if any_dask(X, y, sample_weight):
             from fastridge import _dask
 
+            if groups is not None or score_params or self.store_cv_results:
+                raise ValueError("RidgeCV on Dask arrays takes neither groups, scoring "
+                                 "keywords nor store_cv_results=True.")
             _dask.fit_ridge_cv(self, X, y, sample_weight, user_grid)
-            folds = None if self.cv is None else [None] * int(self.cv)
+            self.cv_summary_ = self.cv_results_
+            folds = None if is_leave_one_out(self.cv) else [None] * int(self.cv)
             return folds, self.cv_results_["alphas"].size, \
                 f"{X.shape[0]} x {X.shape[1]} dask array"
         X, y = V.validate_data(self, X, y, reset=True, defer_finite=True)
@@ -507,11 +656,18 @@ class RidgeCV(RegressorBase):
         Y = y[:, None] if single else y
         k = Y.shape[1]
         per_target = bool(self.alpha_per_target) and not single
-        folds = _cv_folds(self.cv, X, y)
-        if folds is None and self.scoring is not None and self.rule == "1se":
+        folds = _cv_folds(self.cv, X, y, groups)
+        crit = resolve_scoring(self.scoring, loo=folds is None)
+        if score_params and crit.kind in ("mse", "r2"):
+            raise TypeError(f"RidgeCV.fit got unexpected keyword argument(s) "
+                            f"{sorted(score_params)}: they are passed to a scoring callable, "
+                            f"and scoring={self.scoring!r} takes none.")
+        if folds is None and not crit.per_row and self.rule == "1se":
             raise ValueError("rule='1se' needs a standard error, which leave-one-out (cv=None) "
-                             "with a scoring callable does not give; use scoring=None or "
-                             "k-fold (cv=5).")
+                             "with a scoring other than the squared error does not give; use "
+                             "scoring=None or k-fold (cv=5).")
+        self._fit_ctx = {"criterion": crit, "score_params": score_params,
+                         "store": bool(self.store_cv_results), "values": None}
 
         # exact LOO on tall dense data decomposes the Gram: take it from the statistics' pass
         gram_pass = folds is None and not V.is_sparse(X) and X.shape[0] >= X.shape[1]
@@ -531,6 +687,12 @@ class RidgeCV(RegressorBase):
         extra = {}
         if folds is None:
             mean, se, df = self._loo(pr, v, X, Y, sw, desc, per_target, single)
+            if user_grid is None:  # the default grid: extended past an end (fastridge._grid)
+                rank = int(np.count_nonzero(self._spectrum.s2 > 0))
+                desc, mean, se, df, stuck = _grid.extend_loo(self._loo_curve, desc, mean, se,
+                                                             df, rank)
+                grid, inverse = desc, np.arange(desc.size)
+                _grid.warn_loo_limits(stuck, rank, desc, mean)
             extra["df"] = df[inverse]
         else:
             if progress is not None:
@@ -538,9 +700,48 @@ class RidgeCV(RegressorBase):
                                f"X {what}")
             mean, se = self._kfold(X, y, Y, sw, pf, folds, desc, per_target, single,
                                    progress)
+            if user_grid is None:  # the default path: extended past an end, up to a limit
+                top = [desc[0]]
+
+                def more(a):
+                    kept = self._fit_ctx["values"]
+                    out = self._kfold(X, y, Y, sw, pf, folds, a, per_target, single)
+                    if kept is not None:  # join the added α's out-of-fold predictions
+                        new, above = self._fit_ctx["values"], a[0] > top[0]
+                        self._fit_ctx["values"] = np.concatenate(
+                            (new, kept) if above else (kept, new), axis=1)
+                        top[0] = max(top[0], a[0])
+                    return out
+
+                desc, mean, se = _grid.extend_kfold(more, desc, mean, se)
+                grid, inverse = desc, np.arange(desc.size)
+                _grid.warn_at_end(desc, mean, user=False, how=(
+                    f"extended by up to a factor "
+                    f"{_grid.KFOLD_FACTOR ** _grid.KFOLD_EXTENSIONS:.0f} in alpha at that end"))
+        if user_grid is not None:  # used as given: a minimum at its end is only reported
+            _grid.warn_at_end(desc, mean, user=True, how="")
         mean, se = mean[inverse], se[inverse]          # (m, K), grid order
+        if folds is not None and crit.kind == "r2" and not np.isfinite(mean).any() \
+                and min(test.size for _, test in folds) < 2:
+            raise ValueError(f"cv: R² (scoring=None's k-fold criterion, as scikit-learn's) is "
+                             f"undefined on test folds of one row: the number of samples "
+                             f"(n_samples={n}) is too small for these {len(folds)} folds. Use "
+                             f"fewer folds or scoring='neg_mean_squared_error'.")
 
         record_choice(self, grid, mean, se, per_target, extra)
+        if folds is None and user_grid is None and self.rule == "min":
+            self._refine_alpha(grid, mean)
+        if folds is None and self._fit_ctx["store"]:
+            self._loo_curve(desc)  # the per-row values of the final grid (not of the last call)
+        self.__dict__.pop("_loo_state", None)
+        self.__dict__.pop("_fold_tails", None)
+        self.cv_summary_ = self.cv_results_
+        values = self._fit_ctx["values"]
+        if values is not None:
+            # scikit-learn's layout: (n_samples, n_alphas), or (n_samples, n_targets, n_alphas)
+            # for 2-D y; the alphas in the order of cv_summary_["alphas"]
+            values = values[:, inverse, :].transpose(0, 2, 1)
+            self.cv_results_ = (values[:, 0, :] if single else values).astype(X.dtype)
 
         sp = self.__dict__.pop("_spectrum", None)
         if folds is None and self.solver == "auto" and sp is not None:
@@ -550,9 +751,10 @@ class RidgeCV(RegressorBase):
             coef, intercept = P.to_raw(pr, sp.coef(alphas_t))
             dt = X.dtype
             V.check_output_range(dt, coef, intercept)
-            self.coef_ = coef[0].astype(dt) if single else coef.astype(dt)
-            self.intercept_ = (dt.type(intercept[0]) if dt == np.float32 else
-                               float(intercept[0])) if single else intercept.astype(dt)
+            self.coef_, self.intercept_ = linear_attributes(coef, intercept, dt,
+                                                            1 if single else 2,
+                                                            self.fit_intercept)
+            self.n_iter_ = 1 if single else np.ones(k, dtype=np.int64)  # one decomposition
             return folds, grid.size, what
         ridge = Ridge(alpha=self.alpha_, fit_intercept=self.fit_intercept,
                       standardize=self.standardize, penalty_factor=self.penalty_factor,
@@ -560,6 +762,7 @@ class RidgeCV(RegressorBase):
         ridge.fit(X, y, sample_weight=sw)
         self.coef_ = ridge.coef_
         self.intercept_ = ridge.intercept_
+        self.n_iter_ = ridge.n_iter_
         return folds, grid.size, what
 
     # ---------------------------------------------------------------- leave-one-out
@@ -595,15 +798,30 @@ class RidgeCV(RegressorBase):
         U2, M, interp = loo_rows(U, w, W, pr.center)
         r0[interp] = 0.0
 
-        scorer = self.scoring
-        weighted_scorer = scorer is not None and sw is not None and \
-            _accepts_sample_weight(scorer)
-        if scorer is not None:
+        crit, params, store = self._fit_ctx["criterion"], self._fit_ctx["score_params"], \
+            self._fit_ctx["store"]
+        # scikit-learn stores the per-row squared errors with its default scoring, else the
+        # leave-one-out predictions
+        want_pred = not crit.per_row or (store and self.scoring is not None)
+        Yraw = zero_rows = y_true = None
+        if want_pred:
             Yraw = np.asarray(Y, dtype=np.float64)
-            zero_rows = np.flatnonzero(~pos) if weighted_scorer else np.empty(0, dtype=np.intp)
-            score_rows = slice(None) if (weighted_scorer or sw is None) else np.flatnonzero(pos)
+            # a weighted criterion scores rows of weight 0 too: their leave-one-out prediction
+            # is the full fit's (an unweighted one never sees them)
+            zero_rows = np.flatnonzero(~pos) if crit.weighted and sw is not None \
+                else np.empty(0, dtype=np.intp)
+            y_true = Yraw[:, 0] if single else Yraw
+        self._loo_state = (pr, sp, X, sw, per_target, single, n, k, w, pos, n_eff, W, U, U2,
+                           M, interp, c, s2, r0, sqw, crit, params, store, want_pred, Yraw,
+                           zero_rows, y_true)
+        return self._loo_curve(alphas)
 
+    def _loo_curve(self, alphas):
+        """`_loo` for further α, from the decomposition `_loo` kept: (mean, se, df)."""
+        (pr, sp, X, sw, per_target, single, n, k, w, pos, n_eff, W, U, U2, M, interp, c, s2,
+         r0, sqw, crit, params, store, want_pred, Yraw, zero_rows, y_true) = self._loo_state
         m = alphas.size
+        values = np.empty((n, m, k)) if store else None   # scikit-learn's cv values
         K = k if per_target else 1
         mean = np.empty((m, K))
         se = np.full((m, K), np.nan)
@@ -612,8 +830,10 @@ class RidgeCV(RegressorBase):
             a = alphas[start:start + block]
             mb = a.size
             ratio = loo_ratio(U, U2, r0, M, interp, c, s2, a)
-            if scorer is None:
+            if crit.per_row:
                 sq = ratio * ratio                                       # wᵢ eᵢ²
+                if values is not None and not want_pred:
+                    values[:, start:start + mb] = sq
                 if not per_target:
                     sq = sq.mean(axis=2, keepdims=True)
                 mean[start:start + mb] = sq.sum(axis=0) / W
@@ -623,25 +843,39 @@ class RidgeCV(RegressorBase):
                     dev = q - mean[start:start + mb][None]
                     se[start:start + mb] = _weighted_rms(dev, w[:, None, None],
                                                          W * (n_eff - 1))
-                continue
+                if not want_pred:
+                    continue
             with np.errstate(divide="ignore", invalid="ignore"):
                 e = np.where(pos[:, None, None], ratio / sqw[:, None, None], 0.0)
+            pred = Yraw[:, None, :] - e                                  # (n, mb, k)
             for j in range(mb):
-                pred = Yraw - e[:, j, :]
                 if zero_rows.size:
-                    pred[zero_rows] = self._full_fit_rows(pr, sp, X, zero_rows, a[j])
-                yt_s, yp_s = Yraw[score_rows], pred[score_rows]
-                wj = w if weighted_scorer else None
-                if per_target:
-                    for t in range(k):
-                        mean[start + j, t] = -_score(scorer, yt_s[:, t], yp_s[:, t], wj,
-                                                     weighted_scorer)
-                else:
-                    yt1 = yt_s[:, 0] if single else yt_s
-                    yp1 = yp_s[:, 0] if single else yp_s
-                    mean[start + j, 0] = -_score(scorer, yt1, yp1, wj, weighted_scorer)
+                    pred[zero_rows, j] = self._full_fit_rows(pr, sp, X, zero_rows, a[j])
+            if values is not None:
+                values[:, start:start + mb] = pred
+            if not crit.per_row:
+                mean[start:start + mb] = crit.scores(y_true, pred, sw, X, params, per_target)
         self._spectrum = sp  # reused by the refit (solver="auto")
+        self._fit_ctx["values"] = values
         return mean, se, sp.df(alphas)
+
+    def _refine_alpha(self, grid, mean):
+        """Leave-one-out on the default grid, rule "min": move `alpha_` (per target with
+        `alpha_per_target`) from the best grid point to the minimum of the exact LOO error
+        between its neighbours (Brent on log α), and `best_score_` with it."""
+        per = np.ndim(self.alpha_) == 1
+        alphas = np.atleast_1d(np.asarray(self.alpha_, dtype=np.float64)).copy()
+        scores = np.atleast_1d(np.asarray(self.best_score_, dtype=np.float64)).copy()
+        for t in range(alphas.size):
+            i = int(np.flatnonzero(grid == alphas[t])[0])
+
+            def error(a, t=t):
+                return float(self._loo_curve(np.array([a]))[0][0, t])
+
+            alphas[t], err = _grid.refine(error, grid, mean[:, t], i)
+            scores[t] = -err
+        self.alpha_ = alphas if per else float(alphas[0])
+        self.best_score_ = scores if per else float(scores[0])
 
     @staticmethod
     def _full_fit_rows(pr, sp, X, rows, alpha):
@@ -656,18 +890,19 @@ class RidgeCV(RegressorBase):
         """Weighted mean and standard error over folds of the per-fold error for each α of
         `alphas` (descending): (m, K) each.  `progress` (or None) hears each finished fold."""
         import threading
-        from concurrent.futures import ThreadPoolExecutor
 
+        from fastridge._parallel import run_tasks
         from fastridge._path import _fit_path
         from fastridge._solvers import GRAM_MAX_BYTES
 
-        scorer = self.scoring
-        weighted_scorer = scorer is not None and sw is not None and \
-            _accepts_sample_weight(scorer)
+        crit, params = self._fit_ctx["criterion"], self._fit_ctx["score_params"]
+        values = np.full((X.shape[0], alphas.size, Y.shape[1]), np.nan) \
+            if self._fit_ctx["store"] else None                  # out-of-fold predictions
         m, k = alphas.size, Y.shape[1]
         K = k if per_target else 1
 
         F = len(folds)
+        tails = self.__dict__.setdefault("_fold_tails", {})  # warm starts of an extension
         verbose = 0 if progress is None else progress.verbose
         path_verbose = verbose - 1 if verbose >= 2 else 0
         finished = [0]
@@ -700,9 +935,12 @@ class RidgeCV(RegressorBase):
             path = _fit_path(X[train], y[train], alphas=alphas, n_alphas=100,
                              alpha_min_ratio=None, fit_intercept=self.fit_intercept,
                              standardize=self.standardize, penalty_factor=pf,
-                             sample_weight=w_tr, solver=self.solver, tol=self.tol,
+                             sample_weight=w_tr, solver=V.canonical_solver(self.solver),
+                             tol=self.tol,
                              max_iter=self.max_iter, verbose=path_verbose,
-                             label=f"RidgeCV fold {j + 1}/{F}")
+                             label=f"RidgeCV fold {j + 1}/{F}", warm=tails.get(j))
+            if j not in tails or path.alphas[-1] < tails[j][0][-1]:  # the path's lower end
+                tails[j] = (path.alphas[-3:].copy(), path.coef[-3:].copy())
             # predictions in float64: float32 ones of a fold's fit may overflow
             path.coef = path.coef.astype(np.float64)
             path.intercept = path.intercept.astype(np.float64)
@@ -711,29 +949,12 @@ class RidgeCV(RegressorBase):
             # path.alphas is the descending grid we passed; align by value to be safe
             order = np.argsort(-np.asarray(path.alphas), kind="stable")
             pred = pred[:, order, :]
-            yt = np.asarray(Y[test], dtype=np.float64)
-            err = np.empty((m, K))
-            if scorer is None:
-                sq = (yt[:, None, :] - pred) ** 2                     # (n_test, m, k)
-                if w_te is None:
-                    mse = sq.mean(axis=0)
-                else:
-                    mse = np.tensordot(w_te, sq, axes=1) / weight
-                err[:] = mse if per_target else mse.mean(axis=1, keepdims=True)
-                return err, weight
-            rows = slice(None)
-            if sw is not None and not weighted_scorer:
-                rows = np.flatnonzero(w_te > 0)
-            yt_s, pr_s = yt[rows], pred[rows]
-            for j in range(m):
-                if per_target:
-                    for t in range(k):
-                        err[j, t] = -_score(scorer, yt_s[:, t], pr_s[:, j, t], w_te,
-                                            weighted_scorer)
-                else:
-                    yp = pr_s[:, j, 0] if single else pr_s[:, j, :]
-                    y1 = yt_s[:, 0] if single else yt_s
-                    err[j, 0] = -_score(scorer, y1, yp, w_te, weighted_scorer)
+            if values is not None:
+                values[test] = pred
+            yt = np.asarray(y[test], dtype=np.float64)
+            X_te = X[test] if crit.kind == "scorer" else None
+            err = crit.scores(yt, pred, w_te, X_te,
+                              sample_params(params, X.shape[0], test), per_target)
             return err, weight
 
         try:
@@ -748,17 +969,16 @@ class RidgeCV(RegressorBase):
         from fastridge._ridge import SPARSE_GRAM_MAX_FEATURES
 
         small = min(n, p) <= SPARSE_GRAM_MAX_FEATURES or not V.is_sparse(X)
-        direct = self.solver in ("cholesky", "svd") or (
-            self.solver == "auto" and bool(np.all(v > 0)) and small
+        solver = V.canonical_solver(self.solver)
+        direct = solver in ("cholesky", "svd") or (
+            solver == "auto" and bool(np.all(v > 0)) and small
             and min(n, p) ** 2 * 8 <= GRAM_MAX_BYTES)
         workers = 1 if direct else min(len(folds), cpus)
-        if workers > 1:
-            with ThreadPoolExecutor(max_workers=workers) as pool:
-                results = list(pool.map(run_and_report, enumerate(folds)))
-        else:
-            results = [run_and_report(item) for item in enumerate(folds)]
+        # on threads, the calling thread waits interruptibly and Ctrl-C stops every fold
+        results = run_tasks(run_and_report, enumerate(folds), workers)
         errs = np.stack([r[0] for r in results])
         weights = np.array([r[1] for r in results])
+        self._fit_ctx["values"] = values
         return _fold_stats(errs, weights)
 
     # ---------------------------------------------------------------- predict, plot
@@ -784,7 +1004,7 @@ class RidgeCV(RegressorBase):
         >>> import numpy as np
         >>> from fastridge import RidgeCV
         >>> X = np.array([[0.0], [1.0], [2.0], [3.0]])
-        >>> model = RidgeCV(alphas=[1e-8, 1.0]).fit(X, 2.0 * X[:, 0] + 1.0)
+        >>> model = RidgeCV(alphas=[1e-8]).fit(X, 2.0 * X[:, 0] + 1.0)
         >>> print(np.round(model.predict([[4.0], [5.0]]), 4))
         [ 9. 11.]
         """
@@ -836,12 +1056,12 @@ class RidgeCV(RegressorBase):
         >>> rng = np.random.default_rng(0)
         >>> X = rng.standard_normal((50, 3))
         >>> y = X @ np.array([1.0, 0.0, -1.0]) + rng.standard_normal(50)
-        >>> model = RidgeCV(n_alphas=30, cv=5).fit(X, y)
+        >>> model = RidgeCV(n_alphas=30, cv=5, scoring="neg_mean_squared_error").fit(X, y)
         >>> ax = model.plot(ax=Figure().subplots())
         >>> ax.get_ylabel()
         '5-fold CV mean squared error'
         """
-        self._check_is_fitted("cv_results_")
+        self._check_is_fitted("cv_summary_")
         from fastridge._plot import plot_cv
 
         return plot_cv(self, ax=ax, target=target)

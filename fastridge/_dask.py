@@ -1,4 +1,4 @@
-"""Ridge, ridge_path and RidgeCV on Dask arrays (the ``fastridge[dask]`` extra).
+"""Ridge, ridge_path and RidgeCV on Dask arrays (the ``fastridge-blas[dask]`` extra).
 
 Tall X (the p × p Gram fits in memory): each row chunk's sufficient statistics
 (:mod:`fastridge._stats`) are computed on the workers with the compiled one-pass kernel and merged
@@ -338,9 +338,18 @@ def column_problem(data, *, fit_intercept, standardize):
     else:
         xbar, ybar = np.zeros(data.p), np.zeros(data.k)
     Xc = X.astype(np.float64) - xbar
-    ss = np.asarray((ones @ (Xc * Xc)).compute())
+    Yc = Y.astype(np.float64) - ybar
+    sums = [ones @ (Xc * Xc), ones @ (Yc * Yc)]
+    centred = None
+    if standardize and not pr.center:  # the scale is the SD about the mean all the same
+        mean_c = np.asarray(colsum) / W
+        Xm = X.astype(np.float64) - mean_c
+        sums.append(ones @ (Xm * Xm))
+    ss, pr.yss, *rest = (np.asarray(s, dtype=np.float64) for s in dask.compute(*sums))
+    if rest:
+        centred = (mean_c, rest[0])
     pr.xbar, pr.ybar, pr.ss = xbar, ybar, ss
-    pr.d = P.column_scales(xbar, ss, W, data.n, standardize,
+    pr.d = P.column_scales(xbar, ss, W, data.n, standardize, centred,
                            values=lambda cols: _common_values(data, cols))
     pr.h = pr.d * pr.d * ss
     return pr
@@ -362,6 +371,14 @@ def _common_values(data, cols):
     lo = np.min([r[0] for r in parts], axis=0)
     hi = np.max([r[1] for r in parts], axis=0)
     return np.where(lo == hi, lo, np.nan)
+
+
+def _free_cross(data, pr, free):
+    """Σ wᵢ (xᵢ − x̄)(xᵢ − x̄)ᵀ restricted to the columns `free` (p × len(free)), one reduction
+    over X: glmnet's largest λ is taken at the least-squares fit of the unpenalized columns."""
+    Xc = data.X.astype(np.float64) - pr.xbar
+    Xw = Xc if data.w is None else Xc * data.w.astype(np.float64)[:, None]
+    return np.asarray((Xw.T @ Xc[:, free]).compute(), dtype=np.float64)
 
 
 def _check_chunks_finite(data):
@@ -517,7 +534,9 @@ def ridge_path(X, y, *, alphas, n_alphas, alpha_min_ratio, fit_intercept, standa
         else:
             state = DaskCG(data, pr, v)
             pr.C0 = state.rhs / np.where(pr.d != 0, pr.d, 1.0)[:, None]
-            grid = _path.default_alphas(pr, v, n_alphas, alpha_min_ratio)
+            free = np.flatnonzero((v == 0) & (pr.d != 0))
+            cross = _free_cross(data, pr, free) if free.size else None
+            grid = _path.default_alphas(pr, v, n_alphas, alpha_min_ratio, cross=cross)
             pr.C0 = None
         order = np.arange(grid.size)
     else:
@@ -572,15 +591,20 @@ def fit_ridge_cv(est, X, y, sample_weight, user_grid):
     as for in-memory data); other splitters are not supported (they would need the rows)."""
     import numbers
 
-    from fastridge import _cv, _path, _stats, _spectral
+    from fastridge import _cv, _grid, _path, _stats, _spectral
+    from fastridge._base import linear_attributes
     from fastridge._preprocessing import to_raw
 
+    from fastridge._scoring import resolve_scoring
+
     name = "RidgeCV"
-    if est.scoring is not None:
-        raise ValueError("RidgeCV on a Dask array computes the (weighted) mean squared error "
-                         "from sufficient statistics; a scoring callable would need every "
-                         "prediction in memory. Use scoring=None.")
-    cv = est.cv
+    cv = None if _cv.is_leave_one_out(est.cv) else est.cv
+    crit = resolve_scoring(est.scoring, loo=cv is None)
+    if crit.kind not in ("mse", "r2") or (cv is None and crit.kind != "mse"):
+        raise ValueError("RidgeCV on a Dask array computes its criterion from sufficient "
+                         "statistics: the (weighted) mean squared error, or R² for k-fold; "
+                         "another scoring would need every prediction in memory. Use "
+                         "scoring=None or 'neg_mean_squared_error'.")
     if cv is not None and not (isinstance(cv, numbers.Integral)
                                and not isinstance(cv, (bool, np.bool_))):
         raise ValueError("RidgeCV on a Dask array supports cv=None (exact leave-one-out) or "
@@ -645,11 +669,14 @@ def fit_ridge_cv(est, X, y, sample_weight, user_grid):
             icpt = np.empty((desc.size, k))
             for j in range(desc.size):
                 coef[j], icpt[j] = to_raw(prf, Bf[j])
-            mse = _stats.test_error(test, coef, icpt) / test.W          # (m, k)
-            errs.append(mse if per_target else mse.mean(axis=1, keepdims=True))
+            err = crit.from_sums(_stats.test_error(test, coef, icpt), test.Myy, test.W)
+            errs.append(err if per_target else err.mean(axis=1, keepdims=True))
             weights.append(test.W)
         mean, se = _cv._fold_stats(np.stack(errs), np.asarray(weights))
         extra = {}
+    # no extension or refinement here (each point costs passes over the data): report an end
+    _grid.warn_at_end(desc, mean, user=user_grid is not None, how=(
+        "not extended (Dask arrays)"), reason="user_grid" if user_grid is not None else "dask")
     mean, se = mean[inverse], se[inverse]
     _cv.record_choice(est, grid, mean, se, per_target, extra)
     alphas_t = np.broadcast_to(np.asarray(est.alpha_, dtype=np.float64), (k,))
@@ -657,9 +684,8 @@ def fit_ridge_cv(est, X, y, sample_weight, user_grid):
     B = _stats.solve(pr, alphas_t, v, solver, tol=float(est.tol), max_iter=est.max_iter)[0]
     coef, intercept = to_raw(pr, B)
     dt = data.dtype
-    est.coef_ = coef[0].astype(dt) if data.single else coef.astype(dt)
-    est.intercept_ = (dt.type(intercept[0]) if dt == np.float32 else float(intercept[0])) \
-        if data.single else intercept.astype(dt)
+    est.coef_, est.intercept_ = linear_attributes(coef, intercept, dt, 1 if data.single else 2,
+                                                  est.fit_intercept)
     return est
 
 

@@ -43,7 +43,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from fastridge import _validation as V
-from fastridge._base import RegressorBase, linear_predict
+from fastridge._base import RegressorBase, linear_predict, unchanged_on_failure
+from fastridge._lazy import load_engine
 from fastridge.exceptions import ConvergenceWarning, warn
 
 if TYPE_CHECKING:
@@ -287,6 +288,11 @@ class RidgeEM(RegressorBase):
     (it need not be unimodal), then solves dℓ/d log α = 0 by Newton's method safeguarded by
     bisection: a few O(r) iterations after the one eigendecomposition.
 
+    Threads and pickles: the kernels release the GIL, so fits in several threads run in parallel,
+    also of many models on one shared read-only X (never modified); one estimator object is not
+    fitted, nor its parameters set, while another thread uses it.  Loading a pickled estimator
+    runs code from the file: unpickle only files you trust.
+
     Examples
     --------
     >>> import numpy as np
@@ -306,6 +312,7 @@ class RidgeEM(RegressorBase):
         self.tol = tol
         self.max_iter = max_iter
 
+    @unchanged_on_failure
     def fit(self, X: MatrixLike, y: ArrayLike,
             sample_weight: ArrayLike | None = None) -> RidgeEM:
         """Choose α and σ² by maximizing the evidence, and compute the posterior mean.
@@ -345,6 +352,7 @@ class RidgeEM(RegressorBase):
         >>> print(f"alpha_ = {model.alpha_:.2f}, noise_variance_ = {model.noise_variance_:.2f}")
         alpha_ = 2.98, noise_variance_ = 0.92
         """
+        load_engine()
         from fastridge import _preprocessing as P
         from fastridge import _spectral as SP
 

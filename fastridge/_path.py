@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from fastridge import _validation as V
+from fastridge._lazy import load_engine
 from fastridge._progress import Progress, due, seconds, shape_text
 from fastridge.exceptions import ConvergenceWarning, warn
 
@@ -22,34 +23,88 @@ if TYPE_CHECKING:
 PATH_SOLVERS = ("auto", "eigen", "cd", "cg", "cholesky", "svd")
 
 
-def default_alphas(pr, v, n_alphas=100, alpha_min_ratio=None):
-    """glmnet's grid in our scaling, descending.
+def default_alphas(pr, v, n_alphas=100, alpha_min_ratio=None, cross=None):
+    """R glmnet's default ``lambda`` sequence for ``alpha=0``, converted to this package's α.
 
-    alpha_max = max_j |z_jᵀ W y_c| / (v_j · 0.001) over the penalized features (z_j the column as
-    the fit sees it: centred and, with `standardize`, scaled; the maximum also runs over
-    targets), then `n_alphas` values log-spaced down to alpha_min_ratio · alpha_max, with
-    alpha_min_ratio = 1e-4 when n ≥ p and 1e-2 otherwise.  When no penalized feature correlates
+    With Z̃ the columns as the fit sees them (centred when fitting an intercept, divided by
+    their weighted SD with `standardize`), W = Σ wᵢ, σ_y the weighted population SD of y (its
+    weighted root mean square without an intercept) and r the residual of the weighted
+    least-squares fit of y on the intercept and the unpenalized columns (vⱼ = 0; r = y − ȳ when
+    every column is penalized)::
+
+        alpha_max = maxⱼ |z̃ⱼᵀ W r| / (vⱼ · 0.001 · σ_y)
+
+    over the penalized columns (and, for several targets, the largest over the targets, each
+    with its own σ_y), then `n_alphas` values log-spaced down to ``alpha_min_ratio *
+    alpha_max``; `alpha_min_ratio` None means 1e-4 when n ≥ p, else 1e-2.  This is glmnet's
+    λ_max (``max|gⱼ|/(vⱼ · max(alpha, 0.001))`` on y divided by σ_y, then scaled back) through
+    α = W·λ·(p/Σv)/σ_y (see the Notes of :func:`fastridge.ridge_path`).  When no penalized column correlates
     with y (constant y, say), alpha_max = 1.
-    """
-    from fastridge import _solvers as S
 
+    Parameters
+    ----------
+    pr : Problem
+        The prepared problem (:func:`fastridge._preprocessing.prepare` or the statistics').
+    v : ndarray of shape (n_features,)
+        Penalty factors.
+    n_alphas : int, default=100
+        Number of values.
+    alpha_min_ratio : float in (0, 1], default=None
+        Smallest α as a fraction of the largest.
+    cross : ndarray of shape (n_features, n_free), default=None
+        For a Problem with neither X nor the Gram (Dask's wide route): the unscaled centred
+        cross products Σ wᵢ (xᵢ − x̄)(xᵢ − x̄)ᵀ restricted to the unpenalized columns, in the
+        order of ``flatnonzero((v == 0) & (pr.d != 0))``.
+
+    Returns
+    -------
+    ndarray of shape (n_alphas,)
+        The grid, descending.
+    """
     if alpha_min_ratio is None:
         alpha_min_ratio = 1e-4 if pr.n >= pr.p else 1e-2
-    if pr.C0 is not None:  # ZᵀW y_c came with the Gram (or the sufficient statistics)
-        c = np.abs(pr.C0 * pr.d[:, None]).max(axis=1)
-    else:
-        A = pr.Yc.astype(np.float64)
-        if pr.sqw is not None:
-            A = A * pr.sqw[:, None]
-        c = np.abs(S.zt(pr, pr.d, A)).max(axis=1)
+    g = np.abs(_null_gradient(pr, v, cross))                # (p, k)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        sy = np.sqrt(np.asarray(pr.yss, dtype=np.float64) / pr.W)
     pen = (v > 0) & (pr.d != 0)
-    with np.errstate(over="ignore", divide="ignore"):  # tiny factors: alpha_max = inf, below
-        amax = float(np.max(c[pen] / (v[pen] * 0.001))) if np.any(pen) else 0.0
+    live = np.isfinite(sy) & (sy > 0)
+    with np.errstate(over="ignore", divide="ignore", invalid="ignore"):  # see below
+        amax = float(np.max(g[np.ix_(pen, live)] / (v[pen, None] * 0.001) / sy[live])) \
+            if pen.any() and live.any() else 0.0
     if not np.isfinite(amax) or amax <= 0.0:
         amax = 1.0
     if n_alphas == 1:
         return np.array([amax])
     return np.geomspace(amax, amax * alpha_min_ratio, int(n_alphas))
+
+
+def _null_gradient(pr, v, cross=None):
+    """Z̃ᵀ W r (p × k, float64, fit coordinates), r the residual of the weighted least-squares
+    fit of the centred targets on the unpenalized columns (vⱼ = 0): the gradient at the
+    solution for α → ∞, from which glmnet takes its largest λ."""
+    from fastridge import _solvers as S
+
+    free = np.flatnonzero((v == 0) & (pr.d != 0))
+    if pr.C0 is not None:  # ZᵀW y_c came with the Gram (or the sufficient statistics)
+        C = pr.C0 * pr.d[:, None]
+        if free.size and (pr.G0 is not None or cross is not None):
+            G = (pr.G0[:, free] if cross is None else cross) * pr.d[:, None] \
+                * pr.d[free][None, :]
+            b0 = np.linalg.lstsq(G[free], C[free], rcond=None)[0]
+            C = C - G @ b0
+        return C
+    A = pr.Yc.astype(np.float64)
+    if pr.sqw is not None:
+        A = A * pr.sqw[:, None]
+    if free.size and pr.X is not None:
+        Xf = pr.X[:, free]
+        Zf = (Xf.toarray() if hasattr(Xf, "toarray") else np.asarray(Xf, dtype=np.float64)) \
+            - pr.xbar[free]
+        Zf = Zf * pr.d[free]
+        if pr.sqw is not None:
+            Zf = Zf * pr.sqw[:, None]
+        A = A - Zf @ np.linalg.lstsq(Zf, A, rcond=None)[0]
+    return S.zt(pr, pr.d, A)
 
 
 def _check_path_args(alphas, n_alphas, alpha_min_ratio, solver):
@@ -297,9 +352,13 @@ def _extrapolate(prev_alphas, prev_B, a):
     return np.tensordot(weights, prev_B, axes=1)
 
 
-def solve_path(pr, v, alphas, solver, *, tol, max_iter, report=None):
+def solve_path(pr, v, alphas, solver, *, tol, max_iter, report=None, history=None):
     """Fit-coordinate solutions for each α of `alphas` (descending): B (m, k, p), n_iter (m,),
     df or None, the solver used, and a list of α at which an iterative solver stopped short.
+
+    `history` (or None): (α (h,), B (h, k, p)), solutions of the same problem at α above
+    ``alphas[0]`` (a path continued below its end); the iterative solvers' first α then start
+    from their extrapolation, as if the path had not stopped.
 
     `report` (a :class:`_PathReport` or None) hears the solver once and each α as it is done.
     """
@@ -339,8 +398,16 @@ def solve_path(pr, v, alphas, solver, *, tol, max_iter, report=None):
         else:  # tall dense path: CG on the Gram, O(p²) iterations
             state = S.cg_state(pr, v, gram=pr.fmt == "dense" and S._gram_cd(pr.n, pr.p, True,
                                                                             True))
+        if history is not None and not (history[0].size and np.all(history[0] > alphas[0])):
+            history = None
         for i, a in enumerate(alphas):
-            start = _extrapolate(alphas[max(0, i - 3):i], B[max(0, i - 3):i], a)
+            prev_a, prev_B = alphas[max(0, i - 3):i], B[max(0, i - 3):i]
+            if history is not None and i < 3:
+                prev_a = np.concatenate([history[0], prev_a])[-3:]
+                prev_B = np.concatenate([history[1], prev_B])[-3:]
+            start = _extrapolate(prev_a, prev_B, a)
+            if start is None and i == 0 and history is not None:
+                start = history[1][-1]
             if a == 0.0:
                 # CG reaches the minimum-norm least-squares solution from a start in the row
                 # space of Z; the penalized solutions before are not in it (unequal v)
@@ -452,8 +519,9 @@ def ridge_path(X: MatrixLike, y: ArrayLike, *, alphas: ArrayLike | None = None,
     fit_intercept : bool, default=True
         Fit an unpenalized intercept (X and y are centred implicitly).
     standardize : bool, default=False
-        Scale each column to unit weighted population SD before the penalty, as glmnet does;
-        the coefficients are reported on the original scale.
+        Scale each column to unit weighted population SD (about its weighted mean, also
+        without an intercept) before the penalty, as glmnet does; the coefficients are
+        reported on the original scale.
     penalty_factor : array-like of shape (n_features,), default=None
         Per-feature multipliers vⱼ ≥ 0 of the penalty; 0 leaves a feature unpenalized.
     sample_weight : array-like of shape (n_samples,), default=None
@@ -494,15 +562,25 @@ def ridge_path(X: MatrixLike, y: ArrayLike, *, alphas: ArrayLike | None = None,
 
     Notes
     -----
-    The default grid follows glmnet's rule in this package's scaling: with z̃ⱼ the columns as
-    the fit sees them (centred when fitting an intercept, standardized with `standardize`),
+    The default grid is R glmnet's default ``lambda`` sequence for ``alpha = 0``, in this
+    package's α.  With z̃ⱼ the columns as the fit sees them (centred when fitting an intercept,
+    standardized with `standardize`), W = Σ wᵢ, σ_y the weighted population SD of y (its
+    weighted root mean square without an intercept) and r = y − ȳ (or, when some penalty
+    factors are 0, the residual of the weighted least-squares fit on those columns),
 
-        alpha_max = maxⱼ |z̃ⱼᵀ W (y − ȳ)| / (vⱼ · 0.001)
+        alpha_max = maxⱼ |z̃ⱼᵀ W r| / (vⱼ · 0.001 · σ_y)
 
-    over the penalized features (and over targets), and `n_alphas` values log-spaced from
-    alpha_max down to ``alpha_min_ratio * alpha_max``.  glmnet's ``lambda_max`` for the lasso is
-    the smallest λ that zeroes every coefficient; ridge never zeroes them, and glmnet (alpha=0)
-    takes 1000 times that value, which is what the factor 0.001 does.
+    over the penalized features (for several targets: the largest over the targets, each with
+    its own σ_y), and `n_alphas` values log-spaced from alpha_max down to ``alpha_min_ratio *
+    alpha_max``.  glmnet's ``lambda_max`` for the lasso is the smallest λ that zeroes every
+    coefficient; ridge never zeroes them, and glmnet (alpha=0) takes 1000 times that value,
+    which is what the factor 0.001 does.
+
+    glmnet's λ is this package's α = W·λ·(p/Σv)/σ_y: glmnet minimizes
+    ``Σ wᵢ rᵢ²/(2W) + λ/2 · Σ ṽⱼ βⱼ²`` on y/σ_y and reports λ times σ_y, and it rescales
+    ``penalty.factor`` to ṽ = v·p/Σv, whereas `penalty_factor` multiplies α as given here.  With
+    that conversion the grid equals glmnet's (the package's tests compare with glmnet 4.1-6),
+    and so do the solutions along it.
 
     Solutions are computed from the largest α to the smallest.  With ``"cd"`` and ``"cg"``, the
     start at each α is a polynomial extrapolation in log α of the last (up to three) solutions,
@@ -521,7 +599,7 @@ def ridge_path(X: MatrixLike, y: ArrayLike, *, alphas: ArrayLike | None = None,
     >>> path.coef.shape, path.solver, bool(np.all(np.diff(path.df) > 0))
     ((20, 4), 'eigen', True)
     >>> print(f"df from {path.df[0]:.3f} to {path.df[-1]:.3f}")
-    df from 0.003 to 3.511
+    df from 0.005 to 3.664
 
     With ``verbose=1`` the progress goes to ``sys.stderr``, here sent to stdout:
 
@@ -541,8 +619,12 @@ def ridge_path(X: MatrixLike, y: ArrayLike, *, alphas: ArrayLike | None = None,
 
 
 def _fit_path(X, y, *, alphas, n_alphas, alpha_min_ratio, fit_intercept, standardize,
-              penalty_factor, sample_weight, solver, tol, max_iter, verbose, label):
-    """:func:`ridge_path`, with the label of its progress lines (RidgeCV names the fold)."""
+              penalty_factor, sample_weight, solver, tol, max_iter, verbose, label, warm=None):
+    """:func:`ridge_path`, with the label of its progress lines (RidgeCV names the fold).
+
+    `warm` (or None): (α (h,), raw coefficients (h, p) or (h, k, p)) of an earlier path on the
+    same data at larger α; a path continuing below them starts from their extrapolation."""
+    load_engine()
     from fastridge import _preprocessing as P, _solvers as S
 
     V.check_params(solver="auto", tol=tol, max_iter=max_iter, fit_intercept=fit_intercept,
@@ -582,8 +664,14 @@ def _fit_path(X, y, *, alphas, n_alphas, alpha_min_ratio, fit_intercept, standar
     else:
         order = np.argsort(-user, kind="stable")
         grid = user[order]
+    history = None
+    if warm is not None:
+        coefs = np.asarray(warm[1], dtype=np.float64)
+        coefs = coefs[:, None, :] if coefs.ndim == 2 else coefs
+        history = (np.asarray(warm[0], dtype=np.float64),
+                   np.stack([P.from_raw(pr, c) for c in coefs]))
     B, n_iter, df, used, short = solve_path(pr, v, grid, solver, tol=float(tol),
-                                            max_iter=max_iter, report=report)
+                                            max_iter=max_iter, report=report, history=history)
     warn_short(short, used, tol, stacklevel=4)  # the caller of ridge_path
     coefs, intercepts = [], []
     for i in range(grid.size):

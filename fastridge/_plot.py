@@ -1,7 +1,7 @@
 """Figures: coefficient profiles along a path (like glmnet's ``plot`` and ESL Figure 3.8) and the
 cross-validation curve (like ``cv.glmnet``'s ``plot``).
 
-matplotlib is an optional dependency (``pip install fastridge[plot]``). It is imported inside the
+matplotlib is an optional dependency (``pip install "fastridge-blas[plot]"``). It is imported inside the
 functions only, so importing this module (or fastridge) never loads it.
 
 Orientation: in both figures the least regularized end is on the **right**. On the α axis (log
@@ -13,9 +13,11 @@ sit where the coefficients are largest. Call ``ax.invert_xaxis()`` for α increa
 """
 import numpy as np
 
+from fastridge._version import install_hint
+
 __all__ = ["plot_path", "plot_cv", "cv_choices", "MATPLOTLIB_MISSING"]
 
-MATPLOTLIB_MISSING = "matplotlib is required for plotting: pip install fastridge[plot]"
+MATPLOTLIB_MISSING = f"matplotlib is required for plotting: {install_hint('plot')}"
 
 XVARS = ("alpha", "df", "norm")
 # End-of-line labels are drawn for at most this many features (label="auto").
@@ -270,7 +272,11 @@ def plot_cv(cv, ax=None, *, target=None):
         errors drawn.
     """
     _require_matplotlib()
-    res = getattr(cv, "cv_results_", None)
+    # the per-α summary; with store_cv_results=True, cv_results_ holds scikit-learn's per-row
+    # values instead and the summary is in cv_summary_
+    res = getattr(cv, "cv_summary_", None)
+    if res is None:
+        res = getattr(cv, "cv_results_", None)
     if res is None:
         raise ValueError("plot_cv needs a fitted RidgeCV (cv_results_ is missing); call fit "
                          "first.")
@@ -323,7 +329,10 @@ def plot_cv(cv, ax=None, *, target=None):
         _top_df_axis(ax, alphas, np.asarray(df, dtype=np.float64)[keep])
     folds = getattr(cv, "cv", None)
     scoring = getattr(cv, "scoring", None)
-    if folds is None:
+    from fastridge._cv import is_leave_one_out
+
+    loo = is_leave_one_out(folds)
+    if loo:
         how = "Leave-one-out"
     elif isinstance(folds, (int, np.integer)):
         how = f"{int(folds)}-fold CV"
@@ -331,7 +340,10 @@ def plot_cv(cv, ax=None, *, target=None):
         how = f"{int(folds.n_splits)}-fold CV"  # a splitter such as scikit-learn's KFold
     else:
         how = "Cross-validated"
-    what = "mean squared error" if scoring is None else "error (minus the score)"
+    from fastridge._scoring import resolve_scoring
+
+    what = {"mse": "mean squared error", "r2": "minus R²"}.get(
+        resolve_scoring(scoring, loo=loo).kind, "error (minus the score)")
     ax.set_ylabel(f"{how} {what}")
     ax.legend(fontsize=8, loc="best")
     return ax

@@ -5,8 +5,8 @@ Every solver works in the *fit coordinates*
     Z = (X − 1 x̄ᵀ) diag(d),   minimize_b  Σᵢ wᵢ (y_cᵢ − zᵢᵀ b)² + α Σⱼ vⱼ bⱼ²
 
 with x̄ the weighted column means (zeros without an intercept), y_c the weighted-centred targets and
-d the per-column scale: 1, or 1/σⱼ with `standardize` (σⱼ the weighted population SD, or the
-weighted root mean square without an intercept), and 0 for a column with no spread (it gets
+d the per-column scale: 1, or 1/σⱼ with `standardize` (σⱼ the weighted population SD about the
+weighted mean, with or without an intercept), and 0 for a column with no spread (it gets
 coefficient 0).  X itself is never copied or modified here; the kernels apply x̄ and d on the fly.
 The raw-scale coefficients are β = d∘b and β₀ = ȳ − x̄ᵀβ.
 """
@@ -36,10 +36,11 @@ class Problem:
     """Everything a solver needs about (X, Y, w) in the fit coordinates."""
 
     __slots__ = ("X", "fmt", "dtype", "n", "p", "k", "sw", "sqw", "W", "center", "xbar", "ss",
-                 "d", "h", "ybar", "G0", "C0", "yy", "_Yc", "_Ysrc")
+                 "d", "h", "ybar", "G0", "C0", "yy", "yss", "_Yc", "_Ysrc")
 
     def __init__(self):
         self._Yc = self._Ysrc = None
+        self.yss = None  # (k,) Σ wᵢ y_cᵢ², the targets' weighted sum of squares as fitted
 
     @property
     def Yc(self):
@@ -132,9 +133,19 @@ def prepare(X, Y, sample_weight, *, fit_intercept, standardize, want_gram=False,
 
     with np.errstate(over="ignore", invalid="ignore"):  # checked below
         spread = np.sqrt(ss / W)
-    constant = constant_columns(mean, spread, n, lambda cols: common_values(X, sw, cols))
+    values = lambda cols: common_values(X, sw, cols)  # noqa: E731 (exact constant test)
+    constant = constant_columns(mean, spread, n, values)
     _check_magnitudes(sw, mean, ss, spread, constant)
-    pr.d = _scales(spread, constant, standardize)
+    centred = None
+    if standardize and not pr.center:
+        # the scale is the SD about the weighted mean all the same (a second, centred pass)
+        centred = np.empty(p), np.empty(p)
+        if fmt == "dense":
+            _gram_fast.column_stats_dense(X, swv, True, *centred)
+        else:
+            _gram_fast.column_stats_sparse(X.data, X.indices, X.indptr, n, fmt == "csc", swv,
+                                           True, *centred, np.empty(p))
+    pr.d = column_scales(mean, ss, W, n, standardize, centred, values=values)
     pr.h = pr.d * pr.d * ss
 
     Yd = np.asarray(Y, dtype=np.float64)
@@ -173,6 +184,7 @@ def prepare(X, Y, sample_weight, *, fit_intercept, standardize, want_gram=False,
             return prepare(X64, Yd, sw64, fit_intercept=fit_intercept,
                            standardize=standardize, want_gram=want_gram)
     pr.ybar = ybar
+    pr.yss = np.asarray(yy, dtype=np.float64)
     pr._Ysrc = Y  # pr.Yc is made from it on first use
     return pr
 
@@ -185,13 +197,25 @@ def _all_finite_stats(*arrays):
         return all(a is None or np.isfinite(a).all() for a in arrays)
 
 
-def column_scales(mean, ss, W, n, standardize, *, values):
+def column_scales(mean, ss, W, n, standardize, centred=None, *, values):
     """The per-column scale d of the fit coordinates from the column means and (centred, or raw
     without an intercept) weighted sums of squares: 1/σⱼ with `standardize`, else 1; 0 for a
-    constant column (see `constant_columns`, which calls `values`), which gets coefficient 0."""
-    with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
-        spread = np.sqrt(ss / W) if W > 0 else np.zeros_like(ss)
-    return _scales(spread, constant_columns(mean, spread, n, values), standardize)
+    constant column (see `constant_columns`, which calls `values`), which gets coefficient 0.
+
+    `centred`: the weighted means and sums of squares about them, (mean, ss), when the fit does
+    not centre (no intercept).  `standardize` divides by the weighted SD about the mean all the
+    same (as glmnet and scikit-learn's ``StandardScaler(with_mean=False)`` do, not by the root
+    mean square), so a column constant about its mean gets 0 as well."""
+    def spread_of(ssq):
+        with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
+            return np.sqrt(ssq / W) if W > 0 else np.zeros_like(ssq)
+
+    spread = spread_of(ss)
+    constant = constant_columns(mean, spread, n, values)
+    if standardize and centred is not None:
+        sd = spread_of(centred[1])
+        return _scales(sd, constant | constant_columns(centred[0], sd, n, values), True)
+    return _scales(spread, constant, standardize)
 
 
 def _scales(spread, constant, standardize):

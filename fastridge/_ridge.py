@@ -7,15 +7,17 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from fastridge import _validation as V
-from fastridge._base import RegressorBase, linear_predict
+from fastridge._base import RegressorBase, linear_attributes, linear_predict, unchanged_on_failure
+from fastridge._lazy import load_engine
+from fastridge._routing import RoutingMixin
 from fastridge.exceptions import ConvergenceWarning, warn
 
 if TYPE_CHECKING:
-    from typing import Any, Literal
+    from typing import Any
 
     from numpy.typing import ArrayLike, NDArray
 
-    from fastridge._typing import MatrixLike
+    from fastridge._typing import MatrixLike, SolverName
 
 SOLVERS = ("auto", "cd", "cg", "cholesky", "svd")
 # "auto" forms a Gram/kernel matrix or a dense copy only up to this many bytes.
@@ -95,6 +97,8 @@ def _fit_small(est, X, y, P, S):
     n, p = X.shape
     if not (1 <= p <= n and n * p <= SMALL_MAX_ENTRIES and y.shape[0] == n):
         return False
+    if est.standardize and not est.fit_intercept:
+        return False  # the scale is the SD about the mean (P.column_scales), X is not centred
     # column sums and Σy, whose finiteness also settles that X and y are finite (a finite sum
     # of finite values; an overflow or a NaN/inf goes to the general path, which tells them apart)
     colsum = np.ones(n) @ X
@@ -142,9 +146,10 @@ def _fit_small(est, X, y, P, S):
     if "feature_names_in_" in est.__dict__:
         del est.feature_names_in_
     est.n_features_in_ = p
-    est.coef_ = coef
-    est.intercept_ = ym - float(coef @ xm) if xm is not None else 0.0
-    est.n_iter_ = None
+    est.coef_, est.intercept_ = linear_attributes(
+        coef[None], [ym - float(coef @ xm) if xm is not None else 0.0], np.float64, 1,
+        est.fit_intercept)
+    est.n_iter_ = 1
     est.solver_ = "cholesky"
     est.__dict__.pop("stats_", None)
     if stats is None:  # no intercept: the centred statistics are one small pass more
@@ -166,7 +171,7 @@ def _small_fit_stats(n, xm, ym, G, c, yy):
                              np.float64, np.full(p, -np.inf), np.full(p, np.inf))
 
 
-class Ridge(RegressorBase):
+class Ridge(RoutingMixin, RegressorBase):
     """Ridge regression: linear least squares with an L2 penalty.
 
     Minimizes, for each target column y,
@@ -182,14 +187,17 @@ class Ridge(RegressorBase):
     fit_intercept : bool, default=True
         Fit β₀.  Dense or sparse X is centred implicitly (never copied or densified).
     standardize : bool, default=False
-        Divide each column by its weighted population SD (root mean square without intercept)
-        before the penalty, as glmnet does; `coef_` is reported on the original scale.  A column
-        with no spread gets coefficient 0.
+        Divide each column by its weighted population SD (about its weighted mean, also
+        without an intercept) before the penalty, as glmnet does; `coef_` is reported on the
+        original scale.  A column with no spread gets coefficient 0.
     penalty_factor : array of shape (n_features,), default=None
         Per-feature multipliers vⱼ ≥ 0 of the penalty; 0 leaves a feature unpenalized.
     positive : bool, default=False
         Constrain the coefficients to be ≥ 0 (coordinate descent, by projection).
-    solver : {"auto", "cd", "cg", "cholesky", "svd"}, default="auto"
+    solver : {"auto", "cd", "cg", "cholesky", "svd"} or a scikit-learn name, default="auto"
+        scikit-learn's names are accepted as aliases: ``"sparse_cg"``, ``"lsqr"``, ``"sag"``,
+        ``"saga"`` mean ``"cg"``, and ``"lbfgs"`` means ``"cd"`` (which honours `positive`);
+        `solver_` names the solver that ran.
         ``"cd"``: coordinate descent (on the Gram XᵀWX when n ≥ 2p, else on X with residual
         updates; sparse X is used in CSC form); it refuses α = 0 on rank-deficient X unless
         ``positive=True`` (least squares then has many solutions, and CD does not find the
@@ -212,16 +220,21 @@ class Ridge(RegressorBase):
     copy_X : bool, default=True
         Accepted for compatibility with scikit-learn; fastridge never modifies X, so no copy is
         ever needed for safety.
+    random_state : None, int or numpy.random.Generator, default=None
+        Accepted for compatibility with scikit-learn and unused: every fastridge solver is
+        deterministic.
 
     Attributes
     ----------
     coef_ : ndarray of shape (n_features,) or (n_targets, n_features)
-        Coefficients on the original scale of X (also with ``standardize=True``).
+        Coefficients on the original scale of X (also with ``standardize=True``); (n_features,)
+        also for y of shape (n_samples, 1), as scikit-learn.
     intercept_ : float or ndarray of shape (n_targets,)
-        The intercept β₀; 0.0 with ``fit_intercept=False``.
-    n_iter_ : int, ndarray of shape (n_targets,) or None
+        The intercept β₀, a numpy scalar of X's float dtype for 1-D y, else an array; the
+        Python float 0.0 with ``fit_intercept=False`` (scikit-learn's layout).
+    n_iter_ : int or ndarray of shape (n_targets,)
         Iterations run by an iterative solver (≥ 1 after a cold fit; 0 for a warm start already
-        at the optimum); None for the direct ones.
+        at the optimum); 1 for the direct ones (one factorization).
     solver_ : str
         The solver actually used (``"cholesky"`` falls back to ``"svd"`` when the matrix is
         numerically singular).
@@ -239,10 +252,10 @@ class Ridge(RegressorBase):
     Notes
     -----
     With ``standardize=True`` each column is centred (with an intercept) and divided by its
-    weighted population standard deviation sⱼ (ddof=0; without an intercept, by its weighted
-    root mean square) before the penalty; the fit is made on that scale and the coefficients
-    divided by sⱼ, so `predict` takes raw X and agrees with ``StandardScaler`` followed by
-    ridge.  Centring and scaling are implicit: X is never copied, centred or densified.
+    weighted population standard deviation sⱼ (ddof=0, about the weighted mean also without
+    an intercept, as ``StandardScaler(with_mean=False)``) before the penalty; the fit is made
+    on that scale and the coefficients divided by sⱼ, so `predict` takes raw X and agrees with
+    ``StandardScaler`` followed by ridge.  Centring and scaling are implicit: X is never copied, centred or densified.
 
     The ``"auto"`` rule, in order:
 
@@ -267,6 +280,11 @@ class Ridge(RegressorBase):
     sample weights).  float32 data whose Gram matrix would leave float32's range are computed
     in float64; `coef_` and the predictions are float32 all the same.
 
+    Threads and pickles: the kernels release the GIL, so fits in several threads run in parallel,
+    also of many models on one shared read-only X (never modified); one estimator object is not
+    fitted, nor its parameters set, while another thread uses it.  Loading a pickled estimator
+    runs code from the file: unpickle only files you trust.
+
     Examples
     --------
     >>> import numpy as np
@@ -275,7 +293,7 @@ class Ridge(RegressorBase):
     >>> X = rng.standard_normal((100, 3))
     >>> y = X @ np.array([1.0, -2.0, 0.5]) + 3.0
     >>> model = Ridge(alpha=1e-8).fit(X, y)
-    >>> np.round(model.coef_, 4), round(model.intercept_, 4)
+    >>> np.round(model.coef_, 4), round(float(model.intercept_), 4)
     (array([ 1. , -2. ,  0.5]), 3.0)
 
     A larger α shrinks the coefficients; a zero penalty factor exempts a feature:
@@ -286,12 +304,20 @@ class Ridge(RegressorBase):
     [ 0.98 -0.99  0.2 ]
     """
 
+    # fitted attributes, declared for type checkers (set by fit)
+    coef_: NDArray[np.floating]
+    intercept_: float | np.floating | NDArray[np.floating]
+    n_iter_: int | NDArray[np.int64]
+    solver_: str
+    n_features_in_: int
+    feature_names_in_: NDArray[np.object_]
+
     def __init__(self, alpha: float | ArrayLike = 1.0, *, fit_intercept: bool = True,
                  standardize: bool = False, penalty_factor: ArrayLike | None = None,
                  positive: bool = False,
-                 solver: Literal["auto", "cd", "cg", "cholesky", "svd"] = "auto",
+                 solver: SolverName = "auto",
                  tol: float = 1e-6, max_iter: int | None = None, warm_start: bool = False,
-                 copy_X: bool = True) -> None:
+                 copy_X: bool = True, random_state: Any = None) -> None:
         self.alpha = alpha
         self.fit_intercept = fit_intercept
         self.standardize = standardize
@@ -302,7 +328,9 @@ class Ridge(RegressorBase):
         self.max_iter = max_iter
         self.warm_start = warm_start
         self.copy_X = copy_X
+        self.random_state = random_state
 
+    @unchanged_on_failure
     def fit(self, X: MatrixLike, y: ArrayLike, sample_weight: ArrayLike | None = None) -> Ridge:
         """Fit the ridge coefficients and intercept.
 
@@ -341,6 +369,7 @@ class Ridge(RegressorBase):
         >>> model.solver_, model.n_iter_ > 0
         ('cd', True)
         """
+        load_engine()
         from fastridge import _preprocessing as P
         from fastridge import _solvers as S
 
@@ -364,7 +393,7 @@ class Ridge(RegressorBase):
         v = np.ones(p) if pf is None else pf
         sparse = V.is_sparse(X)
 
-        solver = self.solver
+        solver = V.canonical_solver(self.solver)
         if solver == "auto":
             solver = choose_solver(n, p, sparse=sparse, alphas=alphas,
                                    positive=bool(self.positive), penalty_factor=pf)
@@ -429,26 +458,33 @@ class Ridge(RegressorBase):
                 # CG also stops early when its recursion breaks down (precision exhausted)
                 where = f"at max_iter={cap}" if ran >= cap else \
                     f"after {ran} iterations (breakdown: the problem is too ill-conditioned)"
+                asked = self.solver if self.solver in V.SOLVER_ALIASES else info["solver"]
+                alias = "" if asked == info["solver"] else \
+                    f" (run as fastridge's solver={info['solver']!r})"
                 warn(ConvergenceWarning,
-                     f"Ridge solver={info['solver']!r} stopped {where} before reaching "
+                     f"Ridge: {asked} solver did not converge{alias}: solver="
+                     f"{info['solver']!r} stopped {where} before reaching "
                      f"tol={self.tol} ({detail}). Increase max_iter, loosen tol, or use "
-                     f"solver='cholesky'/'svd' for an exact solution.")
+                     f"solver='cholesky'/'svd' for an exact solution.", stacklevel=None)
 
         coef, intercept = P.to_raw(pr, B)
         if "intercept" in info:  # a solver that refined the intercept itself (svd)
             intercept = info["intercept"]
         V.check_output_range(dt, coef, intercept)
-        self.coef_ = coef[0].astype(dt) if single else coef.astype(dt)
-        self.intercept_ = (float(intercept[0]) if single else intercept.astype(dt))
-        if single and dt == np.float32:
-            self.intercept_ = np.float32(intercept[0])
-        if n_iter is not None and cold:
+        self.coef_, self.intercept_ = linear_attributes(coef, intercept, dt, 1 if single else 2,
+                                                        self.fit_intercept)
+        if n_iter is None:
+            # a direct solver: one factorization (API.md), so that scikit-learn's n_iter_
+            # check holds for every solver
+            n_iter = np.ones(pr.k, dtype=np.int64)
+        elif cold:
             # a cold fit evaluates the gradient at 0 at least once, even when 0 is optimal
             n_iter = np.maximum(n_iter, 1)
-        self.n_iter_ = None if n_iter is None else (int(n_iter[0]) if single else n_iter)
+        self.n_iter_ = int(n_iter[0]) if single else n_iter
         self.solver_ = info["solver"]
 
     # ---------------------------------------------------------------- streaming
+    @unchanged_on_failure  # a failed block leaves the statistics and attributes as they were
     def partial_fit(self, X: MatrixLike, y: ArrayLike,
                     sample_weight: ArrayLike | None = None) -> Ridge:
         """Add a block of rows and re-solve from the accumulated sufficient statistics.
@@ -515,17 +551,7 @@ class Ridge(RegressorBase):
         >>> bool(np.abs(model.coef_).max() < 0.01 * np.abs(coef_small_alpha).max())
         True
         """
-        saved = dict(self.__dict__)
-        try:
-            self._partial_fit(X, y, sample_weight)
-        except BaseException:
-            # a failed block leaves the estimator as it was (statistics, fitted attributes)
-            self.__dict__.clear()
-            self.__dict__.update(saved)
-            raise
-        return self
-
-    def _partial_fit(self, X, y, sample_weight):
+        load_engine()
         from fastridge import _preprocessing as P, _stats
 
         self._check_params()
@@ -566,9 +592,11 @@ class Ridge(RegressorBase):
         self.__dict__.pop("_fit_stats", None)
         self._stats_single = single
         self._solve_stats()
+        return self
 
     def _solve_stats(self):
         """(Re-)solve from `stats_` with the current parameters."""
+        load_engine()
         from fastridge import _stats
 
         st = self.stats_
@@ -577,11 +605,12 @@ class Ridge(RegressorBase):
         v = np.ones(st.p) if pf is None else pf
         pr = _stats.problem(st, fit_intercept=self.fit_intercept,
                             standardize=self.standardize)
-        B, n_iter, info = _stats.solve(pr, alphas, v, self.solver,
+        B, n_iter, info = _stats.solve(pr, alphas, v, V.canonical_solver(self.solver),
                                        positive=bool(self.positive), tol=float(self.tol),
                                        max_iter=self.max_iter)
         self._store(pr, B, n_iter, info, st.dtype, self._stats_single, cold=True)
 
+    @unchanged_on_failure
     def set_params(self, **params: Any) -> Ridge:
         """Set constructor parameters; an estimator fitted by `partial_fit` re-solves.
 
@@ -607,17 +636,10 @@ class Ridge(RegressorBase):
         >>> Ridge().set_params(alpha=0.5, solver="cd")
         Ridge(alpha=0.5, solver='cd')
         """
-        saved = dict(self.__dict__)
         super().set_params(**params)
         if "stats_" in self.__dict__:
-            try:
-                # validated as fit validates them; a failure leaves the estimator as it was
-                self._check_params()
-                self._solve_stats()
-            except BaseException:
-                self.__dict__.clear()
-                self.__dict__.update(saved)
-                raise
+            self._check_params()  # validated as fit validates them
+            self._solve_stats()
         return self
 
     def predict(self, X: MatrixLike) -> NDArray[np.floating]:

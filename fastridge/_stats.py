@@ -298,11 +298,14 @@ def problem(stats, *, fit_intercept, standardize):
         pr.xbar, pr.ybar = np.zeros(stats.p), np.zeros(stats.k)
     pr.ss = np.clip(np.diag(G).copy(), 0.0, None)
     pr.d = P.column_scales(pr.xbar if pr.center else np.zeros(stats.p), pr.ss, pr.W, pr.n,
-                           standardize, values=stats.common_values)
+                           standardize, None if pr.center else
+                           (stats.xbar, np.clip(np.diag(stats.Mxx), 0.0, None)),
+                           values=stats.common_values)
     pr.h = pr.d * pr.d * pr.ss
     # the solvers scale G0 and C0 by d (0 for columns without spread) as for in-memory data
     pr.G0, pr.C0 = np.array(G, dtype=np.float64), np.array(C, dtype=np.float64)
     pr.yy = np.array(yy, dtype=np.float64)
+    pr.yss = pr.yy
     return pr
 
 

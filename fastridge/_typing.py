@@ -6,7 +6,7 @@ time because of annotations.
 """
 from __future__ import annotations
 
-from typing import Union
+from typing import Literal, Union
 
 from numpy.typing import ArrayLike
 from scipy.sparse import sparray, spmatrix
@@ -15,4 +15,9 @@ from scipy.sparse import sparray, spmatrix
 #: SciPy sparse matrix or array of any format.
 MatrixLike = Union[ArrayLike, spmatrix, sparray]
 
-__all__ = ["MatrixLike"]
+#: A solver name: fastridge's, or one of scikit-learn's accepted as an alias
+#: (``_validation.SOLVER_ALIASES``).
+SolverName = Literal["auto", "cd", "cg", "cholesky", "svd",
+                     "sparse_cg", "lsqr", "sag", "saga", "lbfgs"]
+
+__all__ = ["MatrixLike", "SolverName"]

@@ -56,6 +56,16 @@ _F64 = np.dtype(np.float64)
 _FLOAT_DTYPES = (_F32, _F64)
 _SPARSE_KEEP = ("csr", "csc")
 VALID_SOLVERS = ("auto", "cd", "cg", "cholesky", "svd")
+#: scikit-learn's solver names, accepted as aliases so that scikit-learn code runs unchanged:
+#: its Krylov and stochastic-gradient solvers become conjugate gradient (the iterative solver
+#: that, as they do, touches X only through products), L-BFGS-B (scikit-learn's solver for
+#: ``positive=True``) becomes coordinate descent, which honours the constraint.
+SOLVER_ALIASES = {"sparse_cg": "cg", "lsqr": "cg", "sag": "cg", "saga": "cg", "lbfgs": "cd"}
+
+
+def canonical_solver(solver):
+    """fastridge's name of `solver` (a scikit-learn alias resolved; anything else unchanged)."""
+    return SOLVER_ALIASES.get(solver, solver) if isinstance(solver, str) else solver
 
 
 # --------------------------------------------------------------------------------------------------
@@ -76,8 +86,45 @@ def _is_dataframe_like(X):
     return cols is not None and not callable(cols) and hasattr(X, "shape")
 
 
+def _is_temporal(dtype):
+    """Whether a column dtype (numpy, pandas or polars) holds dates, times or durations,
+    including a pandas categorical of them."""
+    if getattr(dtype, "kind", None) in ("m", "M"):  # numpy, and pandas' tz-aware datetimes
+        return True
+    categories = getattr(dtype, "categories", None)
+    if categories is not None and getattr(categories.dtype, "kind", None) in ("m", "M"):
+        return True
+    is_temporal = getattr(dtype, "is_temporal", None)  # polars
+    return bool(is_temporal()) if callable(is_temporal) else False
+
+
+def _temporal_error(input_name, what):
+    """The one refusal of date, time and duration data (`what` says where they are): their
+    conversion to numbers depends on a unit and an origin that only the user knows."""
+    return TypeError(
+        f"Input {input_name} {what}; datetime and timedelta data are not supported. Convert "
+        "them to numbers explicitly (for example seconds since a reference time)."
+    )
+
+
+def _check_not_temporal(X, input_name):
+    """TypeError naming the columns of a table (or the Series) that hold datetime or timedelta
+    values, which the table's own conversion to float would turn into unit-dependent numbers."""
+    if _is_dataframe_like(X):
+        dtypes = getattr(X, "dtypes", None)
+        if dtypes is None:
+            return
+        bad = [str(c) for c, dt in zip(list(X.columns), list(dtypes)) if _is_temporal(dt)]
+        if bad:
+            raise _temporal_error(
+                input_name, f"has datetime or timedelta column(s) {', '.join(map(repr, bad))}")
+    elif hasattr(X, "to_numpy") and _is_temporal(getattr(X, "dtype", None)):
+        raise _temporal_error(input_name, f"has dtype {X.dtype}")
+
+
 def _to_ndarray(X, input_name):
     """Any array-like (list, pandas, polars, ndarray subclass, __array__ object) as an ndarray."""
+    _check_not_temporal(X, input_name)
     try:
         arr = np.asarray(X)
     except (TypeError, ValueError) as exc:
@@ -131,7 +178,7 @@ def _as_float(arr, input_name):
         raise _complex_error(arr, input_name)
     if kind == "O":
         try:
-            return arr.astype(_F64), True
+            out = arr.astype(_F64)
         except OverflowError as exc:
             raise _too_large_error(input_name) from exc
         except (TypeError, ValueError) as exc:
@@ -143,16 +190,17 @@ def _as_float(arr, input_name):
             raise err(
                 f"Input {input_name} could not be converted to a numeric array: {exc}"
             ) from exc
+        # numpy datetime64/timedelta64 objects convert silently, to a count of their own unit
+        if any(isinstance(v, (np.datetime64, np.timedelta64)) for v in arr.flat):
+            raise _temporal_error(input_name, "holds datetime64 or timedelta64 objects")
+        return out, True
     if kind in "USa":
         raise ValueError(
             f"Input {input_name} has dtype {dtype}: dtype='numeric' is not compatible with arrays "
             "of bytes/strings. Convert your data to numeric values explicitly instead."
         )
     if kind in "mM":
-        raise TypeError(
-            f"Input {input_name} has dtype {dtype}; datetime and timedelta data are not "
-            "supported. Convert them to numbers explicitly."
-        )
+        raise _temporal_error(input_name, f"has dtype {dtype}")
     raise TypeError(f"Input {input_name} has dtype {dtype}, which is not numeric.")
 
 
@@ -258,13 +306,24 @@ def _structure_problem(X):
             if c.size and (c.min() < 0 or c.max() >= X.shape[axis]):
                 return f"a coordinate on axis {axis} is out of range"
         return None
+    if fmt == "dia":
+        data, offsets = np.asarray(X.data), np.asarray(X.offsets)
+        if data.ndim != 2 or offsets.ndim != 1 or offsets.shape[0] != data.shape[0]:
+            return f"its data array (shape {data.shape}) is not 2-D with one row per offset " \
+                   f"(offsets of shape {offsets.shape})"
+        if offsets.dtype.kind not in "iu":
+            return "its offsets are not integers"
+        return None
     if fmt not in ("csr", "csc", "bsr"):
-        return None  # lil, dok, dia: built through SciPy's checked setters
+        return None  # lil, dok: built through SciPy's checked setters
     indptr, indices, data = np.asarray(X.indptr), np.asarray(X.indices), np.asarray(X.data)
     if indptr.ndim != 1 or indices.ndim != 1:
         return "its index arrays are not 1-D"
     if indptr.dtype.kind not in "iu" or indices.dtype.kind not in "iu":
         return "its index arrays are not integers"
+    if data.ndim != (3 if fmt == "bsr" else 1):  # bsr: (blocks, rows, columns of a block)
+        return f"its data array has shape {data.shape}, not " \
+               f"{'(n_blocks, R, C)' if fmt == 'bsr' else '1-D'}"
     block = X.blocksize if fmt == "bsr" else (1, 1)
     major, minor = (X.shape[1], X.shape[0]) if fmt == "csc" else (X.shape[0], X.shape[1])
     if fmt != "csc":
@@ -635,8 +694,12 @@ def check_params(*, solver="auto", tol=1e-6, max_iter=None, fit_intercept=True, 
     parameter. The defaults are Ridge's, so estimators without some of these parameters
     (RidgeCV, RidgeEM) leave them out.
     """
-    if not isinstance(solver, str) or solver not in valid_solvers:
+    if not isinstance(solver, str) or solver not in valid_solvers \
+            and not (canonical_solver(solver) in valid_solvers and solver in SOLVER_ALIASES):
         among = "{" + ", ".join(repr(s) for s in valid_solvers) + "}"
+        if valid_solvers is VALID_SOLVERS:
+            among += " or one of scikit-learn's names {" + ", ".join(
+                repr(s) for s in SOLVER_ALIASES) + "}"
         raise ValueError(
             f"The 'solver' parameter of {estimator_name} must be a str among {among}. "
             f"Got {solver!r} instead."
@@ -669,9 +732,10 @@ def check_params(*, solver="auto", tol=1e-6, max_iter=None, fit_intercept=True, 
     for name, value in (("fit_intercept", fit_intercept), ("standardize", standardize),
                         ("positive", positive), ("warm_start", warm_start), ("copy_X", copy_X)):
         _check_bool(value, name, estimator_name)
-    if positive and solver not in ("auto", "cd"):
+    if positive and canonical_solver(solver) not in ("auto", "cd"):
         raise ValueError(
-            f"solver={solver!r} cannot honour positive=True; use solver='cd' or 'auto'."
+            f"solver={solver!r} does not support positive fitting (positive=True). Please set "
+            f"the solver to 'auto' or 'cd' (or scikit-learn's 'lbfgs'), or set `positive=False`."
         )
 
 

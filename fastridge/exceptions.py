@@ -23,11 +23,13 @@ records ``Category`` itself, which scikit-learn's filters would not match.
 """
 from __future__ import annotations
 
+import os
 import sys
 import threading
 import warnings
 
 __all__ = [
+    "AlphaGridWarning",
     "ConvergenceWarning",
     "DataConversionWarning",
     "InconsistentVersionWarning",
@@ -99,6 +101,11 @@ class _Message(_SklearnAware):
     exceptions do; defined so that the public signature reads ``(*args)``."""
 
     __slots__ = ()
+
+    # Both: inspect.signature reads __new__ before __init__ on some Python versions (3.11.2 does,
+    # 3.11.7 does not), and _SklearnAware.__new__ also takes keywords.
+    def __new__(cls, *args):
+        return super().__new__(cls, *args)
 
     def __init__(self, *args):
         super().__init__(*args)
@@ -301,7 +308,83 @@ class InconsistentVersionWarning(_SklearnAware, UserWarning):
         )
 
 
-def warn(category: type[Warning], message: str, stacklevel: int = 2) -> None:
+class AlphaGridWarning(UserWarning):
+    """RidgeCV's cross-validation error is smallest at an end of the α grid.
+
+    The chosen α may then not be the optimum: the error may fall further beyond the grid.
+    :class:`~fastridge.RidgeCV` issues it when
+
+    - a user-given grid (``alphas=[...]``), which is never changed, has its minimum at an end
+      (`reason` ``"user_grid"``);
+    - k-fold cross-validation on the default grid still has its minimum at an end after the
+      documented extensions (`reason` ``"kfold_limit"``);
+    - leave-one-out on the default grid was extended until the effective degrees of freedom
+      reached ~0 (intercept-only model) or the rank (least squares) with the minimum still at
+      that end (`reason` ``"df_limit"``).
+
+    A plain ``UserWarning`` subclass (scikit-learn has no namesake).
+
+    Parameters
+    ----------
+    message : str
+        The text, naming the numbers and how to extend the grid.
+    end : {"largest", "smallest"}, default=None
+        Which end of the grid (also accepted as ``"top"``/``"bottom"``).
+    alpha : float, default=None
+        The α at that end.
+    alpha_range : tuple of float, default=None
+        (smallest, largest) α tried.
+    errors : tuple of float, default=None
+        The mean CV error at the end and at its neighbour on the grid (first target).
+    reason : {"user_grid", "kfold_limit", "df_limit", "loo_limit", "dask"}, default=None
+        Why the grid was not (further) extended (``"loo_limit"``: leave-one-out's safety cap
+        on added points; ``"dask"``: RidgeCV on Dask arrays does not extend its default grid).
+
+    Attributes
+    ----------
+    end : str or None
+        ``"largest"`` or ``"smallest"``.
+    alpha : float or None
+        As given.
+    alpha_range : tuple of float or None
+        As given.
+    errors : tuple of float or None
+        As given.
+    reason : str or None
+        As given.
+
+    See Also
+    --------
+    fastridge.RidgeCV : Its Notes describe how each grid is handled.
+
+    Examples
+    --------
+    >>> import warnings
+    >>> import numpy as np
+    >>> from fastridge import RidgeCV
+    >>> from fastridge.exceptions import AlphaGridWarning
+    >>> rng = np.random.default_rng(0)
+    >>> X = rng.standard_normal((50, 3))
+    >>> y = X @ np.array([1.0, 2.0, 3.0]) + 0.01 * rng.standard_normal(50)
+    >>> with warnings.catch_warnings(record=True) as caught:
+    ...     warnings.simplefilter("always")
+    ...     _ = RidgeCV(alphas=[1.0, 10.0, 100.0]).fit(X, y)
+    >>> w = caught[0].message
+    >>> type(w).__name__, w.end, w.alpha, w.reason
+    ('AlphaGridWarning', 'smallest', 1.0, 'user_grid')
+    """
+
+    def __init__(self, message="", *, end=None, alpha=None, alpha_range=None, errors=None,
+                 reason=None):
+        super().__init__(message)
+        self.end = {"top": "largest", "bottom": "smallest"}.get(end, end)
+        self.alpha = alpha
+        self.alpha_range = alpha_range
+        self.errors = errors
+        self.reason = reason
+
+
+def warn(category: type[Warning], message: str, stacklevel: int | None = 2) -> None:
     """Issue ``category(message)`` as a warning *instance*.
 
     Warning with an instance makes the recorded category the instance's class, which is the
@@ -315,9 +398,11 @@ def warn(category: type[Warning], message: str, stacklevel: int = 2) -> None:
         :class:`ConvergenceWarning`.
     message : str
         The warning's text.
-    stacklevel : int, default=2
+    stacklevel : int or None, default=2
         As in :func:`warnings.warn`, counted from the caller of this function: the default 2
-        attributes the warning to the caller's caller.
+        attributes the warning to the caller's caller.  None attributes it to the innermost
+        caller outside the fastridge package (the user's line, however deep inside fastridge
+        the warning arose).
 
     See Also
     --------
@@ -333,4 +418,26 @@ def warn(category: type[Warning], message: str, stacklevel: int = 2) -> None:
     >>> caught[0].category.__name__, str(caught[0].message)
     ('ConvergenceWarning', 'stopped early')
     """
+    if stacklevel is None:
+        stacklevel = _outside_stacklevel()
     warnings.warn(category(message), stacklevel=stacklevel + 1)
+
+
+def warn_from_user_code(warning: Warning) -> None:
+    """Issue the warning instance `warning` attributed to the innermost calling frame outside
+    fastridge (the user's line), however deep inside fastridge the call is made."""
+    warnings.warn(warning, stacklevel=_outside_stacklevel() + 1)
+
+
+_PACKAGE_DIR = os.path.dirname(os.path.abspath(__file__)) + os.sep
+
+
+def _outside_stacklevel():
+    """The `stacklevel` of :func:`warn` that names the innermost frame outside fastridge."""
+    frame = sys._getframe(2)  # the caller of warn
+    level = 1
+    while frame is not None and os.path.abspath(frame.f_code.co_filename).startswith(
+            _PACKAGE_DIR):
+        frame = frame.f_back
+        level += 1
+    return level if frame is not None else 2

@@ -62,7 +62,10 @@ def ridge_oracle(X, y, alpha, *, sample_weight=None, fit_intercept=True, standar
         xm = np.zeros(p)
         ym = np.zeros(Y.shape[1])
     Xc, Yc = X - xm, Y - ym
-    scale = np.sqrt(w @ (Xc * Xc) / w.sum()) if standardize else np.ones(p)
+    # standardize: the weighted population SD about the weighted mean, with or without an
+    # intercept (glmnet; scikit-learn's StandardScaler(with_mean=False))
+    Xd = X - w @ X / w.sum()
+    scale = np.sqrt(w @ (Xd * Xd) / w.sum()) if standardize else np.ones(p)
     Z = Xc / scale
     coef = np.empty((Y.shape[1], p))
     for t, a in enumerate(alphas):
@@ -125,12 +128,14 @@ class Exact:
         self.xm = w @ X / W if fit_intercept else np.zeros(p)
         self.ym = w @ self.Y / W if fit_intercept else np.zeros(self.k)
         Xc = X - self.xm
-        # constant columns (all equal on the rows that count, or all zero without intercept)
-        if fit_intercept:
+        # constant columns (all equal on the rows that count, or all zero without intercept
+        # and without standardize: standardize divides by the SD about the mean, 0 for them)
+        if fit_intercept or standardize:
             self.active = np.ptp(X[pos], axis=0) > 0
         else:
             self.active = np.any(X[pos] != 0, axis=0)
-        sd = np.sqrt(w @ (Xc * Xc) / W)
+        Xd = X - w @ X / W
+        sd = np.sqrt(w @ (Xd * Xd) / W)
         scale = np.where(self.active, sd if standardize else 1.0, 1.0)
         self.d = np.where(self.active, 1.0 / scale, 0.0)
         self.Z = Xc * self.d

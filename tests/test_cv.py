@@ -2,11 +2,13 @@
 folds, the selection rules, per-target α, the default grid, the refit, scoring callables,
 splitters, bad input, scikit-learn's RidgeCV and check_estimator, the verbose progress lines."""
 import re
+import warnings
 
 import numpy as np
 import pytest
 
 from fastridge import Ridge, RidgeCV
+from fastridge.exceptions import AlphaGridWarning
 from conftest import make_data
 
 GRID = np.logspace(-3, 3, 9)
@@ -100,11 +102,8 @@ def test_loo_standardize_exact_at_full_data_scaling(weighted, fit_intercept):
     X = X * np.array([1e-2, 1.0, 30.0, 1e3, 0.5])
     w = _weights(30, 4) if weighted else None
     ww = np.ones(30) if w is None else w
-    if fit_intercept:
-        mu = ww @ X / ww.sum()
-        sd = np.sqrt(ww @ (X - mu) ** 2 / ww.sum())
-    else:
-        sd = np.sqrt(ww @ X ** 2 / ww.sum())
+    mu = ww @ X / ww.sum()  # the SD about the weighted mean, with or without an intercept
+    sd = np.sqrt(ww @ (X - mu) ** 2 / ww.sum())
     pf = np.array([1.0, 0.5, 2.0, 1.0, 3.0])
     grid = np.logspace(-2, 2, 5)
     est = RidgeCV(alphas=grid, standardize=True, penalty_factor=pf,
@@ -200,7 +199,8 @@ def test_loo_equals_n_fold():
     X, y = make_data(n=20, p=5, seed=10, noise=0.5)
     w = _weights(20, 11)
     loo = RidgeCV(alphas=GRID).fit(X, y, sample_weight=w)
-    nfold = RidgeCV(alphas=GRID, cv=20, solver="svd").fit(X, y, sample_weight=w)
+    nfold = RidgeCV(alphas=GRID, cv=20, solver="svd", scoring="neg_mean_squared_error").fit(
+        X, y, sample_weight=w)
     np.testing.assert_allclose(loo.cv_results_["mean_error"], nfold.cv_results_["mean_error"],
                                rtol=1e-7)
     np.testing.assert_allclose(loo.cv_results_["se_error"], nfold.cv_results_["se_error"],
@@ -225,8 +225,8 @@ def test_kfold_equals_manual_loop(solver, weighted, k):
     X, y = make_data(n=43, p=6, k=k, seed=13, noise=0.5)
     w = _weights(43, 14) if weighted else None
     folds = [(np.setdiff1d(np.arange(43), t), t) for t in np.array_split(np.arange(43), 5)]
-    est = RidgeCV(alphas=GRID, cv=5, solver=solver, tol=1e-12, max_iter=100000).fit(
-        X, y, sample_weight=w)
+    est = RidgeCV(alphas=GRID, cv=5, solver=solver, tol=1e-12, max_iter=100000,
+                  scoring="neg_mean_squared_error").fit(X, y, sample_weight=w)
     errs, weights = _fold_errors(X, y, GRID, folds, w)
     mean, se = _glmnet_stats(errs.mean(axis=2), weights)   # averaged over targets
     np.testing.assert_allclose(est.cv_results_["mean_error"], mean, rtol=1e-7)
@@ -241,7 +241,7 @@ def test_kfold_sparse_standardize_penalty_factor():
     pf = np.array([1.0, 0.0, 2.0, 1.0, 0.5, 1.0])
     folds = [(np.setdiff1d(np.arange(36), t), t) for t in np.array_split(np.arange(36), 4)]
     est = RidgeCV(alphas=GRID, cv=4, standardize=True, penalty_factor=pf, tol=1e-12,
-                  max_iter=100000).fit(sp.csr_array(X), y)
+                  max_iter=100000, scoring="neg_mean_squared_error").fit(sp.csr_array(X), y)
     errs, weights = _fold_errors(X, y, GRID, folds, standardize=True, penalty_factor=pf)
     mean, se = _glmnet_stats(errs[:, :, 0], weights)
     np.testing.assert_allclose(est.cv_results_["mean_error"], mean, rtol=1e-7)
@@ -267,12 +267,12 @@ def test_splitter_and_iterable_of_pairs():
     errs, weights = _fold_errors(X, y, GRID, folds)
     mean, se = _glmnet_stats(errs[:, :, 0], weights)
     for cv in (splitter, folds):
-        est = RidgeCV(alphas=GRID, cv=cv).fit(X, y)
+        est = RidgeCV(alphas=GRID, cv=cv, scoring="neg_mean_squared_error").fit(X, y)
         np.testing.assert_allclose(est.cv_results_["mean_error"], mean, rtol=1e-7)
         np.testing.assert_allclose(est.cv_results_["se_error"], se, rtol=1e-6)
     # unequal fold sizes are weighted by size: the mean is the error pooled over all rows
     uneven = [(np.arange(5, 30), np.arange(5)), (np.arange(5), np.arange(5, 30))]
-    est = RidgeCV(alphas=GRID, cv=uneven).fit(X, y)
+    est = RidgeCV(alphas=GRID, cv=uneven, scoring="neg_mean_squared_error").fit(X, y)
     errs, weights = _fold_errors(X, y, GRID, uneven)
     np.testing.assert_allclose(est.cv_results_["mean_error"],
                                (errs[0, :, 0] * 5 + errs[1, :, 0] * 25) / 30, rtol=1e-7)
@@ -346,11 +346,19 @@ def test_default_grid_follows_the_rule(shape):
     w = np.random.default_rng(22).uniform(0.5, 2.0, n)
     est = RidgeCV(n_alphas=25).fit(X, y, sample_weight=w)
     xm, ym = w @ X / w.sum(), w @ y / w.sum()
-    amax = np.abs((X - xm).T @ (w * (y - ym))).max() / 1e-3
+    sigma_y = np.sqrt(w @ (y - ym) ** 2 / w.sum())
+    amax = np.abs((X - xm).T @ (w * (y - ym))).max() / (1e-3 * sigma_y)
     ratio = 1e-4 if n >= p else 1e-2
-    np.testing.assert_allclose(est.cv_results_["alphas"], np.geomspace(amax, amax * ratio, 25),
+    grid = est.cv_results_["alphas"]
+    start = int(np.argmin(np.abs(np.log(grid / amax))))
+    np.testing.assert_allclose(grid[start:start + 25], np.geomspace(amax, amax * ratio, 25),
                                rtol=1e-9)
-    assert RidgeCV().fit(X, y).cv_results_["alphas"].size == 100
+    # points added past an end keep the grid's log spacing
+    step = ratio ** (1 / 24)
+    np.testing.assert_allclose(grid, amax * step ** (np.arange(grid.size) - start), rtol=1e-9)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", AlphaGridWarning)  # these data want least squares
+        assert RidgeCV().fit(X, y).cv_results_["alphas"].size >= 100
 
 
 @pytest.mark.parametrize("cv", [None, 5])
@@ -410,7 +418,8 @@ def test_weighted_scoring_callable_matches_default(cv):
     X, y = make_data(n=32, p=5, seed=27, noise=0.5)
     w = _weights(32, 28)
     a = RidgeCV(alphas=GRID, cv=cv, scoring=neg_mse).fit(X, y, sample_weight=w)
-    b = RidgeCV(alphas=GRID, cv=cv).fit(X, y, sample_weight=w)
+    b = RidgeCV(alphas=GRID, cv=cv, scoring="neg_mean_squared_error").fit(X, y,
+                                                                           sample_weight=w)
     np.testing.assert_allclose(a.cv_results_["mean_error"], b.cv_results_["mean_error"],
                                rtol=1e-9)
     assert a.alpha_ == b.alpha_
@@ -429,10 +438,11 @@ def test_weighted_scoring_callable_matches_default(cv):
     (dict(alphas=[1.0, -1.0]), "alphas"),
     (dict(alphas=[1.0, np.nan]), "alphas"),
     (dict(alphas=[]), "alphas"),
-    (dict(alphas=[[1.0, 2.0]]), "alphas"),
-    (dict(scoring="r2"), "scoring"),
+    (dict(alphas=np.array([[1.0, 2.0]])), "alphas"),
+    (dict(scoring="no_such_scorer"), "scoring"),
     (dict(n_alphas=0), "n_alphas"),
-    (dict(solver="lsqr"), "solver"),
+    (dict(solver="bogus"), "solver"),
+    (dict(gcv_mode="fast"), "gcv_mode"),
 ])
 def test_bad_parameters(params, match):
     X, y = make_data(n=20, p=3, seed=29)
@@ -493,22 +503,20 @@ def test_same_alpha_as_sklearn_kfold():
 
     X, y = make_data(n=50, p=8, seed=35, noise=1.0)
     grid = np.logspace(-3, 3, 31)
+    # the default k-fold criterion is scikit-learn's, R² (averaged over the equal folds)
     ours = RidgeCV(alphas=grid, cv=5).fit(X, y)
-    # scikit-learn's k-fold RidgeCV scores with R² unless told otherwise
+    ref = SkRidgeCV(alphas=grid, cv=KFold(5)).fit(X, y)
+    assert ours.alpha_ == pytest.approx(ref.alpha_, rel=1e-12)
+    assert ours.best_score_ == pytest.approx(ref.best_score_, rel=1e-7)
+    ours = RidgeCV(alphas=grid, cv=5, scoring="neg_mean_squared_error").fit(X, y)
     ref = SkRidgeCV(alphas=grid, cv=KFold(5), scoring="neg_mean_squared_error").fit(X, y)
     assert ours.alpha_ == pytest.approx(ref.alpha_, rel=1e-12)
     assert ours.best_score_ == pytest.approx(ref.best_score_, rel=1e-7)
     shuffled = KFold(5, shuffle=True, random_state=0)
-    assert RidgeCV(alphas=grid, cv=shuffled).fit(X, y).alpha_ == pytest.approx(
+    assert RidgeCV(alphas=grid, cv=shuffled, scoring="neg_mean_squared_error").fit(
+        X, y).alpha_ == pytest.approx(
         SkRidgeCV(alphas=grid, cv=shuffled, scoring="neg_mean_squared_error").fit(X, y).alpha_,
         rel=1e-12)
-
-
-def _expected_failed_checks(estimator):
-    # API.md: with the direct solvers nothing iterates; RidgeCV exposes no n_iter_, like Ridge's
-    # direct solvers (scikit-learn exempts its own Ridge from this check for the same reason).
-    return {"check_non_transformer_estimators_n_iter":
-            "RidgeCV runs no iterations with the default solver and exposes no n_iter_"}
 
 
 def _sklearn_checks():
@@ -516,8 +524,7 @@ def _sklearn_checks():
         from sklearn.utils.estimator_checks import parametrize_with_checks
     except ImportError:
         return pytest.mark.skip(reason="scikit-learn is not installed")
-    return parametrize_with_checks([RidgeCV(), RidgeCV(cv=3)],
-                                   expected_failed_checks=_expected_failed_checks)
+    return parametrize_with_checks([RidgeCV(), RidgeCV(cv=3)])
 
 
 @_sklearn_checks()
@@ -581,7 +588,7 @@ def test_verbose_is_a_silent_constructor_parameter(capsys):
                                           (12, [2, 3, 4, 5, 6, 8, 9, 10, 11, 12])])
 def test_verbose_kfold_reports_folds_and_the_choice(capsys, cv, expected):
     X, y = make_data(60, 4, noise=1.0)
-    model = RidgeCV(alphas=GRID, cv=cv, verbose=1).fit(X, y)
+    model = RidgeCV(alphas=GRID, cv=cv, verbose=1, scoring="neg_mean_squared_error").fit(X, y)
     out, err = capsys.readouterr()
     assert out == ""
     lines = _cv_lines(err)

@@ -424,6 +424,61 @@ def test_invalid_sparse_index_arrays_are_refused(break_it, problem):
         Ridge().fit(coo, y)
 
 
+def _set(name, value):
+    return lambda M: setattr(M, name, value(getattr(M, name)))
+
+
+@pytest.mark.parametrize("fmt", ["csr", "csc"])
+@pytest.mark.parametrize("kind", ["matrix", "array"])
+@pytest.mark.parametrize("break_it, problem", [
+    (_set("data", lambda d: d.reshape(-1, 1)), r"its data array has shape \(\d+, 1\), not 1-D"),
+    (_set("data", lambda d: d.reshape(1, -1)), r"its data array has shape \(1, \d+\), not 1-D"),
+    (_set("indices", lambda i: i.reshape(-1, 1)), "its index arrays are not 1-D"),
+    (_set("indptr", lambda i: i.astype(np.float64)), "its index arrays are not integers"),
+])
+def test_hand_made_compressed_arrays_of_the_wrong_shape_are_refused(fmt, kind, break_it,
+                                                                     problem):
+    """A CSR/CSC matrix whose arrays were replaced by hand (SciPy checks them only in its
+    constructor) is refused by name before any kernel sees it — a 2-D `data` used to reach the
+    kernels' fused-type dispatch ("Function call with ambiguous argument types") — by fit,
+    partial_fit, the path, RidgeCV and predict alike."""
+    from fastridge import RidgeCV, ridge_path
+
+    X, y = make_data(n=12, p=4, seed=16)
+    X[np.abs(X - X.mean(0)) < 1.0] = 0.0
+    M = getattr(sp, f"{fmt}_{kind}")(X)
+    break_it(M)
+    match = "Input X is not a valid sparse matrix: " + problem
+    for solver in ("cd", "cg", "cholesky"):
+        with pytest.raises(ValueError, match=match):
+            Ridge(solver=solver).fit(M, y)
+    with pytest.raises(ValueError, match=match):
+        Ridge().partial_fit(M, y)
+    with pytest.raises(ValueError, match=match):
+        ridge_path(M, y)
+    with pytest.raises(ValueError, match=match):
+        RidgeCV(cv=3, solver="cd").fit(M, y)
+    with pytest.raises(ValueError, match=match):
+        Ridge().fit(X, y).predict(M)
+
+
+def test_hand_made_bsr_and_dia_arrays_of_the_wrong_shape_are_refused():
+    X, y = make_data(n=8, p=4, seed=17)
+    bsr = sp.bsr_array(X, blocksize=(2, 2))
+    bsr.data = bsr.data[..., None]
+    with pytest.raises(ValueError, match=r"its data array has shape \(\d+, 2, 2, 1\), not "
+                                         r"\(n_blocks, R, C\)"):
+        Ridge().fit(bsr, y)
+    dia = sp.dia_array(np.eye(8) + np.eye(8, k=1))
+    dia.data = dia.data[None]
+    with pytest.raises(ValueError, match="its data array .* is not 2-D with one row per offset"):
+        Ridge().fit(dia, y)
+    dia = sp.dia_array(np.eye(8) + np.eye(8, k=1))
+    dia.offsets = dia.offsets.astype(np.float64)
+    with pytest.raises(ValueError, match="its offsets are not integers"):
+        Ridge().fit(dia, y)
+
+
 def test_more_than_2_31_stored_values_pass_the_structure_check():
     """Matrices with int64 indices and more than 2**31 stored values are handled (the kernels
     loop with 64-bit counters); only their index arrays are checked, without copying them.
@@ -613,11 +668,17 @@ def test_cross_validation_errors_of_large_targets():
     with warnings.catch_warnings():
         warnings.simplefilter("error", RuntimeWarning)
         for cv in (None, 3):
-            a = RidgeCV(grid, cv=cv, rule="1se").fit(X, y)
-            b = RidgeCV(grid, cv=cv, rule="1se").fit(X, y * 1e150)
+            mse = "neg_mean_squared_error"
+            a = RidgeCV(grid, cv=cv, rule="1se", scoring=mse).fit(X, y)
+            b = RidgeCV(grid, cv=cv, rule="1se", scoring=mse).fit(X, y * 1e150)
             assert b.alpha_ == pytest.approx(a.alpha_, rel=1e-9)
             np.testing.assert_allclose(b.cv_results_["se_error"],
                                        a.cv_results_["se_error"] * 1e300, rtol=1e-9)
+            # R² (k-fold's default) is scale-free: the same curve
+            if cv is not None:
+                a, b = RidgeCV(grid, cv=cv).fit(X, y), RidgeCV(grid, cv=cv).fit(X, y * 1e150)
+                np.testing.assert_allclose(b.cv_results_["mean_error"],
+                                           a.cv_results_["mean_error"], rtol=1e-9)
 
 
 def test_weights_over_hundreds_of_decades_are_named():
@@ -688,3 +749,26 @@ def test_svd_refinement_with_a_constant_huge_column_stays_quiet():
         est = Ridge(alpha=0.0).fit(X, y)
     np.testing.assert_array_equal(est.coef_, 0.0)
     assert est.intercept_[0] == 5e19
+
+
+@pytest.mark.parametrize("make", [
+    lambda: Ridge(), lambda: Ridge(solver="cd"),
+    lambda: __import__("fastridge").RidgeCV(), lambda: __import__("fastridge").RidgeCV(cv=3),
+    lambda: __import__("fastridge").RidgeEM(),
+])
+def test_a_failed_fit_leaves_the_estimator_as_it_was(make):
+    """X whose NaN is found only after validation has begun (the deferred finiteness check):
+    the refit fails, and the estimator keeps every attribute of its previous fit — it used to
+    take the new X's n_features_in_ next to the old coef_, and then refused the X it was fitted
+    on."""
+    X, y = make_data(n=30, p=3, seed=18)
+    est = make().fit(X, y)
+    before = dict(est.__dict__)
+    expected = X @ np.atleast_1d(est.coef_).T + est.intercept_
+    bad, _ = make_data(n=30, p=5, seed=19)
+    bad[0, 0] = np.nan
+    with pytest.raises(ValueError, match="Input X contains NaN"):
+        est.fit(bad, y)
+    assert est.__dict__.keys() == before.keys()
+    assert all(est.__dict__[k] is before[k] for k in before)
+    np.testing.assert_allclose(est.predict(X), expected, rtol=1e-12)

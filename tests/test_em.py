@@ -274,7 +274,10 @@ def test_coef_is_ridge_at_alpha(case, fit_intercept, standardize, weighted):
     r = Ridge(alpha=m.alpha_, fit_intercept=fit_intercept, standardize=standardize).fit(
         X, y, sample_weight=w)
     scale = np.abs(r.coef_).max()
-    np.testing.assert_allclose(m.coef_, r.coef_, rtol=1e-8, atol=1e-10 * scale)
+    # standardize without an intercept divides the uncentred columns by their SD: on "wide"
+    # the kernel's condition number reaches ~5e6, so two exact solvers agree to ~1e-9
+    slack = 20.0 if standardize and not fit_intercept else 1.0
+    np.testing.assert_allclose(m.coef_, r.coef_, rtol=1e-8, atol=1e-10 * slack * scale)
     np.testing.assert_allclose(m.intercept_, r.intercept_, rtol=1e-8, atol=1e-10)
     np.testing.assert_allclose(m.predict(X), r.predict(X), rtol=1e-8)
 

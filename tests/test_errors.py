@@ -30,7 +30,7 @@ y = X @ np.arange(1.0, 5.0) + 0.1 * rng.standard_normal(20)
     ({"alpha": [1.0, 2.0]}, (X, y), ValueError,
      "Number of targets and number of penalties do not correspond: 2 != 1"),
     ({"alpha": "big"}, (X, y), TypeError, "alpha"),
-    ({"solver": "lbfgs"}, (X, y), ValueError, "solver"),
+    ({"solver": "bogus"}, (X, y), ValueError, "solver"),
     ({"solver": "cg", "positive": True}, (X, y), ValueError, "positive"),
     ({"solver": "cholesky", "positive": True}, (X, y), ValueError, "positive"),
     ({"penalty_factor": [1.0, -1.0, 1.0, 1.0]}, (X, y), ValueError, "penalty_factor"),

@@ -27,7 +27,7 @@ def test_import_loads_no_heavy_modules():
         "from fastridge import Ridge\n"
         "import fastridge.exceptions\n"
         "heavy = ['sklearn', 'scipy', 'matplotlib', 'pandas', 'fastridge._cd_fast',\n"
-        "         'fastridge._cg_fast', 'fastridge._gram_fast',\n"
+        "         'fastridge._cg_fast', 'fastridge._gram_fast', 'fastridge._interrupt',\n"
         "         'numpy.typing', 'fastridge._typing']  # annotations are never evaluated\n"
         "print(sorted(m for m in heavy if m in sys.modules))\n")
     assert out.strip() == "[]"
@@ -62,3 +62,23 @@ def test_predict_needs_only_numpy():
         out = _run(code)
     expected = (np.arange(8.0).reshape(2, 4) @ est.coef_ + est.intercept_).tolist()
     np.testing.assert_allclose(eval(out), expected, rtol=1e-12)
+
+
+def test_install_hints_name_the_installed_distribution():
+    """Every "pip install ...[extra]" hint must name the distribution that really provides the
+    `fastridge` module (PyPI's `fastridge` is another project), with extras it declares."""
+    import importlib.metadata as md
+
+    import pytest
+
+    from fastridge._version import DISTRIBUTION, install_hint
+
+    providers = md.packages_distributions().get("fastridge", [])
+    if not providers:
+        pytest.skip("fastridge runs from a source tree, not from an installed distribution")
+    assert providers == [DISTRIBUTION]
+    meta = md.metadata(DISTRIBUTION)
+    extras = set(meta.get_all("Provides-Extra") or [])
+    for extra in ("plot", "dask", "sklearn", "pandas", "test"):
+        assert extra in extras
+        assert install_hint(extra) == f'pip install "{DISTRIBUTION}[{extra}]"'

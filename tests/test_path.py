@@ -86,9 +86,14 @@ def test_default_grid_follows_the_rule():
                       n_alphas=40, solver="cg", tol=1e-8)
     xm, ym = w @ X / w.sum(), w @ y / w.sum()
     Z = (X - xm) / np.sqrt(w @ (X - xm) ** 2 / w.sum())
-    c = np.abs(Z.T @ (w * (y - ym)))
+    sigma_y = np.sqrt(w @ (y - ym) ** 2 / w.sum())
     pen = pf > 0
-    amax = np.max(c[pen] / (pf[pen] * 0.001))
+    # the residual of the weighted least-squares fit on the unpenalized column (glmnet's
+    # gradient at λ = ∞)
+    Zu, sq = Z[:, ~pen], np.sqrt(w)
+    r = (y - ym) - Zu @ np.linalg.lstsq(sq[:, None] * Zu, sq * (y - ym), rcond=None)[0]
+    c = np.abs(Z.T @ (w * r))
+    amax = np.max(c[pen] / (pf[pen] * 0.001 * sigma_y))
     np.testing.assert_allclose(path.alphas, np.geomspace(amax, amax * 1e-4, 40), rtol=1e-10)
     wide = ridge_path(make_data(n=10, p=30, seed=8)[0], make_data(n=10, p=30, seed=8)[1],
                       n_alphas=5)

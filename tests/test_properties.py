@@ -151,7 +151,9 @@ def exact(pb):
 
 def targets(est):
     coef = np.atleast_2d(np.asarray(est.coef_, dtype=np.float64))
-    return coef, np.atleast_1d(np.asarray(est.intercept_, dtype=np.float64))
+    # scikit-learn's layout: the float 0.0 for every target without an intercept
+    return coef, np.broadcast_to(np.atleast_1d(np.asarray(est.intercept_, dtype=np.float64)),
+                                 (coef.shape[0],))
 
 
 def check_solution(est, ex, dtype, converged):
@@ -188,12 +190,18 @@ def test_every_solver_matches_the_exact_solution(pb, solver, container):
     """Every solver, container and dtype: optimality from the raw data and the exact answer."""
     est, converged = fit(pb, solver, container)
     dtype = pb["X"].dtype.type
-    assert est.coef_.dtype == dtype and np.asarray(est.intercept_).dtype == dtype
-    assert est.coef_.shape == ((pb["X"].shape[1],) if pb["y"].ndim == 1
+    assert est.coef_.dtype == dtype
+    # scikit-learn 1.9's layout: intercept_ in X's dtype, the float 0.0 without an intercept;
+    # coef_ (p,) for one target, also for y of shape (n, 1)
+    assert np.asarray(est.intercept_).dtype == dtype if est.fit_intercept else \
+        type(est.intercept_) is float
+    assert est.coef_.shape == ((pb["X"].shape[1],) if pb["y"].ndim == 1 or pb["y"].shape[1] == 1
                                else (pb["y"].shape[1], pb["X"].shape[1]))
     check_solution(est, exact(pb), dtype, converged)
     pred = est.predict(convert(pb["X"], container))
-    assert pred.shape == pb["y"].shape and pred.dtype == dtype
+    n = pb["X"].shape[0]
+    assert pred.shape == ((n,) if est.coef_.ndim == 1 else pb["y"].shape)
+    assert pred.dtype == dtype
 
 
 @settings(max_examples=examples(600))
@@ -341,7 +349,7 @@ def test_multi_target_equals_separate_fits(pb, data):
             continue
 
         class Column:  # target t of the joint fit
-            coef_, intercept_, solver_ = a.coef_[t], a.intercept_[t], a.solver_
+            coef_, intercept_, solver_ = a.coef_[t], targets(a)[1][t], a.solver_
         assert_same_fit(Column, b, exact(one), np.float64, f"target {t}")
 
 

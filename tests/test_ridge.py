@@ -51,8 +51,8 @@ def test_matches_closed_form(solver, name, conv, dtype, fit_intercept, weighted,
                                atol=10 * rtol_for(dtype) * np.abs(y).max())
     if solver in ("cd", "cg"):
         assert np.all(np.asarray(est.n_iter_) >= 1)
-    else:
-        assert est.n_iter_ is None
+    else:  # a direct solver: one factorization (API.md)
+        assert np.all(np.asarray(est.n_iter_) == 1)
 
 
 @pytest.mark.parametrize("solver", SOLVERS)
@@ -405,8 +405,10 @@ def test_small_path_equals_general_path_and_oracle(fit_intercept, standardize):
     for est in (fast, slow):
         np.testing.assert_allclose(est.coef_, coef, rtol=1e-9)
         assert est.intercept_ == pytest.approx(intercept, rel=1e-9, abs=1e-12)
-        assert est.solver_ == "cholesky" and est.n_iter_ is None and est.n_features_in_ == 7
-    assert type(fast.intercept_) is float and fast.coef_.dtype == np.float64
+        assert est.solver_ == "cholesky" and est.n_iter_ == 1 and est.n_features_in_ == 7
+        # scikit-learn's types: a numpy scalar, the Python float 0.0 without an intercept
+        assert type(est.intercept_) is (np.float64 if fit_intercept else float)
+    assert fast.coef_.dtype == np.float64
     assert _ridge.SMALL_MAX_ENTRIES >= X.size          # this test did exercise the lean path
 
 

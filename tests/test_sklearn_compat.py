@@ -10,17 +10,7 @@ from fastridge import Ridge  # noqa: E402
 ESTIMATORS = [Ridge()] + [Ridge(solver=s) for s in ("cd", "cg", "cholesky", "svd")]
 
 
-def expected_failed_checks(estimator):
-    """Checks that fail by design, each with its reason."""
-    if estimator.solver in ("auto", "cholesky", "svd"):
-        # API.md: n_iter_ is None for the direct solvers, which run no iterations
-        # (scikit-learn exempts its own Ridge from this check for the same reason).
-        return {"check_non_transformer_estimators_n_iter":
-                "direct solvers report n_iter_ = None (no iterations), as API.md specifies"}
-    return {}
-
-
-@parametrize_with_checks(ESTIMATORS, expected_failed_checks=expected_failed_checks)
+@parametrize_with_checks(ESTIMATORS)
 def test_sklearn_estimator_checks(estimator, check):
     check(estimator)
 

@@ -76,3 +76,93 @@ def test_gil_released_during_a_long_kernel(solver):
     assert elapsed > 0.2, "the fit was too short to tell"
     # had the kernel held the GIL, this loop would have stalled for the whole fit
     assert count / elapsed > 0.05 * alone
+
+
+FIRST_USE = r"""
+import sys, threading
+import numpy as np
+import fastridge
+
+N = 8
+rng = np.random.default_rng(int(sys.argv[1]))
+sparse = sys.argv[2] == "sparse"
+if sparse:  # (otherwise SciPy's first import happens in the threads)
+    import scipy.sparse as sp
+data = []
+for i in range(N):
+    X = rng.standard_normal((60, 5)) + 2.0
+    y = X @ rng.standard_normal(5) + 0.1 * rng.standard_normal(60)
+    data.append((sp.csr_array(X) if sparse and i % 2 else X, y))
+
+
+def run(i):
+    # the first touch of each public name, and the first fit, happen here, in every thread at once
+    X, y = data[i]
+    kind = i % 8
+    if kind == 0:
+        return fastridge.Ridge(alpha=1.0).fit(X, y).coef_
+    if kind == 1:
+        return fastridge.Ridge(alpha=1.0, solver="cd", tol=1e-12).fit(X, y).coef_
+    if kind == 2:
+        return fastridge.ridge_path(X, y, alphas=[10.0, 1.0]).coef
+    if kind == 3:
+        return fastridge.Ridge(alpha=1.0, solver="cg", tol=1e-12).fit(X, y).predict(X)
+    if kind == 4:
+        return fastridge.RidgeCV(alphas=[0.1, 1.0, 10.0]).fit(X, y).coef_
+    if kind == 5:
+        return fastridge.RidgeCV(alphas=[0.1, 1.0, 10.0], cv=3).fit(X, y).coef_
+    if kind == 6:
+        m = fastridge.Ridge(alpha=1.0)
+        for rows in np.array_split(np.arange(60), 3):
+            m.partial_fit(X[rows], y[rows])
+        return m.coef_
+    return fastridge.RidgeEM().fit(X, y).coef_
+
+
+barrier = threading.Barrier(N)
+results, errors = [None] * N, []
+
+
+def work(i):
+    barrier.wait()
+    try:
+        results[i] = run(i)
+    except BaseException as exc:
+        errors.append(f"{type(exc).__name__}: {exc}")
+
+
+threads = [threading.Thread(target=work, args=(i,)) for i in range(N)]
+for t in threads:
+    t.start()
+for t in threads:
+    t.join()
+print("errors", errors)
+# the same fits one at a time, and Ridge's closed form (centred normal equations in float64)
+same = [bool(np.allclose(results[i], run(i), rtol=1e-9, atol=1e-12)) for i in range(N)]
+X, y = data[0]
+Xc, yc = X - X.mean(0), y - y.mean()
+exact = np.linalg.solve(Xc.T @ Xc + np.eye(5), Xc.T @ yc)
+print("same", all(same), same)
+print("exact", bool(np.allclose(results[0], exact, rtol=1e-10)))
+"""
+
+
+@pytest.mark.parametrize("kind,seed", [("dense", 0), ("dense", 1), ("dense", 2), ("sparse", 0),
+                                       ("sparse", 1)])
+def test_first_use_from_many_threads_at_once(kind, seed):
+    """The first fits of a fresh process, in eight threads at once (every estimator, dense and
+    sparse, partial_fit): no import deadlock, and the results of the one-at-a-time fits.  With
+    dense data SciPy's first import happens in the threads: most runs deadlocked in importlib
+    before the engine was loaded under one lock."""
+    import subprocess
+    import sys
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as d:
+        res = subprocess.run([sys.executable, "-c", FIRST_USE, str(seed), kind], cwd=d,
+                             capture_output=True, text=True, timeout=120)
+    assert res.returncode == 0, res.stderr
+    lines = res.stdout.splitlines()
+    assert lines[0] == "errors []", res.stdout
+    assert lines[1].startswith("same True"), res.stdout
+    assert lines[2] == "exact True", res.stdout

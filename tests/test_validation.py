@@ -626,8 +626,9 @@ def test_params_good():
 def test_params_solver():
     with pytest.raises(ValueError, match=re.escape(
             "The 'solver' parameter of Ridge must be a str among {'auto', 'cd', 'cg', "
-            "'cholesky', 'svd'}. Got 'lbfgs' instead.")):
-        V.check_params(**_params(solver="lbfgs"))
+            "'cholesky', 'svd'} or one of scikit-learn's names {'sparse_cg', 'lsqr', 'sag', "
+            "'saga', 'lbfgs'}. Got 'bogus' instead.")):
+        V.check_params(**_params(solver="bogus"))
     with pytest.raises(ValueError, match="'solver' parameter of RidgeCV must be a str among "
                                          r"\{'auto', 'svd'\}"):
         V.check_params(**_params(solver="cd"), valid_solvers=("auto", "svd"),
@@ -661,10 +662,11 @@ def test_params_booleans(name, value):
         V.check_params(**_params(**{name: value}))
 
 
-@pytest.mark.parametrize("solver", ["cg", "cholesky", "svd"])
+@pytest.mark.parametrize("solver", ["cg", "cholesky", "svd", "sparse_cg", "lsqr", "sag", "saga"])
 def test_params_positive_needs_cd(solver):
+    # scikit-learn's wording ("does not support positive fitting"), which its tests match
     with pytest.raises(ValueError, match=re.escape(
-            f"solver='{solver}' cannot honour positive=True; use solver='cd' or 'auto'.")):
+            f"solver='{solver}' does not support positive fitting (positive=True).")):
         V.check_params(**_params(solver=solver, positive=True))
 
 
@@ -816,3 +818,91 @@ def test_property_inputs_never_modified(X, order, readonly):
             assert Xo is X
     np.testing.assert_array_equal(X, X_before)
     np.testing.assert_array_equal(y, y_before)
+
+
+# ------------------------------------------------------------------------ dates, times, durations
+def _temporal_frames(pd):
+    """Tables whose datetime-like column pandas itself would turn into unit-dependent numbers."""
+    n = 6
+    a = np.linspace(0.0, 1.0, n)
+    days = pd.date_range("2021-03-01", periods=n, freq="D")
+    return {
+        "datetime64[ns]": pd.DataFrame({"a": a, "when": days}),
+        "datetime64[s]": pd.DataFrame({"a": a, "when": days.astype("datetime64[s]")}),
+        "tz-aware": pd.DataFrame({"a": a, "when": days.tz_localize("UTC")}),
+        "timedelta": pd.DataFrame({"a": a, "when": pd.to_timedelta(np.arange(n), unit="s")}),
+        "categorical of dates": pd.DataFrame({"a": a, "when": pd.Categorical(days)}),
+        "only dates": pd.DataFrame({"when": days}),
+    }
+
+
+@pytest.mark.parametrize("case", ["datetime64[ns]", "datetime64[s]", "tz-aware", "timedelta",
+                                  "categorical of dates", "only dates"])
+def test_datetime_columns_of_a_dataframe_are_refused_naming_the_column(case):
+    """pandas converts a datetime column to nanoseconds, microseconds or seconds since 1970 by
+    its unit (scikit-learn refuses such a table): refused, naming X and the column, and a fitted
+    estimator is left as it was."""
+    pd = pytest.importorskip("pandas")
+    from fastridge import Ridge
+
+    df = _temporal_frames(pd)[case]
+    y = np.arange(df.shape[0], dtype=float)
+    est = Ridge().fit(np.arange(12.0).reshape(6, 2) ** 1.5, y)
+    before = est.coef_.copy()
+    with pytest.raises(TypeError, match=r"Input X has datetime or timedelta column\(s\) 'when'"):
+        est.fit(df, y)
+    np.testing.assert_array_equal(est.coef_, before)
+
+
+def test_datetime_y_and_sample_weight_are_refused():
+    pd = pytest.importorskip("pandas")
+    from fastridge import Ridge
+
+    X = np.arange(12.0).reshape(6, 2) ** 1.5
+    days = pd.Series(pd.date_range("2021-03-01", periods=6, freq="D"))
+    with pytest.raises(TypeError, match="Input y has dtype datetime64"):
+        Ridge().fit(X, days)
+    with pytest.raises(TypeError, match="Input y has dtype category"):
+        Ridge().fit(X, days.astype("category"))
+    durations = pd.Series(pd.to_timedelta(np.arange(1, 7), unit="s"))
+    with pytest.raises(TypeError, match="Input sample_weight has dtype timedelta64"):
+        Ridge().fit(X, np.arange(6.0), sample_weight=durations)
+    with pytest.raises(TypeError, match="Input sample_weight has dtype timedelta64"):
+        Ridge().fit(X, np.arange(6.0), sample_weight=durations.to_numpy())
+
+
+def test_numpy_datetime_objects_are_refused():
+    """numpy converts datetime64/timedelta64 objects in an object array to a count of their
+    own unit (days here) without a word."""
+    X = np.empty((4, 2), dtype=object)
+    X[:, 0] = [1.0, 2.0, 3.0, 5.0]
+    X[:, 1] = [np.datetime64("2021-03-01") + i for i in range(4)]
+    with pytest.raises(TypeError, match="Input X holds datetime64 or timedelta64 objects"):
+        V.check_array(X)
+    X[:, 1] = [np.timedelta64(i, "ms") for i in range(4)]
+    with pytest.raises(TypeError, match="Input X holds datetime64 or timedelta64 objects"):
+        V.check_array(X)
+
+
+def test_pandas_nullable_categorical_and_object_columns():
+    """Numbers in pandas' nullable, boolean, categorical and object columns are those numbers
+    (as scikit-learn reads them); a missing value is a NaN; labels are refused naming X."""
+    pd = pytest.importorskip("pandas")
+    frame = pd.DataFrame({
+        "int": pd.array([1, 2, 3, 4], dtype="Int64"),
+        "bool": pd.array([True, False, True, True], dtype="boolean"),
+        "cat": pd.Categorical([2.5, 1.0, 2.5, 7.0]),
+        "obj": np.array([1, 2.5, 3, 4], dtype=object),
+    })
+    expected = [[1, 1, 2.5, 1], [2, 0, 1, 2.5], [3, 1, 2.5, 3], [4, 1, 7, 4]]
+    np.testing.assert_array_equal(V.check_array(frame), expected)
+    try:
+        from sklearn.utils import check_array as sk_check_array
+    except ImportError:
+        pass
+    else:
+        np.testing.assert_array_equal(sk_check_array(frame, dtype=np.float64), expected)
+    with pytest.raises(ValueError, match="Input X contains NaN"):
+        V.check_array(frame.assign(int=pd.array([1, None, 3, 4], dtype="Int64")))
+    with pytest.raises(ValueError, match="Input X could not be converted"):
+        V.check_array(frame.assign(cat=pd.Categorical(["a", "b", "a", "c"])))
