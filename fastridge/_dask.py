@@ -284,6 +284,7 @@ def fit_ridge(est, X, y, sample_weight):
         cold = B0 is None
     est._store(pr, B, n_iter, info, data.dtype, data.single, cold=cold)
     est.__dict__.pop("stats_", None)
+    est._fit_stats = None  # the rows' statistics are not kept: partial_fit refuses
     return est
 
 
@@ -348,9 +349,28 @@ def column_problem(data, *, fit_intercept, standardize):
     if rest:
         centred = (mean_c, rest[0])
     pr.xbar, pr.ybar, pr.ss = xbar, ybar, ss
-    pr.d = P.column_scales(xbar, ss, W, data.n, standardize, centred)
+    pr.d = P.column_scales(xbar, ss, W, data.n, standardize, centred,
+                           values=lambda cols: _common_values(data, cols))
     pr.h = pr.d * pr.d * ss
     return pr
+
+
+def _chunk_range(Xb, wb, cols):
+    from fastridge import _stats
+
+    return _stats.column_range(Xb[:, cols], wb)
+
+
+def _common_values(data, cols):
+    """`_preprocessing.common_values` for the columns `cols` of Dask X (one reduction over
+    those columns, from each chunk's smallest and largest values)."""
+    import dask
+    from dask import delayed
+
+    parts = dask.compute(*[delayed(_chunk_range)(x, w, cols) for x, _, w, _ in data.blocks()])
+    lo = np.min([r[0] for r in parts], axis=0)
+    hi = np.max([r[1] for r in parts], axis=0)
+    return np.where(lo == hi, lo, np.nan)
 
 
 def _free_cross(data, pr, free):

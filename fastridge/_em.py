@@ -279,9 +279,10 @@ class RidgeEM(RegressorBase):
       the weighted mean of y); when it is largest at α = 0 (noise-free data, σ² → 0), `alpha_` is
       the lower end.  Where the evidence does not depend on α at all (two samples with an
       intercept, all columns constant), the upper end is taken too.
-    * With no degree of freedom left for the noise (one sample with an intercept, or Σw ≤ 1),
-      `noise_variance_` and `log_marginal_likelihood_` are NaN and `alpha_` is the upper end.
-      A constant y gives `noise_variance_` = 0 and `log_marginal_likelihood_` = +inf.
+    * With no degree of freedom left for the noise (one sample with an intercept, or Σw ≤ 1;
+      Σw = 0 without one) σ² is not defined: `fit` raises a ValueError.  A constant y (every
+      row of positive weight equal, all zeros without an intercept) gives `noise_variance_` = 0
+      and `log_marginal_likelihood_` = +inf.
 
     The search evaluates the profiled log evidence on a log-spaced grid over the whole range
     (it need not be unimodal), then solves dℓ/d log α = 0 by Newton's method safeguarded by
@@ -379,15 +380,25 @@ class RidgeEM(RegressorBase):
         c2 = c * c
         yy = spec.yy.copy()
         W = float(pr.W)
-        # a target whose spread is at the rounding level of its mean is constant: Q ≡ 0
+        N = W - 1.0 if pr.center else W
+        if not N > 0:
+            raise ValueError(
+                f"{name} needs more than one observation in X and y to estimate the noise "
+                f"variance: the total weight of the rows (sample_weight, 1 per row by default) "
+                f"is {W:.6g}"
+                f"{', and fit_intercept=True uses one' if pr.center else ''} "
+                f"(n_samples={n}). Fit on more rows (or larger weights).")
+        # a target whose rows of positive weight all hold its mean (all zeros without an
+        # intercept) is constant: Q ≡ 0 (the same exact rule as for the columns of X)
         eps = np.finfo(np.float64).eps
-        constant = np.sqrt(yy / W) <= 4.0 * max(n, 1) * eps * np.abs(pr.ybar)
+        with np.errstate(invalid="ignore"):
+            constant = P.constant_columns(pr.ybar, np.sqrt(yy / W), n,
+                                          lambda cols: P.common_values(Y, sw, cols))
         yy[constant] = 0.0
         c2[:, constant] = 0.0
         R0 = yy - c2.sum(axis=0)
         # below the rounding level of ‖ỹ‖² the residual outside the column space is zero
         R0 = np.where(R0 <= 8 * max(n, 1) * eps * yy, 0.0, R0)
-        N = W - 1.0 if pr.center else W
         logW = float(np.log(W)) if pr.center else 0.0
         ev = _Evidence(s2, c2, R0, N, logW)
         alpha_ref = float(s2[0]) if s2.size else 1.0
@@ -404,10 +415,9 @@ class RidgeEM(RegressorBase):
 
         Q = ev.Q(alphas)
         with np.errstate(divide="ignore", invalid="ignore"):
-            sigma2 = np.where(N > 0, Q / N, np.nan)
+            sigma2 = Q / N
         logml = ev.full(alphas)
-        logml = np.where(N > 0, logml, np.nan)
-        logml = np.where((N > 0) & (Q == 0), np.inf, logml)
+        logml = np.where(Q == 0, np.inf, logml)
 
         B = spec.coef(alphas)
         B[constant] = 0.0

@@ -260,13 +260,16 @@ def column_stats_sparse(const floating[::1] data, const index_t[::1] indices,
 
     One pass gives Σwx, Σwx² and Σw per column; Σw(x − m)² = Σwx² − W m² is kept when that
     subtraction loses at most one bit (W m² ≤ Σwx²/2).  Otherwise a second, exact pass:
-    Σ over stored entries of w (x − m)² + m² · (W − Σ stored w), no cancellation.
-    `wcount` is workspace of length p.
+    Σ over stored entries of w (x − m)² + m² · (W − Σ stored w), no cancellation, corrected
+    as in the two-pass algorithm of Chan, Golub & LeVeque (the same pass sums the deviations
+    w (x − m), which removes the rounding of m: with a mean far beyond the spread it would
+    otherwise stay in every centred value).  `wcount` is workspace of length p.
     """
     cdef Py_ssize_t p = mean.shape[0], nmajor = indptr.shape[0] - 1, a, k, i, j
     cdef bint weighted = sw.shape[0] > 0
-    cdef double W = 0.0, wi, dv, x
+    cdef double W = 0.0, wi, dv, x, delta
     cdef bint exact_pass = False
+    cdef double[::1] dsum = np.zeros(p)
     with nogil:
         if weighted:
             for i in range(n_rows):
@@ -314,8 +317,14 @@ def column_stats_sparse(const floating[::1] data, const index_t[::1] indices,
                 wi = sw[i] if weighted else 1.0
                 dv = data[k] - mean[j]
                 ss[j] += wi * dv * dv
+                dsum[j] += wi * dv
         for j in range(p if exact_pass else 0):
             ss[j] += mean[j] * mean[j] * (W - wcount[j])
+            if center and W > 0.0:
+                dsum[j] -= mean[j] * (W - wcount[j])
+                delta = dsum[j] / W
+                mean[j] += delta
+                ss[j] = max(ss[j] - dsum[j] * delta, 0.0)
     return W
 
 

@@ -395,10 +395,9 @@ def solve_path(pr, v, alphas, solver, *, tol, max_iter, report=None, history=Non
     elif used in ("cd", "cg"):
         if used == "cd":
             state = S.CDState(pr, v, positive=False)
-        elif pr.X is None or (pr.fmt == "dense" and S._gram_cd(pr.n, pr.p, True, True)):
-            state = S.CGGramState(pr, v)  # tall dense path: CG on the Gram, O(p²) iterations
-        else:
-            state = S.CGState(pr, v)
+        else:  # tall dense path: CG on the Gram, O(p²) iterations
+            state = S.cg_state(pr, v, gram=pr.fmt == "dense" and S._gram_cd(pr.n, pr.p, True,
+                                                                            True))
         if history is not None and not (history[0].size and np.all(history[0] > alphas[0])):
             history = None
         for i, a in enumerate(alphas):

@@ -120,7 +120,8 @@ def prepare(X, Y, sample_weight, *, fit_intercept, standardize, want_gram=False,
 
         ensure_finite(X, "X")
     if pr.G0 is not None and (
-            not finite or dtype == np.float32 and not _float32_gram_ok(pr.G0, X, mean, ss, W, n)):
+            not finite or dtype == np.float32 and not _float32_gram_ok(pr.G0, X, sw, mean, ss, W,
+                                                                       n)):
         # the one-pass Gram squares unscaled values: it overflowed (x·(y − ȳ) beyond float64
         # with huge y, say) or, in float32, lost digits to underflow.  Statistics again in
         # double; the solvers form the Gram after scaling, or the range checks below refuse.
@@ -132,8 +133,9 @@ def prepare(X, Y, sample_weight, *, fit_intercept, standardize, want_gram=False,
 
     with np.errstate(over="ignore", invalid="ignore"):  # checked below
         spread = np.sqrt(ss / W)
-    constant = _constant_columns(mean, spread, n)
-    _check_magnitudes(X, sw, mean, ss, spread, constant)
+    values = lambda cols: common_values(X, sw, cols)  # noqa: E731 (exact constant test)
+    constant = constant_columns(mean, spread, n, values)
+    _check_magnitudes(sw, mean, ss, spread, constant)
     centred = None
     if standardize and not pr.center:
         # the scale is the SD about the weighted mean all the same (a second, centred pass)
@@ -143,7 +145,7 @@ def prepare(X, Y, sample_weight, *, fit_intercept, standardize, want_gram=False,
         else:
             _gram_fast.column_stats_sparse(X.data, X.indices, X.indptr, n, fmt == "csc", swv,
                                            True, *centred, np.empty(p))
-    pr.d = column_scales(mean, ss, W, n, standardize, centred)
+    pr.d = column_scales(mean, ss, W, n, standardize, centred, values=values)
     pr.h = pr.d * pr.d * ss
 
     Yd = np.asarray(Y, dtype=np.float64)
@@ -195,10 +197,10 @@ def _all_finite_stats(*arrays):
         return all(a is None or np.isfinite(a).all() for a in arrays)
 
 
-def column_scales(mean, ss, W, n, standardize, centred=None):
+def column_scales(mean, ss, W, n, standardize, centred=None, *, values):
     """The per-column scale d of the fit coordinates from the column means and (centred, or raw
     without an intercept) weighted sums of squares: 1/σⱼ with `standardize`, else 1; 0 for a
-    constant column (see `_constant_columns`), which gets coefficient 0.
+    constant column (see `constant_columns`, which calls `values`), which gets coefficient 0.
 
     `centred`: the weighted means and sums of squares about them, (mean, ss), when the fit does
     not centre (no intercept).  `standardize` divides by the weighted SD about the mean all the
@@ -209,10 +211,10 @@ def column_scales(mean, ss, W, n, standardize, centred=None):
             return np.sqrt(ssq / W) if W > 0 else np.zeros_like(ssq)
 
     spread = spread_of(ss)
-    constant = _constant_columns(mean, spread, n)
+    constant = constant_columns(mean, spread, n, values)
     if standardize and centred is not None:
         sd = spread_of(centred[1])
-        return _scales(sd, constant | _constant_columns(centred[0], sd, n), True)
+        return _scales(sd, constant | constant_columns(centred[0], sd, n, values), True)
     return _scales(spread, constant, standardize)
 
 
@@ -239,35 +241,69 @@ def _within(values, bounds):
 _EPS = float(np.finfo(np.float64).eps)
 
 
-def _constant_columns(mean, spread, n):
-    """Columns whose spread is at the level of the rounding of their mean: they carry no
-    information beyond the intercept (or are all zeros) and get coefficient 0."""
+def constant_columns(mean, spread, n, values):
+    """Constant columns, which carry no information beyond the intercept and get coefficient 0:
+    those whose rows of positive weight all hold one value, and that value is the column's
+    `mean` (so without an intercept, where `mean` is 0, only columns of zeros).  Any other
+    column is fitted, however small its spread against its mean.
+
+    The exact test reads only the candidates: the columns whose computed spread is within the
+    rounding of their mean (n·eps·|mean| bounds it for a column of equal values) or is 0.
+    `values(cols)` gives, for those column indices, the value each holds on every row of
+    positive weight, NaN where the values differ (`common_values` for X at hand; the kept
+    minimum and maximum for statistics)."""
+    cols = np.flatnonzero(maybe_constant(mean, spread, n))
+    constant = np.zeros(np.shape(mean), dtype=bool)
+    if cols.size:
+        c = np.asarray(values(cols), dtype=np.float64)
+        m = np.asarray(mean)[cols]
+        with np.errstate(invalid="ignore"):
+            constant[cols] = np.abs(c - m) <= (4.0 * max(n, 1) * _EPS) * np.abs(c)
+    return constant
+
+
+def maybe_constant(mean, spread, n):
+    """The columns that may be constant (see `constant_columns`): spread within n·eps·|mean|
+    (what rounding leaves of a column of equal values), or 0."""
     return (spread <= (4.0 * max(n, 1) * _EPS) * np.abs(mean)) | (spread == 0.0)
 
 
-def _check_magnitudes(X, sw, mean, ss, spread, constant):
+def common_values(X, sw, cols):
+    """For each column index in `cols`, the value all rows of X with positive weight (`sw`, None
+    for unit weights) hold in it, NaN when they hold different values.  Dense or sparse X
+    (an implicit zero is a value); reads only those columns."""
+    rows = None if sw is None else np.flatnonzero(np.asarray(sw) > 0)
+    out = np.full(len(cols), np.nan)
+    if is_sparse(X):
+        A = X[:, cols] if rows is None else X[rows][:, cols]
+        A = A.tocsc()
+        A.sum_duplicates()
+        n_rows = A.shape[0]
+        for i in range(len(cols)):
+            v = A.data[A.indptr[i]:A.indptr[i + 1]]
+            ref = v[0] if v.size == n_rows and v.size else 0.0
+            if np.all(v == ref):
+                out[i] = ref
+        return out
+    A = X[:, cols] if rows is None else X[np.ix_(rows, cols)]
+    if A.shape[0]:
+        same = np.all(A == A[0], axis=0)
+        out[same] = A[0, same]
+    return out
+
+
+def _check_magnitudes(sw, mean, ss, spread, constant):
     """ValueError when some column's values are too large or too small for its sum of squares
     to be computed in float64 (the column statistics and every Gram or kernel matrix square the
     centred values): rather than a NaN, an inf or a column silently taken for a constant one.
 
-    A column whose squares all underflow has spread 0: if its mean is 0 too, X is looked at
-    to tell it from a column of zeros (a cheap test, only for such columns)."""
+    A column whose squares all underflow has spread 0 but is not constant (`constant`, the
+    exact test): it is refused too."""
     lo, hi = F64_SPREAD_RANGE
     with np.errstate(invalid="ignore"):
         # the spread, and the weighted sum of squares itself (weights over many decades)
         overflow = ~np.isfinite(mean) | ~np.isfinite(ss) | (spread > hi) | (ss > hi * hi)
-        underflow = (~constant & ((spread < lo) | (ss < lo * lo))) | (
-            (spread == 0.0) & (mean != 0.0) & (np.abs(mean) < lo))
-    zero = np.flatnonzero((spread == 0.0) & (mean == 0.0))
-    if zero.size:
-        cols = X[:, zero]
-        if sw is not None:  # rows of weight 0 do not count
-            cols = cols[np.flatnonzero(sw > 0)]
-        nonzero = cols.count_nonzero() if is_sparse(cols) else np.count_nonzero(cols)
-        if nonzero:
-            underflow[zero[np.flatnonzero(np.asarray(abs(cols).max(axis=0).todense()
-                                                     if is_sparse(cols) else
-                                                     np.abs(cols).max(axis=0)).ravel())]] = True
+        underflow = ~constant & ((spread < lo) | (ss < lo * lo))
     if overflow.any() or underflow.any():
         j = int(np.flatnonzero(overflow | underflow)[0])
         what = "overflows" if overflow[j] else "underflows"
@@ -306,16 +342,13 @@ def _check_target_magnitudes(make_ycw, ybar, yy, h, W, weighted):
             "squared. Rescale y or X (or use standardize=True).")
 
 
-def _float32_gram_ok(G, X, mean, ss, W, n):
+def _float32_gram_ok(G, X, sw, mean, ss, W, n):
     """Whether a float32 one-pass Gram of the unscaled columns (dense X), already known to be
     finite, is usable: the diagonal of every non-constant column within the range where float32
-    keeps its digits (a zero diagonal may be an underflow: then X is looked at)."""
+    keeps its digits (a zero diagonal of a column that is not constant is an underflow)."""
     spread = np.sqrt(np.clip(ss, 0.0, None) / W)
-    active = ~_constant_columns(mean, spread, n)
-    if not _within(ss[active], F32_GRAM_RANGE):
-        return False
-    zero = np.flatnonzero(ss == 0.0)
-    return not (zero.size and np.any(X[:, zero] != mean[zero]))
+    active = ~constant_columns(mean, spread, n, lambda cols: common_values(X, sw, cols))
+    return _within(ss[active], F32_GRAM_RANGE)
 
 
 def _one_pass_gram(pr, X, Y, sw, mean, ss):

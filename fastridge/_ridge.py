@@ -54,6 +54,13 @@ def choose_solver(n, p, *, sparse, alphas, positive, penalty_factor=None):
 
 # the lean path of `_fit_small`: dense float64 X with at most this many entries
 SMALL_MAX_ENTRIES = 20_000
+# fit keeps the sufficient statistics of its rows (for a partial_fit that follows) when it
+# formed the centred Gram anyway and p is at most this (a p × p float64 matrix, 2 MiB, kept in
+# the fitted estimator and its pickle) ...
+KEEP_STATS_MAX_FEATURES = 512
+# ... or, on another route, when forming them costs at most this many flops (n·p², under a
+# millisecond)
+KEEP_STATS_MAX_FLOPS = 10**7
 
 
 _FLOAT_MAX = float(np.finfo(np.float64).max)  # an int beyond it cannot become a float α
@@ -106,20 +113,31 @@ def _fit_small(est, X, y, P, S):
     with np.errstate(over="ignore", invalid="ignore"):  # an overflow fails the range tests
         G = Xc.T @ Xc
         yy = float(yc @ yc)                            # y's spread: the same rule as X's
-    spread = np.sqrt(G.diagonal() / n)
+        c = Xc.T @ yc
+        if xm is not None:
+            # the corrected two-pass algorithm, as the general path's statistics: a mean
+            # large against its column's spread is rounded by up to n·eps·|mean|, which stays
+            # in every centred value; its sum δ removes it from the products
+            dx, dy = (np.ones(n) @ Xc) / n, float(yc.sum()) / n
+            xm, ym = xm + dx, ym + dy
+            G -= (n * dx)[:, None] * dx
+            c -= n * dy * dx
+            yy -= n * dy * dy
+    ss = np.maximum(G.diagonal(), 0.0)
+    spread = np.sqrt(ss / n)
     lo, hi = P.F64_SPREAD_RANGE                         # the general path's magnitude rule
     bad = (spread < lo) | (spread > hi)
-    if xm is not None:                                 # a constant column: coefficient 0
-        bad |= P._constant_columns(xm, spread, n)
+    if xm is not None:  # a column that may be constant: the general path tells exactly
+        bad |= P.maybe_constant(xm, spread, n)
     if np.count_nonzero(bad) or not (lo <= math.sqrt(yy / n) <= hi
                                      and float(G.trace()) * yy <= 2.0 ** 1000):
         return False
-    c = Xc.T @ yc
     if est.standardize:
         d = 1.0 / spread
         G *= d[:, None]
         G *= d[None, :]
         c *= d
+    stats = None if xm is None else (n, xm, ym, G.copy(), c.copy(), yy)  # for partial_fit
     G.flat[:: p + 1] += float(alpha)
     b = S.scaled_posv(G, c)
     if b is None:
@@ -134,7 +152,23 @@ def _fit_small(est, X, y, P, S):
     est.n_iter_ = 1
     est.solver_ = "cholesky"
     est.__dict__.pop("stats_", None)
+    if stats is None:  # no intercept: the centred statistics are one small pass more
+        from fastridge import _stats
+
+        stats = _stats.block_stats(X, y[:, None])
+    est._fit_stats = stats  # a tuple is made into statistics by partial_fit (`_small_fit_stats`)
+    est._stats_single = True
     return True
+
+
+def _small_fit_stats(n, xm, ym, G, c, yy):
+    """The statistics of the rows `_fit_small` fitted, from what it kept (its centred Gram
+    and cross products): no column of them is constant (those go to the general path)."""
+    from fastridge import _stats
+
+    p = xm.size
+    return _stats.RidgeStats(n, float(n), xm, np.array([ym]), G, c[:, None], np.array([yy]),
+                             np.float64, np.full(p, -np.inf), np.full(p, np.inf))
 
 
 class Ridge(RoutingMixin, RegressorBase):
@@ -342,9 +376,7 @@ class Ridge(RoutingMixin, RegressorBase):
         if sample_weight is None and type(X) is np.ndarray and type(y) is np.ndarray \
                 and _fit_small(self, X, y, P, S):
             return self
-        V.check_params(solver=self.solver, tol=self.tol, max_iter=self.max_iter,
-                       fit_intercept=self.fit_intercept, standardize=self.standardize,
-                       positive=self.positive, warm_start=self.warm_start, copy_X=self.copy_X)
+        self._check_params()
         from fastridge._dask import any_dask
 
         if any_dask(X, y, sample_weight):
@@ -390,7 +422,24 @@ class Ridge(RoutingMixin, RegressorBase):
 
         self._store(pr, B, n_iter, info, X.dtype, single, cold=B0 is None)
         self.__dict__.pop("stats_", None)  # a fit on rows starts any streaming afresh
+        from fastridge import _stats
+
+        # the statistics of these rows, for a partial_fit that follows, when the fit formed
+        # them anyway (the one-pass centred Gram) and they are small
+        if pr.G0 is not None and pr.center and p <= KEEP_STATS_MAX_FEATURES:
+            self._fit_stats = _stats.from_problem(pr, X, Y, sw)
+        elif n * p * p <= KEEP_STATS_MAX_FLOPS:
+            self._fit_stats = _stats.block_stats(X, Y, sw)
+        else:
+            self._fit_stats = None
+        self._stats_single = single
         return self
+
+    def _check_params(self):
+        """The constructor parameters' check, as fit, partial_fit and set_params make it."""
+        V.check_params(solver=self.solver, tol=self.tol, max_iter=self.max_iter,
+                       fit_intercept=self.fit_intercept, standardize=self.standardize,
+                       positive=self.positive, warm_start=self.warm_start, copy_X=self.copy_X)
 
     def _store(self, pr, B, n_iter, info, dt, single, *, cold):
         """Warn when an iterative solver stopped short, map B back to the raw scale and set the
@@ -435,6 +484,7 @@ class Ridge(RoutingMixin, RegressorBase):
         self.solver_ = info["solver"]
 
     # ---------------------------------------------------------------- streaming
+    @unchanged_on_failure  # a failed block leaves the statistics and attributes as they were
     def partial_fit(self, X: MatrixLike, y: ArrayLike,
                     sample_weight: ArrayLike | None = None) -> Ridge:
         """Add a block of rows and re-solve from the accumulated sufficient statistics.
@@ -476,6 +526,14 @@ class Ridge(RoutingMixin, RegressorBase):
         eigendecomposition of the Gram; without the rows it cannot reach the accuracy of the
         in-memory "svd").  The statistics are in the attribute `stats_`.
 
+        After `fit`, partial_fit continues from the rows `fit` saw when `fit` kept their
+        statistics: when it formed their centred Gram in its pass over X (as the default
+        solver does on dense X with n ≥ p, an intercept and at most 512 features: nothing
+        extra is computed), or when forming them costs at most n·p² = 1e7 flops.  After any
+        other `fit` it raises a ValueError rather than drop those rows.  A block that `fit`
+        would refuse raises `fit`'s error and leaves the estimator, statistics included, as it
+        was.
+
         Examples
         --------
         >>> import numpy as np
@@ -494,12 +552,23 @@ class Ridge(RoutingMixin, RegressorBase):
         True
         """
         load_engine()
-        from fastridge import _stats
+        from fastridge import _preprocessing as P, _stats
 
-        V.check_params(solver=self.solver, tol=self.tol, max_iter=self.max_iter,
-                       fit_intercept=self.fit_intercept, standardize=self.standardize,
-                       positive=self.positive, warm_start=self.warm_start, copy_X=self.copy_X)
+        self._check_params()
         prev = self.__dict__.get("stats_")
+        if prev is None and "_fit_stats" in self.__dict__:
+            prev = self._fit_stats
+            if isinstance(prev, tuple):
+                prev = _small_fit_stats(*prev)
+            if prev is None:
+                raise ValueError(
+                    "partial_fit after fit: this Ridge was fitted by fit() on rows whose "
+                    "statistics it did not keep (fit keeps them when it forms the centred Gram "
+                    "in its pass over X, as the default solver does on dense X with n >= p, an "
+                    f"intercept and p <= {KEEP_STATS_MAX_FEATURES}, or when they cost at most "
+                    f"n*p^2 = {KEEP_STATS_MAX_FLOPS:.0e} flops), so it cannot add rows to them. "
+                    "Stream every block with partial_fit from an unfitted estimator "
+                    "(sklearn.base.clone(model)), or refit on all the rows.")
         X, y = V.validate_data(self, X, y, reset=prev is None)
         sw = V.check_sample_weight(sample_weight, X.shape[0], X.dtype)
         single = y.ndim == 1
@@ -508,10 +577,19 @@ class Ridge(RoutingMixin, RegressorBase):
             if single != self._stats_single or Y.shape[1] != prev.k:
                 raise ValueError(
                     f"y has {Y.shape[1]} target(s) ({y.ndim}-D), but this Ridge was "
-                    f"partially fitted with {prev.k} target(s) "
+                    f"fitted with {prev.k} target(s) "
                     f"({1 if self._stats_single else 2}-D); call fit to start afresh.")
+        # the checks fit makes on these rows, with its errors (values whose squares overflow
+        # float64 would otherwise turn the statistics into NaN for good)
+        P.prepare(X, Y, sw, fit_intercept=self.fit_intercept, standardize=self.standardize)
         block = _stats.block_stats(X, Y, sw)
-        self.stats_ = block if prev is None else _stats.merge(prev, block)
+        stats = block if prev is None else _stats.merge(prev, block)
+        if not _stats.finite(stats):
+            raise ValueError(
+                "Input X and y together with the rows partial_fit has seen have sums of squares "
+                "that overflow float64: rescale X or y (the coefficients scale with them).")
+        self.stats_ = stats
+        self.__dict__.pop("_fit_stats", None)
         self._stats_single = single
         self._solve_stats()
         return self
@@ -532,6 +610,7 @@ class Ridge(RoutingMixin, RegressorBase):
                                        max_iter=self.max_iter)
         self._store(pr, B, n_iter, info, st.dtype, self._stats_single, cold=True)
 
+    @unchanged_on_failure
     def set_params(self, **params: Any) -> Ridge:
         """Set constructor parameters; an estimator fitted by `partial_fit` re-solves.
 
@@ -544,7 +623,8 @@ class Ridge(RoutingMixin, RegressorBase):
         -------
         Ridge
             The estimator (``self``); when it holds `partial_fit` statistics, refitted from
-            them with the new parameters (no data needed).
+            them with the new parameters (no data needed).  The parameters are then validated
+            as `fit` validates them; on an error the estimator is left as it was.
 
         See Also
         --------
@@ -558,6 +638,7 @@ class Ridge(RoutingMixin, RegressorBase):
         """
         super().set_params(**params)
         if "stats_" in self.__dict__:
+            self._check_params()  # validated as fit validates them
             self._solve_stats()
         return self
 

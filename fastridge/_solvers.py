@@ -67,7 +67,7 @@ def gram(pr, e=None):
         sqw = np.empty(0) if pr.sqw is None else pr.sqw
         _gram_fast.gram_dense(pr.X, pr.xbar, e, sqw, pr.Yc, G, C,
                               _block(p, pr.dtype.itemsize))
-        return G, C
+        return _mean_rounding_corrected(pr, e, G, C)
     # sparse: XᵀWX − W x̄x̄ᵀ in float64 (in float32 the subtraction would cancel the digits);
     # columns whose mean is large against their spread (nearly dense ones) are centred
     # explicitly, since for them that subtraction would cancel digits even in float64
@@ -90,7 +90,35 @@ def gram(pr, e=None):
         C[L] = XLw.T @ pr.Yc.astype(np.float64)
     G = (XtWX * e[:, None]) * e[None, :]
     C = C * e[:, None]
+    return _mean_rounding_corrected(pr, e, G, C)
+
+
+def _mean_rounding_corrected(pr, e, G, C):
+    """G and C (made with the float64 means x̄ and ȳ) corrected for the rounding of those means,
+    in the working dtype.  x̄ is the mean only to about eps·|x̄|, which a column whose mean is
+    large against its spread (a timestamp, values near 2⁶⁴) leaves in every centred value: with
+    δ = Σ w (x − x̄)/W (and likewise for y) the exactly centred products are G − W δδᵀ and
+    C − W δ δ_yᵀ (the corrected two-pass algorithm of Chan, Golub and LeVeque).  Only those
+    columns are read again."""
+    L, dx = _mean_offsets(pr, e)
+    if L.size:
+        w = 1.0 if pr.sw is None else pr.sw.astype(np.float64)[:, None]
+        dy = np.sum(w * pr.Yc.astype(np.float64), axis=0) / pr.W
+        G = G.astype(np.float64) - pr.W * np.outer(dx, dx)
+        C = C.astype(np.float64) - pr.W * np.outer(dx, dy)
     return (np.asfortranarray(G, dtype=pr.dtype), np.asfortranarray(C, dtype=pr.dtype))
+
+
+def _mean_offsets(pr, e):
+    """(L, t): L the columns whose mean exceeds their spread (`_offset_columns`), t (p,) the
+    rounding of their float64 means as it shows in every centred value, times e:
+    tⱼ = eⱼ Σ w (xⱼ − x̄ⱼ)/W on L, 0 elsewhere (the corrected two-pass algorithm)."""
+    L = _offset_columns(pr)
+    t = np.zeros(pr.p)
+    if L.size:
+        w = 1.0 if pr.sw is None else pr.sw.astype(np.float64)[:, None]
+        t[L] = np.sum(w * _centred_dense_columns(pr, L), axis=0) / pr.W * e[L]
+    return L, t
 
 
 def _offset_columns(pr):
@@ -116,7 +144,7 @@ def kernel(pr, e):
         K = np.empty((n, n), dtype=pr.dtype, order="F")
         sqw = np.empty(0) if pr.sqw is None else pr.sqw
         _gram_fast.kernel_dense(pr.X, pr.xbar, e, sqw, K, _block(n, pr.dtype.itemsize))
-        return K.astype(np.float64)
+        return _kernel_corrected(pr, e, K.astype(np.float64))
     X = pr.X
     L = _offset_columns(pr)
     eS = e.copy()
@@ -131,6 +159,17 @@ def kernel(pr, e):
         K += XL @ XL.T
     if pr.sqw is not None:
         K *= pr.sqw[:, None] * pr.sqw[None, :]
+    return _kernel_corrected(pr, e, K)
+
+
+def _kernel_corrected(pr, e, K):
+    """K = ẐẐᵀ made with the rounded x̄, corrected for that rounding (`_mean_offsets`): with
+    Ẑ = Ẑ_f − s tᵀ (s = √w), K = K_f − u sᵀ − s uᵀ + (tᵀt) s sᵀ, u = Ẑ_f t."""
+    L, t = _mean_offsets(pr, e)
+    if L.size:
+        s = np.ones(pr.n) if pr.sqw is None else pr.sqw
+        u = s * (_centred_dense_columns(pr, L) @ (e[L] * t[L]))
+        K = K - np.outer(u, s) - np.outer(s, u) + float(t @ t) * np.outer(s, s)
     return K
 
 
@@ -143,10 +182,19 @@ def zt(pr, e, A):
         out = np.empty((pr.p, A.shape[1]), dtype=pr.dtype, order="F")
         sqw = np.empty(0) if pr.sqw is None else pr.sqw
         _gram_fast.zt_dense(pr.X, pr.xbar, e, sqw, A, out, _block(pr.n, pr.dtype.itemsize))
-        return out.astype(np.float64)
-    Aw = A if pr.sqw is None else A * pr.sqw[:, None]
-    out = np.asarray(pr.X.T @ Aw) - np.outer(pr.xbar, Aw.sum(axis=0))
-    return out * e[:, None]
+        out = out.astype(np.float64)
+    else:
+        Aw = A if pr.sqw is None else A * pr.sqw[:, None]
+        out = np.asarray(pr.X.T @ Aw) - np.outer(pr.xbar, Aw.sum(axis=0))
+        L = _offset_columns(pr)  # centred explicitly: x̄ Σ A would cancel the digits of Xᵀ A
+        out[L] = _centred_dense_columns(pr, L).T @ Aw
+        out = out * e[:, None]
+    L, t = _mean_offsets(pr, e)  # the rounding of x̄: Ẑᵀ A = Ẑ_fᵀ A − t (sᵀ A)
+    if L.size:
+        sA = np.asarray(A, dtype=np.float64).sum(axis=0) if pr.sqw is None else \
+            pr.sqw @ np.asarray(A, dtype=np.float64)
+        out = out - np.outer(t, sA)
+    return out
 
 
 # --------------------------------------------------------------------------- direct solvers
@@ -357,6 +405,30 @@ def _dd_sum(hi, lo):
     return float(out) if out.ndim == 0 else out
 
 
+def _dd_sum_pair(hi, lo):
+    """Σ (hi + lo) of a 1-D pair as a double-double (s, e): `_dd_sum` without the final
+    rounding."""
+    s = _dd_sum(hi, lo)
+    return s, _dd_sum(np.append(hi, -s), np.append(lo, 0.0))
+
+
+def _dd_centred_residual(X, y, w, coef):
+    """w∘(y − β₀ − Xβ) in double-double, β₀ = Σ w (y − Xβ) / W the best intercept for β, kept
+    in double-double too: its rounding to float64 (eps·|β₀| in every residual, far beyond the
+    residuals' spread when β₀ is large) must not enter the gradient."""
+    rh, rl = _dd_weighted_residual(X, y, w, coef, 0.0)
+    # W too in double-double: a rounded Σw would leave eps·W·|β₀| in the residuals' sum
+    W, We = (float(rh.size), 0.0) if w is None else _dd_sum_pair(w, np.zeros_like(w))
+    s, e = _dd_sum_pair(rh, rl)
+    b_hi = s / W
+    q, qe = _two_prod(np.float64(b_hi), np.float64(W))
+    b_lo = ((s - q) - qe + e - b_hi * We) / W      # β₀ = b_hi + b_lo
+    ww = np.ones_like(rh) if w is None else w
+    q, qe = _two_prod(ww, np.full_like(rh, -b_hi))
+    rh, e2 = _two_sum(rh, q)
+    return rh, rl + qe + e2 - ww * b_lo
+
+
 def _dd_residual(X, y, intercept, coef):
     """r = y − intercept − X coef in double-double, as (hi, lo) arrays."""
     hi = np.array(y, dtype=np.float64)
@@ -379,8 +451,9 @@ def _dd_weighted_residual(X, y, w, coef, intercept):
     return rh, rl
 
 
-def _refine_extended(pr, X, y, w, coef, intercept):
-    """Σᵢ wᵢ (xᵢⱼ − x̄ⱼ) rᵢ for every j, with r = y − β₀ − Xβ, all in double-double.
+def _refine_extended(pr, X, y, w, coef):
+    """Σᵢ wᵢ (xᵢⱼ − x̄ⱼ) rᵢ for every j, with r = y − β₀ − Xβ, all in double-double (β₀ the
+    best intercept for β with an intercept, else 0).
 
     This is the gradient of the least-squares term at the current raw-scale solution; computing it
     beyond float64 is what lets one correction step reach the digits the data hold (NIST Wampler,
@@ -391,14 +464,24 @@ def _refine_extended(pr, X, y, w, coef, intercept):
     g = np.zeros(p)
     active = np.flatnonzero(pr.d != 0.0)  # the others have coefficient 0 and no gradient
     with np.errstate(over="ignore", invalid="ignore"):
-        rh, rl = _dd_weighted_residual(X, y, w, coef, intercept)
-        total = _dd_sum(rh, rl) if pr.center else 0.0
+        if pr.center:
+            # with the intercept that is best for coef, in double-double: the weighted
+            # residuals then sum to 0 (to double-double rounding), so the rounding of x̄ below
+            # (about eps·|x̄|, against a spread that may be far smaller) does not multiply
+            # their sum
+            rh, rl = _dd_centred_residual(X, y, w, coef)
+        else:
+            rh, rl = _dd_weighted_residual(X, y, w, coef, 0.0)
         step = max(1, (4 * 1024**2) // max(1, n))
         for j0 in range(0, active.size, step):
             cols = active[j0:j0 + step]
             Xb = np.asarray(X[:, cols], dtype=np.float64)
+            if pr.center:
+                # centred before the products (x − x̄ is exact when x̄ is large against the
+                # spread): Σ x r − x̄ Σ r would cancel the products' digits, eps·|x|·|r| each
+                Xb = Xb - pr.xbar[cols]
             p_, e = _two_prod(Xb, rh[:, None])
-            g[cols] = _dd_sum(p_, e + Xb * rl[:, None]) - pr.xbar[cols] * total
+            g[cols] = _dd_sum(p_, e + Xb * rl[:, None])
     if not np.all(np.isfinite(g)):
         return None  # products of huge values and residuals overflowed: no refinement
     return g
@@ -480,7 +563,7 @@ def solve_svd(pr, alphas, v):
         for col, t in enumerate(ts):
             coef = b[:, col] * pr.d
             icpt = float(pr.ybar[t] - coef @ pr.xbar) if pr.center else 0.0
-            g = _refine_extended(pr, X, Y[:, t], w, coef, icpt)
+            g = _refine_extended(pr, X, Y[:, t], w, coef)
             if g is None:  # the gradient overflowed: keep the unrefined solution
                 if pr.center:
                     intercepts[t] = icpt
@@ -537,12 +620,12 @@ def _initial_residual(pr, t, b):
 
 def use_gram_cd(pr):
     """CD on the Gram when it is cheap to form and reuse (n ≫ p), or X is not column-major, or
-    sparse X has a column whose mean exceeds its spread (the implicitly centred sparse sweep
-    would cancel digits there; the Gram centres such columns explicitly).  A problem given by
-    its sufficient statistics (no X) has only the Gram."""
+    X has a column whose mean exceeds its spread (the implicitly centred sweep would cancel
+    digits there; the Gram centres such columns exactly).  A problem given by its sufficient
+    statistics (no X) has only the Gram."""
     if pr.X is None:
         return True
-    if pr.fmt != "dense" and _offset_columns(pr).size and pr.p * pr.p * 8 <= GRAM_MAX_BYTES:
+    if _offset_columns(pr).size and pr.p * pr.p * 8 <= GRAM_MAX_BYTES:
         return True
     return _gram_cd(pr.n, pr.p, pr.fmt == "dense", pr.fmt == "dense" and pr.X.flags.f_contiguous)
 
@@ -888,5 +971,17 @@ def _preconditioner_diagonal(h, alpha):
     return np.where(active, h[active].mean() if active.any() else 0.0, 0.0)
 
 
+def cg_state(pr, v, *, B0=None, gram=False):
+    """The CG state for a problem: on the Gram (`CGGramState`) when asked (`gram`), for a
+    problem given by statistics (no X), and when some column's mean exceeds its spread and the
+    p × p Gram fits in memory; else on X (`CGState`).  The kernels on X centre implicitly and
+    lose about eps·|x̄|/σ of every product to such a column (a timestamp column, values near
+    2⁶⁴): their answer would be off by as much, with the loss hidden in the rounding floor of
+    the convergence test, where the Gram is centred exactly."""
+    if gram or pr.X is None or (_offset_columns(pr).size and pr.p * pr.p * 8 <= GRAM_MAX_BYTES):
+        return CGGramState(pr, v, B0=B0)
+    return CGState(pr, v, B0=B0)
+
+
 def solve_cg(pr, alphas, v, *, tol, max_iter, B0=None):
-    return CGState(pr, v, B0=B0).solve(alphas, tol, max_iter)
+    return cg_state(pr, v, B0=B0).solve(alphas, tol, max_iter)

@@ -25,18 +25,37 @@ class RidgeStats:
     """Sufficient statistics of (X, Y, w) for ridge regression (see the module docstring).
 
     Attributes: `n` rows seen, `W` total weight, `xbar` (p,), `ybar` (k,), `Mxx` (p, p),
-    `Mxy` (p, k), `Myy` (k,), all float64, and `dtype`, the working dtype of the data (float32
-    only when every block was float32).  ``a + b`` merges two statistics; ``a - b`` removes
-    a part (`b`) from a whole (`a`), used for exact k-fold from per-fold statistics.
+    `Mxy` (p, k), `Myy` (k,), `xmin` and `xmax` (p,) bounds of the columns' values over the
+    rows of positive weight, equal exactly when a column holds one value (its smallest and
+    largest values where it may; −inf and +inf for a column known to vary; +inf and −inf when
+    there are no rows; see `common_values`), `xlo` (p,) and `ylo` (k,) the parts of the means
+    below their float64 rounding (the mean is xbar + xlo: merging blocks whose means are large
+    against the spread would otherwise cancel digits of their difference), all float64, and
+    `dtype`, the working dtype of the data (float32 only when every block was float32).
+    ``a + b`` merges two statistics; ``a - b`` removes a part (`b`) from a whole (`a`), used
+    for exact k-fold from per-fold statistics.
     """
 
-    __slots__ = ("n", "W", "xbar", "ybar", "Mxx", "Mxy", "Myy", "dtype")
+    __slots__ = ("n", "W", "xbar", "ybar", "Mxx", "Mxy", "Myy", "xmin", "xmax", "xlo", "ylo",
+                 "dtype")
 
-    def __init__(self, n, W, xbar, ybar, Mxx, Mxy, Myy, dtype):
+    def __init__(self, n, W, xbar, ybar, Mxx, Mxy, Myy, dtype, xmin=None, xmax=None, xlo=None,
+                 ylo=None):
         self.n, self.W = int(n), float(W)
         self.xbar, self.ybar = xbar, ybar
         self.Mxx, self.Mxy, self.Myy = Mxx, Mxy, Myy
         self.dtype = np.dtype(dtype)
+        p = np.shape(xbar)[0]
+        self.xmin = np.full(p, np.inf) if xmin is None else xmin
+        self.xmax = np.full(p, -np.inf) if xmax is None else xmax
+        self.xlo = np.zeros(p) if xlo is None else xlo
+        self.ylo = np.zeros(np.shape(ybar)[0]) if ylo is None else ylo
+
+    def common_values(self, cols):
+        """The value each column in `cols` holds on every row of positive weight, NaN when its
+        values differ (the `values` of `_preprocessing.column_scales`)."""
+        lo, hi = self.xmin[cols], self.xmax[cols]
+        return np.where(lo == hi, lo, np.nan)
 
     @property
     def p(self):
@@ -82,14 +101,28 @@ def merge(a, b):
         # rows of weight 0 carry nothing but their count
         keep = a if b.W == 0.0 else b
         return RidgeStats(a.n + b.n, keep.W, keep.xbar.copy(), keep.ybar.copy(),
-                          keep.Mxx.copy(), keep.Mxy.copy(), keep.Myy.copy(), dtype)
+                          keep.Mxx.copy(), keep.Mxy.copy(), keep.Myy.copy(), dtype,
+                          keep.xmin.copy(), keep.xmax.copy(), keep.xlo.copy(), keep.ylo.copy())
     W = a.W + b.W
-    dx, dy = b.xbar - a.xbar, b.ybar - a.ybar
+    # the differences of the means in double-double (the float64 parts subtract exactly when
+    # the means are close, which is when their rounding would matter)
+    dx = (b.xbar - a.xbar) + (b.xlo - a.xlo)
+    dy = (b.ybar - a.ybar) + (b.ylo - a.ylo)
     f = a.W * b.W / W
-    return RidgeStats(a.n + b.n, W, a.xbar + dx * (b.W / W), a.ybar + dy * (b.W / W),
+    xbar, xlo = _two_sum(a.xbar, a.xlo + dx * (b.W / W))
+    ybar, ylo = _two_sum(a.ybar, a.ylo + dy * (b.W / W))
+    return RidgeStats(a.n + b.n, W, xbar, ybar,
                       a.Mxx + b.Mxx + f * np.outer(dx, dx),
                       a.Mxy + b.Mxy + f * np.outer(dx, dy),
-                      a.Myy + b.Myy + f * dy * dy, dtype)
+                      a.Myy + b.Myy + f * dy * dy, dtype,
+                      np.minimum(a.xmin, b.xmin), np.maximum(a.xmax, b.xmax), xlo, ylo)
+
+
+def _two_sum(a, b):
+    """(s, e) with s = fl(a + b) and s + e = a + b exactly (Knuth)."""
+    s = a + b
+    bb = s - a
+    return s, (a - (s - bb)) + (b - bb)
 
 
 def remove(whole, part):
@@ -105,6 +138,8 @@ def remove(whole, part):
                           whole.Mxx.copy(), whole.Mxy.copy(), whole.Myy.copy(), whole.dtype)
     if W <= 0.0:
         return RidgeStats.empty(whole.p, whole.k, whole.dtype)
+    # the smallest and largest values cannot be taken out: the whole's are kept (a column
+    # constant on the remaining rows only is then fitted, its spread 0 up to rounding)
     xbar = (whole.W * whole.xbar - part.W * part.xbar) / W
     ybar = (whole.W * whole.ybar - part.W * part.ybar) / W
     dx, dy = part.xbar - xbar, part.ybar - ybar
@@ -112,7 +147,8 @@ def remove(whole, part):
     return RidgeStats(whole.n - part.n, W, xbar, ybar,
                       whole.Mxx - part.Mxx - f * np.outer(dx, dx),
                       whole.Mxy - part.Mxy - f * np.outer(dx, dy),
-                      np.maximum(whole.Myy - part.Myy - f * dy * dy, 0.0), whole.dtype)
+                      np.maximum(whole.Myy - part.Myy - f * dy * dy, 0.0), whole.dtype,
+                      whole.xmin.copy(), whole.xmax.copy())
 
 
 def merge_all(items):
@@ -150,7 +186,11 @@ def block_stats(X, Y, sample_weight=None):
         G, C = S.gram(pr, ones)
         pr.d = d_saved
         Mxx, Mxy = np.asarray(G, dtype=np.float64), np.asarray(C, dtype=np.float64)
-        xbar, ybar = pr.xbar.copy(), pr.ybar.copy()
+        xbar, xlo = pr.xbar.copy(), np.zeros(p)
+        L = S._offset_columns(pr)  # what the rounding of their means left: Σ w (x − x̄)/W
+        w = 1.0 if sample_weight is None else np.asarray(sample_weight, np.float64)[:, None]
+        xlo[L] = np.sum(w * S._centred_dense_columns(pr, L), axis=0) / pr.W
+        ybar = pr.ybar.copy()
     else:
         from fastridge import _gram_fast
 
@@ -169,17 +209,67 @@ def block_stats(X, Y, sample_weight=None):
         dx, dy = colsum / W, ysum / W
         Mxx = G.astype(np.float64) - W * np.outer(dx, dx)
         Mxy = C.astype(np.float64) - W * np.outer(dx, dy)
-        xbar, ybar = shift + dx, yshift + dy
+        xbar, xlo = _two_sum(shift, dx)
+        ybar = yshift + dy
     Yc = np.asarray(Y, dtype=np.float64) - ybar
-    if sample_weight is None:
-        Myy = np.einsum("ij,ij->j", Yc, Yc)
-        W = float(n)
-    else:
-        w = np.asarray(sample_weight, dtype=np.float64)
-        Myy = np.einsum("i,ij,ij->j", w, Yc, Yc)
-        W = float(w.sum())
+    w = np.ones(n) if sample_weight is None else np.asarray(sample_weight, dtype=np.float64)
+    W = float(n) if sample_weight is None else float(w.sum())
+    # corrected two-pass: ȳ's rounding (y offset far beyond its spread) leaves ylo in every
+    # centred value
+    ylo = (w @ Yc) / W
+    Myy = np.maximum(np.einsum("i,ij,ij->j", w, Yc, Yc) - W * ylo * ylo, 0.0)
     Mxx = 0.5 * (Mxx + Mxx.T)
-    return RidgeStats(n, W, xbar, ybar, Mxx, Mxy, Myy, dtype)
+    # smallest and largest values, read only for the columns that may be constant (the others
+    # vary: bounds −inf, +inf)
+    xmin, xmax = np.full(p, -np.inf), np.full(p, np.inf)
+    cand = np.flatnonzero(P.maybe_constant(xbar, np.sqrt(np.maximum(np.diag(Mxx), 0.0) / W),
+                                           n))
+    if cand.size:
+        xmin[cand], xmax[cand] = column_range(X[:, cand], sample_weight)
+    return RidgeStats(n, W, xbar, ybar, Mxx, Mxy, Myy, dtype, xmin, xmax, xlo, ylo)
+
+
+def column_range(X, sample_weight):
+    """Each column's smallest and largest value over the rows of positive weight (an implicit
+    zero of sparse X counts), float64."""
+    if sample_weight is not None:
+        pos = np.asarray(sample_weight) > 0
+        if is_sparse(X):
+            X = X[np.flatnonzero(pos)]
+        elif not pos.all():
+            mask = pos[:, None]
+            return (np.min(X, axis=0, where=mask, initial=np.inf).astype(np.float64),
+                    np.max(X, axis=0, where=mask, initial=-np.inf).astype(np.float64))
+    if is_sparse(X):
+        return (np.asarray(X.min(axis=0).todense(), dtype=np.float64).ravel(),
+                np.asarray(X.max(axis=0).todense(), dtype=np.float64).ravel())
+    return X.min(axis=0).astype(np.float64), X.max(axis=0).astype(np.float64)
+
+
+def finite(stats):
+    """Whether every statistic is finite (sums of squares that overflowed are not)."""
+    with np.errstate(invalid="ignore"):
+        return all(bool(np.all(np.isfinite(a))) for a in (
+            stats.W, stats.xbar, stats.ybar, stats.Mxx, stats.Mxy, stats.Myy))
+
+
+def from_problem(pr, X, Y, sw):
+    """The statistics of the rows of a fitted in-memory Problem that holds the one-pass centred
+    Gram (`pr.G0`, with an intercept): no further pass over X (constant columns, which the fit
+    found, are read for their value; the others are marked non-constant by −inf/+inf bounds)."""
+    w = np.ones(pr.n) if sw is None else np.asarray(sw, dtype=np.float64)
+    Yc = np.asarray(Y, dtype=np.float64) - pr.ybar
+    ylo = (w @ Yc) / pr.W
+    Myy = np.maximum(np.einsum("i,ij,ij->j", w, Yc, Yc) - pr.W * ylo * ylo, 0.0)
+    xmin, xmax = np.full(pr.p, -np.inf), np.full(pr.p, np.inf)
+    const = np.flatnonzero(pr.d == 0.0)
+    if const.size:
+        first = int(np.flatnonzero(w > 0)[0])
+        row = X[first]
+        row = np.asarray(row.toarray() if hasattr(row, "toarray") else row).ravel()
+        xmin[const] = xmax[const] = row[const]
+    return RidgeStats(pr.n, pr.W, pr.xbar.copy(), pr.ybar.copy(), pr.G0, pr.C0, Myy, pr.dtype,
+                      xmin, xmax, None, ylo)
 
 
 def problem(stats, *, fit_intercept, standardize):
@@ -209,7 +299,8 @@ def problem(stats, *, fit_intercept, standardize):
     pr.ss = np.clip(np.diag(G).copy(), 0.0, None)
     pr.d = P.column_scales(pr.xbar if pr.center else np.zeros(stats.p), pr.ss, pr.W, pr.n,
                            standardize, None if pr.center else
-                           (stats.xbar, np.clip(np.diag(stats.Mxx), 0.0, None)))
+                           (stats.xbar, np.clip(np.diag(stats.Mxx), 0.0, None)),
+                           values=stats.common_values)
     pr.h = pr.d * pr.d * pr.ss
     # the solvers scale G0 and C0 by d (0 for columns without spread) as for in-memory data
     pr.G0, pr.C0 = np.array(G, dtype=np.float64), np.array(C, dtype=np.float64)
@@ -229,7 +320,8 @@ def test_error(stats, coef, intercept):
     """
     quad = np.einsum("mkp,pq,mkq->mk", coef, stats.Mxx, coef)
     cross = np.einsum("mkp,pk->mk", coef, stats.Mxy)
-    offset = stats.ybar[None, :] - coef @ stats.xbar - intercept
+    offset = (stats.ybar[None, :] - coef @ stats.xbar - intercept) + (
+        stats.ylo[None, :] - coef @ stats.xlo)
     rss = stats.Myy[None, :] - 2.0 * cross + quad + stats.W * offset * offset
     return np.clip(rss, 0.0, None)
 
@@ -260,7 +352,7 @@ def solve(pr, alphas, v, solver, *, positive=False, tol=1e-6, max_iter=None, B0=
     if solver == "cd":
         return S.CDState(pr, v, positive=positive, B0=B0).solve(alphas, tol, max_iter)
     if solver == "cg":
-        return S.CGGramState(pr, v, B0=B0).solve(alphas, tol, max_iter)
+        return S.cg_state(pr, v, B0=B0).solve(alphas, tol, max_iter)
     B = np.zeros((pr.k, pr.p))
     if solver == "svd":
         for a, ts in S._groups(alphas):

@@ -17,6 +17,7 @@ import pytest
 from fastridge import Ridge, RidgeCV, RidgeEM, ridge_path
 from fastridge.exceptions import ConvergenceWarning
 from conftest import Exact, SOLVERS, make_data
+from exact_rational import ExactRidge
 
 sp = pytest.importorskip("scipy.sparse")
 ITER = {"tol": 1e-12, "max_iter": 100000}
@@ -281,30 +282,6 @@ def test_constant_target(solver, sparse):
 
 
 # --------------------------------------------------- condition numbers up to 1e12, exact oracle
-def exact_rational_ridge(X, y, alpha):
-    """Ridge with an intercept solved in exact rational arithmetic from the float64 data."""
-    F = fractions.Fraction
-    n, p = X.shape
-    Xf = [[F(float(v)) for v in row] for row in X]
-    yf = [F(float(v)) for v in y]
-    xm = [sum(Xf[i][j] for i in range(n)) / n for j in range(p)]
-    ym = sum(yf) / n
-    Z = [[Xf[i][j] - xm[j] for j in range(p)] for i in range(n)]
-    A = [[sum(Z[i][a] * Z[i][b] for i in range(n)) + (F(alpha) if a == b else 0)
-          for b in range(p)] + [sum(Z[i][a] * (yf[i] - ym) for i in range(n))]
-         for a in range(p)]
-    for c in range(p):  # Gauss-Jordan, exact
-        piv = next(r for r in range(c, p) if A[r][c] != 0)
-        A[c], A[piv] = A[piv], A[c]
-        for r in range(p):
-            if r != c and A[r][c] != 0:
-                f = A[r][c] / A[c][c]
-                A[r] = [a - f * b for a, b in zip(A[r], A[c])]
-    coef = [A[j][p] / A[j][j] for j in range(p)]
-    return np.array([float(c) for c in coef]), float(ym - sum(m * c for m, c in
-                                                              zip(xm, coef)))
-
-
 @pytest.mark.parametrize("cond_h", [1e4, 1e8, 1e12])
 def test_ill_conditioned_against_an_exact_rational_oracle(cond_h):
     """Designs whose ridge Hessian has condition number up to 1e12.  The direct solvers are
@@ -320,7 +297,8 @@ def test_ill_conditioned_against_an_exact_rational_oracle(cond_h):
     X = (U * s) @ V.T + 3.0
     y = X @ rng.standard_normal(p) + 0.01 * rng.standard_normal(n)
     alpha = 1e-3 / cond_h
-    coef, intercept = exact_rational_ridge(X, y, alpha)
+    exact = ExactRidge(X, y, alpha)  # rational arithmetic from the float64 data
+    coef, intercept = exact.coef_float(), float(exact.intercept)
     eps = np.finfo(float).eps
     ex = Exact(X, y, alpha)
     kappa = ex.cond(0)
@@ -388,10 +366,10 @@ def test_float32_coordinate_descent_with_large_column_means():
 
 
 def test_float32_cg_with_large_column_means_reports_what_it_reaches():
-    """CG centres implicitly, X(d∘u) − x̄ᵀ(d∘u): for float32 columns whose mean is 1e6 times
-    their spread that product keeps no digit, and so does the kernel's own convergence test.
-    The gradient at the result is then measured again in float64: the fit says it stopped
-    short (it used to claim convergence with a gradient 1e-2 of its value at 0)."""
+    """CG on X centres implicitly, X(d∘u) − x̄ᵀ(d∘u): for float32 columns whose mean is 1e6
+    times their spread that product keeps no digit, and so does the kernel's own convergence
+    test (it used to claim convergence with a gradient 1e-2 of its value at 0, then said it
+    stopped short).  Such columns now send CG to the exactly centred Gram: it gets there."""
     X = np.array([[-91805.17], [-91805.43]], dtype=np.float32)
     y = np.array([0.24410807, -0.29141447], dtype=np.float32)
     with warnings.catch_warnings(record=True) as rec:
@@ -400,8 +378,7 @@ def test_float32_cg_with_large_column_means_reports_what_it_reaches():
     ex = Exact(X, y, 1.0)
     grad, _ = ex.kkt(est.coef_, est.intercept_, 0)
     warned = any(issubclass(r.category, ConvergenceWarning) for r in rec)
-    assert warned or grad <= 2e-4 * ex.g0[0]
-    assert warned  # on this problem float32 CG cannot get there
+    assert not warned and grad <= 2e-4 * ex.g0[0]
 
 
 # ---------------------------------------------------------------------- sparse index arrays

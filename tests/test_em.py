@@ -435,17 +435,42 @@ def test_rank_deficient_and_constant_columns():
 def test_one_and_two_samples(fit_intercept):
     X, y, _ = _case("tall", False)
     for n in (1, 2):
+        if fit_intercept and n == 1:
+            # no degree of freedom left for the noise: refused (it returned NaN σ² and NaN
+            # predictive std silently)
+            with pytest.raises(ValueError, match="more than one observation in X"):
+                RidgeEM(fit_intercept=fit_intercept).fit(X[:n], y[:n])
+            continue
         with warnings.catch_warnings():
             warnings.simplefilter("error")
             m = RidgeEM(fit_intercept=fit_intercept).fit(X[:n], y[:n])
             mu, sd = m.predict(X[:4], return_std=True)
         assert np.all(np.isfinite(m.coef_)) and np.isfinite(m.alpha_) and m.alpha_ > 0
-        if fit_intercept and n == 1:
-            # no degree of freedom left for the noise
-            assert np.isnan(m.noise_variance_) and np.isnan(m.log_marginal_likelihood_)
-            np.testing.assert_allclose(mu, y[0])
-        else:
-            assert np.isfinite(m.noise_variance_) and np.all(np.isfinite(sd))
+        assert np.isfinite(m.noise_variance_) and np.all(np.isfinite(sd))
+
+
+@pytest.mark.parametrize("weights", [[0.0, 0.0, 1.0, 0.0], [0.25, 0.25, 0.25, 0.25]])
+def test_total_weight_of_one_observation_is_refused(weights):
+    """Weights count observations: a total weight of 1 (one row of weight 1, or four of 0.25)
+    leaves no degree of freedom for σ² with an intercept; without one it is a fit."""
+    X, y, _ = _case("tall", False)
+    with pytest.raises(ValueError, match="is 1, and fit_intercept"):
+        RidgeEM().fit(X[:4], y[:4], sample_weight=weights)
+    m = RidgeEM(fit_intercept=False).fit(X[:4], y[:4], sample_weight=weights)
+    assert np.isfinite(m.noise_variance_) and np.all(np.isfinite(m.predict(X, True)[1]))
+
+
+def test_constant_y_is_told_exactly():
+    """A target whose rows hold one value is constant (σ² = 0, coefficients 0); one at 1e14
+    with a spread of 1 is not (the old rule, spread ≤ 4·n·eps·|mean|, took it for constant) —
+    its σ² is the exact residual variance scale of a fit, positive."""
+    X, _, _ = _case("tall", False)
+    n = X.shape[0]
+    m = RidgeEM().fit(X, np.full(n, 1e14))
+    assert m.noise_variance_ == 0.0 and np.all(m.coef_ == 0.0)
+    y = 1e14 + np.arange(n) % 3 - 1.0
+    m = RidgeEM().fit(X, y)
+    assert m.noise_variance_ > 0.1
 
 
 def test_max_iter_warns_once():
