@@ -97,7 +97,10 @@ def run_tests(pytest_args=(), keep: Path | None = None) -> tuple[dict[str, str],
                "-p", "no:cacheprovider", "-q", "--no-header", "-o", "addopts=",
                "-o", "junit_family=xunit1", f"--junitxml={report}", "--tb=line",
                "--rootdir", str(work), *pytest_args]
-        env = dict(os.environ)
+        # no bytecode: pytest's assertion rewriting would write *.pyc files into scikit-learn's
+        # own package (its conftest), which `pip uninstall` leaves behind as an importable
+        # namespace directory named `sklearn`
+        env = dict(os.environ, PYTHONDONTWRITEBYTECODE="1")
         # the copy lives outside any project: no project conftest or pytest configuration
         t0 = time.perf_counter()
         proc = subprocess.run(cmd, cwd=work, env=env, stdout=subprocess.PIPE,
