@@ -63,6 +63,17 @@ KEEP_STATS_MAX_FEATURES = 512
 KEEP_STATS_MAX_FLOPS = 10**7
 
 
+def _statistics_or_none(make):
+    """`make()`'s sufficient statistics of the rows a fit saw, kept for a partial_fit that
+    follows; None when they are not finite (squares beyond float64 that the fit itself did not
+    form): partial_fit then refuses by name instead of merging into infinities."""
+    from fastridge import _stats
+
+    with np.errstate(all="ignore"):
+        stats = make()
+    return stats if _stats.finite(stats) else None
+
+
 _FLOAT_MAX = float(np.finfo(np.float64).max)  # an int beyond it cannot become a float α
 
 
@@ -132,12 +143,14 @@ def _fit_small(est, X, y, P, S):
     if np.count_nonzero(bad) or not (lo <= math.sqrt(yy / n) <= hi
                                      and float(G.trace()) * yy <= 2.0 ** 1000):
         return False
+    # for partial_fit: the statistics of the raw columns, before any standardization (the
+    # scales belong to the fit, and a partial_fit recomputes them from the merged rows)
+    stats = None if xm is None else (n, xm, ym, G.copy(), c.copy(), yy)
     if est.standardize:
         d = 1.0 / spread
         G *= d[:, None]
         G *= d[None, :]
         c *= d
-    stats = None if xm is None else (n, xm, ym, G.copy(), c.copy(), yy)  # for partial_fit
     G.flat[:: p + 1] += float(alpha)
     b = S.scaled_posv(G, c)
     if b is None:
@@ -155,7 +168,7 @@ def _fit_small(est, X, y, P, S):
     if stats is None:  # no intercept: the centred statistics are one small pass more
         from fastridge import _stats
 
-        stats = _stats.block_stats(X, y[:, None])
+        stats = _statistics_or_none(lambda: _stats.block_stats(X, y[:, None]))
     est._fit_stats = stats  # a tuple is made into statistics by partial_fit (`_small_fit_stats`)
     est._stats_single = True
     return True
@@ -427,9 +440,9 @@ class Ridge(RoutingMixin, RegressorBase):
         # the statistics of these rows, for a partial_fit that follows, when the fit formed
         # them anyway (the one-pass centred Gram) and they are small
         if pr.G0 is not None and pr.center and p <= KEEP_STATS_MAX_FEATURES:
-            self._fit_stats = _stats.from_problem(pr, X, Y, sw)
+            self._fit_stats = _statistics_or_none(lambda: _stats.from_problem(pr, X, Y, sw))
         elif n * p * p <= KEEP_STATS_MAX_FLOPS:
-            self._fit_stats = _stats.block_stats(X, Y, sw)
+            self._fit_stats = _statistics_or_none(lambda: _stats.block_stats(X, Y, sw))
         else:
             self._fit_stats = None
         self._stats_single = single
