@@ -77,7 +77,11 @@ def is_sparse(X):
     Does not import SciPy: if ``scipy.sparse`` is not loaded, ``X`` cannot be one.
     """
     sp = sys.modules.get("scipy.sparse")
-    return sp is not None and sp.issparse(X)
+    if sp is None:
+        return False
+    if not hasattr(sp, "issparse"):  # another thread is importing it: wait until it is whole
+        import scipy.sparse as sp
+    return sp.issparse(X)
 
 
 def _is_dataframe_like(X):
