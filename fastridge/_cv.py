@@ -692,7 +692,7 @@ class RidgeCV(RoutingMixin, RegressorBase):
                 desc, mean, se, df, stuck = _grid.extend_loo(self._loo_curve, desc, mean, se,
                                                              df, rank)
                 grid, inverse = desc, np.arange(desc.size)
-                _grid.warn_loo_limits(stuck, rank, desc, mean)
+                _grid.warn_loo_limits(stuck, rank, desc, mean, score=crit.kind != "mse")
             extra["df"] = df[inverse]
         else:
             if progress is not None:
@@ -715,11 +715,11 @@ class RidgeCV(RoutingMixin, RegressorBase):
 
                 desc, mean, se = _grid.extend_kfold(more, desc, mean, se)
                 grid, inverse = desc, np.arange(desc.size)
-                _grid.warn_at_end(desc, mean, user=False, how=(
+                _grid.warn_at_end(desc, mean, user=False, score=crit.kind != "mse", how=(
                     f"extended by up to a factor "
                     f"{_grid.KFOLD_FACTOR ** _grid.KFOLD_EXTENSIONS:.0f} in alpha at that end"))
         if user_grid is not None:  # used as given: a minimum at its end is only reported
-            _grid.warn_at_end(desc, mean, user=True, how="")
+            _grid.warn_at_end(desc, mean, user=True, how="", score=crit.kind != "mse")
         mean, se = mean[inverse], se[inverse]          # (m, K), grid order
         if folds is not None and crit.kind == "r2" and not np.isfinite(mean).any() \
                 and min(test.size for _, test in folds) < 2:

@@ -676,7 +676,8 @@ def fit_ridge_cv(est, X, y, sample_weight, user_grid):
         extra = {}
     # no extension or refinement here (each point costs passes over the data): report an end
     _grid.warn_at_end(desc, mean, user=user_grid is not None, how=(
-        "not extended (Dask arrays)"), reason="user_grid" if user_grid is not None else "dask")
+        "not extended (Dask arrays)"), reason="user_grid" if user_grid is not None else "dask",
+        score=crit.kind != "mse")
     mean, se = mean[inverse], se[inverse]
     _cv.record_choice(est, grid, mean, se, per_target, extra)
     alphas_t = np.broadcast_to(np.asarray(est.alpha_, dtype=np.float64), (k,))

@@ -161,7 +161,7 @@ def _edge_numbers(desc, mean, end):
     return float(desc[i]), float(mean[i, 0]), float(desc[j]), float(mean[j, 0])
 
 
-def warn_loo_limits(stuck, rank, desc, mean):
+def warn_loo_limits(stuck, rank, desc, mean, score=False):
     """AlphaGridWarning for each end where the leave-one-out minimum stayed (df at its
     limit)."""
     for end, (a, d) in sorted(stuck.items()):
@@ -179,22 +179,31 @@ def warn_loo_limits(stuck, rank, desc, mean):
                     f"(df = {_fmt(d)}, rank {rank}), where the extension stopped at its limit "
                     f"({LOO_MAX_POINTS} points or alpha {TINY_ALPHA:.0e})")
             reason = "loo_limit"
-        message = (f"RidgeCV: the leave-one-out error is smallest at the end of the extended "
+        name, best, s = _measure(score)
+        message = (f"RidgeCV: the leave-one-out {name} is {best} at the end of the extended "
                    f"grid (alpha from {_fmt(desc[-1])} to {_fmt(desc[0])}), at {what} "
-                   f"(error {_fmt(e_end)} there, {_fmt(e_next)} at alpha = {_fmt(a_next)}).")
+                   f"({name} {_fmt(s * e_end)} there, {_fmt(s * e_next)} at alpha = "
+                   f"{_fmt(a_next)}).")
         _warn(message, end, a, (float(desc[-1]), float(desc[0])), (e_end, e_next), reason)
 
 
-def warn_at_end(desc, mean, *, user, how, reason="kfold_limit"):
+def _measure(score):
+    """How a warning names the curve: (what, its best, the sign that turns `mean` into it);
+    `mean` is an error (lower is better), minus the score when the criterion is a score."""
+    return ("score", "largest", -1.0) if score else ("error", "smallest", 1.0)
+
+
+def warn_at_end(desc, mean, *, user, how, reason="kfold_limit", score=False):
     """AlphaGridWarning when the minimum of the error curve sits at an end of the grid that
     was not (user grid) or no further (k-fold limit) extended; `how` says how a default grid
     was extended (or why not)."""
     for end in sorted(ends_of_minimum(mean)):
         a_end, e_end, a_next, e_next = _edge_numbers(desc, mean, end)
         side = "largest" if end == "top" else "smallest"
-        where = (f"the {side} alpha of the grid, alpha = {_fmt(a_end)} (error {_fmt(e_end)}; "
-                 f"{_fmt(e_next)} at alpha = {_fmt(a_next)}), tried alpha from "
-                 f"{_fmt(desc[-1])} to {_fmt(desc[0])}")
+        name, best, s = _measure(score)
+        where = (f"the {side} alpha of the grid, alpha = {_fmt(a_end)} ({name} "
+                 f"{_fmt(s * e_end)}; {_fmt(s * e_next)} at alpha = {_fmt(a_next)}), tried alpha "
+                 f"from {_fmt(desc[-1])} to {_fmt(desc[0])}")
         if user:
             fix = (f"Pass a grid extending {'above' if end == 'top' else 'below'} "
                    f"{_fmt(a_end)}, e.g. alphas=np.geomspace({_fmt(desc[0] * 1e3)}, "
@@ -205,7 +214,7 @@ def warn_at_end(desc, mean, *, user, how, reason="kfold_limit"):
             fix = (f"The default grid was {how}; pass a wider grid (alphas=...)"
                    + ("" if reason != "kfold_limit" else " or use cv=None (leave-one-out), "
                       "which extends until the minimum is interior") + ".")
-        _warn(f"RidgeCV: the cross-validation error is smallest at {where}. {fix}", end,
+        _warn(f"RidgeCV: the cross-validation {name} is {best} at {where}. {fix}", end,
               a_end, (float(desc[-1]), float(desc[0])), (e_end, e_next), reason)
 
 

@@ -329,3 +329,20 @@ def test_stored_cv_values_cover_the_extended_grid(cv):
         want = (y - pred) ** 2 if cv is None else pred
         np.testing.assert_allclose(model.cv_results_[:, j], want, rtol=1e-6,
                                    atol=1e-9 * np.abs(want).max())
+
+
+def test_grid_warning_names_a_score_as_a_score():
+    """With a score criterion (k-fold's default R²) the warning says the score is largest and
+    prints the scores themselves, which are R² computed here from the fold predictions."""
+    X, y = make_data(n=60, p=4, seed=6, noise=0.01)
+    grid = [10.0, 100.0, 1000.0]
+    with pytest.warns(AlphaGridWarning, match="cross-validation score is largest") as rec:
+        model = RidgeCV(alphas=grid, cv=3).fit(X, y)
+    r2 = []
+    for test in np.array_split(np.arange(60), 3):
+        train = np.setdiff1d(np.arange(60), test)
+        coef, b0 = ridge_oracle(X[train], y[train], 10.0)
+        resid = y[test] - X[test] @ coef.ravel() - np.ravel(b0)[0]
+        r2.append(1 - resid @ resid / np.sum((y[test] - y[test].mean()) ** 2))
+    assert f"(score {np.mean(r2):.4g};" in str(rec[0].message)
+    assert model.alpha_ == 10.0
