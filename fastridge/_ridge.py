@@ -209,8 +209,11 @@ class Ridge(RoutingMixin, RegressorBase):
         accurate (centred, column-normalized SVD); handles α = 0 and rank deficiency with the
         minimum-norm solution.  ``"auto"``: see Notes.
     tol : float, default=1e-6
-        Iterative solvers stop when the norm of the objective's gradient is at most `tol` times
-        its norm at β = 0 (the relative KKT residual).
+        Iterative solvers stop when the norm of the objective's gradient, in the coordinates
+        where every column has unit scale (each component divided by
+        √(Σ w (x − x̄)² + α·penalty_factor) of its column), is at most `tol` times its norm at
+        β = 0 (the relative KKT residual; the plain relative gradient when all columns have the
+        same scale).
     max_iter : int, default=None
         Iteration cap of the iterative solvers: sweeps for cd, mat-vec iterations for cg.
         None means 1000 for both.
