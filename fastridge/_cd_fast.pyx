@@ -16,12 +16,12 @@ products free of a large common offset).  The kernels keep R = y − X diag(d) b
 constant shift of y allowed) and the running sum S = Σ wᵢ Rᵢ; the centred residual's correlation with
 column j is then dⱼ (Σᵢ xᵢⱼ wᵢ Rᵢ − x̄ⱼ S), so one `dot` and one `axpy` per coordinate suffice.
 
-Stopping: the norm of the gradient g = Zᵀ W r − α V b (projected for `positive`), measured in
-the coordinates where every column has unit scale (Jacobi-scaled: g̃ⱼ = gⱼ · jwⱼ with the caller's
-jwⱼ = 1/√(hⱼ + α vⱼ)), is at most `tol_abs` (the caller passes tol · ‖g̃‖ at b = 0).  Unscaled, the
-norm is dominated by the largest-scale column and small-scale coordinates are never resolved.  It is checked
-before the first sweep, so a warm start at the optimum costs 0 sweeps, and then only after a sweep
-whose updates were small (the cheap test) or every 10 sweeps.
+Stopping: the norm of the gradient g = Zᵀ W r − α V b (projected for `positive`), measured in the
+coordinates where every column has unit scale (g̃ⱼ = gⱼ · jwⱼ with the caller's jwⱼ = 1/√(hⱼ + α
+vⱼ)), is at most `tol_abs` (the caller passes tol · ‖g̃‖ at b = 0). Unscaled, the norm is dominated
+by the largest-scale column and small-scale coordinates are never resolved. It is checked before the
+first sweep, so a warm start at the optimum costs 0 sweeps, and then only after a sweep whose
+updates were small (the cheap test) or every 10 sweeps.
 
 Each kernel returns (measure, tol_abs, n_iter); the Python layer decides whether to warn.
 """

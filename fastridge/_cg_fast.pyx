@@ -10,8 +10,8 @@ as given: dense F-ordered through `gemv`, or sparse CSR/CSC through gather/scatt
   then b = V⁻¹ Zᵀ W^{1/2} a.  Its residual e maps to the primal gradient g = Zᵀ W^{1/2} e, which
   is what the stopping rule measures.
 
-Jacobi (diagonal) preconditioning.  Stopping: relative gradient norm ‖g‖ ≤ tol_abs, measured in
-the coordinates where every column has unit scale (gⱼ/√(hⱼ + α vⱼ), the caller's `jw`), the recursive
+Jacobi (diagonal) preconditioning. Stopping: relative gradient norm ‖g‖ ≤ tol_abs, measured in the
+coordinates where every column has unit scale (gⱼ/√(hⱼ + α vⱼ), the caller's `jw`), the recursive
 residual being the cheap test and the true residual (recomputed from scratch) the exact one.
 """
 import numpy as np

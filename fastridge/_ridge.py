@@ -269,8 +269,9 @@ class Ridge(RoutingMixin, RegressorBase):
     4. sparse X → ``"cholesky"`` when p ≤ 1000, else ``"cg"``.
 
     The iterative solvers stop when ‖∇f(β)‖ ≤ `tol` · ‖∇f(0)‖, f the objective (the relative
-    KKT residual), checked before their first iteration; one that stops at `max_iter` warns
-    with a :class:`~fastridge.exceptions.ConvergenceWarning`.
+    KKT residual), the gradient measured with every column at unit scale (see `tol`), checked
+    before their first iteration; one that stops at `max_iter` warns with a
+    :class:`~fastridge.exceptions.ConvergenceWarning`.
 
     float32 X is fitted in float32 (`coef_`, `intercept_` and predictions are float32); integer
     and bool X become float64.
@@ -454,7 +455,8 @@ class Ridge(RoutingMixin, RegressorBase):
             short = np.flatnonzero(~(info["measure"] <= info["tol_abs"]))
             if short.size:
                 detail = ", ".join(
-                    f"target {t}: gradient norm {info['measure'][t]:.3g} > "
+                    f"target {t}: gradient norm (columns at unit scale) "
+                    f"{info['measure'][t]:.3g} > "
                     f"{info['tol_abs'][t]:.3g}" for t in short[:5])
                 cap = S.iteration_cap(info["solver"], self.max_iter)
                 ran = int(n_iter[short].max())

@@ -209,7 +209,8 @@ def test_every_solver_matches_the_exact_solution(pb, solver, container):
        sparse=st.booleans(), warm=st.booleans())
 def test_iterative_solvers_meet_their_tolerance(pb, solver, sparse, warm):
     """The contract of `tol`: when cd/cg do not warn, the gradient norm computed independently
-    from the raw data is at most tol times its norm at β = 0 (plus rounding) — also after a
+    from the raw data is at most tol times its norm at β = 0, both with every column at unit
+    scale (`Exact.g0_bound`; plus rounding) — also after a
     warm start from the solution at another α."""
     container = "csc_array" if sparse else "dense_F"
     if warm:

@@ -212,8 +212,9 @@ def test_iterative_coefficients_in_unit_scale(case, solver, sparse, weighted):
     coefficient times its column's scale √(Σ w (x − x̄)² + α) is right to about tol: the
     objective's norm above hides an error on a column whose scale is far below the others'
     (stopping on the unscaled gradient, cd gave −4.5e5 for −6.0e5 on the column 1e8 ± 1 next
-    to a wrapped column of spread 1e19, without a warning, at tol=1e-13).  wrapped_mix is left out: its two columns are
-    collinear to 1e-19, and the objective does not determine the coefficients further."""
+    to a wrapped column of spread 1e19, without a warning, at tol=1e-13).  wrapped_mix is left
+    out: its two columns are collinear to 1e-19, and the objective does not determine the
+    coefficients further."""
     name, X, y, w = case
     w = w if weighted else None
     ex = ExactRidge(X, y, 1e-3, sample_weight=w)
