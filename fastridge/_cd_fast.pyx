@@ -16,10 +16,12 @@ products free of a large common offset).  The kernels keep R = y − X diag(d) b
 constant shift of y allowed) and the running sum S = Σ wᵢ Rᵢ; the centred residual's correlation with
 column j is then dⱼ (Σᵢ xᵢⱼ wᵢ Rᵢ − x̄ⱼ S), so one `dot` and one `axpy` per coordinate suffice.
 
-Stopping: the norm of the gradient g = Zᵀ W r − α V b (projected for `positive`) is at most
-`tol_abs` (the caller passes tol · ‖Zᵀ W y_c‖, the gradient's norm at b = 0).  It is checked
-before the first sweep, so a warm start at the optimum costs 0 sweeps, and then only after a sweep
-whose updates were small (the cheap test) or every 10 sweeps.
+Stopping: the norm of the gradient g = Zᵀ W r − α V b (projected for `positive`), measured in the
+coordinates where every column has unit scale (g̃ⱼ = gⱼ · jwⱼ with the caller's jwⱼ = 1/√(hⱼ + α
+vⱼ)), is at most `tol_abs` (the caller passes tol · ‖g̃‖ at b = 0). Unscaled, the norm is dominated
+by the largest-scale column and small-scale coordinates are never resolved. It is checked before the
+first sweep, so a warm start at the optimum costs 0 sweeps, and then only after a sweep whose
+updates were small (the cheap test) or every 10 sweeps.
 
 Each kernel returns (measure, tol_abs, n_iter); the Python layer decides whether to warn.
 """
@@ -122,7 +124,7 @@ cdef double _grad_norm_dense(const floating[::1, :] X, const floating[::1] y,
                              const double[::1] xbar, const double[::1] d, const double[::1] v,
                              double alpha, bint center, bint positive, const floating[::1] b,
                              floating[::1] R, floating[::1] wr, floating[::1] xtr, double W,
-                             double *S, double[::1] racc) noexcept nogil:
+                             double *S, double[::1] racc, const double[::1] jw) noexcept nogil:
     """Exact ‖g‖: recomputes R = y − X(d∘b) from scratch (so rounding accumulated by the
     updates cannot fake or block convergence), then S = Σ w R and the gradient (two gemv).
     `racc` (n doubles, float32 with an intercept only) is workspace for the residual."""
@@ -154,7 +156,7 @@ cdef double _grad_norm_dense(const floating[::1, :] X, const floating[::1] y,
         for j in range(p):
             g = d[j] * _centred_dot(n, &X[0, j], xbar[j], &sw[0] if weighted else NULL,
                                     weighted, &R[0]) - alpha * v[j] * b[j]
-            acc += _kkt_sq(g, b[j], positive)
+            acc += _kkt_sq(g * jw[j], b[j], positive)
         return sqrt(acc)
     if weighted:
         for i in range(n):
@@ -166,7 +168,7 @@ cdef double _grad_norm_dense(const floating[::1, :] X, const floating[::1] y,
               zero, &xtr[0], 1)
     for j in range(p):
         g = d[j] * (xtr[j] - xbar[j] * S[0]) - alpha * v[j] * b[j]
-        acc += _kkt_sq(g, b[j], positive)
+        acc += _kkt_sq(g * jw[j], b[j], positive)
     return sqrt(acc)
 
 
@@ -174,7 +176,7 @@ def ridge_cd_dense(const floating[::1, :] X, const floating[::1] y, const floati
                    const double[::1] xbar,
                    const double[::1] d, const double[::1] h, const double[::1] v, double alpha,
                    floating[::1] b, floating[::1] R, double W, bint center, bint positive,
-                   double tol_abs, int max_iter):
+                   const double[::1] jw, double tol_abs, int max_iter):
     """Cyclic coordinate descent on dense F-ordered X with residual updates.
 
     h[j] = dⱼ² Σ wᵢ (xᵢⱼ − x̄ⱼ)² is the exact diagonal of ZᵀWZ (computed without cancellation by the
@@ -194,7 +196,7 @@ def ridge_cd_dense(const floating[::1, :] X, const floating[::1] y, const floati
         while True:
             if check or since_check >= FORCE_CHECK_EVERY:
                 measure = _grad_norm_dense(X, y, sw, weighted, xbar, d, v, alpha, center,
-                                           positive, b, R, wr, xtr, W, &S, racc)
+                                           positive, b, R, wr, xtr, W, &S, racc, jw)
                 since_check = 0
                 fresh = True
                 if measure <= tol_abs:
@@ -221,7 +223,7 @@ def ridge_cd_dense(const floating[::1, :] X, const floating[::1] y, const floati
                         _centred_axpy(n, -delta * d[j], &X[0, j], xbar[j], &R[0])
                     else:
                         _axpy(<blas_int> n, <floating> (-delta * d[j]), &X[0, j], 1, &R[0], 1)
-                    step_sq += (denom * delta) * (denom * delta)
+                    step_sq += (denom * delta * jw[j]) * (denom * delta * jw[j])
             n_iter += 1
             since_check += 1
             fresh = False
@@ -231,7 +233,7 @@ def ridge_cd_dense(const floating[::1, :] X, const floating[::1] y, const floati
                 break
         if not stopped and not fresh:
             measure = _grad_norm_dense(X, y, sw, weighted, xbar, d, v, alpha, center,
-                                       positive, b, R, wr, xtr, W, &S, racc)
+                                       positive, b, R, wr, xtr, W, &S, racc, jw)
     if stopped:
         raise_stopped()
     return measure, tol_abs, n_iter
@@ -239,17 +241,19 @@ def ridge_cd_dense(const floating[::1, :] X, const floating[::1] y, const floati
 
 cdef double _grad_norm_gram(const floating[::1, :] G, const floating[::1] c,
                             const double[::1] v, double alpha, bint positive,
-                            const floating[::1] b, const floating[::1] q) noexcept nogil:
+                            const floating[::1] b, const floating[::1] q,
+                            const double[::1] jw) noexcept nogil:
     cdef Py_ssize_t p = G.shape[0], j
     cdef double g, acc = 0.0
     for j in range(p):
         g = <double> c[j] - q[j] - alpha * v[j] * b[j]
-        acc += _kkt_sq(g, b[j], positive)
+        acc += _kkt_sq(g * jw[j], b[j], positive)
     return sqrt(acc)
 
 
 def ridge_cd_gram(const floating[::1, :] G, const floating[::1] c, const double[::1] v,
-                  double alpha, floating[::1] b, bint positive, double tol_abs, int max_iter):
+                  double alpha, floating[::1] b, bint positive, const double[::1] jw,
+                  double tol_abs, int max_iter):
     """Coordinate descent on the Gram ("covariance") form: G = ZᵀWZ (p × p), c = ZᵀW y_c.
 
     Never touches X.  Keeps q = G b (one `axpy` of a Gram column per changed coordinate); the
@@ -266,7 +270,7 @@ def ridge_cd_gram(const floating[::1, :] G, const floating[::1] c, const double[
     cdef floating one = 1.0, zero = 0.0
     with nogil:
         _symv(Upper, <blas_int> p, one, &G[0, 0], <blas_int> p, &b[0], 1, zero, &q[0], 1)
-        measure = _grad_norm_gram(G, c, v, alpha, positive, b, q)
+        measure = _grad_norm_gram(G, c, v, alpha, positive, b, q, jw)
         while measure > tol_abs and n_iter < max_iter:
             if n_iter % FORCE_CHECK_EVERY == 0 and n_iter > 0:
                 # refresh q = G b so that the drift of the incremental updates cannot steer b
@@ -284,11 +288,11 @@ def ridge_cd_gram(const floating[::1, :] G, const floating[::1] c, const double[
             if stop_requested():
                 stopped = True
                 break
-            measure = _grad_norm_gram(G, c, v, alpha, positive, b, q)
+            measure = _grad_norm_gram(G, c, v, alpha, positive, b, q, jw)
             if measure <= tol_abs:
                 _symv(Upper, <blas_int> p, one, &G[0, 0], <blas_int> p, &b[0], 1, zero,
                       &q[0], 1)
-                measure = _grad_norm_gram(G, c, v, alpha, positive, b, q)
+                measure = _grad_norm_gram(G, c, v, alpha, positive, b, q, jw)
     if stopped:
         raise_stopped()
     return measure, tol_abs, n_iter
@@ -299,7 +303,8 @@ cdef double _grad_norm_csc(const floating[::1] data, const index_t[::1] indices,
                            const floating[::1] sw, bint weighted,
                            const double[::1] xbar, const double[::1] d, const double[::1] v,
                            double alpha, bint center, bint positive, const floating[::1] b,
-                           floating[::1] R, double W, double *S) noexcept nogil:
+                           floating[::1] R, double W, double *S,
+                           const double[::1] jw) noexcept nogil:
     """Exact ‖g‖ after recomputing R = y − X(d∘b) from scratch (see `_grad_norm_dense`)."""
     cdef Py_ssize_t p = indptr.shape[0] - 1, n = R.shape[0], j, k
     cdef double g, acc = 0.0, xr, sc
@@ -316,7 +321,7 @@ cdef double _grad_norm_csc(const floating[::1] data, const index_t[::1] indices,
         for k in range(indptr[j], indptr[j + 1]):
             xr += <double> data[k] * R[indices[k]] * (sw[indices[k]] if weighted else 1.0)
         g = d[j] * (xr - xbar[j] * S[0]) - alpha * v[j] * b[j]
-        acc += _kkt_sq(g, b[j], positive)
+        acc += _kkt_sq(g * jw[j], b[j], positive)
     return sqrt(acc)
 
 
@@ -324,7 +329,7 @@ def ridge_cd_sparse(const floating[::1] data, const index_t[::1] indices,
                     const index_t[::1] indptr, const floating[::1] y, const floating[::1] sw,
                     const double[::1] xbar, const double[::1] d, const double[::1] h, const double[::1] v, double alpha,
                     floating[::1] b, floating[::1] R, double W, bint center, bint positive,
-                    double tol_abs, int max_iter):
+                    const double[::1] jw, double tol_abs, int max_iter):
     """Cyclic coordinate descent on CSC X with implicit centring (X is never densified).
 
     Same contract as `ridge_cd_dense`.  Centring costs nothing per coordinate: the shift of the
@@ -339,7 +344,7 @@ def ridge_cd_sparse(const floating[::1] data, const index_t[::1] indices,
         while True:
             if check or since_check >= FORCE_CHECK_EVERY:
                 measure = _grad_norm_csc(data, indices, indptr, y, sw, weighted, xbar, d, v,
-                                         alpha, center, positive, b, R, W, &S)
+                                         alpha, center, positive, b, R, W, &S, jw)
                 since_check = 0
                 fresh = True
                 if measure <= tol_abs:
@@ -367,7 +372,7 @@ def ridge_cd_sparse(const floating[::1] data, const index_t[::1] indices,
                         R[indices[k]] -= <floating> (sc * data[k])
                     if center:
                         S -= sc * xbar[j] * W
-                    step_sq += (denom * delta) * (denom * delta)
+                    step_sq += (denom * delta * jw[j]) * (denom * delta * jw[j])
             n_iter += 1
             since_check += 1
             fresh = False
@@ -377,7 +382,7 @@ def ridge_cd_sparse(const floating[::1] data, const index_t[::1] indices,
                 break
         if not stopped and not fresh:
             measure = _grad_norm_csc(data, indices, indptr, y, sw, weighted, xbar, d, v,
-                                     alpha, center, positive, b, R, W, &S)
+                                     alpha, center, positive, b, R, W, &S, jw)
     if stopped:
         raise_stopped()
     return measure, tol_abs, n_iter

@@ -10,7 +10,8 @@ as given: dense F-ordered through `gemv`, or sparse CSR/CSC through gather/scatt
   then b = V⁻¹ Zᵀ W^{1/2} a.  Its residual e maps to the primal gradient g = Zᵀ W^{1/2} e, which
   is what the stopping rule measures.
 
-Jacobi (diagonal) preconditioning.  Stopping: relative gradient norm ‖g‖ ≤ tol_abs, the recursive
+Jacobi (diagonal) preconditioning. Stopping: relative gradient norm ‖g‖ ≤ tol_abs, measured in the
+coordinates where every column has unit scale (gⱼ/√(hⱼ + α vⱼ), the caller's `jw`), the recursive
 residual being the cheap test and the true residual (recomputed from scratch) the exact one.
 """
 import numpy as np
@@ -251,20 +252,30 @@ cdef void _apply(bint dual, int mode, const floating[::1, :] Xd, const floating[
             out[i] = <floating> ((tn[i] * sqw[i] if weighted else tn[i]) + alpha * u[i])
 
 
+cdef inline double _scaled_nrm2(Py_ssize_t p, const floating *g, const double[::1] jw,
+                                floating *out) noexcept nogil:
+    """‖g ∘ jw‖ (out = g ∘ jw; out may be g itself when g is workspace)."""
+    cdef Py_ssize_t j
+    for j in range(p):
+        out[j] = <floating> (g[j] * jw[j])
+    return _nrm2(<blas_int> p, out, 1)
+
+
 cdef double _primal_grad(bint dual, int mode, const floating[::1, :] Xd,
                          const floating[::1] data, const index_t[::1] indices,
                          const index_t[::1] indptr, Py_ssize_t n, Py_ssize_t p,
                          const double[::1] xbar, const double[::1] d, bint center,
                          const floating[::1] sqw, bint weighted, const floating *res,
-                         floating *tn, floating *tp) noexcept nogil:
-    """‖primal gradient‖ from the system residual `res` (primal: res itself)."""
+                         floating *tn, floating *tp, const double[::1] jw) noexcept nogil:
+    """‖primal gradient‖ in unit-scale coordinates (gⱼ · jwⱼ) from the system residual `res`
+    (primal: res itself).  Overwrites tp."""
     cdef Py_ssize_t i
     if not dual:
-        return _nrm2(<blas_int> p, res, 1)
+        return _scaled_nrm2(p, res, jw, tp)
     for i in range(n):
         tn[i] = res[i] * sqw[i] if weighted else res[i]
     _zt_mul(mode, Xd, data, indices, indptr, n, p, xbar, d, center, tn, tp)
-    return _nrm2(<blas_int> p, tp, 1)
+    return _scaled_nrm2(p, tp, jw, tp)
 
 
 def ridge_cg(int mode, const floating[::1, :] Xd, const floating[::1] data,
@@ -272,7 +283,7 @@ def ridge_cg(int mode, const floating[::1, :] Xd, const floating[::1] data,
              const floating[::1] sw, const floating[::1] sqw, const double[::1] xbar,
              const double[::1] d, bint center, const double[::1] h, const double[::1] v,
              double alpha, const floating[::1] y, floating[::1] x, floating[::1] b_out,
-             bint dual, double tol, int max_iter, int nthreads=1):
+             bint dual, const double[::1] jw, double tol, int max_iter, int nthreads=1):
     """Jacobi-preconditioned CG for one target.
 
     mode: 0 dense (Xd, F-ordered), 3 dense C-ordered (Xd = Xᵀ, F-ordered), 1 CSR, 2 CSC (data/indices/indptr).  `y` is the centred target
@@ -280,8 +291,10 @@ def ridge_cg(int mode, const floating[::1, :] Xd, const floating[::1] data,
     variable a (n) in the dual.  `b_out` (p) receives b.  `h` = diagonal of ZᵀWZ.
     `nthreads` > 1 splits the fused CSR product over OpenMP threads (when compiled with OpenMP;
     otherwise the same code runs serially).
-    Returns (measure, tol_abs, n_iter) with measure = ‖Zᵀ W (y − Z b) − α V b‖ and
-    tol_abs = tol · ‖Zᵀ W y‖.
+    `jw` (p) = 1/√(hⱼ + α vⱼ) (0 for a column that cannot move): the gradient is measured in
+    the coordinates where every column has unit scale.
+    Returns (measure, tol_abs, n_iter) with measure = ‖jw ∘ (Zᵀ W (y − Z b) − α V b)‖ and
+    tol_abs = tol · ‖jw ∘ Zᵀ W y‖.
     """
     cdef bint weighted = sw.shape[0] > 0
     cdef Py_ssize_t m = n if dual else p, i, j, k
@@ -306,12 +319,12 @@ def ridge_cg(int mode, const floating[::1, :] Xd, const floating[::1] data,
         for i in range(n):
             tn[i] = y[i] * sw[i] if weighted else y[i]
         _zt_mul(mode, Xd, data, indices, indptr, n, p, xbar, d, center, &tn[0], &tp[0])
-        tol_abs = tol * _nrm2(<blas_int> p, &tp[0], 1)
         if dual:
             for i in range(n):
                 rhs[i] = y[i] * sqw[i] if weighted else y[i]
         else:
             _copy(<blas_int> p, &tp[0], 1, &rhs[0], 1)
+        tol_abs = tol * _scaled_nrm2(p, &tp[0], jw, &tp[0])
         # Jacobi preconditioner
         if not dual:
             for j in range(p):
@@ -368,7 +381,7 @@ def ridge_cg(int mode, const floating[::1, :] Xd, const floating[::1] data,
                 for i in range(m):
                     r[i] = rhs[i] - r[i]
             measure = _primal_grad(dual, mode, Xd, data, indices, indptr, n, p, xbar, d,
-                                   center, sqw, weighted, &r[0], &tn[0], &tp[0])
+                                   center, sqw, weighted, &r[0], &tn[0], &tp[0], jw)
             if measure <= tol_abs or n_iter >= max_iter:
                 break
             if dual:
@@ -392,7 +405,10 @@ def ridge_cg(int mode, const floating[::1, :] Xd, const floating[::1] data,
                 step = rz / pq
                 _axpy(<blas_int> m, <floating> step, &pd[0], 1, &x[0], 1)
                 _axpy(<blas_int> m, <floating> (-step), &q[0], 1, &r[0], 1)
-                rnorm = _nrm2(<blas_int> m, &r[0], 1)
+                if dual:
+                    rnorm = _nrm2(<blas_int> m, &r[0], 1)
+                else:  # r is the gradient: measured like `measure`
+                    rnorm = _scaled_nrm2(p, &r[0], jw, &tp[0])
                 if rnorm <= cheap_tol:
                     break
                 for i in range(m):
@@ -411,7 +427,7 @@ def ridge_cg(int mode, const floating[::1, :] Xd, const floating[::1] data,
                 for i in range(m):
                     r[i] = rhs[i] - r[i]
                 measure = _primal_grad(dual, mode, Xd, data, indices, indptr, n, p, xbar, d,
-                                       center, sqw, weighted, &r[0], &tn[0], &tp[0])
+                                       center, sqw, weighted, &r[0], &tn[0], &tp[0], jw)
                 break
         # coefficients
         if dual:

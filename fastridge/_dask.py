@@ -411,7 +411,6 @@ class DaskCG:
         self.parts = [(x, w) for x, _, w, _ in data.blocks()]
         self.yparts = [y for _, y, _, _ in data.blocks()]
         self.rhs = self._apply(None)                              # ZᵀW y_c (p, k)
-        self.c_norm = np.linalg.norm(self.rhs, axis=0)
 
     def _apply(self, P):
         """ZᵀWZ P for P (p, k), or ZᵀW y_c when P is None: one pass over X."""
@@ -436,12 +435,13 @@ class DaskCG:
         self.B[...] = B
 
     def solve(self, alphas, tol, max_iter):
-        from fastridge._solvers import DEFAULT_MAX_ITER
+        from fastridge._solvers import DEFAULT_MAX_ITER, unit_scale
 
         pr, v = self.pr, self.v
         max_iter = DEFAULT_MAX_ITER["cg"] if max_iter is None else int(max_iter)
         a = np.broadcast_to(np.asarray(alphas, dtype=np.float64), (pr.k,))
-        tol_abs = tol * self.c_norm
+        jw = unit_scale(pr.h[:, None], v[:, None], a[None, :])       # (p, k)
+        tol_abs = tol * np.linalg.norm(jw * self.rhs, axis=0)
         diag = pr.h[:, None] + v[:, None] * a[None, :]
         minv = np.where(diag > 0, 1.0 / np.where(diag > 0, diag, 1.0), 1.0)
         X = self.B.T.copy()                                          # (p, k)
@@ -451,7 +451,7 @@ class DaskCG:
 
         R = residual(X)
         n_iter = np.zeros(pr.k, dtype=np.intp)
-        active = np.linalg.norm(R, axis=0) > tol_abs
+        active = np.linalg.norm(jw * R, axis=0) > tol_abs
         Zm = minv * R
         P = Zm.copy()
         rz = np.einsum("ij,ij->j", R, Zm)
@@ -465,7 +465,7 @@ class DaskCG:
             R -= step * Q
             it += 1
             n_iter[active] += 1
-            active &= ok & (np.linalg.norm(R, axis=0) > tol_abs)
+            active &= ok & (np.linalg.norm(jw * R, axis=0) > tol_abs)
             Zm = minv * R
             rz_new = np.einsum("ij,ij->j", R, Zm)
             beta = np.where(active, rz_new / np.where(rz > 0, rz, 1.0), 0.0)
@@ -474,7 +474,7 @@ class DaskCG:
         R = residual(X)                       # the true residual: drift cannot fake success
         self.B = X.T.copy()
         return self.B.copy(), n_iter, {"solver": "cg",
-                                       "measure": np.linalg.norm(R, axis=0),
+                                       "measure": np.linalg.norm(jw * R, axis=0),
                                        "tol_abs": tol_abs}
 
 

@@ -534,7 +534,8 @@ def ridge_path(X: MatrixLike, y: ArrayLike, *, alphas: ArrayLike | None = None,
         factors are positive and the min(n, p)² matrix fits in memory, otherwise ``"cd"`` for
         tall dense data (n ≥ 2p) and ``"cg"`` else (see :class:`Ridge` for the solvers).
     tol : float, default=1e-6
-        Relative KKT residual at which the iterative solvers stop, at each α.
+        Relative KKT residual at which the iterative solvers stop, at each α, measured in the
+        coordinates where every column has unit scale, as in :class:`fastridge.Ridge`.
     max_iter : int, default=None
         Iteration cap of the iterative solvers at each α; None means 1000.
     verbose : int or bool, default=0

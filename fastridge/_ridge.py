@@ -222,8 +222,11 @@ class Ridge(RoutingMixin, RegressorBase):
         accurate (centred, column-normalized SVD); handles α = 0 and rank deficiency with the
         minimum-norm solution.  ``"auto"``: see Notes.
     tol : float, default=1e-6
-        Iterative solvers stop when the norm of the objective's gradient is at most `tol` times
-        its norm at β = 0 (the relative KKT residual).
+        Iterative solvers stop when the norm of the objective's gradient, in the coordinates
+        where every column has unit scale (each component divided by
+        √(Σ w (x − x̄)² + α·penalty_factor) of its column), is at most `tol` times its norm at
+        β = 0 (the relative KKT residual; the plain relative gradient when all columns have the
+        same scale).
     max_iter : int, default=None
         Iteration cap of the iterative solvers: sweeps for cd, mat-vec iterations for cg.
         None means 1000 for both.
@@ -279,8 +282,9 @@ class Ridge(RoutingMixin, RegressorBase):
     4. sparse X → ``"cholesky"`` when p ≤ 1000, else ``"cg"``.
 
     The iterative solvers stop when ‖∇f(β)‖ ≤ `tol` · ‖∇f(0)‖, f the objective (the relative
-    KKT residual), checked before their first iteration; one that stops at `max_iter` warns
-    with a :class:`~fastridge.exceptions.ConvergenceWarning`.
+    KKT residual), the gradient measured with every column at unit scale (see `tol`), checked
+    before their first iteration; one that stops at `max_iter` warns with a
+    :class:`~fastridge.exceptions.ConvergenceWarning`.
 
     float32 X is fitted in float32 (`coef_`, `intercept_` and predictions are float32); integer
     and bool X become float64.
@@ -464,7 +468,8 @@ class Ridge(RoutingMixin, RegressorBase):
             short = np.flatnonzero(~(info["measure"] <= info["tol_abs"]))
             if short.size:
                 detail = ", ".join(
-                    f"target {t}: gradient norm {info['measure'][t]:.3g} > "
+                    f"target {t}: gradient norm (columns at unit scale) "
+                    f"{info['measure'][t]:.3g} > "
                     f"{info['tol_abs'][t]:.3g}" for t in short[:5])
                 cap = S.iteration_cap(info["solver"], self.max_iter)
                 ran = int(n_iter[short].max())

@@ -610,6 +610,20 @@ def solve_svd(pr, alphas, v):
 
 # --------------------------------------------------------------------------- iterative solvers
 
+def unit_scale(h, v, alpha):
+    """jwⱼ = 1/√(hⱼ + α vⱼ) (0 where that is not positive: such a column cannot move).
+
+    The one stopping rule of the iterative solvers: ‖jw ∘ g(b)‖ ≤ tol · ‖jw ∘ g(0)‖, the
+    gradient g = ZᵀW(y_c − Zb) − αVb measured in the coordinates where every column has unit
+    scale (Jacobi-scaled, as CG's preconditioner sees it).  Unscaled, the norm would be
+    dominated by the largest-scale column, and coordinates of columns far smaller (1e-150 next
+    to 1e150, O(1) next to 2⁶⁴) would never be resolved; with columns of equal scale the two
+    tests are the same.  Broadcasts (h, v per column, α per target)."""
+    D = np.asarray(h, dtype=np.float64) + alpha * np.asarray(v, dtype=np.float64)
+    pos = D > 0
+    return np.where(pos, 1.0 / np.sqrt(np.where(pos, D, 1.0)), 0.0)
+
+
 def _initial_residual(pr, t, b):
     """R = y_c − X (d∘b) for target t (raw X, as the CD kernels keep it)."""
     R = pr.Yc[:, t].astype(pr.dtype, copy=True)
@@ -672,7 +686,7 @@ class CDState:
         if self.gram_form:
             self.G, C = gram(pr)
             self.C = [np.ascontiguousarray(C[:, t]) for t in range(pr.k)]
-            self.g0 = np.linalg.norm(C.astype(np.float64), axis=0)
+            self.g0 = C.astype(np.float64)
             return
         self.X = np.asfortranarray(pr.X) if pr.fmt == "dense" else pr.csc()
         self.Y = [np.ascontiguousarray(pr.Yc[:, t]) for t in range(pr.k)]
@@ -681,7 +695,7 @@ class CDState:
         if pr.sw is not None:
             Yw = Yw * pr.sw[:, None]
         G0 = (np.asarray(self.X.T @ Yw) - np.outer(pr.xbar, Yw.sum(axis=0))) * pr.d[:, None]
-        self.g0 = np.linalg.norm(G0, axis=0)
+        self.g0 = G0                    # the gradient at b = 0, (p, k)
 
     def start_from(self, B, alpha=None):
         """Next solve starts at B (k, p) (the kernels recompute the residual from b at their
@@ -730,20 +744,22 @@ class CDState:
         n_iter = np.zeros(pr.k, dtype=np.intp)
         measure, tol_abs = np.zeros(pr.k), np.zeros(pr.k)
         for t in range(pr.k):
-            a, b, t0 = float(alphas[t]), self.B[t], tol * float(self.g0[t])
+            a, b = float(alphas[t]), self.B[t]
+            jw = unit_scale(pr.h, v, a)
+            t0 = tol * float(np.linalg.norm(jw * self.g0[:, t]))
             if self.gram_form:
                 m, ta, it = _cd_fast.ridge_cd_gram(self.G, self.C[t], v, a, b, self.positive,
-                                                   t0, max_iter)
+                                                   jw, t0, max_iter)
             elif pr.fmt == "dense":
                 m, ta, it = _cd_fast.ridge_cd_dense(self.X, self.Y[t], self.sw, pr.xbar, pr.d,
                                                     pr.h, v, a, b, self.R[t], pr.W, pr.center,
-                                                    self.positive, t0, max_iter)
+                                                    self.positive, jw, t0, max_iter)
             else:
                 X = self.X
                 m, ta, it = _cd_fast.ridge_cd_sparse(X.data, X.indices, X.indptr, self.Y[t],
                                                      self.sw, pr.xbar, pr.d, pr.h, v, a, b,
                                                      self.R[t], pr.W, pr.center, self.positive,
-                                                     t0, max_iter)
+                                                     jw, t0, max_iter)
             n_iter[t], measure[t], tol_abs[t] = it, m, ta
         return self.B.astype(np.float64), n_iter, {
             "solver": "cd", "measure": measure, "tol_abs": tol_abs, "gram": self.gram_form}
@@ -844,7 +860,8 @@ class CGState:
             m, ta, it = _cg_fast.ridge_cg(self.mode, self.Xd, data, indices, indptr, pr.n, pr.p,
                                           self.sw, self.sqw, pr.xbar, pr.d, pr.center,
                                           _preconditioner_diagonal(pr.h, a), v, a, self.Y[t],
-                                          x, b_out, dual, tol, max_iter, num_threads())
+                                          x, b_out, dual, unit_scale(pr.h, v, a), tol,
+                                          max_iter, num_threads())
             self.B[t] = b_out
             self.A[t], self.A_alpha[t] = (x, a) if dual else (None, None)
             if self.recheck:
@@ -865,7 +882,6 @@ class CGGramState:
         G, C = gram(pr)
         self.G, self.C = G.astype(np.float64), C.astype(np.float64)
         self.B = np.zeros((pr.k, pr.p)) if B0 is None else np.array(B0, dtype=np.float64)
-        self.c_norm = np.linalg.norm(self.C, axis=0)
 
     def start_from(self, B, alpha=None):
         self.B[...] = B
@@ -874,14 +890,16 @@ class CGGramState:
         pr, v, G = self.pr, self.v, self.G
         max_iter = iteration_cap("cg", max_iter)
         n_iter = np.zeros(pr.k, dtype=np.intp)
-        measure, tol_abs = np.zeros(pr.k), tol * self.c_norm
+        measure, tol_abs = np.zeros(pr.k), np.zeros(pr.k)
         for t in range(pr.k):
             a, c, x = float(alphas[t]), self.C[:, t], self.B[t]
             d = _preconditioner_diagonal(np.diag(G), a) + a * v
             minv = np.where(d > 0, 1.0 / np.where(d > 0, d, 1.0), 1.0)
+            jw = unit_scale(pr.h, v, a)
+            tol_abs[t] = tol * np.linalg.norm(jw * c)
             r = c - (G @ x + a * v * x)
             it = 0
-            while np.linalg.norm(r) > tol_abs[t] and it < max_iter:
+            while np.linalg.norm(jw * r) > tol_abs[t] and it < max_iter:
                 z = minv * r
                 p_ = z.copy()
                 rz = r @ z
@@ -894,7 +912,7 @@ class CGGramState:
                     step = rz / pq
                     x += step * p_
                     r -= step * q
-                    if np.linalg.norm(r) <= tol_abs[t]:
+                    if np.linalg.norm(jw * r) <= tol_abs[t]:
                         break
                     z = minv * r
                     rz, rz_old = r @ z, rz
@@ -902,7 +920,7 @@ class CGGramState:
                 r = c - (G @ x + a * v * x)  # true residual: no drift can fake convergence
                 if pq <= 0.0 or rz <= 0.0:
                     break
-            n_iter[t], measure[t] = it, np.linalg.norm(r)
+            n_iter[t], measure[t] = it, np.linalg.norm(jw * r)
         return self.B.copy(), n_iter, {"solver": "cg", "measure": measure, "tol_abs": tol_abs}
 
 
@@ -924,11 +942,13 @@ def _matvec64(X, u, transpose=False):
 
 
 def _primal_gradient(pr, v, t, b, alpha, tol, with_floor=False):
-    """(‖Zᵀ W (y_c − Z b) − α V b‖, tol · ‖Zᵀ W y_c‖) for target t, in float64 with numpy.
+    """(‖jw ∘ g(b)‖, tol · ‖jw ∘ g(0)‖) for target t, g(b) = Zᵀ W (y_c − Z b) − α V b, in
+    float64 with numpy, jw = `unit_scale` (the iterative solvers' stopping rule).
 
     With `with_floor`, the second value also holds what rounding leaves of the gradient in any
     case — at the working precision, eps · (‖H‖ ‖b‖ + ‖W^½Z‖ ‖W^½y_c‖) with ‖H‖ ≤ Σ hⱼ + α max v
-    and ‖W^½Z‖² ≤ Σ hⱼ; and in this float64 evaluation, whose centring is implicit too."""
+    and ‖W^½Z‖² ≤ Σ hⱼ; and in this float64 evaluation, whose centring is implicit too — both
+    times max jw, which bounds their scaled norm."""
     X = pr.X
     y = pr.Yc[:, t].astype(np.float64)
     db = pr.d * b
@@ -941,19 +961,21 @@ def _primal_gradient(pr, v, t, b, alpha, tol, with_floor=False):
         wu = w * u
         return pr.d * (_matvec64(X, wu, transpose=True) - pr.xbar * wu.sum())
 
-    g = zt_w(r) - alpha * v * b
-    tol_abs = tol * float(np.linalg.norm(zt_w(y)))
+    jw = unit_scale(pr.h, v, alpha)
+    g = jw * (zt_w(r) - alpha * v * b)
+    tol_abs = tol * float(np.linalg.norm(jw * zt_w(y)))
+    floor = 0.0
     if with_floor:
         sw = np.sqrt(w) * np.ones(pr.n)
         trace = float(pr.h.sum())
         eps = np.finfo(pr.dtype).eps
-        tol_abs += eps * ((trace + alpha * float(v.max(initial=0.0))) * float(np.linalg.norm(b))
+        floor += eps * ((trace + alpha * float(v.max(initial=0.0))) * float(np.linalg.norm(b))
                           + np.sqrt(trace) * float(np.linalg.norm(sw * y)))
         size = pr.d * (np.abs(pr.xbar) * np.sqrt(pr.W) + np.sqrt(pr.ss))
         terms = np.abs(y) + np.abs(Xdb) + abs(shift)
-        tol_abs += np.finfo(np.float64).eps * pr.n * (
+        floor += np.finfo(np.float64).eps * pr.n * (
             float(np.linalg.norm(size)) * float(np.linalg.norm(sw * terms)))
-    return float(np.linalg.norm(g)), tol_abs
+    return float(np.linalg.norm(g)), tol_abs + floor * float(jw.max(initial=0.0))
 
 
 def _preconditioner_diagonal(h, alpha):

@@ -225,6 +225,17 @@ class Exact:
                           + abs(float(intercept))) + 1e-300
         return float(np.linalg.norm(g)), abs(float(self.w @ r)) / scale
 
+    def g0_bound(self, t):
+        """The iterative solvers stop when ‖g ∘ s‖ ≤ tol · ‖g(0) ∘ s‖, sⱼ = 1/√Dⱼ with
+        D = diag H (every column at unit scale); then ‖g‖ ≤ max √D · ‖g ∘ s‖, so this value
+        times tol bounds ‖g‖ (it is `g0` when every Dⱼ is the same)."""
+        act = self.active
+        if not act.any():
+            return 0.0
+        D = np.diag(self.hessian(t))
+        s = np.where(D > 0, 1.0 / np.sqrt(np.where(D > 0, D, 1.0)), 0.0)
+        return float(np.sqrt(D.max()) * np.linalg.norm(s * self.C[act, t]))
+
     def rounding_bound(self, coef, intercept, t, eps):
         """What rounding alone may leave of the gradient at a solution: at the solver's
         precision `eps`, eps · (1 + ψ) · (‖H‖ ‖b‖ + ‖W^½Z‖ ‖W^½y_c‖) (ψ: `offset`, for solvers

@@ -35,6 +35,11 @@ def _common(X, w):
     return zeros, ones, h
 
 
+def _jw(h, alpha):
+    """The unit-scale weights 1/√(hⱼ + α) of the stopping rule (v = 1)."""
+    return 1.0 / np.sqrt(h + alpha)
+
+
 def _grad(X, y, w, alpha, b):
     X64 = X.astype(float)
     return X64.T @ (w * (y - X64 @ b)) - alpha * b
@@ -48,12 +53,13 @@ def test_cd_dense_contract(dt):
     b = np.zeros(X.shape[1], dtype=dt)
     R = y.copy()
     tol = 1e-5 if dt == np.float32 else 1e-10
-    t0 = tol * np.linalg.norm(X.astype(float).T @ (w * y))
+    jw = _jw(h, alpha)
+    t0 = tol * np.linalg.norm(jw * (X.astype(float).T @ (w * y)))
     m, ta, it = _cd_fast.ridge_cd_dense(X, y, w, zeros, ones, h, ones, alpha, b, R,
-                                        float(w.sum()), False, False, t0, 1000)
+                                        float(w.sum()), False, False, jw, t0, 1000)
     assert it >= 1 and m <= ta == t0
     g = _grad(X, y, w, alpha, b.astype(float))
-    assert np.linalg.norm(g) <= 1.01 * t0 + 1e-5 * (dt == np.float32)
+    assert np.linalg.norm(jw * g) <= 1.01 * t0 + 1e-5 * (dt == np.float32)
     np.testing.assert_allclose(R, y - X.astype(float) @ b, rtol=1e-5, atol=1e-5 if
                                dt == np.float32 else 1e-12)
     np.testing.assert_allclose(b, _exact(X, y, w, alpha), rtol=1e-4 if dt == np.float32
@@ -61,7 +67,7 @@ def test_cd_dense_contract(dt):
     # restart at the optimum: zero sweeps, nothing changes
     b2, R2 = b.copy(), R.copy()
     m2, _, it2 = _cd_fast.ridge_cd_dense(X, y, w, zeros, ones, h, ones, alpha, b2, R2,
-                                         float(w.sum()), False, False, t0, 1000)
+                                         float(w.sum()), False, False, jw, t0, 1000)
     assert it2 == 0 and m2 <= t0
     np.testing.assert_array_equal(b2, b)
     # the same on CSC input
@@ -70,7 +76,7 @@ def test_cd_dense_contract(dt):
     Rs = y.copy()
     _, _, its = _cd_fast.ridge_cd_sparse(Xs.data, Xs.indices, Xs.indptr, y, w, zeros, ones, h,
                                          ones, alpha, bs, Rs, float(w.sum()), False, False,
-                                         t0, 1000)
+                                         jw, t0, 1000)
     np.testing.assert_allclose(bs, b, rtol=1e-4 if dt == np.float32 else 1e-9, atol=1e-6)
 
 
@@ -84,12 +90,13 @@ def test_cd_gram_contract(dt):
     c.setflags(write=False)
     ones = np.ones(X.shape[1])
     b = np.zeros(X.shape[1], dtype=dt)
-    t0 = (1e-5 if dt == np.float32 else 1e-11) * np.linalg.norm(c.astype(float))
-    m, ta, it = _cd_fast.ridge_cd_gram(G, c, ones, 0.7, b, False, t0, 10000)
+    jw = _jw(np.diag(G).astype(float), 0.7)
+    t0 = (1e-5 if dt == np.float32 else 1e-11) * np.linalg.norm(jw * c.astype(float))
+    m, ta, it = _cd_fast.ridge_cd_gram(G, c, ones, 0.7, b, False, jw, t0, 10000)
     assert it >= 1 and m <= ta
     g = c.astype(float) - G.astype(float) @ b - 0.7 * b
-    assert np.linalg.norm(g) <= 1.01 * t0 + (1e-4 if dt == np.float32 else 0.0)
-    _, _, it2 = _cd_fast.ridge_cd_gram(G, c, ones, 0.7, b, False, t0, 10000)
+    assert np.linalg.norm(jw * g) <= 1.01 * t0 + (1e-4 if dt == np.float32 else 0.0)
+    _, _, it2 = _cd_fast.ridge_cd_gram(G, c, ones, 0.7, b, False, jw, t0, 10000)
     assert it2 == 0
 
 
@@ -115,17 +122,20 @@ def test_cg_contract(dt, mode, dual):
     tol = 1e-5 if dt == np.float32 else 1e-11
     x = np.zeros(n if dual else p, dtype=dt)
     b = np.empty(p, dtype=dt)
+    jw = _jw(h, alpha)
     m, ta, it = _cg_fast.ridge_cg(*args, n, p, w, sqw, zeros, ones, False, h, ones, alpha, y,
-                                  x, b, dual, tol, 1000)
+                                  x, b, dual, jw, tol, 1000)
     assert it >= 1 and m <= ta
+    assert ta == pytest.approx(tol * np.linalg.norm(jw * (X.astype(float).T @ (w * y))),
+                               rel=1e-5 if dt == np.float32 else 1e-12)
     g = _grad(X, y, w, alpha, b.astype(float))
-    assert np.linalg.norm(g) <= 1.01 * ta + (1e-4 if dt == np.float32 else 0.0)
+    assert np.linalg.norm(jw * g) <= 1.01 * ta + (1e-4 if dt == np.float32 else 0.0)
     np.testing.assert_allclose(b, _exact(X, y, w, alpha), rtol=1e-3 if dt == np.float32
                                else 1e-8, atol=1e-5 if dt == np.float32 else 1e-10)
     # warm restart from the returned unknown: 0 iterations
     b2 = np.empty(p, dtype=dt)
     _, _, it2 = _cg_fast.ridge_cg(*args, n, p, w, sqw, zeros, ones, False, h, ones, alpha, y,
-                                  x, b2, dual, tol, 1000)
+                                  x, b2, dual, jw, tol, 1000)
     assert it2 == 0
     np.testing.assert_array_equal(b2, b)
 
@@ -236,7 +246,7 @@ def test_cg_csr_threads_agree(dt):
         b = np.empty(40, dtype=dt)
         _cg_fast.ridge_cg(1, np.empty((1, 1), dt, order="F"), Xs.data, Xs.indices, Xs.indptr,
                           300, 40, w, sqw, zeros, ones, False, h, ones, 0.5, y, x, b, False,
-                          1e-5 if dt == np.float32 else 1e-12, 1000, nthreads)
+                          _jw(h, 0.5), 1e-5 if dt == np.float32 else 1e-12, 1000, nthreads)
         out.append(b)
     tol = 1e-4 if dt == np.float32 else 1e-10
     np.testing.assert_allclose(out[1], out[0], rtol=tol, atol=tol)
