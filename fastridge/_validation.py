@@ -177,6 +177,8 @@ def _as_float(arr, input_name):
             return arr.astype(dtype.newbyteorder("=")), True
         return arr.astype(_F64), True  # float16, long double
     if kind in "iub":
+        if kind != "b" and dtype.itemsize >= 8:
+            _warn_inexact_integers(arr, input_name)
         return arr.astype(_F64), False  # integers and bools are always finite
     if kind == "c":
         raise _complex_error(arr, input_name)
@@ -206,6 +208,29 @@ def _as_float(arr, input_name):
     if kind in "mM":
         raise _temporal_error(input_name, f"has dtype {dtype}")
     raise TypeError(f"Input {input_name} has dtype {dtype}, which is not numeric.")
+
+
+# float64 represents every integer of magnitude up to 2**53 exactly, and no longer all beyond
+_EXACT_INT = 2 ** 53
+
+
+def _warn_inexact_integers(arr, input_name):
+    """DataConversionWarning when 64-bit integers lie beyond float64's exact range: integers
+    that differ by less than their rounding become equal (a uint64 wrap of small negative
+    numbers, ids, nanosecond timestamps), so a column can become constant and get
+    coefficient 0, silently otherwise."""
+    if arr.size == 0:
+        return
+    hi, lo = int(arr.max()), int(arr.min())
+    if hi > _EXACT_INT or lo < -_EXACT_INT:
+        from fastridge.exceptions import DataConversionWarning, warn
+
+        worst = hi if hi > -lo else lo
+        warn(DataConversionWarning,
+             f"Input {input_name} has integers beyond 2**53 (up to {worst}), which float64 "
+             f"cannot represent exactly: values closer than their rounding become equal (a "
+             f"column may become constant and get coefficient 0). Subtract an offset, or "
+             f"convert the values yourself, before fitting.", stacklevel=None)
 
 
 def _all_finite(data, allow_nan=False):

@@ -157,7 +157,8 @@ class ConvergenceWarning(_Message, UserWarning):
 class DataConversionWarning(_Message, UserWarning):
     """Input data was converted or interpreted in a way the user may not expect.
 
-    Also an instance of ``sklearn.exceptions.DataConversionWarning`` when scikit-learn is
+    Issued when 64-bit integer input holds values beyond 2**53, which float64 cannot represent
+    exactly (integers closer than their rounding become equal).  Also an instance of ``sklearn.exceptions.DataConversionWarning`` when scikit-learn is
     loaded.
 
     Parameters

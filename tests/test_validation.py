@@ -906,3 +906,37 @@ def test_pandas_nullable_categorical_and_object_columns():
         V.check_array(frame.assign(int=pd.array([1, None, 3, 4], dtype="Int64")))
     with pytest.raises(ValueError, match="Input X could not be converted"):
         V.check_array(frame.assign(cat=pd.Categorical(["a", "b", "a", "c"])))
+
+
+@pytest.mark.parametrize("make", [
+    lambda: (2 ** 62 + np.arange(30)).astype(np.int64),           # ids, nanosecond timestamps
+    lambda: (-np.arange(1, 31)).astype(np.uint64),                 # a uint64 wrap of -1 .. -30
+    lambda: -(2 ** 60) - np.arange(30, dtype=np.int64),
+])
+def test_integers_beyond_float64s_exact_range_warn(make):
+    """64-bit integers beyond 2**53 round in float64, and integers closer than the rounding
+    become equal: the column turns constant (coefficient 0). Silent before; now a
+    DataConversionWarning naming X, at the caller's line."""
+    from fastridge import Ridge
+    from fastridge.exceptions import DataConversionWarning
+
+    col = make()
+    # the oracle: float64 rounds these distinct integers onto fewer values
+    assert np.unique(col).size == 30 and np.unique(col.astype(np.float64)).size < 30
+    X = np.column_stack([col, (np.arange(30) % 7).astype(col.dtype)])  # stays integer
+    y = np.random.default_rng(0).standard_normal(30)
+    with pytest.warns(DataConversionWarning, match=r"Input X has integers beyond 2\*\*53") as rec:
+        Ridge().fit(X, y)
+    assert {w.filename for w in rec} == {__file__}
+
+
+def test_integers_within_float64s_exact_range_do_not_warn():
+    import warnings
+
+    from fastridge import Ridge
+
+    X = np.array([[2 ** 53, 1], [-(2 ** 53), 2], [0, 5], [7, 3]], dtype=np.int64)
+    assert (X.astype(np.float64).astype(np.int64) == X).all()  # exactly representable
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        Ridge().fit(X, np.arange(4.0))
