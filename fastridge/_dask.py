@@ -356,9 +356,9 @@ def column_problem(data, *, fit_intercept, standardize):
 
 
 def _chunk_range(Xb, wb, cols):
-    from fastridge import _stats
+    from fastridge._preprocessing import column_range
 
-    return _stats.column_range(Xb[:, cols], wb)
+    return column_range(Xb[:, cols], wb)
 
 
 def _common_values(data, cols):
@@ -367,10 +367,11 @@ def _common_values(data, cols):
     import dask
     from dask import delayed
 
+    from fastridge._preprocessing import common_value
+
     parts = dask.compute(*[delayed(_chunk_range)(x, w, cols) for x, _, w, _ in data.blocks()])
-    lo = np.min([r[0] for r in parts], axis=0)
-    hi = np.max([r[1] for r in parts], axis=0)
-    return np.where(lo == hi, lo, np.nan)
+    return common_value(np.min([r[0] for r in parts], axis=0),
+                          np.max([r[1] for r in parts], axis=0))
 
 
 def _free_cross(data, pr, free):

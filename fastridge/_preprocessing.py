@@ -272,24 +272,30 @@ def common_values(X, sw, cols):
     """For each column index in `cols`, the value all rows of X with positive weight (`sw`, None
     for unit weights) hold in it, NaN when they hold different values.  Dense or sparse X
     (an implicit zero is a value); reads only those columns."""
-    rows = None if sw is None else np.flatnonzero(np.asarray(sw) > 0)
-    out = np.full(len(cols), np.nan)
+    return common_value(*column_range(X[:, cols], sw))
+
+
+def common_value(lo, hi):
+    """The value a column holds on every row, from its smallest and largest: NaN when they
+    differ (the `values` of `constant_columns`, from X or from kept statistics)."""
+    return np.where(lo == hi, lo, np.nan)
+
+
+def column_range(X, sample_weight):
+    """Each column's smallest and largest value over the rows of positive weight (an implicit
+    zero of sparse X counts), float64."""
+    if sample_weight is not None:
+        pos = np.asarray(sample_weight) > 0
+        if is_sparse(X):
+            X = X[np.flatnonzero(pos)]
+        elif not pos.all():
+            mask = pos[:, None]
+            return (np.min(X, axis=0, where=mask, initial=np.inf).astype(np.float64),
+                    np.max(X, axis=0, where=mask, initial=-np.inf).astype(np.float64))
     if is_sparse(X):
-        A = X[:, cols] if rows is None else X[rows][:, cols]
-        A = A.tocsc()
-        A.sum_duplicates()
-        n_rows = A.shape[0]
-        for i in range(len(cols)):
-            v = A.data[A.indptr[i]:A.indptr[i + 1]]
-            ref = v[0] if v.size == n_rows and v.size else 0.0
-            if np.all(v == ref):
-                out[i] = ref
-        return out
-    A = X[:, cols] if rows is None else X[np.ix_(rows, cols)]
-    if A.shape[0]:
-        same = np.all(A == A[0], axis=0)
-        out[same] = A[0, same]
-    return out
+        return (np.asarray(X.min(axis=0).todense(), dtype=np.float64).ravel(),
+                np.asarray(X.max(axis=0).todense(), dtype=np.float64).ravel())
+    return X.min(axis=0).astype(np.float64), X.max(axis=0).astype(np.float64)
 
 
 def _check_magnitudes(sw, mean, ss, spread, constant):

@@ -54,8 +54,9 @@ class RidgeStats:
     def common_values(self, cols):
         """The value each column in `cols` holds on every row of positive weight, NaN when its
         values differ (the `values` of `_preprocessing.column_scales`)."""
-        lo, hi = self.xmin[cols], self.xmax[cols]
-        return np.where(lo == hi, lo, np.nan)
+        from fastridge._preprocessing import common_value
+
+        return common_value(self.xmin[cols], self.xmax[cols])
 
     @property
     def p(self):
@@ -225,25 +226,8 @@ def block_stats(X, Y, sample_weight=None):
     cand = np.flatnonzero(P.maybe_constant(xbar, np.sqrt(np.maximum(np.diag(Mxx), 0.0) / W),
                                            n))
     if cand.size:
-        xmin[cand], xmax[cand] = column_range(X[:, cand], sample_weight)
+        xmin[cand], xmax[cand] = P.column_range(X[:, cand], sample_weight)
     return RidgeStats(n, W, xbar, ybar, Mxx, Mxy, Myy, dtype, xmin, xmax, xlo, ylo)
-
-
-def column_range(X, sample_weight):
-    """Each column's smallest and largest value over the rows of positive weight (an implicit
-    zero of sparse X counts), float64."""
-    if sample_weight is not None:
-        pos = np.asarray(sample_weight) > 0
-        if is_sparse(X):
-            X = X[np.flatnonzero(pos)]
-        elif not pos.all():
-            mask = pos[:, None]
-            return (np.min(X, axis=0, where=mask, initial=np.inf).astype(np.float64),
-                    np.max(X, axis=0, where=mask, initial=-np.inf).astype(np.float64))
-    if is_sparse(X):
-        return (np.asarray(X.min(axis=0).todense(), dtype=np.float64).ravel(),
-                np.asarray(X.max(axis=0).todense(), dtype=np.float64).ravel())
-    return X.min(axis=0).astype(np.float64), X.max(axis=0).astype(np.float64)
 
 
 def finite(stats):
