@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from fastridge._config import config_context, get_config, set_config
 from fastridge._version import __version__
 
 if TYPE_CHECKING:  # what the lazy names resolve to, for type checkers and IDEs
@@ -16,8 +17,8 @@ if TYPE_CHECKING:  # what the lazy names resolve to, for type checkers and IDEs
     from fastridge._path import RidgePath, ridge_path
     from fastridge._ridge import Ridge
 
-__all__ = ["Ridge", "RidgeCV", "RidgeEM", "RidgePath", "ridge_path", "exceptions", "datasets",
-           "__version__"]
+__all__ = ["Ridge", "RidgeCV", "RidgeEM", "RidgePath", "ridge_path", "config_context",
+           "get_config", "set_config", "exceptions", "datasets", "__version__"]
 
 _LAZY = {
     "Ridge": ("fastridge._ridge", "Ridge"),

@@ -21,12 +21,11 @@ and is the α → 0⁺ limit at α = 0; nothing of size 1 − Hᵢᵢ ≈ α is 
 from __future__ import annotations
 
 import numbers
-import os
 from typing import TYPE_CHECKING
 
 import numpy as np
 
-from fastridge import _grid, _validation as V
+from fastridge import _config, _grid, _policy, _validation as V
 from fastridge._base import RegressorBase, linear_attributes, linear_predict, unchanged_on_failure
 from fastridge._lazy import load_engine
 from fastridge._progress import Progress, due, seconds, shape_text
@@ -50,7 +49,6 @@ RULES = ("min", "1se")
 # scikit-learn's names of its leave-one-out computations, accepted and without effect
 GCV_MODES = (None, "auto", "svd", "eigen")
 # LOO work arrays (n × block of α × k) are kept under this many float64 elements.
-_LOO_BLOCK_ELEMENTS = 1 << 21
 
 
 # --------------------------------------------------------------------------- helpers
@@ -490,7 +488,7 @@ class RidgeCV(RoutingMixin, RegressorBase):
 
     # ---------------------------------------------------------------- metadata routing
     def get_metadata_routing(self) -> MetadataRouter:  # type: ignore[override]
-        """scikit-learn's metadata routing of this estimator (needs scikit-learn).
+        """Get scikit-learn's metadata routing of this estimator (needs scikit-learn).
 
         As scikit-learn's ``RidgeCV``: the estimator's own requests (:meth:`set_fit_request`,
         :meth:`set_score_request`), the scorer's (the default criteria and the built-in names
@@ -771,7 +769,7 @@ class RidgeCV(RoutingMixin, RegressorBase):
         (m, K) each (K = k per target, else 1), and df (m,)."""
         from fastridge import _spectral
 
-        why = _spectral.unavailable(pr, v)
+        why = _policy.spectral_unavailable(pr, v)
         if why is not None:
             raise ValueError(f"RidgeCV with cv=None (exact leave-one-out) needs one spectral "
                              f"decomposition, which is not available here: {why}. Use k-fold "
@@ -825,7 +823,7 @@ class RidgeCV(RoutingMixin, RegressorBase):
         K = k if per_target else 1
         mean = np.empty((m, K))
         se = np.full((m, K), np.nan)
-        block = max(1, _LOO_BLOCK_ELEMENTS // max(1, n * k))
+        block = _config.block_rows(n * k, minimum=1, budget="loo_memory")
         for start in range(0, m, block):
             a = alphas[start:start + block]
             mb = a.size
@@ -893,7 +891,6 @@ class RidgeCV(RoutingMixin, RegressorBase):
 
         from fastridge._parallel import run_tasks
         from fastridge._path import _fit_path
-        from fastridge._solvers import GRAM_MAX_BYTES
 
         crit, params = self._fit_ctx["criterion"], self._fit_ctx["score_params"]
         values = np.full((X.shape[0], alphas.size, Y.shape[1]), np.nan) \
@@ -957,23 +954,10 @@ class RidgeCV(RoutingMixin, RegressorBase):
                               sample_params(params, X.shape[0], test), per_target)
             return err, weight
 
-        try:
-            cpus = len(os.sched_getaffinity(0))
-        except (AttributeError, OSError):
-            cpus = os.cpu_count() or 1
-        # threads pay when the folds run our single-threaded CD/CG kernels (they release the
-        # GIL); the direct spectral path is BLAS-bound and BLAS already uses every core, so
-        # concurrent folds would only oversubscribe it
         n, p = X.shape
-        v = np.ones(p) if pf is None else np.asarray(pf)
-        from fastridge._ridge import SPARSE_GRAM_MAX_FEATURES
-
-        small = min(n, p) <= SPARSE_GRAM_MAX_FEATURES or not V.is_sparse(X)
-        solver = V.canonical_solver(self.solver)
-        direct = solver in ("cholesky", "svd") or (
-            solver == "auto" and bool(np.all(v > 0)) and small
-            and min(n, p) ** 2 * 8 <= GRAM_MAX_BYTES)
-        workers = 1 if direct else min(len(folds), cpus)
+        workers = _policy.fold_workers(n, p, sparse=V.is_sparse(X),
+                                       solver=V.canonical_solver(self.solver),
+                                       v=np.ones(p) if pf is None else pf, n_folds=len(folds))
         # on threads, the calling thread waits interruptibly and Ctrl-C stops every fold
         results = run_tasks(run_and_report, enumerate(folds), workers)
         errs = np.stack([r[0] for r in results])

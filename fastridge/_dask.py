@@ -16,7 +16,7 @@ Dask is imported only here, and only when a Dask array is passed.
 """
 import numpy as np
 
-from fastridge import _validation as V
+from fastridge import _policy, _validation as V
 
 # fold the statistics of this many chunks per task of the reduction tree
 SPLIT_EVERY = 8
@@ -230,20 +230,6 @@ def _check_weight(st):
     return st
 
 
-def use_statistics(p, solver):
-    """The tall route (p × p statistics) unless the Gram would not fit, or CG was asked for."""
-    from fastridge._solvers import GRAM_MAX_BYTES
-
-    if solver == "cg":
-        return False
-    if p * p * 8 > GRAM_MAX_BYTES:
-        if solver != "auto":  # cholesky, cd, svd
-            raise ValueError(f"solver={solver!r} on a Dask array works on the {p} x {p} Gram "
-                             f"matrix, which would not fit in memory; use solver='cg'.")
-        return False
-    return True
-
-
 # --------------------------------------------------------------------------- Ridge
 def fit_ridge(est, X, y, sample_weight):
     """`Ridge.fit` on Dask arrays."""
@@ -254,7 +240,7 @@ def fit_ridge(est, X, y, sample_weight):
         B0 = np.atleast_2d(np.asarray(est.coef_, dtype=np.float64))
     else:
         B0 = None
-    tall = use_statistics(X.shape[1] if X.ndim == 2 else 0, est.solver)
+    tall = _policy.statistics_route(X.shape[1] if X.ndim == 2 else 0, est.solver)
     data = Data(name, X, y, sample_weight)
     _set_features(est, data)
     alphas = V.check_alpha(est.alpha, data.k)
@@ -517,7 +503,7 @@ def ridge_path(X, y, *, alphas, n_alphas, alpha_min_ratio, fit_intercept, standa
         solver_stats = "auto"
     else:
         solver_stats = solver
-    tall = use_statistics(X.shape[1] if X.ndim == 2 else 0,
+    tall = _policy.statistics_route(X.shape[1] if X.ndim == 2 else 0,
                           "auto" if solver == "eigen" else solver)
     path = _path.RidgePath()
     data = Data("ridge_path", X, y, sample_weight)
@@ -612,7 +598,7 @@ def fit_ridge_cv(est, X, y, sample_weight, user_grid):
                          f"cv=int (contiguous folds, as KFold); got cv={cv!r}.")
     if cv is not None and cv < 2:
         raise ValueError(f"cv must be None (leave-one-out) or an int >= 2; got cv={cv!r}.")
-    if not use_statistics(X.shape[1] if X.ndim == 2 else 0, "auto"):
+    if not _policy.statistics_route(X.shape[1] if X.ndim == 2 else 0, "auto"):
         raise ValueError("RidgeCV on a Dask array needs the p x p statistics, which would not "
                          "fit in memory here; use ridge_path with solver='cg' and a held-out "
                          "set.")
@@ -630,7 +616,7 @@ def fit_ridge_cv(est, X, y, sample_weight, user_grid):
         pr = _stats.problem(total, **fit_kw)
         grid = user_grid if user_grid is not None else _path.default_alphas(pr, v, est.n_alphas)
         desc, inverse = _cv.descending(grid)
-        if not _spectral.available(pr, v):
+        if _policy.spectral_unavailable(pr, v) is not None:
             raise ValueError("RidgeCV with cv=None (exact leave-one-out) needs positive "
                              "penalty factors; use cv=5.")
         sp = _spectral.spectrum(pr, v)

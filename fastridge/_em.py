@@ -42,7 +42,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from fastridge import _validation as V
+from fastridge import _policy, _validation as V
 from fastridge._base import RegressorBase, linear_predict, unchanged_on_failure
 from fastridge._lazy import load_engine
 from fastridge.exceptions import ConvergenceWarning, warn
@@ -367,7 +367,7 @@ class RidgeEM(RegressorBase):
         pr = P.prepare(X, Y, sw, fit_intercept=self.fit_intercept,
                        standardize=self.standardize)
         v = np.ones(p)
-        why = SP.unavailable(pr, v)
+        why = _policy.spectral_unavailable(pr, v)
         if why is not None:
             raise ValueError(
                 f"{name} needs one eigendecomposition, which is not available here: {why}; "

@@ -7,12 +7,14 @@ task fails, it cancels the other tasks (their kernels stop at their next check, 
 `fastridge._interrupt`), waits for the workers to stop, and raises that exception.
 """
 import concurrent.futures as cf
+import contextvars
 
 
 def run_tasks(func, items, workers):
     """``[func(item) for item in items]``, on up to `workers` threads when `workers` > 1.
 
-    Results come in the order of `items`.  When tasks fail, the error raised is that of the
+    Results come in the order of `items`; each task sees the caller's context variables (the
+    settings of `fastridge.config_context`).  When tasks fail, the error raised is that of the
     first failed item in that order (the one a sequential loop would raise); an exception in the
     waiting thread (a signal handler's) is raised as it is.  Either way no task is still running
     when this returns or raises.
@@ -26,7 +28,10 @@ def run_tasks(func, items, workers):
     pool = cf.ThreadPoolExecutor(max_workers=min(workers, len(items)))
     futures = []
     try:
-        futures = [pool.submit(token.run, func, item) for item in items]
+        # each task runs in a copy of the caller's context: the settings of
+        # `fastridge.config_context` hold in the workers as in the caller
+        context = contextvars.copy_context()
+        futures = [pool.submit(context.copy().run, token.run, func, item) for item in items]
         cf.wait(futures, return_when=cf.FIRST_EXCEPTION)
     except BaseException:
         _stop(token, pool)

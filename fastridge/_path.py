@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from fastridge import _validation as V
+from fastridge import _policy, _validation as V
 from fastridge._lazy import load_engine
 from fastridge._progress import Progress, due, seconds, shape_text
 from fastridge.exceptions import ConvergenceWarning, warn
@@ -312,25 +312,6 @@ class RidgePath:
                 f"{self.alphas[-1]:.4g}], solver={self.solver!r})")
 
 
-def _path_solver(pr, v, solver):
-    from fastridge import _ridge, _spectral
-
-    if solver != "auto":
-        return solver
-    if _spectral.available(pr, v) and (pr.fmt in ("dense", "stats") or min(pr.n, pr.p)
-                                       <= _ridge.SPARSE_GRAM_MAX_FEATURES):
-        # sparse X: densifying a larger min(n, p)² Gram/kernel and decomposing it costs far
-        # more than warm-started CG paths (20,000 × 5,000 CSR, 30 α: 21 s against 0.05 s)
-        return "eigen"
-    if pr.X is None:  # sufficient statistics only: the p × p Gram is all there is
-        return "cholesky"
-    auto = _ridge.choose_solver(pr.n, pr.p, sparse=pr.fmt != "dense", alphas=np.ones(1),
-                                positive=False)
-    if auto == "cholesky" and pr.p > pr.n and np.any(v == 0):
-        auto = "cg"  # the kernel form needs positive penalty factors; a p × p Gram may not fit
-    return "cd" if auto == "cholesky" and pr.n >= 2 * pr.p else auto
-
-
 def _extrapolate(prev_alphas, prev_B, a):
     """Polynomial extrapolation in log α of the last (up to three) solutions to α = a.
 
@@ -370,14 +351,14 @@ def solve_path(pr, v, alphas, solver, *, tol, max_iter, report=None, history=Non
     B = np.zeros((m, k, pr.p))
     n_iter = np.zeros(m, dtype=np.intp)
     df, short = None, []
-    used = _path_solver(pr, v, solver)
+    used = _policy.path_solver(pr, v, solver)
     if used == "cd" and solver == "auto" and np.any(alphas == 0.0):
         used = "cholesky"  # direct solves: at α = 0, the SVD's minimum-norm one if singular
     step = _no_report if report is None else report.step
     if report is not None:
         report.begin(used, alphas)
     if used == "eigen":
-        if not _spectral.available(pr, v):
+        if _policy.spectral_unavailable(pr, v) is not None:
             raise ValueError("solver='eigen' needs positive penalty factors and a Gram/kernel "
                              "matrix that fits in memory; use solver='auto'.")
         spec = _spectral.spectrum(pr, v)
@@ -396,8 +377,7 @@ def solve_path(pr, v, alphas, solver, *, tol, max_iter, report=None, history=Non
         if used == "cd":
             state = S.CDState(pr, v, positive=False)
         else:  # tall dense path: CG on the Gram, O(p²) iterations
-            state = S.cg_state(pr, v, gram=pr.fmt == "dense" and S._gram_cd(pr.n, pr.p, True,
-                                                                            True))
+            state = S.cg_state(pr, v, gram=_policy.path_gram_cg(pr))
         if history is not None and not (history[0].size and np.all(history[0] > alphas[0])):
             history = None
         for i, a in enumerate(alphas):
@@ -626,7 +606,7 @@ def _fit_path(X, y, *, alphas, n_alphas, alpha_min_ratio, fit_intercept, standar
     `warm` (or None): (α (h,), raw coefficients (h, p) or (h, k, p)) of an earlier path on the
     same data at larger α; a path continuing below them starts from their extrapolation."""
     load_engine()
-    from fastridge import _preprocessing as P, _solvers as S
+    from fastridge import _preprocessing as P
 
     V.check_params(solver="auto", tol=tol, max_iter=max_iter, fit_intercept=fit_intercept,
                    standardize=standardize, positive=False, warm_start=False, copy_X=True)
@@ -650,14 +630,10 @@ def _fit_path(X, y, *, alphas, n_alphas, alpha_min_ratio, fit_intercept, standar
     v = np.ones(p) if pf is None else pf
     single = y.ndim == 1
     report = _PathReport(label, verbose, X, 1 if single else y.shape[1]) if verbose else None
-    guess = solver
-    if solver == "cg" and not V.is_sparse(X) and S._gram_cd(n, p, True, True):
-        guess = "cd"  # the tall dense CG path works on the Gram too: take it from the same pass
-    if solver == "auto":
-        guess = "eigen" if np.all(v > 0) and min(n, p) ** 2 * 8 <= S.GRAM_MAX_BYTES else "cg"
+    guess = _policy.path_prepare_solver(n, p, sparse=V.is_sparse(X), solver=solver, v=v)
     pr = P.prepare(X, y[:, None] if single else y, sw, fit_intercept=fit_intercept,
                    standardize=standardize,
-                   want_gram=S.wants_gram(X, guess, v, np.ones(1), sparse=V.is_sparse(X)),
+                   want_gram=_policy.wants_gram(X, guess, v, np.ones(1), sparse=V.is_sparse(X)),
                    check_finite=True)
     if user is None:
         grid = default_alphas(pr, v, n_alphas, alpha_min_ratio)

@@ -360,11 +360,11 @@ def _float32_gram_ok(G, X, sw, mean, ss, W, n):
 def _one_pass_gram(pr, X, Y, sw, mean, ss):
     """Fill mean, ss, pr.ybar, pr.G0 (centred, unscaled ZᵀWZ, float64) and pr.C0 (ZᵀW y_c)
     from one read of X (see `_gram_fast.gram_dense_shifted`: row blocks shifted by the first
-    block's means into a cached buffer, `syrk` and one `gemm` per block).  On 200,000 × 200 it
-    takes about 1.3 times one `syrk` of X itself, less than syrk plus the separate pass for the
-    column sums and XᵀY that a raw XᵀX would need, and it keeps full accuracy for any means."""
+    block's means into a cached buffer, `syrk` and one `gemm` per block): one read of X where a
+    raw XᵀX would need a separate pass for the column sums and XᵀY, and full accuracy for any
+    means (benchmarks/compare.py measures it against one `syrk`)."""
     from fastridge import _gram_fast
-    from fastridge._solvers import BLOCK_BYTES
+    from fastridge import _config
     p, k = pr.p, pr.k
     dt = pr.dtype
     G = np.empty((p, p), dtype=dt, order="F")
@@ -372,7 +372,7 @@ def _one_pass_gram(pr, X, Y, sw, mean, ss):
     shift, yshift = np.empty(p), np.empty(k)
     colsum, ysum = np.empty(p), np.empty(k)
     sqw = np.empty(0) if sw is None else np.sqrt(sw.astype(np.float64))
-    block = max(256, BLOCK_BYTES // max(1, p * dt.itemsize))
+    block = _config.block_rows(p, dt.itemsize, minimum=256)
     ysq = np.empty(k)
     W = _gram_fast.gram_dense_shifted(X, np.asarray(Y, dtype=dt), sqw, pr.center, shift,
                                       yshift, G, C, colsum, ysum, block, ysq)

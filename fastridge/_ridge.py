@@ -8,6 +8,7 @@ import numpy as np
 
 from fastridge import _validation as V
 from fastridge._base import RegressorBase, linear_attributes, linear_predict, unchanged_on_failure
+from fastridge import _policy
 from fastridge._lazy import load_engine
 from fastridge._routing import RoutingMixin
 from fastridge.exceptions import ConvergenceWarning, warn
@@ -18,50 +19,6 @@ if TYPE_CHECKING:
     from numpy.typing import ArrayLike, NDArray
 
     from fastridge._typing import MatrixLike, SolverName
-
-SOLVERS = ("auto", "cd", "cg", "cholesky", "svd")
-# "auto" forms a Gram/kernel matrix or a dense copy only up to this many bytes.
-DENSE_WORK_MAX_BYTES = 2 * 1024**3
-# sparse X: the direct solver's Gram XᵀWX is formed only for at most this many features.
-SPARSE_GRAM_MAX_FEATURES = 1000
-
-
-def choose_solver(n, p, *, sparse, alphas, positive, penalty_factor=None):
-    """The "auto" rule, in order:
-
-    1. ``positive=True`` → ``"cd"`` (the only solver that honours the constraint; with α = 0
-       it returns a non-negative least-squares solution, one of many if X is rank deficient);
-    2. some α = 0 → ``"svd"`` (exact minimum-norm least squares, whatever the rank) when a dense
-       n × p float64 copy fits in 2 GiB, else ``"cg"``;
-    3. dense X → ``"cholesky"`` (Gram XᵀWX by ``syrk`` when n ≥ p, kernel XXᵀ when p > n; one
-       factorization shared by all targets with the same α) when the min(n, p)² matrix fits in
-       2 GiB (p² when some penalty factor is 0: the kernel form needs them positive), else
-       ``"cg"``;
-    4. sparse X → ``"cholesky"`` when p ≤ 1000 (the sparse Gram is small and cheap), else
-       ``"cg"`` (mat-vecs with X only, implicit centring, X never densified).
-    """
-    if positive:
-        return "cd"
-    if np.any(alphas == 0.0):
-        return "svd" if n * p * 8 <= DENSE_WORK_MAX_BYTES else "cg"
-    if not sparse:
-        # the kernel form (p > n) needs positive penalty factors; otherwise the Gram is p × p
-        kernel_ok = penalty_factor is None or bool(np.all(np.asarray(penalty_factor) > 0))
-        m = min(n, p) if kernel_ok else p
-        return "cholesky" if m * m * 8 <= DENSE_WORK_MAX_BYTES else "cg"
-    return "cholesky" if p <= SPARSE_GRAM_MAX_FEATURES else "cg"
-
-
-# the lean path of `_fit_small`: dense float64 X with at most this many entries
-SMALL_MAX_ENTRIES = 20_000
-# fit keeps the sufficient statistics of its rows (for a partial_fit that follows) when it
-# formed the centred Gram anyway and p is at most this (a p × p float64 matrix, 2 MiB, kept in
-# the fitted estimator and its pickle) ...
-KEEP_STATS_MAX_FEATURES = 512
-# ... or, on another route, when forming them costs at most this many flops (n·p², under a
-# millisecond)
-KEEP_STATS_MAX_FLOPS = 10**7
-
 
 def _statistics_or_none(make):
     """`make()`'s sufficient statistics of the rows a fit saw, kept for a partial_fit that
@@ -79,7 +36,7 @@ _FLOAT_MAX = float(np.finfo(np.float64).max)  # an int beyond it cannot become a
 
 def _fit_small(est, X, y, P, S):
     """The common small case in a few numpy/LAPACK calls: 1-D float64 y, 2-D float64 X with
-    n ≥ p and n·p ≤ SMALL_MAX_ENTRIES, no weights or penalty factors, one α > 0, solver
+    n ≥ p and n·p ≤ `_policy.SMALL_MAX_ENTRIES`, no weights or penalty factors, one α > 0, solver
     "auto"/"cholesky", default options otherwise.  The same centred Gram and Cholesky
     factorization as the general path (explicit centring of this small X instead of the
     one-pass kernel); anything unusual — a non-finite value, a constant column, an extreme
@@ -87,8 +44,8 @@ def _fit_small(est, X, y, P, S):
     and the general path (which also raises the errors) takes over.  Returns True when fitted.
     P and S are the `_preprocessing` and `_solvers` modules, as `fit` imported them.
 
-    On a 200 × 20 problem the general path spends ~90 µs per fit, mostly in per-call overhead
-    (validation layers, the kernel's buffers, the solver dispatch); this one ~30 µs.
+    On small problems the general path's per-call overhead (validation layers, the kernel's
+    buffers, the solver dispatch) dominates; this path avoids most of it (asv: ``SmallProblem``).
     """
     # the parameters are checked strictly enough here that check_params (which the caller runs
     # only when this returns False) would pass them: plain bools, a float tol, the default
@@ -106,7 +63,7 @@ def _fit_small(est, X, y, P, S):
             and isinstance(tol, float) and 0.0 <= tol < math.inf):
         return False
     n, p = X.shape
-    if not (1 <= p <= n and n * p <= SMALL_MAX_ENTRIES and y.shape[0] == n):
+    if not (_policy.small_fit(n, p) and y.shape[0] == n):
         return False
     if est.standardize and not est.fit_intercept:
         return False  # the scale is the SD about the mean (P.column_scales), X is not centred
@@ -276,8 +233,9 @@ class Ridge(RoutingMixin, RegressorBase):
     The ``"auto"`` rule, in order:
 
     1. ``positive=True`` → ``"cd"`` (the only solver that honours the constraint);
-    2. some α = 0 → ``"svd"`` when a dense float64 copy of X fits in 2 GiB, else ``"cg"``;
-    3. dense X → ``"cholesky"`` when the min(n, p)² Gram or kernel matrix fits in 2 GiB (p² when
+    2. some α = 0 → ``"svd"`` when a dense float64 copy of X fits in the working memory (2 GiB
+       by default, see :func:`fastridge.config_context`), else ``"cg"``;
+    3. dense X → ``"cholesky"`` when the min(n, p)² Gram or kernel matrix fits in it (p² when
        some penalty factor is 0, as the kernel form needs positive factors), else ``"cg"``;
     4. sparse X → ``"cholesky"`` when p ≤ 1000, else ``"cg"``.
 
@@ -289,8 +247,6 @@ class Ridge(RoutingMixin, RegressorBase):
     float32 X is fitted in float32 (`coef_`, `intercept_` and predictions are float32); integer
     and bool X become float64.
 
-    Notes
-    -----
     The fit squares X's columns and y: their spreads (weighted standard deviation, or root
     mean square without an intercept) and weighted sums of squares must stay within float64's
     range, about 1e±150 for the spreads; otherwise a ValueError names the column (or y, or the
@@ -412,11 +368,11 @@ class Ridge(RoutingMixin, RegressorBase):
 
         solver = V.canonical_solver(self.solver)
         if solver == "auto":
-            solver = choose_solver(n, p, sparse=sparse, alphas=alphas,
-                                   positive=bool(self.positive), penalty_factor=pf)
+            solver = _policy.fit_solver(n, p, sparse=sparse, alphas=alphas,
+                                        positive=bool(self.positive), penalty_factor=pf)
         pr = P.prepare(X, Y, sw, fit_intercept=self.fit_intercept,
                        standardize=self.standardize,
-                       want_gram=S.wants_gram(X, solver, v, alphas, sparse=sparse),
+                       want_gram=_policy.wants_gram(X, solver, v, alphas, sparse=sparse),
                        check_finite=True)
 
         B0 = None
@@ -443,9 +399,10 @@ class Ridge(RoutingMixin, RegressorBase):
 
         # the statistics of these rows, for a partial_fit that follows, when the fit formed
         # them anyway (the one-pass centred Gram) and they are small
-        if pr.G0 is not None and pr.center and p <= KEEP_STATS_MAX_FEATURES:
+        keep = _policy.keep_fit_statistics(n, p, formed_gram=pr.G0 is not None and pr.center)
+        if keep == "formed":
             self._fit_stats = _statistics_or_none(lambda: _stats.from_problem(pr, X, Y, sw))
-        elif n * p * p <= KEEP_STATS_MAX_FLOPS:
+        elif keep == "compute":
             self._fit_stats = _statistics_or_none(lambda: _stats.block_stats(X, Y, sw))
         else:
             self._fit_stats = None
@@ -581,10 +538,8 @@ class Ridge(RoutingMixin, RegressorBase):
             if prev is None:
                 raise ValueError(
                     "partial_fit after fit: this Ridge was fitted by fit() on rows whose "
-                    "statistics it did not keep (fit keeps them when it forms the centred Gram "
-                    "in its pass over X, as the default solver does on dense X with n >= p, an "
-                    f"intercept and p <= {KEEP_STATS_MAX_FEATURES}, or when they cost at most "
-                    f"n*p^2 = {KEEP_STATS_MAX_FLOPS:.0e} flops), so it cannot add rows to them. "
+                    f"statistics it did not keep (fit keeps them "
+                    f"{_policy.keep_statistics_rule()}), so it cannot add rows to them. "
                     "Stream every block with partial_fit from an unfitted estimator "
                     "(sklearn.base.clone(model)), or refit on all the rows.")
         X, y = V.validate_data(self, X, y, reset=prev is None)

@@ -161,7 +161,7 @@ class RoutingMixin:
         return out
 
     def get_metadata_routing(self) -> MetadataRequest:
-        """scikit-learn's metadata routing of this estimator (needs scikit-learn).
+        """Get scikit-learn's metadata routing of this estimator (needs scikit-learn).
 
         Returns
         -------

@@ -6,10 +6,8 @@ or None for direct solvers, info a dict (`measure`, `tol_abs` per target for the
 """
 import numpy as np
 
-# Gram/kernel matrices are formed only when they are at most this many bytes (float64).
-GRAM_MAX_BYTES = 2 * 1024**3
-# Row/column blocks for the on-the-fly centred Gram: about this many bytes of buffer.
-BLOCK_BYTES = 4 * 1024**2
+from fastridge import _config, _policy
+
 DEFAULT_MAX_ITER = {"cd": 1000, "cg": 1000}
 # the kernels count iterations in a C int: a larger max_iter means "no limit" in practice
 MAX_ITER_CAP = 2**31 - 1
@@ -18,23 +16,6 @@ MAX_ITER_CAP = 2**31 - 1
 def iteration_cap(solver, max_iter):
     """The iteration limit a kernel runs with: the default for None, at most MAX_ITER_CAP."""
     return DEFAULT_MAX_ITER[solver] if max_iter is None else min(int(max_iter), MAX_ITER_CAP)
-
-
-def num_threads():
-    """Threads for the kernels' own parallel loops (the sparse CG mat-vec): the environment
-    variable FASTRIDGE_NUM_THREADS, else the CPUs this process may use."""
-    import os
-
-    env = os.environ.get("FASTRIDGE_NUM_THREADS", "").strip()
-    if env:
-        try:
-            return max(1, int(env))
-        except ValueError:
-            raise ValueError(f"FASTRIDGE_NUM_THREADS must be a positive integer, got {env!r}")
-    try:
-        return max(1, len(os.sched_getaffinity(0)))
-    except (AttributeError, OSError):
-        return max(1, os.cpu_count() or 1)
 
 
 def _groups(alphas):
@@ -46,7 +27,7 @@ def _groups(alphas):
 
 
 def _block(n_other, itemsize):
-    return max(64, BLOCK_BYTES // max(1, n_other * itemsize))
+    return _config.block_rows(n_other, itemsize, minimum=64)
 
 
 # --------------------------------------------------------------------------- Gram and kernel
@@ -632,44 +613,6 @@ def _initial_residual(pr, t, b):
     return R
 
 
-def use_gram_cd(pr):
-    """CD on the Gram when it is cheap to form and reuse (n ≫ p), or X is not column-major, or
-    X has a column whose mean exceeds its spread (the implicitly centred sweep would cancel
-    digits there; the Gram centres such columns exactly).  A problem given by its sufficient
-    statistics (no X) has only the Gram."""
-    if pr.X is None:
-        return True
-    if _offset_columns(pr).size and pr.p * pr.p * 8 <= GRAM_MAX_BYTES:
-        return True
-    return _gram_cd(pr.n, pr.p, pr.fmt == "dense", pr.fmt == "dense" and pr.X.flags.f_contiguous)
-
-
-def _gram_cd(n, p, dense, f_contiguous):
-    if p * p * 8 > GRAM_MAX_BYTES:
-        return False
-    if n >= 2 * p:
-        return True
-    # a column-major copy of X (n·p) for the residual form costs less than the Gram (p²)
-    # only when n < p
-    return dense and not f_contiguous and n >= p
-
-
-def wants_gram(X, solver, v, alphas, *, sparse):
-    """Whether `solver` will work on the p × p Gram of dense X (then the column statistics are
-    taken from the same pass over X that forms it)."""
-    if sparse:
-        return False
-    n, p = X.shape
-    if solver == "cholesky":
-        kernel = p > n and bool(np.all(v > 0)) and bool(np.all(np.asarray(alphas) > 0))
-        return not kernel and p * p * 8 <= GRAM_MAX_BYTES
-    if solver == "cd":
-        return _gram_cd(n, p, True, X.flags.f_contiguous)
-    if solver == "eigen":
-        return n >= p
-    return False
-
-
 class CDState:
     """Coordinate descent carrying its state (b, residuals or the Gram) from one α to the next.
 
@@ -681,7 +624,7 @@ class CDState:
         self.pr, self.v, self.positive = pr, v, bool(positive)
         self.B = np.zeros((pr.k, pr.p), dtype=pr.dtype) if B0 is None \
             else np.array(B0, dtype=pr.dtype)
-        self.gram_form = use_gram_cd(pr)
+        self.gram_form = _policy.use_gram_cd(pr, _offset_columns(pr).size)
         self.sw = pr.empty() if pr.sw is None else pr.sw
         if self.gram_form:
             self.G, C = gram(pr)
@@ -718,7 +661,7 @@ class CDState:
             n_pos = pr.n if pr.sw is None else int(np.count_nonzero(pr.sw))
             self.unique = int(np.count_nonzero(pr.d)) <= n_pos - pr.center
             if self.unique:
-                if self.gram_form or pr.p * pr.p * 8 <= GRAM_MAX_BYTES:
+                if self.gram_form or _config.fits(pr.p, pr.p):
                     G = self.G if self.gram_form else gram(pr)[0]
                     try:
                         _reliable_cho(np.array(G, dtype=np.float64),
@@ -861,7 +804,7 @@ class CGState:
                                           self.sw, self.sqw, pr.xbar, pr.d, pr.center,
                                           _preconditioner_diagonal(pr.h, a), v, a, self.Y[t],
                                           x, b_out, dual, unit_scale(pr.h, v, a), tol,
-                                          max_iter, num_threads())
+                                          max_iter, _config.num_threads())
             self.B[t] = b_out
             self.A[t], self.A_alpha[t] = (x, a) if dual else (None, None)
             if self.recheck:
@@ -930,7 +873,7 @@ def _matvec64(X, u, transpose=False):
     if X.dtype == np.float64 or not isinstance(X, np.ndarray):
         return np.asarray((X.T if transpose else X) @ u, dtype=np.float64).ravel()
     n, p = X.shape
-    step = max(1, BLOCK_BYTES // (8 * max(p, 1)))
+    step = _config.block_rows(p)
     out = np.zeros(p) if transpose else np.empty(n)
     for i0 in range(0, n, step):
         block = X[i0:i0 + step].astype(np.float64)
@@ -1000,7 +943,7 @@ def cg_state(pr, v, *, B0=None, gram=False):
     lose about eps·|x̄|/σ of every product to such a column (a timestamp column, values near
     2⁶⁴): their answer would be off by as much, with the loss hidden in the rounding floor of
     the convergence test, where the Gram is centred exactly."""
-    if gram or pr.X is None or (_offset_columns(pr).size and pr.p * pr.p * 8 <= GRAM_MAX_BYTES):
+    if _policy.cg_on_gram(pr, _offset_columns(pr).size, asked=gram):
         return CGGramState(pr, v, B0=B0)
     return CGState(pr, v, B0=B0)
 

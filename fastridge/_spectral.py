@@ -15,7 +15,7 @@ to per-α solves otherwise.
 """
 import numpy as np
 
-from fastridge import _solvers as S
+from fastridge import _config, _solvers as S
 
 
 class Spectrum:
@@ -77,15 +77,13 @@ def _rank_cut(s2):
 
 
 def unavailable(pr, v):
-    """Why a spectral decomposition does not apply, or None: it needs positive penalty factors
-    on the active columns, a matrix that fits in memory, and a diagonal hⱼ/vⱼ of ẐᵀẐ that the
-    working precision represents (penalty factors over hundreds of decades would overflow it)."""
+    """Why a spectral decomposition does not apply numerically, or None: it needs positive
+    penalty factors on the active columns and a diagonal hⱼ/vⱼ of ẐᵀẐ that the working
+    precision represents (penalty factors over hundreds of decades would overflow it).  Whether
+    its matrix fits in memory is the policy's question (`_policy.spectral_unavailable`)."""
     act = pr.d != 0
     if np.any(v[act] <= 0):
         return "a zero penalty factor (in penalty_factor) leaves a feature unpenalized"
-    m = min(pr.n, pr.p)
-    if m * m * 8 > S.GRAM_MAX_BYTES:
-        return f"the {m} x {m} Gram/kernel matrix would not fit in memory"
     # float32: the Gram is formed in float32, its entries at most max hⱼ/vⱼ (the range the
     # preprocessing keeps h in); float64: its trace, at most p · max hⱼ/vⱼ, stays finite too
     if pr.dtype == np.float32:
@@ -99,11 +97,6 @@ def unavailable(pr, v):
                 f"leave the range of {pr.dtype.name}: rescale penalty_factor, sample_weight "
                 "or X")
     return None
-
-
-def available(pr, v):
-    """Whether a spectral decomposition applies (see `unavailable`)."""
-    return unavailable(pr, v) is None
 
 
 # below this ratio of smallest to largest eigenvalue of the Gram (cond(Ẑ) > 1e4), a dense
@@ -140,7 +133,7 @@ def spectrum(pr, v):
         s2, Vr = lam[keep], Q[:, keep]
         ill = s2.size and s2[-1] < ILL_CONDITIONED * s2[0]
         if (ill or keep.sum() < keep.size) and pr.fmt == "dense" \
-                and pr.n * pr.p * 8 <= S.GRAM_MAX_BYTES:
+                and _config.fits(pr.n, pr.p):
             # the Gram squares the condition number: its small eigenvalues (and so LOO at tiny
             # α) lose digits; the SVD of the design itself keeps them
             return _svd_spectrum(pr, e, scale)
@@ -152,7 +145,7 @@ def spectrum(pr, v):
     keep = _rank_cut(lam)
     s2, U = lam[keep], Q[:, keep]
     if s2.size and s2[-1] < ILL_CONDITIONED * s2[0] and pr.fmt == "dense" \
-            and pr.n * pr.p * 8 <= S.GRAM_MAX_BYTES:
+            and _config.fits(pr.n, pr.p):
         return _svd_spectrum(pr, e, scale)  # as in the Gram form: keep the small directions
     Yt = pr.Yc.astype(np.float64)
     if pr.sqw is not None:

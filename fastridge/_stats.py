@@ -18,6 +18,7 @@ in any tree (Dask, Spark's ``treeAggregate``, a loop over file chunks).
 """
 import numpy as np
 
+from fastridge import _config
 from fastridge._validation import is_sparse
 
 
@@ -204,7 +205,7 @@ def block_stats(X, Y, sample_weight=None):
         shift, yshift = np.empty(p), np.empty(k)
         colsum, ysum = np.empty(p), np.empty(k)
         sqw = np.empty(0) if sw is None else np.sqrt(sw)
-        block = max(256, S.BLOCK_BYTES // max(1, p * dtype.itemsize))
+        block = _config.block_rows(p, dtype.itemsize, minimum=256)
         W = _gram_fast.gram_dense_shifted(X, np.asfortranarray(Y, dtype=dtype), sqw, True,
                                           shift, yshift, G, C, colsum, ysum, block)
         dx, dy = colsum / W, ysum / W

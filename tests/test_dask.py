@@ -92,10 +92,10 @@ def test_ridge_wide_cg_equals_in_memory(client, monkeypatch):
     _close(got.intercept_, ref.intercept_, 1e-8)
     assert got.solver_ == "cg" and np.all(got.n_iter_ >= 1)
     # "auto" takes distributed CG when the p × p Gram would not fit
-    from fastridge import _solvers
+    from fastridge import config_context
 
-    monkeypatch.setattr(_solvers, "GRAM_MAX_BYTES", 8 * 100 * 100)
-    got = Ridge(alpha=5.0, standardize=True, tol=1e-10).fit(Xd, Yd)
+    with config_context(working_memory=8 * 100 * 100 / 2**20):
+        got = Ridge(alpha=5.0, standardize=True, tol=1e-10).fit(Xd, Yd)
     ref = Ridge(alpha=5.0, standardize=True, solver="svd").fit(X, Y)
     assert got.solver_ == "cg"
     _close(got.coef_, ref.coef_, 1e-8)

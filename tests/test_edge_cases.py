@@ -70,14 +70,14 @@ def test_alpha_zero_singular_gives_the_minimum_norm_solution(shape, solver, cont
 def test_alpha_zero_auto_routes_to_svd_and_to_cg_when_too_large(monkeypatch):
     """"auto" takes svd for α = 0 while a dense float64 copy fits in 2 GiB, else cg — which
     also gives the minimum-norm solution (pretended here by lowering the limit)."""
-    import fastridge._ridge as R
+    from fastridge import config_context
 
     X = singular_designs()["wide"]
     y = np.arange(X.shape[0], dtype=float)
     coef, _ = min_norm(X, y)
     assert Ridge(alpha=0.0).fit(X, y).solver_ == "svd"
-    monkeypatch.setattr(R, "DENSE_WORK_MAX_BYTES", 8)
-    est = Ridge(alpha=0.0, tol=1e-12).fit(sp.csr_array(X), y)
+    with config_context(working_memory=8 / 2**20):
+        est = Ridge(alpha=0.0, tol=1e-12).fit(sp.csr_array(X), y)
     assert est.solver_ == "cg"
     np.testing.assert_allclose(est.coef_, coef, rtol=1e-7, atol=1e-9)
 

@@ -226,7 +226,7 @@ def test_convergence_warning_once_when_stopped_short(solver):
 
 
 def test_auto_rule():
-    from fastridge._ridge import choose_solver
+    from fastridge._policy import fit_solver as choose_solver
 
     X, y = make_data(seed=19)
     assert Ridge().fit(X, y).solver_ == "cholesky"
@@ -298,13 +298,12 @@ def test_large_column_offsets_keep_accuracy():
 
 @pytest.mark.parametrize("order", ["C", "F"])
 @pytest.mark.parametrize("late", [3000, 7000])
-def test_gram_centring_safe_when_offsets_appear_late(order, late, monkeypatch):
+def test_gram_centring_safe_when_offsets_appear_late(order, late):
     """The one-pass Gram shifts every row block by the first block's means; from row `late`
     on one column carries an offset of 1e6 that the first block never saw: the exact correction
     afterwards must still give the digits of an explicitly centred fit."""
-    import fastridge._solvers as S
+    from fastridge import config_context
 
-    monkeypatch.setattr(S, "BLOCK_BYTES", 1)  # blocks of 256 rows: the shift is the first's
     rng = np.random.default_rng(25)
     n, p = 8000, 5
     X = rng.standard_normal((n, p))
@@ -312,7 +311,8 @@ def test_gram_centring_safe_when_offsets_appear_late(order, late, monkeypatch):
     X = np.array(X, order=order)
     y = X @ np.array([1.0, 2.0, 1e-6, 4.0, 5.0]) + rng.standard_normal(n)
     coef, intercept = ridge_oracle(X, y, 10.0)
-    est = Ridge(alpha=10.0, solver="cholesky").fit(X, y)
+    with config_context(block_memory=1e-6):  # blocks of 256 rows: the shift is the first's
+        est = Ridge(alpha=10.0, solver="cholesky").fit(X, y)
     np.testing.assert_allclose(est.coef_, coef, rtol=1e-8, atol=1e-12)
     np.testing.assert_allclose(est.intercept_, intercept, rtol=1e-8)
 
@@ -352,8 +352,7 @@ def test_sparse_gram_and_kernel_with_large_means(offset, shape):
 
 
 def test_auto_never_forms_a_huge_gram_for_zero_penalty_factors():
-    from fastridge._ridge import choose_solver
-    from fastridge._solvers import _gram_cd
+    from fastridge._policy import fit_solver as choose_solver, gram_cd as _gram_cd
 
     pf = np.ones(50_000)
     pf[0] = 0.0
@@ -392,7 +391,7 @@ def test_cold_fit_reports_at_least_one_iteration(solver):
 @pytest.mark.parametrize("fit_intercept", [True, False])
 @pytest.mark.parametrize("standardize", [False, True])
 def test_small_path_equals_general_path_and_oracle(fit_intercept, standardize):
-    from fastridge import _ridge
+    from fastridge import _policy
 
     X, y = make_data(n=80, p=7, seed=31)
     X[:, 3] *= 1e4                                         # columns in different units
@@ -409,7 +408,7 @@ def test_small_path_equals_general_path_and_oracle(fit_intercept, standardize):
         # scikit-learn's types: a numpy scalar, the Python float 0.0 without an intercept
         assert type(est.intercept_) is (np.float64 if fit_intercept else float)
     assert fast.coef_.dtype == np.float64
-    assert _ridge.SMALL_MAX_ENTRIES >= X.size          # this test did exercise the lean path
+    assert _policy.SMALL_MAX_ENTRIES >= X.size          # this test did exercise the lean path
 
 
 def test_small_path_hands_unusual_cases_to_the_general_path():

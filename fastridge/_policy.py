@@ -1,0 +1,186 @@
+"""The one policy: which solver ``"auto"`` takes, and which form (Gram, kernel, rows) each
+route works on.  Every rule here reads the memory budgets of `fastridge._config`; no other
+module decides these things or tests a memory size itself (they ask :func:`fastridge._config.fits`).
+
+The rules, in the words of the API (README, ``Ridge`` docstring):
+
+* one fit (:func:`fit_solver`): ``positive=True`` → ``"cd"``; some α = 0 → ``"svd"`` when a
+  dense float64 copy of X fits, else ``"cg"``; dense X → ``"cholesky"`` on the Gram (n ≥ p) or
+  the kernel (p > n, positive penalty factors) when that matrix fits, else ``"cg"``; sparse X →
+  ``"cholesky"`` for p ≤ :data:`SPARSE_GRAM_MAX_FEATURES`, else ``"cg"``;
+* a path (:func:`path_solver`): the spectral decomposition (``"eigen"``) when it applies and its
+  matrix fits (sparse X: only when min(n, p) is small), else the one-fit rule with warm-started
+  CD on tall data;
+* the form of CD and CG (:func:`use_gram_cd`, :func:`cg_on_gram`), the one-pass Gram
+  (:func:`wants_gram`), the folds' threads (:func:`fold_workers`), the Dask route
+  (:func:`statistics_route`) and the statistics a fit keeps (:func:`keep_fit_statistics`).
+"""
+import numpy as np
+
+from fastridge import _config
+
+# sparse X: the direct solvers' Gram XᵀWX is formed only for at most this many features
+SPARSE_GRAM_MAX_FEATURES = 1000
+# the lean path of `Ridge.fit`: dense float64 X with at most this many entries
+SMALL_MAX_ENTRIES = 20_000
+# fit keeps the sufficient statistics of its rows (for a partial_fit that follows) when it
+# formed the centred Gram anyway and p is at most this (a p × p float64 matrix, 2 MiB, kept in
+# the fitted estimator and its pickle) ...
+KEEP_STATS_MAX_FEATURES = 512
+# ... or, on another route, when forming them costs at most this many flops (n·p²)
+KEEP_STATS_MAX_FLOPS = 10**7
+
+
+def fit_solver(n, p, *, sparse, alphas, positive, penalty_factor=None):
+    """The "auto" rule of one fit (see the module docstring)."""
+    if positive:
+        return "cd"
+    if np.any(np.asarray(alphas) == 0.0):
+        return "svd" if _config.fits(n, p) else "cg"
+    if not sparse:
+        # the kernel form (p > n) needs positive penalty factors; otherwise the Gram is p × p
+        kernel_ok = penalty_factor is None or bool(np.all(np.asarray(penalty_factor) > 0))
+        m = min(n, p) if kernel_ok else p
+        return "cholesky" if _config.fits(m, m) else "cg"
+    return "cholesky" if p <= SPARSE_GRAM_MAX_FEATURES else "cg"
+
+
+def gram_cd(n, p, dense, f_contiguous):
+    """CD on the p × p Gram (rather than on the residuals over X): when it fits and n ≫ p, or a
+    column-major copy of X would cost more than the Gram."""
+    if not _config.fits(p, p):
+        return False
+    if n >= 2 * p:
+        return True
+    # a column-major copy of X (n·p) for the residual form costs less than the Gram (p²)
+    # only when n < p
+    return dense and not f_contiguous and n >= p
+
+
+def use_gram_cd(pr, offset_columns):
+    """CD on the Gram when it is cheap to form and reuse (n ≫ p), or X is not column-major, or
+    X has a column whose mean exceeds its spread (`offset_columns` of them: the implicitly
+    centred sweep would cancel digits there; the Gram centres such columns exactly).  A problem
+    given by its sufficient statistics (no X) has only the Gram."""
+    if pr.X is None:
+        return True
+    if offset_columns and _config.fits(pr.p, pr.p):
+        return True
+    return gram_cd(pr.n, pr.p, pr.fmt == "dense", pr.fmt == "dense" and pr.X.flags.f_contiguous)
+
+
+def cg_on_gram(pr, offset_columns, asked=False):
+    """CG on the Gram (O(p²) iterations) rather than on X: when `asked` (a tall dense path), for
+    a problem given by statistics (no X), and when some column's mean exceeds its spread and
+    the Gram fits (the kernels on X centre implicitly and would lose eps·|x̄|/σ there)."""
+    return asked or pr.X is None or (bool(offset_columns) and _config.fits(pr.p, pr.p))
+
+
+def wants_gram(X, solver, v, alphas, *, sparse):
+    """Whether `solver` will work on the p × p Gram of dense X (then the column statistics are
+    taken from the same pass over X that forms it)."""
+    if sparse:
+        return False
+    n, p = X.shape
+    if solver == "cholesky":
+        kernel = p > n and bool(np.all(v > 0)) and bool(np.all(np.asarray(alphas) > 0))
+        return not kernel and _config.fits(p, p)
+    if solver == "cd":
+        return gram_cd(n, p, True, X.flags.f_contiguous)
+    if solver == "eigen":
+        return n >= p
+    return False
+
+
+def spectral_fits(pr):
+    """Why the spectral decomposition's min(n, p)² matrix is out of budget, or None."""
+    m = min(pr.n, pr.p)
+    return None if _config.fits(m, m) else \
+        f"the {m} x {m} Gram/kernel matrix would not fit in memory"
+
+
+def spectral_unavailable(pr, v):
+    """Why a spectral decomposition (leave-one-out, the "eigen" path, EM) does not apply here,
+    or None: the numerical conditions of `fastridge._spectral.unavailable` and the budget."""
+    from fastridge import _spectral
+
+    return _spectral.unavailable(pr, v) or spectral_fits(pr)
+
+
+def path_solver(pr, v, solver):
+    """The solver of a path over α (see the module docstring)."""
+    if solver != "auto":
+        return solver
+    if spectral_unavailable(pr, v) is None and (
+            pr.fmt in ("dense", "stats") or min(pr.n, pr.p) <= SPARSE_GRAM_MAX_FEATURES):
+        # sparse X: densifying a larger min(n, p)² Gram/kernel and decomposing it costs far
+        # more than warm-started CG paths
+        return "eigen"
+    if pr.X is None:  # sufficient statistics only: the p × p Gram is all there is
+        return "cholesky"
+    auto = fit_solver(pr.n, pr.p, sparse=pr.fmt != "dense", alphas=np.ones(1), positive=False)
+    if auto == "cholesky" and pr.p > pr.n and np.any(v == 0):
+        auto = "cg"  # the kernel form needs positive penalty factors; a p × p Gram may not fit
+    return "cd" if auto == "cholesky" and pr.n >= 2 * pr.p else auto
+
+
+def path_gram_cg(pr):
+    """A tall dense path with solver="cg" runs CG on the Gram (O(p²) per iteration)."""
+    return pr.fmt == "dense" and gram_cd(pr.n, pr.p, True, True)
+
+
+def path_prepare_solver(n, p, *, sparse, solver, v):
+    """The solver a path will most likely use, guessed before the column statistics exist, so
+    that the pass computing them also forms the Gram when that solver works on it."""
+    if solver == "cg" and not sparse and gram_cd(n, p, True, True):
+        return "cd"  # the tall dense CG path works on the Gram too: take it from the same pass
+    if solver == "auto":
+        return "eigen" if np.all(v > 0) and _config.fits(min(n, p), min(n, p)) else "cg"
+    return solver
+
+
+def fold_workers(n, p, *, sparse, solver, v, n_folds):
+    """Threads for the folds of k-fold cross-validation: one per fold (up to the CPUs) when
+    they run the single-threaded CD/CG kernels (which release the GIL); one when the folds are
+    direct spectral paths, which are BLAS-bound (BLAS already uses every core)."""
+    small = min(n, p) <= SPARSE_GRAM_MAX_FEATURES or not sparse
+    direct = solver in ("cholesky", "svd") or (
+        solver == "auto" and bool(np.all(np.asarray(v) > 0)) and small
+        and _config.fits(min(n, p), min(n, p)))
+    return 1 if direct else min(n_folds, _config.cpu_count())
+
+
+def statistics_route(p, solver):
+    """Data that live as row blocks (Dask): fit from the p × p sufficient statistics (True)
+    unless the Gram would not fit or CG was asked for (False: distributed CG on X)."""
+    if solver == "cg":
+        return False
+    if not _config.fits(p, p):
+        if solver != "auto":  # cholesky, cd, svd
+            raise ValueError(f"solver={solver!r} on a Dask array works on the {p} x {p} Gram "
+                             f"matrix, which would not fit in memory; use solver='cg'.")
+        return False
+    return True
+
+
+def small_fit(n, p):
+    """Whether a fit of dense float64 X (n × p) takes the lean path."""
+    return 1 <= p <= n and n * p <= SMALL_MAX_ENTRIES
+
+
+def keep_fit_statistics(n, p, *, formed_gram):
+    """Whether `fit` keeps its rows' statistics for a partial_fit that follows: "formed" when it
+    formed the centred Gram in its pass anyway (then nothing extra is computed), "compute"
+    when forming them is cheap, else None."""
+    if formed_gram and p <= KEEP_STATS_MAX_FEATURES:
+        return "formed"
+    if n * p * p <= KEEP_STATS_MAX_FLOPS:
+        return "compute"
+    return None
+
+
+def keep_statistics_rule():
+    """The rule of :func:`keep_fit_statistics` in words (for partial_fit's error message)."""
+    return (f"when it forms the centred Gram in its pass over X, as the default solver does on "
+            f"dense X with n >= p, an intercept and p <= {KEEP_STATS_MAX_FEATURES}, or when "
+            f"they cost at most n*p^2 = {KEEP_STATS_MAX_FLOPS:.0e} flops")
