@@ -830,7 +830,7 @@ def _cv_table(model, d2, default_size):
     ``default_size`` the size of the default grid asked for, or None for a given grid."""
     import numpy as np
 
-    from fastridge._cv import select_alpha
+    from fastridge._engine.selection import select_alpha
 
     res = model.cv_results_
     alphas = np.asarray(res["alphas"], dtype=np.float64)

@@ -362,3 +362,20 @@ class RegressorBase:
                 stacklevel=2,
             )
         self.__dict__.update(state)
+
+
+def set_linear_fit(est, fit, *, dtype, single, n_features=None):
+    """The one setter of a linear estimator's fitted attributes: `coef_` and `intercept_` laid
+    out as scikit-learn's (`linear_attributes`: dtype, single-target and no-intercept rules),
+    `n_iter_` (an int for one target, else an array) and `solver_`; with `n_features`, also
+    `n_features_in_` (for inputs that carry no feature names: those are set by validation)."""
+    coef, intercept = linear_attributes(fit.coef, fit.intercept, dtype, 1 if single else 2,
+                                        est.fit_intercept)
+    if n_features is not None:
+        est.n_features_in_ = int(n_features)
+        est.__dict__.pop("feature_names_in_", None)
+    est.coef_, est.intercept_ = coef, intercept
+    n_iter = np.asarray(fit.n_iter)
+    est.n_iter_ = int(n_iter[0]) if single else n_iter
+    if fit.solver is not None:  # None: an estimator without a choice of solver (RidgeEM)
+        est.solver_ = fit.solver

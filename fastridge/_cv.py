@@ -26,9 +26,16 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from fastridge import _config, _grid, _policy, _validation as V
-from fastridge._base import RegressorBase, linear_attributes, linear_predict, unchanged_on_failure
+from fastridge._backends import get_backend
+from fastridge._base import linear_predict, set_linear_fit, unchanged_on_failure
+from fastridge._engine import fit as engine
+from fastridge._engine.path import PathReport, default_alphas, raw_path, warn_short
+from fastridge._engine.selection import (
+    cv_folds, descending, fold_stats, is_leave_one_out, kfold_bounds, kfold_from_statistics,
+    loo_from_blocks, loo_ratio, loo_rows, select_alpha, weighted_rms)
 from fastridge._lazy import load_engine
-from fastridge._progress import Progress, due, seconds, shape_text
+from fastridge._linear import LinearRegressorBase
+from fastridge._progress import Progress, due, seconds
 from fastridge._routing import RoutingMixin
 from fastridge._scoring import resolve_scoring, sample_params
 
@@ -49,81 +56,6 @@ RULES = ("min", "1se")
 # scikit-learn's names of its leave-one-out computations, accepted and without effect
 GCV_MODES = (None, "auto", "svd", "eigen")
 # LOO work arrays (n × block of α × k) are kept under this many float64 elements.
-
-
-# --------------------------------------------------------------------------- helpers
-def kfold_splits(n, n_splits):
-    """Contiguous folds without shuffling (scikit-learn's ``KFold`` layout): the first
-    ``n % n_splits`` folds get one extra row.  Returns a list of (train, test) index arrays."""
-    if n_splits > n:
-        raise ValueError(f"cv={n_splits}: Cannot have number of splits n_splits={n_splits} "
-                         f"greater than the number of samples: n_samples={n}.")
-    sizes = np.full(n_splits, n // n_splits, dtype=np.intp)
-    sizes[: n % n_splits] += 1
-    stops = np.cumsum(sizes)
-    idx = np.arange(n)
-    return [(np.concatenate([idx[: stop - size], idx[stop:]]), idx[stop - size: stop])
-            for size, stop in zip(sizes, stops)]
-
-
-def _as_indices(a, n, what):
-    a = np.asarray(a)
-    if a.dtype == bool:
-        if a.shape != (n,):
-            raise ValueError(f"cv: a boolean {what} mask must have length n_samples={n}.")
-        return np.flatnonzero(a)
-    if a.ndim != 1 or (a.size and a.dtype.kind not in "iu"):
-        raise ValueError(f"cv: {what} indices must be a 1-D array of integers.")
-    a = a.astype(np.intp)
-    if a.size and (a.min() < -n or a.max() >= n):
-        raise ValueError(f"cv: {what} indices out of range for n_samples={n}.")
-    return a
-
-
-def is_leave_one_out(cv):
-    """Whether `cv` asks for exact leave-one-out: None or "loo"."""
-    return cv is None or (isinstance(cv, str) and cv == "loo")
-
-
-_CV_KINDS = ("None or 'loo' (leave-one-out), an int >= 2, a splitter with split(X, y) or an "
-             "iterable of (train, test) index pairs")
-
-
-def _cv_folds(cv, X, y, groups=None):
-    """None for leave-one-out (``cv=None`` or ``"loo"``), else a list of (train, test) index
-    arrays; `groups` goes to a splitter's ``split(X, y, groups)``."""
-    n = X.shape[0]
-    if groups is not None and not hasattr(cv, "split"):
-        raise ValueError(f"groups are passed to the splitter, but cv={cv!r} is not a splitter "
-                         f"with split(X, y, groups) (e.g. sklearn.model_selection.GroupKFold).")
-    if is_leave_one_out(cv):
-        return None
-    if isinstance(cv, np.ndarray) and cv.ndim == 0:
-        cv = cv.item()  # a 0-d array is a scalar (and cannot be iterated)
-    if isinstance(cv, numbers.Integral) and not isinstance(cv, V._NOT_NUMBERS):
-        if cv < 2:
-            raise ValueError(f"cv must be {_CV_KINDS}; got cv={cv!r}.")
-        return kfold_splits(n, int(cv))
-    if isinstance(cv, (str, bytes, float, bool, np.bool_, np.floating)) \
-            or not (hasattr(cv, "split") or hasattr(cv, "__iter__")):
-        raise ValueError(f"cv must be {_CV_KINDS}; got cv={cv!r}.")
-    if hasattr(cv, "split"):
-        pairs = cv.split(X, y) if groups is None else cv.split(X, y, groups)
-    else:
-        pairs = cv
-    folds = []
-    for pair in pairs:
-        try:
-            train, test = pair
-        except (TypeError, ValueError) as exc:
-            raise ValueError("cv must yield (train, test) index pairs.") from exc
-        train, test = _as_indices(train, n, "train"), _as_indices(test, n, "test")
-        if train.size == 0 or test.size == 0:
-            raise ValueError("cv produced an empty train or test set.")
-        folds.append((train, test))
-    if not folds:
-        raise ValueError("cv produced no (train, test) splits.")
-    return folds
 
 
 def _check_grid(alphas):
@@ -156,64 +88,6 @@ def _check_grid(alphas):
     return a
 
 
-def select_alpha(alphas, mean_error, se_error, rule):
-    """Index of the chosen α on one error curve.
-
-    ``"min"``: the lowest mean error (among ties, the largest α).  ``"1se"``: the largest α whose
-    mean error is at most the minimum plus the standard error at the minimum (cv.glmnet's
-    ``lambda.1se``; an undefined standard error counts as 0).  Non-finite errors are ignored.
-    """
-    alphas = np.asarray(alphas, dtype=np.float64)
-    mean_error = np.asarray(mean_error, dtype=np.float64)
-    finite = np.isfinite(mean_error)
-    if not finite.any():
-        raise ValueError("Every cross-validation error is NaN or infinite; cannot choose alpha.")
-    best = mean_error[finite].min()
-    ties = np.flatnonzero(finite & (mean_error == best))
-    i_min = ties[np.argmax(alphas[ties])]
-    if rule == "min":
-        return int(i_min)
-    se = float(np.asarray(se_error, dtype=np.float64)[i_min])
-    if not np.isfinite(se):
-        se = 0.0
-    ok = np.flatnonzero(finite & (mean_error <= best + se))
-    return int(ok[np.argmax(alphas[ok])])
-
-
-def loo_rows(U, w, W, center):
-    """Per-row pieces of the leave-one-out residuals (see the module docstring) for rows with
-    left singular vectors U (n, r) and weights w (n,) out of the total W: (U², M, interp)."""
-    r = U.shape[1]
-    M = 1.0 - np.einsum("ij,ij->i", U, U)
-    if center:
-        M -= w / W
-    interp = M <= 64.0 * np.finfo(np.float64).eps * (r + 2)
-    return U * U, np.where(interp, 0.0, M), interp
-
-
-def loo_ratio(U, U2, r0, M, interp, c, s2, a):
-    """√wᵢ times the leave-one-out residual of each row for each α of `a`: (n, len(a), k)."""
-    n, r = U.shape
-    mb, k = a.size, c.shape[1]
-    inv = 1.0 / (s2[:, None] + a[None, :])                      # (r, mb)
-    A = (U @ (c[:, None, :] * inv[:, :, None]).reshape(r, mb * k)).reshape(n, mb, k)
-    B = U2 @ inv                                                 # (n, mb)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        num = r0[:, None, :] + a[None, :, None] * A
-        den = M[:, None] + a[None, :] * B
-        ratio = num / den[:, :, None]
-        ratio[interp] = A[interp] / B[interp][:, :, None]
-    ratio[~np.isfinite(ratio)] = 0.0            # only rows of no weight and no leverage
-    return ratio
-
-
-def descending(grid):
-    """The distinct α of `grid`, descending (every computation runs on these), and the index
-    of each grid entry among them."""
-    uniq, inverse = np.unique(grid, return_inverse=True)
-    return uniq[::-1].copy(), (uniq.size - 1) - inverse.reshape(-1)
-
-
 def record_choice(est, grid, mean, se, per_target, extra):
     """Choose α on each error curve (mean, se: (m, K) in grid order) by `est.rule` and set
     `alpha_`, `best_score_` and `cv_results_`."""
@@ -231,34 +105,8 @@ def record_choice(est, grid, mean, se, per_target, extra):
                        **extra}
 
 
-def _weighted_rms(dev, w, denom):
-    """sqrt(Σᵢ wᵢ devᵢ² / denom) over axis 0, scaled so that no square overflows (the errors
-    are squares already: their deviations squared are fourth powers of y's scale)."""
-    scale = np.abs(dev).max(axis=0)
-    safe = np.where((scale > 0) & np.isfinite(scale), scale, 1.0)
-    with np.errstate(invalid="ignore"):
-        return np.where(scale > 0, scale, 0.0) * np.sqrt(
-            (w * (dev / safe) ** 2).sum(axis=0) / denom)
-
-
-def _fold_stats(err, weights):
-    """Mean and standard error over folds of per-fold errors ``err`` (F, ...), the folds
-    weighted by ``weights`` (F,), as cv.glmnet: mean = Σ ω e / Σ ω and
-    se = sqrt(Σ ω (e − mean)² / Σ ω / (F − 1)), F the folds with positive weight."""
-    keep = weights > 0
-    err, weights = err[keep], weights[keep]
-    tot = weights.sum()
-    shape = (-1,) + (1,) * (err.ndim - 1)
-    wv = weights.reshape(shape)
-    mean = (wv * err).sum(axis=0) / tot
-    F = err.shape[0]
-    if F < 2:
-        return mean, np.full_like(mean, np.nan)
-    return mean, _weighted_rms(err - mean, wv, tot * (F - 1))
-
-
 # --------------------------------------------------------------------------- the estimator
-class RidgeCV(RoutingMixin, RegressorBase):
+class RidgeCV(RoutingMixin, LinearRegressorBase):
     """Ridge regression with α chosen by cross-validation.
 
     Exact leave-one-out for every α from one spectral decomposition (``cv=None``), or k-fold
@@ -629,32 +477,22 @@ class RidgeCV(RoutingMixin, RegressorBase):
     def _fit(self, X, y, sample_weight, progress, groups=None, score_params=None):
         """The work of :meth:`fit`; returns (folds or None, grid size, X's description)."""
         from fastridge import _preprocessing as P
-        from fastridge._ridge import Ridge
 
         user_grid = self._check_own_params()
-        from fastridge._dask import any_dask
-
-        if any_dask(X, y, sample_weight):
-            from fastridge import _dask
-
-            if groups is not None or score_params or self.store_cv_results:
-                raise ValueError("RidgeCV on Dask arrays takes neither groups, scoring "
-                                 "keywords nor store_cv_results=True.")
-            _dask.fit_ridge_cv(self, X, y, sample_weight, user_grid)
-            self.cv_summary_ = self.cv_results_
-            folds = None if is_leave_one_out(self.cv) else [None] * int(self.cv)
-            return folds, self.cv_results_["alphas"].size, \
-                f"{X.shape[0]} x {X.shape[1]} dask array"
-        X, y = V.validate_data(self, X, y, reset=True, defer_finite=True)
+        backend = get_backend(X, y, sample_weight)
+        if not backend.rows_in_memory:
+            return self._fit_statistics(backend, X, y, sample_weight, user_grid, groups,
+                                        score_params)
+        data = backend.validate(self, X, y, sample_weight)
+        X, y, sw = data.X, data.y, data.sw
         n, p = X.shape
-        sw = V.check_sample_weight(sample_weight, n, X.dtype)
         pf = V.check_penalty_factor(self.penalty_factor, p)
         v = np.ones(p) if pf is None else pf
         single = y.ndim == 1
         Y = y[:, None] if single else y
         k = Y.shape[1]
         per_target = bool(self.alpha_per_target) and not single
-        folds = _cv_folds(self.cv, X, y, groups)
+        folds = cv_folds(self.cv, X, y, groups)
         crit = resolve_scoring(self.scoring, loo=folds is None)
         if score_params and crit.kind in ("mse", "r2"):
             raise TypeError(f"RidgeCV.fit got unexpected keyword argument(s) "
@@ -673,15 +511,13 @@ class RidgeCV(RoutingMixin, RegressorBase):
                        standardize=self.standardize, want_gram=gram_pass,
                        check_finite=True)
         if user_grid is None:
-            from fastridge._path import default_alphas
-
             grid = default_alphas(pr, v, self.n_alphas, alpha_min_ratio=None)
         else:
             grid = user_grid
         # every computation runs on the distinct values, descending; `inverse` maps them back
         desc, inverse = descending(grid)
 
-        what = shape_text(X, k)
+        what = data.describe()
         extra = {}
         if folds is None:
             mean, se, df = self._loo(pr, v, X, Y, sw, desc, per_target, single)
@@ -747,21 +583,98 @@ class RidgeCV(RoutingMixin, RegressorBase):
             # is one O(p·r) evaluation instead of another pass over X
             alphas_t = np.broadcast_to(np.asarray(self.alpha_, dtype=np.float64), (pr.k,))
             coef, intercept = P.to_raw(pr, sp.coef(alphas_t))
-            dt = X.dtype
-            V.check_output_range(dt, coef, intercept)
-            self.coef_, self.intercept_ = linear_attributes(coef, intercept, dt,
-                                                            1 if single else 2,
-                                                            self.fit_intercept)
-            self.n_iter_ = 1 if single else np.ones(k, dtype=np.int64)  # one decomposition
+            V.check_output_range(X.dtype, coef, intercept)
+            set_linear_fit(self, engine.LinearFit(coef, intercept, np.ones(k, dtype=np.int64),
+                                                  "eigen"),     # one decomposition
+                           dtype=X.dtype, single=single)
             return folds, grid.size, what
-        ridge = Ridge(alpha=self.alpha_, fit_intercept=self.fit_intercept,
-                      standardize=self.standardize, penalty_factor=self.penalty_factor,
-                      solver=self.solver, tol=self.tol, max_iter=self.max_iter)
-        ridge.fit(X, y, sample_weight=sw)
-        self.coef_ = ridge.coef_
-        self.intercept_ = ridge.intercept_
-        self.n_iter_ = ridge.n_iter_
+        self._refit(backend, data, pf, v)
         return folds, grid.size, what
+
+    def _refit(self, backend, data, pf, v, pr=None):
+        """The fit on all the rows at `alpha_` (one α per target with `alpha_per_target`), as
+        `Ridge` with the same parameters would make it; from `pr` when the statistics of all
+        the rows are at hand (no further pass)."""
+        alphas = np.broadcast_to(np.asarray(self.alpha_, dtype=np.float64), (data.k,))
+        solver = V.canonical_solver(self.solver)
+        if pr is not None:
+            solver = "auto" if solver == "cg" else solver
+        else:
+            pr, solver = backend.problem(data, fit_intercept=self.fit_intercept,
+                                         standardize=self.standardize, solver=solver,
+                                         alphas=alphas, v=v, positive=False, penalty_factor=pf)
+        fit = engine.fit(pr, alphas, v, solver, tol=float(self.tol), max_iter=self.max_iter,
+                         dtype=data.dtype, asked=self.solver, label="RidgeCV")
+        set_linear_fit(self, fit, dtype=data.dtype, single=data.single)
+
+    def _fit_statistics(self, backend, X, y, sample_weight, user_grid, groups, score_params):
+        """RidgeCV for rows that are not in memory (a backend without them): k-fold from the
+        statistics of each fold's rows (one pass: `selection.kfold_from_statistics`), or exact
+        leave-one-out from the decomposition of all the rows' statistics and one pass for the
+        leverages (`selection.loo_from_blocks`).  Folds: ``cv=k`` gives scikit-learn's
+        contiguous ``KFold(k)`` layout (the same folds as for rows in memory); other splitters
+        would need the rows."""
+        from fastridge import _spectral, _stats
+
+        if groups is not None or score_params or self.store_cv_results:
+            raise ValueError(f"RidgeCV on {backend.name} arrays takes neither groups, scoring "
+                             f"keywords nor store_cv_results=True.")
+        cv = None if is_leave_one_out(self.cv) else self.cv
+        crit = resolve_scoring(self.scoring, loo=cv is None)
+        if crit.kind not in ("mse", "r2") or (cv is None and crit.kind != "mse"):
+            raise ValueError(f"RidgeCV on a {backend.name.capitalize()} array computes its "
+                             "criterion from sufficient statistics: the (weighted) mean squared "
+                             "error, or R² for k-fold; another scoring would need every "
+                             "prediction in memory. Use scoring=None or "
+                             "'neg_mean_squared_error'.")
+        if cv is not None and not (isinstance(cv, numbers.Integral)
+                                   and not isinstance(cv, (bool, np.bool_))):
+            raise ValueError(f"RidgeCV on a {backend.name.capitalize()} array supports cv=None "
+                             f"(exact leave-one-out) or cv=int (contiguous folds, as KFold); "
+                             f"got cv={cv!r}.")
+        if cv is not None and cv < 2:
+            raise ValueError(f"cv must be None (leave-one-out) or an int >= 2; got cv={cv!r}.")
+        if not _policy.statistics_route(X.shape[1] if X.ndim == 2 else 0, "auto"):
+            raise ValueError(f"RidgeCV on a {backend.name.capitalize()} array needs the p x p "
+                             "statistics, which would not fit in memory here; use ridge_path "
+                             "with solver='cg' and a held-out set.")
+        data = backend.validate(self, X, y, sample_weight)
+        pf = V.check_penalty_factor(self.penalty_factor, data.p)
+        v = np.ones(data.p) if pf is None else pf
+        per_target = bool(self.alpha_per_target) and not data.single
+        fit_kw = dict(fit_intercept=self.fit_intercept, standardize=self.standardize)
+        if cv is None:
+            pr = _stats.problem(backend.statistics(data), **fit_kw)
+            grid = user_grid if user_grid is not None else default_alphas(pr, v, self.n_alphas)
+            desc, inverse = descending(grid)
+            why = _policy.spectral_unavailable(pr, v)
+            if why is not None:
+                raise ValueError(f"RidgeCV with cv=None (exact leave-one-out) needs one "
+                                 f"spectral decomposition, which is not available here: {why}. "
+                                 f"Use k-fold cross-validation instead, e.g. cv=5.")
+            sp = _spectral.spectrum(pr, v)
+            mean, se = loo_from_blocks(lambda *a: backend.map_blocks(data, *a), pr, sp, desc,
+                                       per_target)
+            extra = {"df": sp.df(desc)[inverse]}
+        else:
+            folds = backend.fold_statistics(data, kfold_bounds(data.n, int(cv)))
+            total = _stats.merge_all(folds)
+            pr = _stats.problem(total, **fit_kw)
+            grid = user_grid if user_grid is not None else default_alphas(pr, v, self.n_alphas)
+            desc, inverse = descending(grid)
+            mean, se = kfold_from_statistics(folds, desc, v, crit, per_target,
+                                             tol=float(self.tol), max_iter=self.max_iter,
+                                             dtype=data.dtype, **fit_kw)
+            extra = {}
+        # no extension or refinement here (each point costs passes over the data): report an end
+        _grid.warn_at_end(desc, mean, user=user_grid is not None,
+                          how=f"not extended ({backend.name.capitalize()} arrays)",
+                          reason="user_grid" if user_grid is not None else backend.name,
+                          score=crit.kind != "mse")
+        record_choice(self, grid, mean[inverse], se[inverse], per_target, extra)
+        self.cv_summary_ = self.cv_results_
+        self._refit(backend, data, pf, v, pr=pr)
+        return None if cv is None else [None] * int(cv), grid.size, data.describe()
 
     # ---------------------------------------------------------------- leave-one-out
     def _loo(self, pr, v, X, Y, sw, alphas, per_target, single):
@@ -839,7 +752,7 @@ class RidgeCV(RoutingMixin, RegressorBase):
                     with np.errstate(divide="ignore", invalid="ignore"):
                         q = np.where(pos[:, None, None], sq / w[:, None, None], 0.0)   # eᵢ²
                     dev = q - mean[start:start + mb][None]
-                    se[start:start + mb] = _weighted_rms(dev, w[:, None, None],
+                    se[start:start + mb] = weighted_rms(dev, w[:, None, None],
                                                          W * (n_eff - 1))
                 if not want_pred:
                     continue
@@ -889,8 +802,13 @@ class RidgeCV(RoutingMixin, RegressorBase):
         `alphas` (descending): (m, K) each.  `progress` (or None) hears each finished fold."""
         import threading
 
+        from fastridge import _preprocessing as P
+        from fastridge._backends.memory import MemoryBackend, MemoryData
         from fastridge._parallel import run_tasks
-        from fastridge._path import _fit_path
+
+        backend = MemoryBackend()
+        solver = V.canonical_solver(self.solver)
+        v = np.ones(X.shape[1]) if pf is None else np.asarray(pf, dtype=np.float64)
 
         crit, params = self._fit_ctx["criterion"], self._fit_ctx["score_params"]
         values = np.full((X.shape[0], alphas.size, Y.shape[1]), np.nan) \
@@ -929,23 +847,28 @@ class RidgeCV(RoutingMixin, RegressorBase):
                 raise ValueError("cv: every training row of a fold has sample_weight 0, so "
                                  "that fold cannot be fitted; use other folds (shuffled, or "
                                  "fewer of them).")
-            path = _fit_path(X[train], y[train], alphas=alphas, n_alphas=100,
-                             alpha_min_ratio=None, fit_intercept=self.fit_intercept,
-                             standardize=self.standardize, penalty_factor=pf,
-                             sample_weight=w_tr, solver=V.canonical_solver(self.solver),
-                             tol=self.tol,
-                             max_iter=self.max_iter, verbose=path_verbose,
-                             label=f"RidgeCV fold {j + 1}/{F}", warm=tails.get(j))
-            if j not in tails or path.alphas[-1] < tails[j][0][-1]:  # the path's lower end
-                tails[j] = (path.alphas[-3:].copy(), path.coef[-3:].copy())
-            # predictions in float64: float32 ones of a fold's fit may overflow
-            path.coef = path.coef.astype(np.float64)
-            path.intercept = path.intercept.astype(np.float64)
-            pred = np.asarray(path.predict(X[test]), dtype=np.float64)
-            pred = pred.reshape(test.size, m, k)
-            # path.alphas is the descending grid we passed; align by value to be safe
-            order = np.argsort(-np.asarray(path.alphas), kind="stable")
-            pred = pred[:, order, :]
+            fold = MemoryData(X[train], y[train], w_tr)
+            pr = backend.path_problem(fold, fit_intercept=self.fit_intercept,
+                                      standardize=self.standardize, solver=solver, v=v)
+            history = None
+            if j in tails:  # a path continuing below the α this fold has solved
+                history = (tails[j][0], np.stack([P.from_raw(pr, c) for c in tails[j][1]]))
+            report = PathReport(f"RidgeCV fold {j + 1}/{F}", path_verbose,
+                                fold.describe()) if path_verbose else None
+            coef, icpt, _, _, used, short = raw_path(
+                pr, v, alphas, solver, tol=float(self.tol), max_iter=self.max_iter,
+                dtype=X.dtype, report=report, history=history)
+            warn_short(short, used, self.tol, stacklevel=4)
+            if report is not None:
+                report.end(used, short)
+            if j not in tails or alphas[-1] < tails[j][0][-1]:  # the path's lower end
+                tails[j] = (alphas[-3:].copy(), coef[-3:].astype(X.dtype).astype(np.float64))
+            # predictions in float64 (float32 ones of a fold's fit may overflow), from the
+            # coefficients in X's dtype, as the fold's fit reports them
+            coef = coef.astype(X.dtype).astype(np.float64)
+            icpt = icpt.astype(X.dtype).astype(np.float64)
+            pred = linear_predict(X[test], coef.reshape(m * k, -1), icpt.reshape(m * k))
+            pred = np.asarray(pred, dtype=np.float64).reshape(test.size, m, k)
             if values is not None:
                 values[test] = pred
             yt = np.asarray(y[test], dtype=np.float64)
@@ -963,45 +886,9 @@ class RidgeCV(RoutingMixin, RegressorBase):
         errs = np.stack([r[0] for r in results])
         weights = np.array([r[1] for r in results])
         self._fit_ctx["values"] = values
-        return _fold_stats(errs, weights)
+        return fold_stats(errs, weights)
 
     # ---------------------------------------------------------------- predict, plot
-    def predict(self, X: MatrixLike) -> NDArray[np.floating]:
-        """Predict with the model refit at `alpha_`.
-
-        Parameters
-        ----------
-        X : array-like or scipy.sparse matrix of shape (n_samples, n_features)
-            Raw (unstandardized) data.
-
-        Returns
-        -------
-        ndarray of shape (n_samples,) or (n_samples, n_targets)
-            ``X @ coef_.T + intercept_``, in X's floating dtype.
-
-        See Also
-        --------
-        RidgeCV.score : R² of these predictions.
-
-        Examples
-        --------
-        >>> import numpy as np
-        >>> from fastridge import RidgeCV
-        >>> X = np.array([[0.0], [1.0], [2.0], [3.0]])
-        >>> model = RidgeCV(alphas=[1e-8]).fit(X, 2.0 * X[:, 0] + 1.0)
-        >>> print(np.round(model.predict([[4.0], [5.0]]), 4))
-        [ 9. 11.]
-        """
-        self._check_is_fitted()
-        from fastridge._dask import is_dask
-
-        if is_dask(X):  # a lazy Dask array of predictions
-            from fastridge import _dask
-
-            return _dask.predict(self, X, self.coef_, self.intercept_)
-        X = V.validate_data(self, X, reset=False)
-        return linear_predict(X, self.coef_, self.intercept_)
-
     def plot(self, ax: Axes | None = None, *, target: int | None = None) -> Axes:
         """Draw the cross-validation curve, like cv.glmnet's plot (needs matplotlib).
 

@@ -43,7 +43,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from fastridge import _policy, _validation as V
-from fastridge._base import RegressorBase, linear_predict, unchanged_on_failure
+from fastridge._base import RegressorBase, linear_predict, set_linear_fit, unchanged_on_failure
+from fastridge._engine.fit import LinearFit
 from fastridge._lazy import load_engine
 from fastridge.exceptions import ConvergenceWarning, warn
 
@@ -422,18 +423,12 @@ class RidgeEM(RegressorBase):
         B = spec.coef(alphas)
         B[constant] = 0.0
         coef, intercept = P.to_raw(pr, B)
-        dt = X.dtype
-        V.check_output_range(dt, coef, intercept)
-        self.coef_ = coef[0].astype(dt) if single else coef.astype(dt)
-        if single:
-            self.intercept_ = (np.float32(intercept[0]) if dt == np.float32
-                               else float(intercept[0]))
-        else:
-            self.intercept_ = intercept.astype(dt)
+        V.check_output_range(X.dtype, coef, intercept)
+        set_linear_fit(self, LinearFit(coef, intercept, n_iter, None), dtype=X.dtype,
+                       single=single)
         self.alpha_ = float(alphas[0]) if single else alphas
         self.noise_variance_ = float(sigma2[0]) if single else sigma2
         self.log_marginal_likelihood_ = float(logml[0]) if single else logml
-        self.n_iter_ = int(n_iter[0]) if single else n_iter
 
         # what predict(return_std=True) and log_marginal_likelihood() need
         self._evidence = ev

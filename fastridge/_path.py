@@ -6,10 +6,10 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from fastridge import _policy, _validation as V
+from fastridge import _validation as V
+from fastridge._backends import get_backend
+from fastridge._engine.path import PathReport, default_alphas, raw_path, warn_short
 from fastridge._lazy import load_engine
-from fastridge._progress import Progress, due, seconds, shape_text
-from fastridge.exceptions import ConvergenceWarning, warn
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -21,90 +21,6 @@ if TYPE_CHECKING:
     from fastridge._typing import MatrixLike
 
 PATH_SOLVERS = ("auto", "eigen", "cd", "cg", "cholesky", "svd")
-
-
-def default_alphas(pr, v, n_alphas=100, alpha_min_ratio=None, cross=None):
-    """R glmnet's default ``lambda`` sequence for ``alpha=0``, converted to this package's α.
-
-    With Z̃ the columns as the fit sees them (centred when fitting an intercept, divided by
-    their weighted SD with `standardize`), W = Σ wᵢ, σ_y the weighted population SD of y (its
-    weighted root mean square without an intercept) and r the residual of the weighted
-    least-squares fit of y on the intercept and the unpenalized columns (vⱼ = 0; r = y − ȳ when
-    every column is penalized)::
-
-        alpha_max = maxⱼ |z̃ⱼᵀ W r| / (vⱼ · 0.001 · σ_y)
-
-    over the penalized columns (and, for several targets, the largest over the targets, each
-    with its own σ_y), then `n_alphas` values log-spaced down to ``alpha_min_ratio *
-    alpha_max``; `alpha_min_ratio` None means 1e-4 when n ≥ p, else 1e-2.  This is glmnet's
-    λ_max (``max|gⱼ|/(vⱼ · max(alpha, 0.001))`` on y divided by σ_y, then scaled back) through
-    α = W·λ·(p/Σv)/σ_y (see the Notes of :func:`fastridge.ridge_path`).  When no penalized column correlates
-    with y (constant y, say), alpha_max = 1.
-
-    Parameters
-    ----------
-    pr : Problem
-        The prepared problem (:func:`fastridge._preprocessing.prepare` or the statistics').
-    v : ndarray of shape (n_features,)
-        Penalty factors.
-    n_alphas : int, default=100
-        Number of values.
-    alpha_min_ratio : float in (0, 1], default=None
-        Smallest α as a fraction of the largest.
-    cross : ndarray of shape (n_features, n_free), default=None
-        For a Problem with neither X nor the Gram (Dask's wide route): the unscaled centred
-        cross products Σ wᵢ (xᵢ − x̄)(xᵢ − x̄)ᵀ restricted to the unpenalized columns, in the
-        order of ``flatnonzero((v == 0) & (pr.d != 0))``.
-
-    Returns
-    -------
-    ndarray of shape (n_alphas,)
-        The grid, descending.
-    """
-    if alpha_min_ratio is None:
-        alpha_min_ratio = 1e-4 if pr.n >= pr.p else 1e-2
-    g = np.abs(_null_gradient(pr, v, cross))                # (p, k)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        sy = np.sqrt(np.asarray(pr.yss, dtype=np.float64) / pr.W)
-    pen = (v > 0) & (pr.d != 0)
-    live = np.isfinite(sy) & (sy > 0)
-    with np.errstate(over="ignore", divide="ignore", invalid="ignore"):  # see below
-        amax = float(np.max(g[np.ix_(pen, live)] / (v[pen, None] * 0.001) / sy[live])) \
-            if pen.any() and live.any() else 0.0
-    if not np.isfinite(amax) or amax <= 0.0:
-        amax = 1.0
-    if n_alphas == 1:
-        return np.array([amax])
-    return np.geomspace(amax, amax * alpha_min_ratio, int(n_alphas))
-
-
-def _null_gradient(pr, v, cross=None):
-    """Z̃ᵀ W r (p × k, float64, fit coordinates), r the residual of the weighted least-squares
-    fit of the centred targets on the unpenalized columns (vⱼ = 0): the gradient at the
-    solution for α → ∞, from which glmnet takes its largest λ."""
-    from fastridge import _solvers as S
-
-    free = np.flatnonzero((v == 0) & (pr.d != 0))
-    if pr.C0 is not None:  # ZᵀW y_c came with the Gram (or the sufficient statistics)
-        C = pr.C0 * pr.d[:, None]
-        if free.size and (pr.G0 is not None or cross is not None):
-            G = (pr.G0[:, free] if cross is None else cross) * pr.d[:, None] \
-                * pr.d[free][None, :]
-            b0 = np.linalg.lstsq(G[free], C[free], rcond=None)[0]
-            C = C - G @ b0
-        return C
-    A = pr.Yc.astype(np.float64)
-    if pr.sqw is not None:
-        A = A * pr.sqw[:, None]
-    if free.size and pr.X is not None:
-        Xf = pr.X[:, free]
-        Zf = (Xf.toarray() if hasattr(Xf, "toarray") else np.asarray(Xf, dtype=np.float64)) \
-            - pr.xbar[free]
-        Zf = Zf * pr.d[free]
-        if pr.sqw is not None:
-            Zf = Zf * pr.sqw[:, None]
-        A = A - Zf @ np.linalg.lstsq(Zf, A, rcond=None)[0]
-    return S.zt(pr, pr.d, A)
 
 
 def _check_path_args(alphas, n_alphas, alpha_min_ratio, solver):
@@ -312,162 +228,6 @@ class RidgePath:
                 f"{self.alphas[-1]:.4g}], solver={self.solver!r})")
 
 
-def _extrapolate(prev_alphas, prev_B, a):
-    """Polynomial extrapolation in log α of the last (up to three) solutions to α = a.
-
-    The solution is a smooth function of log α, so on a log-spaced grid the error of a degree-d
-    extrapolation is O(hᵈ⁺¹) in the grid step h, against O(h) for the previous solution alone:
-    the warm start lands much closer and the iterative solver needs far fewer iterations.
-    """
-    if prev_alphas.size < 2 or a <= 0 or np.any(prev_alphas <= 0):
-        return None
-    t = np.log(prev_alphas)
-    if np.any(np.diff(t) >= 0):
-        return None
-    x = np.log(a)
-    weights = np.ones(t.size)  # Lagrange basis at x
-    for j in range(t.size):
-        for m in range(t.size):
-            if m != j:
-                weights[j] *= (x - t[m]) / (t[j] - t[m])
-    return np.tensordot(weights, prev_B, axes=1)
-
-
-def solve_path(pr, v, alphas, solver, *, tol, max_iter, report=None, history=None):
-    """Fit-coordinate solutions for each α of `alphas` (descending): B (m, k, p), n_iter (m,),
-    df or None, the solver used, and a list of α at which an iterative solver stopped short.
-
-    `history` (or None): (α (h,), B (h, k, p)), solutions of the same problem at α above
-    ``alphas[0]`` (a path continued below its end); the iterative solvers' first α then start
-    from their extrapolation, as if the path had not stopped.
-
-    `report` (a :class:`_PathReport` or None) hears the solver once and each α as it is done.
-    """
-    from scipy.linalg import LinAlgError
-
-    from fastridge import _solvers as S, _spectral, _stats
-
-    m, k = alphas.size, pr.k
-    B = np.zeros((m, k, pr.p))
-    n_iter = np.zeros(m, dtype=np.intp)
-    df, short = None, []
-    used = _policy.path_solver(pr, v, solver)
-    if used == "cd" and solver == "auto" and np.any(alphas == 0.0):
-        used = "cholesky"  # direct solves: at α = 0, the SVD's minimum-norm one if singular
-    step = _no_report if report is None else report.step
-    if report is not None:
-        report.begin(used, alphas)
-    if used == "eigen":
-        if _policy.spectral_unavailable(pr, v) is not None:
-            raise ValueError("solver='eigen' needs positive penalty factors and a Gram/kernel "
-                             "matrix that fits in memory; use solver='auto'.")
-        spec = _spectral.spectrum(pr, v)
-        for i, a in enumerate(alphas):
-            if a == 0.0 and np.ptp(v[pr.d != 0]) > 0:
-                # the spectrum's α → 0 limit is the solution of least norm ‖√v∘b‖; the
-                # least-squares problem does not involve v, and its minimum-norm solution
-                # (in b, as every solver returns it) comes from the SVD
-                B[i] = (S.solve_svd(pr, np.zeros(k), v) if pr.X is not None else
-                        _stats.solve(pr, np.zeros(k), v, "svd"))[0]
-            else:
-                B[i] = spec.coef(np.full(k, a))
-            step(i, a, 0)
-        df = spec.df(alphas)
-    elif used in ("cd", "cg"):
-        if used == "cd":
-            state = S.CDState(pr, v, positive=False)
-        else:  # tall dense path: CG on the Gram, O(p²) iterations
-            state = S.cg_state(pr, v, gram=_policy.path_gram_cg(pr))
-        if history is not None and not (history[0].size and np.all(history[0] > alphas[0])):
-            history = None
-        for i, a in enumerate(alphas):
-            prev_a, prev_B = alphas[max(0, i - 3):i], B[max(0, i - 3):i]
-            if history is not None and i < 3:
-                prev_a = np.concatenate([history[0], prev_a])[-3:]
-                prev_B = np.concatenate([history[1], prev_B])[-3:]
-            start = _extrapolate(prev_a, prev_B, a)
-            if start is None and i == 0 and history is not None:
-                start = history[1][-1]
-            if a == 0.0:
-                # CG reaches the minimum-norm least-squares solution from a start in the row
-                # space of Z; the penalized solutions before are not in it (unequal v)
-                start = np.zeros((k, pr.p))
-            if start is not None:
-                state.start_from(start, a)
-            B[i], it, info = state.solve(np.full(k, a), tol, max_iter)
-            n_iter[i] = int(it.sum())
-            if not np.all(info["measure"] <= info["tol_abs"]):  # NaN counts as short
-                short.append(float(a))
-            step(i, a, n_iter[i])
-    elif used == "cholesky" and pr.X is None:  # sufficient statistics only
-        for i, a in enumerate(alphas):
-            B[i] = _stats.solve(pr, np.full(k, a), v, "cholesky")[0]
-            step(i, a, 0)
-    elif used == "cholesky":
-        state = None
-        for i, a in enumerate(alphas):
-            try:
-                if state is None or (state.kernel and a == 0):
-                    state = S.CholeskyState(pr, v, allow_kernel=a > 0)
-                B[i] = state.solve(np.full(k, a))
-            except LinAlgError:
-                B[i] = S.solve_svd(pr, np.full(k, a), v)[0]
-            step(i, a, 0)
-    else:  # svd (from sufficient statistics: the eigendecomposition of the Gram)
-        for i, a in enumerate(alphas):
-            B[i] = (S.solve_svd(pr, np.full(k, a), v) if pr.X is not None else
-                    _stats.solve(pr, np.full(k, a), v, "svd"))[0]
-            step(i, a, 0)
-    return B, n_iter, df, used, short
-
-
-def warn_short(short, used, tol, stacklevel=3):
-    """One ConvergenceWarning for a whole path, listing the α where the solver stopped short."""
-    if short:
-        listed = ", ".join(f"{a:.4g}" for a in short[:10])
-        more = f" and {len(short) - 10} more" if len(short) > 10 else ""
-        warn(ConvergenceWarning,
-             f"ridge_path solver={used!r} stopped at max_iter before reaching tol={tol} at "
-             f"alpha = {listed}{more}. Increase max_iter or use solver='auto'.",
-             stacklevel=stacklevel)
-
-
-def _no_report(i, alpha, n_iter):
-    return None
-
-
-class _PathReport:
-    """The progress lines of one path (``verbose >= 1``), on sys.stderr.
-
-    A header when the solver is known, one line per α that :func:`fastridge._progress.due`
-    selects (about every 10 % of the grid at ``verbose=1``, every α from 2 on), and a summary.
-    """
-
-    def __init__(self, label, verbose, X, k):
-        self.out = Progress(label, verbose)
-        self.verbose = int(verbose)
-        self.what = shape_text(X, k)
-        self.total_iter = 0
-        self.m = 0
-
-    def begin(self, solver, alphas):
-        self.m = int(alphas.size)
-        self.out.write(f"{self.m} alpha{'s' if self.m != 1 else ''} from {alphas[0]:.4g} "
-                       f"down to {alphas[-1]:.4g}, solver {solver!r}, X {self.what}")
-
-    def step(self, i, alpha, n_iter):
-        self.total_iter += int(n_iter)
-        if due(i + 1, self.m, self.verbose):
-            pct = 100 * (i + 1) // self.m
-            self.out.write(f"alpha {i + 1}/{self.m} ({pct}%): alpha={alpha:.4g}, "
-                           f"{int(n_iter)} iterations, elapsed {seconds(self.out.elapsed())}")
-
-    def end(self, solver, short):
-        tail = f", max_iter reached at {len(short)} alpha" if short else ""
-        self.out.write(f"done: {self.m} alphas in {seconds(self.out.elapsed())}, "
-                       f"{self.total_iter} iterations in all, solver {solver!r}{tail}")
-
-
 def ridge_path(X: MatrixLike, y: ArrayLike, *, alphas: ArrayLike | None = None,
                n_alphas: int = 100, alpha_min_ratio: float | None = None,
                fit_intercept: bool = True, standardize: bool = False,
@@ -612,29 +372,14 @@ def _fit_path(X, y, *, alphas, n_alphas, alpha_min_ratio, fit_intercept, standar
                    standardize=standardize, positive=False, warm_start=False, copy_X=True)
     user = _check_path_args(alphas, n_alphas, alpha_min_ratio, solver)
     verbose = V.check_verbose(verbose, "ridge_path")
-    from fastridge._dask import any_dask
-
-    if any_dask(X, y, sample_weight):  # row-chunked Dask arrays (fastridge[dask])
-        from fastridge import _dask
-
-        return _dask.ridge_path(X, y, alphas=user, n_alphas=n_alphas,
-                                alpha_min_ratio=alpha_min_ratio, fit_intercept=fit_intercept,
-                                standardize=standardize, penalty_factor=penalty_factor,
-                                sample_weight=sample_weight, solver=solver, tol=float(tol),
-                                max_iter=max_iter)
+    backend = get_backend(X, y, sample_weight)
     path = RidgePath()
-    X, y = V.validate_data(path, X, y, reset=True, defer_finite=True)
-    n, p = X.shape
-    sw = V.check_sample_weight(sample_weight, n, X.dtype)
-    pf = V.check_penalty_factor(penalty_factor, p)
-    v = np.ones(p) if pf is None else pf
-    single = y.ndim == 1
-    report = _PathReport(label, verbose, X, 1 if single else y.shape[1]) if verbose else None
-    guess = _policy.path_prepare_solver(n, p, sparse=V.is_sparse(X), solver=solver, v=v)
-    pr = P.prepare(X, y[:, None] if single else y, sw, fit_intercept=fit_intercept,
-                   standardize=standardize,
-                   want_gram=_policy.wants_gram(X, guess, v, np.ones(1), sparse=V.is_sparse(X)),
-                   check_finite=True)
+    data = backend.validate(path, X, y, sample_weight)
+    pf = V.check_penalty_factor(penalty_factor, data.p)
+    v = np.ones(data.p) if pf is None else pf
+    report = PathReport(label, verbose, data.describe()) if verbose else None
+    pr = backend.path_problem(data, fit_intercept=fit_intercept, standardize=standardize,
+                              solver=solver, v=v)
     if user is None:
         grid = default_alphas(pr, v, n_alphas, alpha_min_ratio)
         order = np.arange(grid.size)
@@ -647,20 +392,14 @@ def _fit_path(X, y, *, alphas, n_alphas, alpha_min_ratio, fit_intercept, standar
         coefs = coefs[:, None, :] if coefs.ndim == 2 else coefs
         history = (np.asarray(warm[0], dtype=np.float64),
                    np.stack([P.from_raw(pr, c) for c in coefs]))
-    B, n_iter, df, used, short = solve_path(pr, v, grid, solver, tol=float(tol),
-                                            max_iter=max_iter, report=report, history=history)
+    coef, intercept, n_iter, df, used, short = raw_path(
+        pr, v, grid, solver, tol=float(tol), max_iter=max_iter, dtype=data.dtype,
+        report=report, history=history)
     warn_short(short, used, tol, stacklevel=4)  # the caller of ridge_path
-    coefs, intercepts = [], []
-    for i in range(grid.size):
-        c, b0 = P.to_raw(pr, B[i])
-        coefs.append(c)
-        intercepts.append(b0)
-    V.check_output_range(X.dtype, coefs, intercepts)
-    coef = np.asarray(coefs).astype(X.dtype)
-    intercept = np.asarray(intercepts).astype(X.dtype)
+    coef, intercept = coef.astype(data.dtype), intercept.astype(data.dtype)
     path.alphas, path.order, path.n_iter, path.df, path.solver = grid, order, n_iter, df, used
-    path.coef = coef[:, 0, :] if single else coef
-    path.intercept = intercept[:, 0] if single else intercept
+    path.coef = coef[:, 0, :] if data.single else coef
+    path.intercept = intercept[:, 0] if data.single else intercept
     path.feature_names = getattr(path, "feature_names_in_", None)
     if report is not None:
         report.end(used, short)

@@ -329,7 +329,7 @@ def plot_cv(cv, ax=None, *, target=None):
         _top_df_axis(ax, alphas, np.asarray(df, dtype=np.float64)[keep])
     folds = getattr(cv, "cv", None)
     scoring = getattr(cv, "scoring", None)
-    from fastridge._cv import is_leave_one_out
+    from fastridge._engine.selection import is_leave_one_out
 
     loo = is_leave_one_out(folds)
     if loo:

@@ -184,3 +184,15 @@ def keep_statistics_rule():
     return (f"when it forms the centred Gram in its pass over X, as the default solver does on "
             f"dense X with n >= p, an intercept and p <= {KEEP_STATS_MAX_FEATURES}, or when "
             f"they cost at most n*p^2 = {KEEP_STATS_MAX_FLOPS:.0e} flops")
+
+
+def form_solver(form, *, positive):
+    """"auto" for a problem already built, by its form: on rows the caller has chosen with
+    :func:`fit_solver` before building it; from statistics, Cholesky on the Gram (CD for
+    `positive`); with only an operator (rows elsewhere, the Gram too large), CG."""
+    if form == "operator":
+        if positive:
+            raise ValueError("positive=True needs coordinate descent on the p x p Gram, which "
+                             "would not fit in memory for this Dask array.")
+        return "cg"
+    return "cd" if positive else "cholesky"

@@ -10,6 +10,8 @@ weighted mean, with or without an intercept), and 0 for a column with no spread 
 coefficient 0).  X itself is never copied or modified here; the kernels apply x̄ and d on the fly.
 The raw-scale coefficients are β = d∘b and β₀ = ȳ − x̄ᵀβ.
 """
+from typing import NamedTuple, Optional
+
 import numpy as np
 
 from fastridge._validation import is_sparse
@@ -32,14 +34,41 @@ def load_kernels():
     return _gram_fast
 
 
+class SolveResult(NamedTuple):
+    """What a solver returns: `coef` (k, p) float64 fit-coordinate coefficients, `n_iter` (k,)
+    iterations (None for a direct solver), the `solver` that ran, and for the iterative ones the
+    stopping measure and its threshold per target (`measure`, `tol_abs`: converged where
+    measure ≤ tol_abs; NaN counts as not converged); `intercept` (k,) when the solver refined
+    the intercept itself (svd), else None."""
+
+    coef: np.ndarray
+    n_iter: Optional[np.ndarray]
+    solver: str
+    measure: Optional[np.ndarray] = None
+    tol_abs: Optional[np.ndarray] = None
+    intercept: Optional[np.ndarray] = None
+
+    def short(self):
+        """Indices of the targets where an iterative solver stopped before its tolerance."""
+        if self.measure is None:
+            return np.zeros(0, dtype=np.intp)
+        return np.flatnonzero(~(self.measure <= self.tol_abs))
+
+
 class Problem:
-    """Everything a solver needs about (X, Y, w) in the fit coordinates."""
+    """Everything a solver needs about (X, Y, w) in the fit coordinates.
+
+    Three forms, by what the data give: rows in memory (`X` dense, CSR or CSC; `fmt` says
+    which), sufficient statistics (`X` None, the centred Gram `G0` and `C0` = ZᵀW y_c unscaled;
+    `fmt` "stats"), or an operator (`X` None, `op` applies ZᵀWZ to a block of vectors and holds
+    ZᵀW y_c, for rows that live elsewhere — Dask chunks; `fmt` "operator")."""
 
     __slots__ = ("X", "fmt", "dtype", "n", "p", "k", "sw", "sqw", "W", "center", "xbar", "ss",
-                 "d", "h", "ybar", "G0", "C0", "yy", "yss", "_Yc", "_Ysrc")
+                 "d", "h", "ybar", "G0", "C0", "yy", "yss", "op", "_Yc", "_Ysrc")
 
     def __init__(self):
         self._Yc = self._Ysrc = None
+        self.op = None
         self.yss = None  # (k,) Σ wᵢ y_cᵢ², the targets' weighted sum of squares as fitted
 
     @property
@@ -296,6 +325,23 @@ def column_range(X, sample_weight):
         return (np.asarray(X.min(axis=0).todense(), dtype=np.float64).ravel(),
                 np.asarray(X.max(axis=0).todense(), dtype=np.float64).ravel())
     return X.min(axis=0).astype(np.float64), X.max(axis=0).astype(np.float64)
+
+
+def check_magnitudes(pr, *, weighted, values, yy_zero_is_constant=True):
+    """The magnitude checks of `prepare` (`_check_magnitudes`, `_check_target_magnitudes`)
+    for a Problem built without the rows at hand (from statistics, or as an operator over
+    rows elsewhere): the same errors, from the column statistics.  `values(cols)`: the common
+    value of each candidate constant column (NaN where the values differ).  Without the rows,
+    a target whose sum of squares is exactly 0 counts as constant (the merges of the
+    statistics and the reductions leave a constant target's sum at 0)."""
+    mean = pr.xbar if pr.center else np.zeros(pr.p)
+    with np.errstate(over="ignore", invalid="ignore"):
+        spread = np.sqrt(pr.ss / pr.W)
+    constant = constant_columns(mean, spread, pr.n, values)
+    _check_magnitudes(weighted or None, mean, pr.ss, spread, constant)
+    yy = np.asarray(pr.yss, dtype=np.float64)
+    _check_target_magnitudes(lambda: (yy != 0.0)[None, :], pr.ybar, yy, pr.h[pr.d != 0],
+                             pr.W, weighted=weighted)
 
 
 def _check_magnitudes(sw, mean, ss, spread, constant):

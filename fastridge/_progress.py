@@ -33,7 +33,10 @@ def seconds(t):
 def shape_text(X, k):
     """``"200 x 8 dense, 1 target"`` for a progress header."""
     n, p = X.shape
-    kind = "dense" if not hasattr(X, "tocsr") else f"sparse {X.format}"
+    if type(X).__module__.split(".")[0] == "dask":
+        kind = "dask array"
+    else:
+        kind = "dense" if not hasattr(X, "tocsr") else f"sparse {X.format}"
     return f"{n} x {p} {kind}, {k} target{'s' if k != 1 else ''}"
 
 

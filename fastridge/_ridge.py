@@ -6,12 +6,13 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from fastridge import _validation as V
-from fastridge._base import RegressorBase, linear_attributes, linear_predict, unchanged_on_failure
-from fastridge import _policy
+from fastridge import _policy, _validation as V
+from fastridge._backends import get_backend
+from fastridge._base import set_linear_fit, unchanged_on_failure
+from fastridge._engine import fit as engine
 from fastridge._lazy import load_engine
+from fastridge._linear import LinearRegressorBase
 from fastridge._routing import RoutingMixin
-from fastridge.exceptions import ConvergenceWarning, warn
 
 if TYPE_CHECKING:
     from typing import Any
@@ -20,21 +21,11 @@ if TYPE_CHECKING:
 
     from fastridge._typing import MatrixLike, SolverName
 
-def _statistics_or_none(make):
-    """`make()`'s sufficient statistics of the rows a fit saw, kept for a partial_fit that
-    follows; None when they are not finite (squares beyond float64 that the fit itself did not
-    form): partial_fit then refuses by name instead of merging into infinities."""
-    from fastridge import _stats
-
-    with np.errstate(all="ignore"):
-        stats = make()
-    return stats if _stats.finite(stats) else None
-
-
 _FLOAT_MAX = float(np.finfo(np.float64).max)  # an int beyond it cannot become a float α
+_ONE = np.ones(1, dtype=np.int64)  # one factorization
 
 
-def _fit_small(est, X, y, P, S):
+def _fit_small(est, X, y, P, posv):
     """The common small case in a few numpy/LAPACK calls: 1-D float64 y, 2-D float64 X with
     n ≥ p and n·p ≤ `_policy.SMALL_MAX_ENTRIES`, no weights or penalty factors, one α > 0, solver
     "auto"/"cholesky", default options otherwise.  The same centred Gram and Cholesky
@@ -42,7 +33,8 @@ def _fit_small(est, X, y, P, S):
     one-pass kernel); anything unusual — a non-finite value, a constant column, an extreme
     scale, a numerically singular system, any parameter outside the plain case — returns False
     and the general path (which also raises the errors) takes over.  Returns True when fitted.
-    P and S are the `_preprocessing` and `_solvers` modules, as `fit` imported them.
+    P is the `_preprocessing` module and `posv` `_solvers.linalg.scaled_posv`, as `fit` imported
+    them.
 
     On small problems the general path's per-call overhead (validation layers, the kernel's
     buffers, the solver dispatch) dominates; this path avoids most of it (asv: ``SmallProblem``).
@@ -109,23 +101,18 @@ def _fit_small(est, X, y, P, S):
         G *= d[None, :]
         c *= d
     G.flat[:: p + 1] += float(alpha)
-    b = S.scaled_posv(G, c)
+    b = posv(G, c)
     if b is None:
         return False  # numerically singular: the general path decides
     coef = b * d if est.standardize else b
-    if "feature_names_in_" in est.__dict__:
-        del est.feature_names_in_
-    est.n_features_in_ = p
-    est.coef_, est.intercept_ = linear_attributes(
-        coef[None], [ym - float(coef @ xm) if xm is not None else 0.0], np.float64, 1,
-        est.fit_intercept)
-    est.n_iter_ = 1
-    est.solver_ = "cholesky"
+    intercept = ym - float(coef @ xm) if xm is not None else 0.0
+    set_linear_fit(est, engine.LinearFit(coef[None], np.array([intercept]), _ONE, "cholesky"),
+                   dtype=np.float64, single=True, n_features=p)
     est.__dict__.pop("stats_", None)
     if stats is None:  # no intercept: the centred statistics are one small pass more
         from fastridge import _stats
 
-        stats = _statistics_or_none(lambda: _stats.block_stats(X, y[:, None]))
+        stats = _stats.finite_or_none(lambda: _stats.block_stats(X, y[:, None]))
     est._fit_stats = stats  # a tuple is made into statistics by partial_fit (`_small_fit_stats`)
     est._stats_single = True
     return True
@@ -141,7 +128,7 @@ def _small_fit_stats(n, xm, ym, G, c, yy):
                              np.float64, np.full(p, -np.inf), np.full(p, np.inf))
 
 
-class Ridge(RoutingMixin, RegressorBase):
+class Ridge(RoutingMixin, LinearRegressorBase):
     """Ridge regression: linear least squares with an L2 penalty.
 
     Minimizes, for each target column y,
@@ -344,69 +331,34 @@ class Ridge(RoutingMixin, RegressorBase):
         """
         load_engine()
         from fastridge import _preprocessing as P
-        from fastridge import _solvers as S
+        from fastridge._solvers.linalg import scaled_posv
 
         if sample_weight is None and type(X) is np.ndarray and type(y) is np.ndarray \
-                and _fit_small(self, X, y, P, S):
+                and _fit_small(self, X, y, P, scaled_posv):
             return self
         self._check_params()
-        from fastridge._dask import any_dask
-
-        if any_dask(X, y, sample_weight):
-            from fastridge import _dask
-
-            return _dask.fit_ridge(self, X, y, sample_weight)
-        X, y = V.validate_data(self, X, y, reset=True, defer_finite=True)
-        n, p = X.shape
-        sw = V.check_sample_weight(sample_weight, n, X.dtype)
-        single = y.ndim == 1
-        Y = y[:, None] if single else y
-        alphas = V.check_alpha(self.alpha, Y.shape[1])
-        pf = V.check_penalty_factor(self.penalty_factor, p)
-        v = np.ones(p) if pf is None else pf
-        sparse = V.is_sparse(X)
-
-        solver = V.canonical_solver(self.solver)
-        if solver == "auto":
-            solver = _policy.fit_solver(n, p, sparse=sparse, alphas=alphas,
-                                        positive=bool(self.positive), penalty_factor=pf)
-        pr = P.prepare(X, Y, sw, fit_intercept=self.fit_intercept,
-                       standardize=self.standardize,
-                       want_gram=_policy.wants_gram(X, solver, v, alphas, sparse=sparse),
-                       check_finite=True)
-
+        backend = get_backend(X, y, sample_weight)
+        prev = getattr(self, "coef_", None) if self.warm_start else None
+        data = backend.validate(self, X, y, sample_weight)
+        alphas = V.check_alpha(self.alpha, data.k)
+        pf = V.check_penalty_factor(self.penalty_factor, data.p)
+        v = np.ones(data.p) if pf is None else pf
+        pr, solver = backend.problem(
+            data, fit_intercept=self.fit_intercept, standardize=self.standardize,
+            solver=V.canonical_solver(self.solver), alphas=alphas, v=v,
+            positive=bool(self.positive), penalty_factor=pf)
         B0 = None
-        if self.warm_start and solver in ("cd", "cg") and getattr(self, "coef_", None) \
-                is not None:
-            prev = np.atleast_2d(np.asarray(self.coef_, dtype=np.float64))
-            if prev.shape == (pr.k, p):
-                B0 = P.from_raw(pr, prev)
-
-        if solver == "cd":
-            B, n_iter, info = S.solve_cd(pr, alphas, v, positive=bool(self.positive),
-                                         tol=float(self.tol), max_iter=self.max_iter, B0=B0)
-        elif solver == "cg":
-            B, n_iter, info = S.solve_cg(pr, alphas, v, tol=float(self.tol),
-                                         max_iter=self.max_iter, B0=B0)
-        elif solver == "cholesky":
-            B, n_iter, info = S.solve_cholesky(pr, alphas, v)
-        else:
-            B, n_iter, info = S.solve_svd(pr, alphas, v)
-
-        self._store(pr, B, n_iter, info, X.dtype, single, cold=B0 is None)
+        if prev is not None:
+            prev = np.atleast_2d(np.asarray(prev, dtype=np.float64))
+            B0 = prev if prev.shape == (pr.k, pr.p) else None
+        fit = engine.fit(pr, alphas, v, solver, positive=bool(self.positive),
+                         tol=float(self.tol), max_iter=self.max_iter, B0=B0, dtype=data.dtype,
+                         asked=self.solver)
+        set_linear_fit(self, fit, dtype=data.dtype, single=data.single)
         self.__dict__.pop("stats_", None)  # a fit on rows starts any streaming afresh
-        from fastridge import _stats
-
-        # the statistics of these rows, for a partial_fit that follows, when the fit formed
-        # them anyway (the one-pass centred Gram) and they are small
-        keep = _policy.keep_fit_statistics(n, p, formed_gram=pr.G0 is not None and pr.center)
-        if keep == "formed":
-            self._fit_stats = _statistics_or_none(lambda: _stats.from_problem(pr, X, Y, sw))
-        elif keep == "compute":
-            self._fit_stats = _statistics_or_none(lambda: _stats.block_stats(X, Y, sw))
-        else:
-            self._fit_stats = None
-        self._stats_single = single
+        # the statistics of these rows, for a partial_fit that follows, when they are cheap
+        self._fit_stats = backend.fit_statistics(data, pr)
+        self._stats_single = data.single
         return self
 
     def _check_params(self):
@@ -414,49 +366,6 @@ class Ridge(RoutingMixin, RegressorBase):
         V.check_params(solver=self.solver, tol=self.tol, max_iter=self.max_iter,
                        fit_intercept=self.fit_intercept, standardize=self.standardize,
                        positive=self.positive, warm_start=self.warm_start, copy_X=self.copy_X)
-
-    def _store(self, pr, B, n_iter, info, dt, single, *, cold):
-        """Warn when an iterative solver stopped short, map B back to the raw scale and set the
-        fitted attributes."""
-        from fastridge import _preprocessing as P, _solvers as S
-
-        if n_iter is not None:
-            # NaN-safe: a non-finite measure counts as not converged
-            short = np.flatnonzero(~(info["measure"] <= info["tol_abs"]))
-            if short.size:
-                detail = ", ".join(
-                    f"target {t}: gradient norm (columns at unit scale) "
-                    f"{info['measure'][t]:.3g} > "
-                    f"{info['tol_abs'][t]:.3g}" for t in short[:5])
-                cap = S.iteration_cap(info["solver"], self.max_iter)
-                ran = int(n_iter[short].max())
-                # CG also stops early when its recursion breaks down (precision exhausted)
-                where = f"at max_iter={cap}" if ran >= cap else \
-                    f"after {ran} iterations (breakdown: the problem is too ill-conditioned)"
-                asked = self.solver if self.solver in V.SOLVER_ALIASES else info["solver"]
-                alias = "" if asked == info["solver"] else \
-                    f" (run as fastridge's solver={info['solver']!r})"
-                warn(ConvergenceWarning,
-                     f"Ridge: {asked} solver did not converge{alias}: solver="
-                     f"{info['solver']!r} stopped {where} before reaching "
-                     f"tol={self.tol} ({detail}). Increase max_iter, loosen tol, or use "
-                     f"solver='cholesky'/'svd' for an exact solution.", stacklevel=None)
-
-        coef, intercept = P.to_raw(pr, B)
-        if "intercept" in info:  # a solver that refined the intercept itself (svd)
-            intercept = info["intercept"]
-        V.check_output_range(dt, coef, intercept)
-        self.coef_, self.intercept_ = linear_attributes(coef, intercept, dt, 1 if single else 2,
-                                                        self.fit_intercept)
-        if n_iter is None:
-            # a direct solver: one factorization (API.md), so that scikit-learn's n_iter_
-            # check holds for every solver
-            n_iter = np.ones(pr.k, dtype=np.int64)
-        elif cold:
-            # a cold fit evaluates the gradient at 0 at least once, even when 0 is optimal
-            n_iter = np.maximum(n_iter, 1)
-        self.n_iter_ = int(n_iter[0]) if single else n_iter
-        self.solver_ = info["solver"]
 
     # ---------------------------------------------------------------- streaming
     @unchanged_on_failure  # a failed block leaves the statistics and attributes as they were
@@ -578,10 +487,10 @@ class Ridge(RoutingMixin, RegressorBase):
         v = np.ones(st.p) if pf is None else pf
         pr = _stats.problem(st, fit_intercept=self.fit_intercept,
                             standardize=self.standardize)
-        B, n_iter, info = _stats.solve(pr, alphas, v, V.canonical_solver(self.solver),
-                                       positive=bool(self.positive), tol=float(self.tol),
-                                       max_iter=self.max_iter)
-        self._store(pr, B, n_iter, info, st.dtype, self._stats_single, cold=True)
+        fit = engine.fit(pr, alphas, v, V.canonical_solver(self.solver),
+                         positive=bool(self.positive), tol=float(self.tol),
+                         max_iter=self.max_iter, dtype=st.dtype, asked=self.solver)
+        set_linear_fit(self, fit, dtype=st.dtype, single=self._stats_single)
 
     @unchanged_on_failure
     def set_params(self, **params: Any) -> Ridge:
@@ -614,40 +523,3 @@ class Ridge(RoutingMixin, RegressorBase):
             self._check_params()  # validated as fit validates them
             self._solve_stats()
         return self
-
-    def predict(self, X: MatrixLike) -> NDArray[np.floating]:
-        """Predict with the fitted linear model.
-
-        Parameters
-        ----------
-        X : array-like or scipy.sparse matrix of shape (n_samples, n_features)
-            Raw (unstandardized) data with the columns seen in `fit`; sparse X is not
-            densified.
-
-        Returns
-        -------
-        ndarray of shape (n_samples,) or (n_samples, n_targets)
-            ``X @ coef_.T + intercept_``, float32 for a model fitted on float32 data.
-
-        See Also
-        --------
-        Ridge.score : R² of these predictions.
-
-        Examples
-        --------
-        >>> import numpy as np
-        >>> from fastridge import Ridge
-        >>> X = np.array([[0.0], [1.0], [2.0]])
-        >>> model = Ridge(alpha=1e-10).fit(X, [1.0, 3.0, 5.0])
-        >>> print(np.round(model.predict([[3.0], [4.0]]), 6))
-        [7. 9.]
-        """
-        self._check_is_fitted()
-        from fastridge._dask import is_dask
-
-        if is_dask(X):  # a lazy Dask array of predictions
-            from fastridge import _dask
-
-            return _dask.predict(self, X, self.coef_, self.intercept_)
-        X = V.validate_data(self, X, reset=False)
-        return linear_predict(X, self.coef_, self.intercept_)

@@ -15,7 +15,7 @@ to per-α solves otherwise.
 """
 import numpy as np
 
-from fastridge import _config, _solvers as S
+from fastridge import _config, _design as D
 
 
 class Spectrum:
@@ -126,7 +126,7 @@ def spectrum(pr, v):
     scale = 1.0 / np.sqrt(vs)
     e = pr.d * scale
     if pr.n >= pr.p:
-        G, C = S.gram(pr, e)
+        G, C = D.gram(pr, e)
         lam, Q = np.linalg.eigh(G.astype(np.float64))
         lam, Q = lam[::-1], Q[:, ::-1]
         keep = _rank_cut(lam)
@@ -139,7 +139,7 @@ def spectrum(pr, v):
             return _svd_spectrum(pr, e, scale)
         P = Vr.T @ C.astype(np.float64)
         return Spectrum(pr, "gram", s2, Vr, P, scale)
-    K = S.kernel(pr, e)
+    K = D.kernel(pr, e)
     lam, Q = np.linalg.eigh(K)
     lam, Q = lam[::-1], Q[:, ::-1]
     keep = _rank_cut(lam)
@@ -151,5 +151,5 @@ def spectrum(pr, v):
     if pr.sqw is not None:
         Yt = Yt * pr.sqw[:, None]
     P = np.sqrt(s2)[:, None] * (U.T @ Yt)
-    Vr = S.zt(pr, e, U) / np.sqrt(s2)              # ẐᵀU S⁻¹ (p × r)
+    Vr = D.zt(pr, e, U) / np.sqrt(s2)              # ẐᵀU S⁻¹ (p × r)
     return Spectrum(pr, "kernel", s2, Vr, P, scale, U=U)

@@ -19,6 +19,7 @@ in any tree (Dask, Spark's ``treeAggregate``, a loop over file chunks).
 import numpy as np
 
 from fastridge import _config
+from fastridge._dd import two_sum
 from fastridge._validation import is_sparse
 
 
@@ -111,20 +112,13 @@ def merge(a, b):
     dx = (b.xbar - a.xbar) + (b.xlo - a.xlo)
     dy = (b.ybar - a.ybar) + (b.ylo - a.ylo)
     f = a.W * b.W / W
-    xbar, xlo = _two_sum(a.xbar, a.xlo + dx * (b.W / W))
-    ybar, ylo = _two_sum(a.ybar, a.ylo + dy * (b.W / W))
+    xbar, xlo = two_sum(a.xbar, a.xlo + dx * (b.W / W))
+    ybar, ylo = two_sum(a.ybar, a.ylo + dy * (b.W / W))
     return RidgeStats(a.n + b.n, W, xbar, ybar,
                       a.Mxx + b.Mxx + f * np.outer(dx, dx),
                       a.Mxy + b.Mxy + f * np.outer(dx, dy),
                       a.Myy + b.Myy + f * dy * dy, dtype,
                       np.minimum(a.xmin, b.xmin), np.maximum(a.xmax, b.xmax), xlo, ylo)
-
-
-def _two_sum(a, b):
-    """(s, e) with s = fl(a + b) and s + e = a + b exactly (Knuth)."""
-    s = a + b
-    bb = s - a
-    return s, (a - (s - bb)) + (b - bb)
 
 
 def remove(whole, part):
@@ -167,7 +161,7 @@ def merge_all(items):
 def block_stats(X, Y, sample_weight=None):
     """Statistics of one block of validated rows: X (n, p) dense or sparse, Y (n, k) of X's
     dtype, weights (n,) or None.  One pass over a dense block (the shifted `syrk` kernel)."""
-    from fastridge import _preprocessing as P, _solvers as S
+    from fastridge import _design as D, _preprocessing as P
 
     n, p = X.shape
     k = Y.shape[1]
@@ -175,7 +169,7 @@ def block_stats(X, Y, sample_weight=None):
     if n == 0:
         return RidgeStats.empty(p, k, dtype)
     if is_sparse(X):
-        # the sparse Gram centres columns with large means explicitly (see `_solvers.gram`);
+        # the sparse Gram centres columns with large means explicitly (see `_design.gram`);
         # it works in float64 throughout
         X64 = X.astype(np.float64)
         pr = P.prepare(X64, np.asarray(Y, dtype=np.float64), sample_weight, fit_intercept=True,
@@ -185,13 +179,13 @@ def block_stats(X, Y, sample_weight=None):
                               np.zeros((p, k)), np.zeros(k), dtype)
         ones = np.ones(p)
         d_saved, pr.d = pr.d, ones
-        G, C = S.gram(pr, ones)
+        G, C = D.gram(pr, ones)
         pr.d = d_saved
         Mxx, Mxy = np.asarray(G, dtype=np.float64), np.asarray(C, dtype=np.float64)
         xbar, xlo = pr.xbar.copy(), np.zeros(p)
-        L = S._offset_columns(pr)  # what the rounding of their means left: Σ w (x − x̄)/W
+        L = D.offset_columns(pr)  # what the rounding of their means left: Σ w (x − x̄)/W
         w = 1.0 if sample_weight is None else np.asarray(sample_weight, np.float64)[:, None]
-        xlo[L] = np.sum(w * S._centred_dense_columns(pr, L), axis=0) / pr.W
+        xlo[L] = np.sum(w * D.centred_dense_columns(pr, L), axis=0) / pr.W
         ybar = pr.ybar.copy()
     else:
         from fastridge import _gram_fast
@@ -211,7 +205,7 @@ def block_stats(X, Y, sample_weight=None):
         dx, dy = colsum / W, ysum / W
         Mxx = G.astype(np.float64) - W * np.outer(dx, dx)
         Mxy = C.astype(np.float64) - W * np.outer(dx, dy)
-        xbar, xlo = _two_sum(shift, dx)
+        xbar, xlo = two_sum(shift, dx)
         ybar = yshift + dy
     Yc = np.asarray(Y, dtype=np.float64) - ybar
     w = np.ones(n) if sample_weight is None else np.asarray(sample_weight, dtype=np.float64)
@@ -229,6 +223,15 @@ def block_stats(X, Y, sample_weight=None):
     if cand.size:
         xmin[cand], xmax[cand] = P.column_range(X[:, cand], sample_weight)
     return RidgeStats(n, W, xbar, ybar, Mxx, Mxy, Myy, dtype, xmin, xmax, xlo, ylo)
+
+
+def finite_or_none(make):
+    """`make()`'s statistics, or None when they are not finite (squares beyond float64 that
+    the fit itself did not form): partial_fit then refuses by name instead of merging into
+    infinities."""
+    with np.errstate(all="ignore"):
+        stats = make()
+    return stats if finite(stats) else None
 
 
 def finite(stats):
@@ -287,6 +290,9 @@ def problem(stats, *, fit_intercept, standardize):
                            (stats.xbar, np.clip(np.diag(stats.Mxx), 0.0, None)),
                            values=stats.common_values)
     pr.h = pr.d * pr.d * pr.ss
+    pr.yss = np.array(yy, dtype=np.float64)
+    P.check_magnitudes(pr, weighted=False,  # the statistics do not record whether w was given
+                       values=stats.common_values)
     # the solvers scale G0 and C0 by d (0 for columns without spread) as for in-memory data
     pr.G0, pr.C0 = np.array(G, dtype=np.float64), np.array(C, dtype=np.float64)
     pr.yy = np.array(yy, dtype=np.float64)
@@ -309,46 +315,3 @@ def test_error(stats, coef, intercept):
         stats.ylo[None, :] - coef @ stats.xlo)
     rss = stats.Myy[None, :] - 2.0 * cross + quad + stats.W * offset * offset
     return np.clip(rss, 0.0, None)
-
-
-
-
-def _pinv_solve(pr, a, v, C):
-    """Minimum-norm solution of (G + aV) b = C from an eigendecomposition (a singular system:
-    α = 0 with dependent columns, or an unpenalized column without spread)."""
-    G = pr.G0 * pr.d[:, None] * pr.d[None, :] + np.diag(a * v)
-    lam, Q = np.linalg.eigh(G)
-    keep = lam > max(lam.max(initial=0.0), 0.0) * lam.size * np.finfo(np.float64).eps * 10
-    Qk = Q[:, keep]
-    return Qk @ ((Qk.T @ C) / lam[keep][:, None])
-
-
-def solve(pr, alphas, v, solver, *, positive=False, tol=1e-6, max_iter=None, B0=None):
-    """Fit-coordinate solutions (k, p) from a statistics-only Problem: (B, n_iter, info) as the
-    in-memory solvers return them.  "auto" → cholesky (cd with `positive`); "svd" → the
-    eigendecomposition of G + αV (its SVD), minimum-norm when singular — without the rows, the
-    accuracy is that of the Gram, not of the design."""
-    from scipy.linalg import LinAlgError
-
-    from fastridge import _solvers as S
-
-    if solver == "auto":
-        solver = "cd" if positive else "cholesky"
-    if solver == "cd":
-        return S.CDState(pr, v, positive=positive, B0=B0).solve(alphas, tol, max_iter)
-    if solver == "cg":
-        return S.cg_state(pr, v, B0=B0).solve(alphas, tol, max_iter)
-    B = np.zeros((pr.k, pr.p))
-    if solver == "svd":
-        for a, ts in S._groups(alphas):
-            B[ts] = (_pinv_solve(pr, a, v, (pr.C0 * pr.d[:, None])[:, ts])).T
-        return B, None, {"solver": "svd"}
-    state = S.CholeskyState(pr, v, allow_kernel=False)
-    for a, ts in S._groups(alphas):
-        try:
-            Ga = state.G + np.diag(a * v)
-            B[ts] = S._cho_solve(S._reliable_cho(Ga), state.C[:, ts]).T
-        except LinAlgError:
-            B[ts] = (_pinv_solve(pr, a, v, (pr.C0 * pr.d[:, None])[:, ts])).T
-    return B, None, {"solver": "cholesky"}
-

@@ -280,7 +280,7 @@ def test_splitter_and_iterable_of_pairs():
 
 # --------------------------------------------------------------------------- rules
 def test_select_alpha_on_constructed_curves():
-    from fastridge._cv import select_alpha
+    from fastridge._engine.selection import select_alpha
 
     alphas = np.array([100.0, 10.0, 1.0, 0.1, 0.01])
     mean = np.array([5.0, 2.05, 1.5, 1.0, 1.2])

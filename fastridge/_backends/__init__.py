@@ -1,0 +1,31 @@
+"""Data backends: where the rows live and how a pass over them is made.
+
+A backend validates its data (:meth:`validate` → a :class:`Data`), builds the `Problem` the
+engine solves — from the rows themselves, from their sufficient statistics, or as an operator
+(:meth:`problem`, :meth:`path_problem`) — gives the statistics of all the rows or per fold
+(:meth:`statistics`, :meth:`fold_statistics`), maps a function over row blocks and combines the
+results (:meth:`map_blocks`), and predicts.  The estimators and the engine never import a
+backend: :func:`get_backend` picks one by the input's type, importing Dask only for Dask input.
+
+Backends:
+
+* ``memory`` (`fastridge._backends.memory`): numpy arrays and scipy.sparse matrices;
+* ``dask`` (`fastridge._backends.dask`): row-chunked Dask arrays (the ``dask`` extra).
+"""
+
+
+def _is_dask(obj):
+    """Whether `obj` is a Dask collection (without importing Dask)."""
+    return type(obj).__module__.split(".")[0] == "dask" and hasattr(obj, "__dask_graph__")
+
+
+def get_backend(*arrays):
+    """The backend for these inputs (X, y, sample_weight ...; None entries ignored): Dask when
+    any is a Dask collection, else in-memory."""
+    if any(_is_dask(a) for a in arrays if a is not None):
+        from fastridge._backends.dask import DaskBackend
+
+        return DaskBackend()
+    from fastridge._backends.memory import MemoryBackend
+
+    return MemoryBackend()

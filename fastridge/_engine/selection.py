@@ -1,0 +1,263 @@
+"""Choosing α: folds, the leave-one-out algebra, the fold statistics and the choice rules.
+
+Leave-one-out works in the fit coordinates of `fastridge._preprocessing` (see `RidgeCV`'s
+module for the formulas); k-fold from sufficient statistics needs one pass over the rows
+(`kfold_from_statistics`)."""
+import numbers
+
+import numpy as np
+
+from fastridge import _stats, _validation as V
+from fastridge._engine.path import raw_path
+
+
+# --------------------------------------------------------------------------- helpers
+def kfold_bounds(n, n_splits):
+    """Boundaries (n_splits + 1,) of contiguous folds without shuffling (scikit-learn's
+    ``KFold`` layout): the first ``n % n_splits`` folds get one extra row."""
+    if n_splits > n:
+        raise ValueError(f"cv={n_splits}: Cannot have number of splits n_splits={n_splits} "
+                         f"greater than the number of samples: n_samples={n}.")
+    sizes = np.full(n_splits, n // n_splits, dtype=np.int64)
+    sizes[: n % n_splits] += 1
+    return np.concatenate([[0], np.cumsum(sizes)])
+
+
+def kfold_splits(n, n_splits):
+    """The folds of `kfold_bounds` as a list of (train, test) index arrays."""
+    bounds = kfold_bounds(n, n_splits)
+    idx = np.arange(n)
+    return [(np.concatenate([idx[:lo], idx[hi:]]), idx[lo:hi])
+            for lo, hi in zip(bounds[:-1], bounds[1:])]
+
+
+def as_indices(a, n, what):
+    a = np.asarray(a)
+    if a.dtype == bool:
+        if a.shape != (n,):
+            raise ValueError(f"cv: a boolean {what} mask must have length n_samples={n}.")
+        return np.flatnonzero(a)
+    if a.ndim != 1 or (a.size and a.dtype.kind not in "iu"):
+        raise ValueError(f"cv: {what} indices must be a 1-D array of integers.")
+    a = a.astype(np.intp)
+    if a.size and (a.min() < -n or a.max() >= n):
+        raise ValueError(f"cv: {what} indices out of range for n_samples={n}.")
+    return a
+
+def is_leave_one_out(cv):
+    """Whether `cv` asks for exact leave-one-out: None or "loo"."""
+    return cv is None or (isinstance(cv, str) and cv == "loo")
+
+CV_KINDS = ("None or 'loo' (leave-one-out), an int >= 2, a splitter with split(X, y) or an "
+             "iterable of (train, test) index pairs")
+
+def cv_folds(cv, X, y, groups=None):
+    """None for leave-one-out (``cv=None`` or ``"loo"``), else a list of (train, test) index
+    arrays; `groups` goes to a splitter's ``split(X, y, groups)``."""
+    n = X.shape[0]
+    if groups is not None and not hasattr(cv, "split"):
+        raise ValueError(f"groups are passed to the splitter, but cv={cv!r} is not a splitter "
+                         f"with split(X, y, groups) (e.g. sklearn.model_selection.GroupKFold).")
+    if is_leave_one_out(cv):
+        return None
+    if isinstance(cv, np.ndarray) and cv.ndim == 0:
+        cv = cv.item()  # a 0-d array is a scalar (and cannot be iterated)
+    if isinstance(cv, numbers.Integral) and not isinstance(cv, V._NOT_NUMBERS):
+        if cv < 2:
+            raise ValueError(f"cv must be {CV_KINDS}; got cv={cv!r}.")
+        return kfold_splits(n, int(cv))
+    if isinstance(cv, (str, bytes, float, bool, np.bool_, np.floating)) \
+            or not (hasattr(cv, "split") or hasattr(cv, "__iter__")):
+        raise ValueError(f"cv must be {CV_KINDS}; got cv={cv!r}.")
+    if hasattr(cv, "split"):
+        pairs = cv.split(X, y) if groups is None else cv.split(X, y, groups)
+    else:
+        pairs = cv
+    folds = []
+    for pair in pairs:
+        try:
+            train, test = pair
+        except (TypeError, ValueError) as exc:
+            raise ValueError("cv must yield (train, test) index pairs.") from exc
+        train, test = as_indices(train, n, "train"), as_indices(test, n, "test")
+        if train.size == 0 or test.size == 0:
+            raise ValueError("cv produced an empty train or test set.")
+        folds.append((train, test))
+    if not folds:
+        raise ValueError("cv produced no (train, test) splits.")
+    return folds
+
+def select_alpha(alphas, mean_error, se_error, rule):
+    """Index of the chosen α on one error curve.
+
+    ``"min"``: the lowest mean error (among ties, the largest α).  ``"1se"``: the largest α whose
+    mean error is at most the minimum plus the standard error at the minimum (cv.glmnet's
+    ``lambda.1se``; an undefined standard error counts as 0).  Non-finite errors are ignored.
+    """
+    alphas = np.asarray(alphas, dtype=np.float64)
+    mean_error = np.asarray(mean_error, dtype=np.float64)
+    finite = np.isfinite(mean_error)
+    if not finite.any():
+        raise ValueError("Every cross-validation error is NaN or infinite; cannot choose alpha.")
+    best = mean_error[finite].min()
+    ties = np.flatnonzero(finite & (mean_error == best))
+    i_min = ties[np.argmax(alphas[ties])]
+    if rule == "min":
+        return int(i_min)
+    se = float(np.asarray(se_error, dtype=np.float64)[i_min])
+    if not np.isfinite(se):
+        se = 0.0
+    ok = np.flatnonzero(finite & (mean_error <= best + se))
+    return int(ok[np.argmax(alphas[ok])])
+
+def loo_rows(U, w, W, center):
+    """Per-row pieces of the leave-one-out residuals (see the module docstring) for rows with
+    left singular vectors U (n, r) and weights w (n,) out of the total W: (U², M, interp)."""
+    r = U.shape[1]
+    M = 1.0 - np.einsum("ij,ij->i", U, U)
+    if center:
+        M -= w / W
+    interp = M <= 64.0 * np.finfo(np.float64).eps * (r + 2)
+    return U * U, np.where(interp, 0.0, M), interp
+
+def loo_ratio(U, U2, r0, M, interp, c, s2, a):
+    """√wᵢ times the leave-one-out residual of each row for each α of `a`: (n, len(a), k)."""
+    n, r = U.shape
+    mb, k = a.size, c.shape[1]
+    inv = 1.0 / (s2[:, None] + a[None, :])                      # (r, mb)
+    A = (U @ (c[:, None, :] * inv[:, :, None]).reshape(r, mb * k)).reshape(n, mb, k)
+    B = U2 @ inv                                                 # (n, mb)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        num = r0[:, None, :] + a[None, :, None] * A
+        den = M[:, None] + a[None, :] * B
+        ratio = num / den[:, :, None]
+        ratio[interp] = A[interp] / B[interp][:, :, None]
+    ratio[~np.isfinite(ratio)] = 0.0            # only rows of no weight and no leverage
+    return ratio
+
+def descending(grid):
+    """The distinct α of `grid`, descending (every computation runs on these), and the index
+    of each grid entry among them."""
+    uniq, inverse = np.unique(grid, return_inverse=True)
+    return uniq[::-1].copy(), (uniq.size - 1) - inverse.reshape(-1)
+
+def weighted_rms(dev, w, denom):
+    """sqrt(Σᵢ wᵢ devᵢ² / denom) over axis 0, scaled so that no square overflows (the errors
+    are squares already: their deviations squared are fourth powers of y's scale)."""
+    scale = np.abs(dev).max(axis=0)
+    safe = np.where((scale > 0) & np.isfinite(scale), scale, 1.0)
+    with np.errstate(invalid="ignore"):
+        return np.where(scale > 0, scale, 0.0) * np.sqrt(
+            (w * (dev / safe) ** 2).sum(axis=0) / denom)
+
+def fold_stats(err, weights):
+    """Mean and standard error over folds of per-fold errors ``err`` (F, ...), the folds
+    weighted by ``weights`` (F,), as cv.glmnet: mean = Σ ω e / Σ ω and
+    se = sqrt(Σ ω (e − mean)² / Σ ω / (F − 1)), F the folds with positive weight."""
+    keep = weights > 0
+    err, weights = err[keep], weights[keep]
+    tot = weights.sum()
+    shape = (-1,) + (1,) * (err.ndim - 1)
+    wv = weights.reshape(shape)
+    mean = (wv * err).sum(axis=0) / tot
+    F = err.shape[0]
+    if F < 2:
+        return mean, np.full_like(mean, np.nan)
+    return mean, weighted_rms(err - mean, wv, tot * (F - 1))
+
+
+# --------------------------------------------------------------------------- from statistics
+def kfold_from_statistics(folds, grid, v, crit, per_target, *, fit_intercept, standardize,
+                          tol, max_iter, dtype):
+    """Mean and standard error over folds (each (m, K)) of the k-fold error for each α of
+    `grid` (descending), from the sufficient statistics of each fold's rows (`folds`, one
+    `RidgeStats` per fold): a fold's training statistics are the merge of the others' (prefix
+    and suffix merges: 2F merges in all), its fit the path on those, and its error follows from
+    its own statistics (`_stats.test_error`: no second pass over the rows)."""
+
+    F = len(folds)
+    K = folds[0].k if per_target else 1
+    prefix = [None]
+    for f in folds[:-1]:
+        prefix.append(f if prefix[-1] is None else _stats.merge(prefix[-1], f))
+    suffix = [None] * (F + 1)
+    for i in range(F - 1, 0, -1):
+        suffix[i] = folds[i] if suffix[i + 1] is None else _stats.merge(folds[i], suffix[i + 1])
+    errs, weights = [], []
+    for i, test in enumerate(folds):
+        train = _stats.merge_all([s for s in (prefix[i], suffix[i + 1]) if s is not None])
+        if test.W <= 0.0 or train.W <= 0.0:
+            errs.append(np.full((grid.size, K), np.nan))
+            weights.append(0.0)
+            continue
+        pr = _stats.problem(train, fit_intercept=fit_intercept, standardize=standardize)
+        coef, icpt = raw_path(pr, v, grid, "auto", tol=tol, max_iter=max_iter, dtype=dtype)[:2]
+        err = crit.from_sums(_stats.test_error(test, coef, icpt), test.Myy, test.W)
+        errs.append(err if per_target else err.mean(axis=1, keepdims=True))
+        weights.append(test.W)
+    return fold_stats(np.stack(errs), np.asarray(weights))
+
+
+def loo_block_moments(X, Y, w, E, xbar, ybar, s2, c, alphas, W, center, per_target):
+    """One block of rows' share of the leave-one-out error, from the decomposition of all the
+    rows (E = V·scale·d (p, r), s2, c = Uᵀỹ): for each α (and target), the weight, the weighted
+    mean and the weighted sum of squared deviations of the squared errors of its rows with
+    positive weight (merged across blocks by `merge_moments`)."""
+    n = Y.shape[0]
+    w = np.ones(n) if w is None else np.asarray(w, dtype=np.float64)
+    sqw = np.sqrt(w)
+    Z = np.asarray(X @ E, dtype=np.float64)                      # (X − x̄) E in two steps
+    Z -= xbar @ E
+    U = (Z * sqw[:, None]) / np.sqrt(s2)
+    yt = (np.asarray(Y, dtype=np.float64) - ybar) * sqw[:, None]
+    r0 = yt - U @ c
+    U2, M, interp = loo_rows(U, w, W, center)
+    r0[interp] = 0.0
+    ratio = loo_ratio(U, U2, r0, M, interp, c, s2, alphas)      # √w · e  (n, m, k)
+    sq = ratio * ratio
+    if not per_target:
+        sq = sq.mean(axis=2, keepdims=True)
+    pos = w > 0
+    Wc = float(w[pos].sum())
+    if Wc == 0.0:
+        return 0.0, np.zeros(sq.shape[1:]), np.zeros(sq.shape[1:]), 0
+    mean = sq.sum(axis=0) / Wc
+    q = sq[pos] / w[pos][:, None, None]
+    m2 = (w[pos][:, None, None] * (q - mean) ** 2).sum(axis=0)
+    return Wc, mean, m2, int(pos.sum())
+
+
+def merge_moments(parts):
+    """Merge `loo_block_moments` results (weight, mean, M2, rows) pairwise, as Chan, Golub and
+    LeVeque's update merges the statistics."""
+    W, mean, m2, rows = parts[0]
+    for Wb, mb, m2b, rb in parts[1:]:
+        rows += rb
+        if Wb == 0.0:
+            continue
+        if W == 0.0:
+            W, mean, m2 = Wb, mb, m2b
+            continue
+        tot = W + Wb
+        delta = mb - mean
+        mean = mean + delta * (Wb / tot)
+        m2 = m2 + m2b + delta * delta * (W * Wb / tot)
+        W = tot
+    return W, mean, m2, rows
+
+
+def loo_from_blocks(map_blocks, pr, sp, alphas, per_target):
+    """Exact leave-one-out errors (mean, se), each (m, K), from one pass over row blocks
+    (`map_blocks(func, combine, *args)`, a backend's) and the spectrum `sp` of all the rows."""
+    r = sp.rank
+    c = sp.P / np.sqrt(sp.s2)[:, None] if r else np.zeros((0, pr.k))
+    E = (sp.Vr * sp.scale[:, None]) * pr.d[:, None]               # p × r
+    W, mean, m2, n_pos = map_blocks(loo_block_moments, merge_moments, E, pr.xbar, pr.ybar,
+                                    sp.s2, c, alphas, pr.W, pr.center, per_target)
+    if pr.center and n_pos < 2:
+        raise ValueError("RidgeCV with cv=None (leave-one-out) and fit_intercept=True needs at "
+                         "least 2 samples with positive weight.")
+    se = np.full(mean.shape, np.nan)
+    if n_pos >= 2:
+        se = np.sqrt(m2 / W / (n_pos - 1))
+    return mean, se

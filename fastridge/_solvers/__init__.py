@@ -1,0 +1,62 @@
+"""The solver registry: every solver works on a `Problem` in fit coordinates (see
+`fastridge._preprocessing`) and returns a `SolveResult`.
+
+A solver is one module of this package with a `SPEC` (:class:`~fastridge._solvers.common.SolverSpec`:
+the problem forms it works on, the options it honours) and ``solve(pr, alphas, v, *, positive,
+tol, max_iter, B0)``; iterative ones also ``state(pr, v, *, positive)`` for warm-started paths.
+Adding a solver means its module and one line in :data:`SOLVERS`; which solver "auto" takes is
+the policy's (`fastridge._policy`), not the registry's.
+"""
+from fastridge import _policy
+from fastridge._solvers import cd, cg, cholesky, svd
+from fastridge._solvers.common import DEFAULT_MAX_ITER, iteration_cap, unit_scale
+
+SOLVERS = {m.SPEC.name: m for m in (cd, cg, cholesky, svd)}
+
+__all__ = ["SOLVERS", "DEFAULT_MAX_ITER", "form", "iteration_cap", "path_state", "solve",
+           "spec", "unit_scale"]
+
+
+def form(pr):
+    """The problem's form: "rows", "stats" or "operator" (see `Problem`)."""
+    if pr.op is not None:
+        return "operator"
+    return "rows" if pr.X is not None else "stats"
+
+
+def spec(name):
+    """The `SolverSpec` of a registered solver."""
+    return SOLVERS[name].SPEC
+
+
+def _module(pr, solver, positive):
+    """The solver's module, "auto" resolved by the policy; a ValueError for an option or a
+    form the solver cannot take."""
+    kind = form(pr)
+    if solver == "auto":
+        solver = _policy.form_solver(kind, positive=positive)
+    mod = SOLVERS[solver]
+    if kind not in mod.SPEC.forms:
+        raise ValueError(f"solver={solver!r} needs the {pr.p} x {pr.p} Gram matrix or the rows "
+                         f"in memory; for this data (rows elsewhere, the Gram too large) use "
+                         f"solver='cg'.")
+    if positive and not mod.SPEC.positive:
+        raise ValueError(f"positive=True needs solver='cd' (or 'auto'); solver={solver!r} "
+                         f"does not honour it.")
+    return mod
+
+
+def solve(pr, alphas, v, solver, *, positive=False, tol=1e-6, max_iter=None, B0=None):
+    """Solve the problem at each target's α with `solver` ("auto": the policy's choice for the
+    problem's form).  B0: fit-coordinate start (k, p) for the solvers that take one."""
+    mod = _module(pr, solver, positive)
+    if not mod.SPEC.warm_start:
+        B0 = None
+    return mod.solve(pr, alphas, v, positive=positive, tol=tol, max_iter=max_iter, B0=B0)
+
+
+def path_state(pr, v, solver):
+    """The state a path over α carries: `start_from(B, α)` (iterative solvers: a warm start)
+    and `solve(alphas, tol, max_iter)` → `SolveResult`."""
+    mod = _module(pr, solver, False)
+    return mod.state(pr, v)

@@ -1,0 +1,280 @@
+"""Conjugate gradient (Jacobi-preconditioned): on X with implicit centring (the compiled kernel,
+primal or dual), or on any operator A = ZᵀWZ (the Gram in memory, a pass over row blocks)."""
+import numpy as np
+
+from fastridge import _config, _policy
+from fastridge._preprocessing import SolveResult
+from fastridge._design import gram, initial_residual, matvec64, offset_columns
+from fastridge._solvers.common import SolverSpec, iteration_cap, unit_scale
+
+def _balanced(pr, v):
+    """Whether the columns of Z V^{-1/2} have comparable norms (squared norms hⱼ/vⱼ within a
+    factor 1/√eps of each other), as the dual (kernel) CG needs: K = Z V⁻¹ Zᵀ sums the columns'
+    contributions, so a column far smaller than the others is lost in K's rounding and the
+    iteration stalls or breaks down.  The primal CG's Jacobi preconditioner is blind to column
+    scales."""
+    hv = pr.h[pr.d != 0] / v[pr.d != 0]
+    return hv.size == 0 or hv.max() <= hv.min() / np.sqrt(np.finfo(pr.dtype).eps)
+
+class CGState:
+    """Conjugate gradient carrying its unknowns from one α to the next.
+
+    The primal unknown is b itself; the dual one (p > n) is a = W^{1/2}(y_c − Zb)/α, which is
+    rescaled by α_old/α_new when α changes (the residual moves little between neighbouring α).
+    """
+
+    def __init__(self, pr, v, *, B0=None):
+        self.pr, self.v = pr, v
+        dt = pr.dtype
+        self.B = np.zeros((pr.k, pr.p), dtype=dt) if B0 is None else np.array(B0, dtype=dt)
+        if pr.fmt == "dense":
+            # C-ordered X is read through its transpose: no copy for either memory order
+            if pr.X.flags.c_contiguous and not pr.X.flags.f_contiguous:
+                self.Xd, self.mode = pr.X.T, 3
+            else:
+                self.Xd, self.mode = np.asfortranarray(pr.X), 0
+            self.sparse = (np.empty(0, dt), np.empty(0, np.int32), np.zeros(1, np.int32))
+        else:
+            self.Xd = np.empty((1, 1), dtype=dt, order="F")
+            X = pr.X
+            indices, indptr = X.indices, X.indptr
+            if indices.dtype != indptr.dtype:
+                indices, indptr = indices.astype(np.int64), indptr.astype(np.int64)
+            self.sparse = (X.data, indices, indptr)
+            self.mode = 1 if pr.fmt == "csr" else 2
+        self.sw = pr.empty() if pr.sw is None else pr.sw
+        self.sqw = pr.empty() if pr.sqw is None else pr.sqw.astype(dt)
+        self.Y = [np.ascontiguousarray(pr.Yc[:, t]) for t in range(pr.k)]
+        self.dual_ok = pr.p > pr.n and bool(np.all(v > 0)) and _balanced(pr, v)
+        self.A = [None] * pr.k          # dual unknowns, with the α they belong to
+        self.A_alpha = [None] * pr.k
+        # The kernels centre implicitly, Z u = X(d∘u) − (x̄ᵀ(d∘u)) 1: with a column mean far
+        # beyond its spread the product loses about eps·|x̄|/σ of its digits (most of them in
+        # float32), and so does the kernel's own measure of convergence.  Then the gradient
+        # at the result is measured again, in float64 with numpy, so that stopping short of
+        # tol is always reported.
+        self.recheck = offset_columns(pr).size > 0
+
+    def start_from(self, B, alpha):
+        """Next solve at `alpha` starts at B (k, p); the dual unknowns follow from it."""
+        self.B[...] = B
+        self.A = [None] * self.pr.k
+
+    def _dual_start(self, t, a):
+        pr = self.pr
+        if self.A[t] is not None and self.A_alpha[t] > 0:
+            return (self.A[t] * (self.A_alpha[t] / a)).astype(pr.dtype)
+        b0 = self.B[t].astype(np.float64)
+        if not np.any(b0):
+            return np.zeros(pr.n, dtype=pr.dtype)
+        r0 = initial_residual(pr, t, b0).astype(np.float64)
+        if pr.center:
+            r0 -= r0 @ pr.sw / pr.W if pr.sw is not None else r0.mean()
+        if pr.sqw is not None:
+            r0 *= pr.sqw
+        return (r0 / a).astype(pr.dtype)
+
+    def solve(self, alphas, tol, max_iter):
+        from fastridge import _cg_fast
+
+        pr, v = self.pr, self.v
+        max_iter = iteration_cap("cg", max_iter)
+        n_iter = np.zeros(pr.k, dtype=np.intp)
+        measure, tol_abs = np.zeros(pr.k), np.zeros(pr.k)
+        data, indices, indptr = self.sparse
+        for t in range(pr.k):
+            a = float(alphas[t])
+            dual = self.dual_ok and a > 0
+            if dual and self.A[t] is None and np.any(self.B[t]):
+                # a start given as b (warm start, extrapolated path point): if b already meets
+                # the tolerance, keep it — the dual unknown rebuilt from b would not
+                m, ta = _primal_gradient(pr, v, t, self.B[t].astype(np.float64), a, tol)
+                if m <= ta:
+                    measure[t], tol_abs[t] = m, ta
+                    continue
+            x = self._dual_start(t, a) if dual else self.B[t].copy()
+            b_out = np.empty(pr.p, dtype=pr.dtype)
+            m, ta, it = _cg_fast.ridge_cg(self.mode, self.Xd, data, indices, indptr, pr.n, pr.p,
+                                          self.sw, self.sqw, pr.xbar, pr.d, pr.center,
+                                          preconditioner_diagonal(pr.h, a), v, a, self.Y[t],
+                                          x, b_out, dual, unit_scale(pr.h, v, a), tol,
+                                          max_iter, _config.num_threads())
+            self.B[t] = b_out
+            self.A[t], self.A_alpha[t] = (x, a) if dual else (None, None)
+            if self.recheck:
+                m, ta = _primal_gradient(pr, v, t, b_out.astype(np.float64), a, tol,
+                                         with_floor=True)
+            n_iter[t], measure[t], tol_abs[t] = it, m, ta
+        return SolveResult(self.B.astype(np.float64), n_iter, "cg", measure, tol_abs)
+
+class GramOperator:
+    """A = ZᵀWZ as the p × p Gram in memory (formed once, one pass over X), with ZᵀW y_c."""
+
+    def __init__(self, pr):
+        G, C = gram(pr)
+        self.G, self.rhs = G.astype(np.float64), C.astype(np.float64)
+        self.diagonal = np.diag(self.G).copy()
+
+    def apply(self, P):
+        return self.G @ P
+
+
+class OperatorCG:
+    """Jacobi-preconditioned CG on (A + αV) b = c for the targets together, A = ZᵀWZ given as an
+    operator (`apply`, `rhs` = ZᵀW y_c, `diagonal` of A): the Gram in memory
+    (:class:`GramOperator`: O(p²) iterations for tall data and statistics), or one pass over
+    row blocks that live elsewhere (the Dask backend's).  Each target runs its own recurrence;
+    the targets still iterating share one `apply` per iteration.  When the recursive residual
+    meets the tolerance the true residual is formed and, if it does not, CG restarts from there
+    (drift cannot fake convergence); a breakdown (pᵀAp ≤ 0: precision exhausted) stops the
+    target.  Same warm-start protocol as `CGState`."""
+
+    def __init__(self, pr, v, op, *, B0=None):
+        self.pr, self.v, self.op = pr, v, op
+        self.B = np.zeros((pr.k, pr.p)) if B0 is None else np.array(B0, dtype=np.float64)
+
+    def start_from(self, B, alpha=None):
+        self.B[...] = B
+
+    def solve(self, alphas, tol, max_iter):
+        pr, v, op = self.pr, self.v, self.op
+        max_iter = iteration_cap("cg", max_iter)
+        a = np.broadcast_to(np.asarray(alphas, dtype=np.float64), (pr.k,))
+        C = np.asarray(op.rhs, dtype=np.float64)
+        jw = unit_scale(pr.h[:, None], v[:, None], a[None, :])              # (p, k)
+        tol_abs = tol * np.linalg.norm(jw * C, axis=0)
+        av = v[:, None] * a[None, :]
+        dg = np.stack([preconditioner_diagonal(op.diagonal, float(at)) for at in a],
+                      axis=1) + av
+        minv = np.where(dg > 0, 1.0 / np.where(dg > 0, dg, 1.0), 1.0)
+        X = self.B.T.copy()                                                 # (p, k)
+
+        def residual(cols):
+            return C[:, cols] - (op.apply(X[:, cols]) + av[:, cols] * X[:, cols])
+
+        n_iter = np.zeros(pr.k, dtype=np.intp)
+        R = residual(np.arange(pr.k))
+        todo = np.linalg.norm(jw * R, axis=0) > tol_abs
+        todo &= n_iter < max_iter
+        while todo.any():
+            cols = np.flatnonzero(todo)
+            broke = self._iterate(X, R, cols, av, minv, jw, tol_abs, n_iter, max_iter)
+            R[:, cols] = residual(cols)             # the true residual
+            todo[cols] = ~broke & (np.linalg.norm(jw[:, cols] * R[:, cols], axis=0)
+                                   > tol_abs[cols]) & (n_iter[cols] < max_iter)
+        self.B = np.ascontiguousarray(X.T)
+        return SolveResult(self.B.copy(), n_iter, "cg", np.linalg.norm(jw * R, axis=0), tol_abs)
+
+    def _iterate(self, X, R, cols, av, minv, jw, tol_abs, n_iter, max_iter):
+        """One CG run from the residuals R[:, cols], updating X, R and n_iter in place; returns
+        which of `cols` broke down."""
+        op = self.op
+        Rc, Xc = R[:, cols], X[:, cols]
+        Zm = minv[:, cols] * Rc
+        P = Zm.copy()
+        rz = np.einsum("ij,ij->j", Rc, Zm)
+        active = np.ones(cols.size, dtype=bool)
+        broke = np.zeros(cols.size, dtype=bool)
+        while active.any():
+            act = np.flatnonzero(active)
+            Pa = P[:, act]
+            Q = op.apply(Pa) + av[:, cols[act]] * Pa
+            pq = np.einsum("ij,ij->j", Pa, Q)
+            n_iter[cols[act]] += 1
+            bad = (pq <= 0.0) | (rz[act] <= 0.0)
+            broke[act[bad]] = True
+            good = act[~bad]
+            step = rz[good] / pq[~bad]
+            Xc[:, good] += step * P[:, good]
+            Rc[:, good] -= step * Q[:, ~bad]
+            done = np.linalg.norm(jw[:, cols[good]] * Rc[:, good], axis=0) <= tol_abs[cols[good]]
+            done |= n_iter[cols[good]] >= max_iter
+            active[act[bad]] = False
+            active[good[done]] = False
+            go = good[~done]
+            if go.size:
+                Zg = minv[:, cols[go]] * Rc[:, go]
+                rz_new = np.einsum("ij,ij->j", Rc[:, go], Zg)
+                P[:, go] = Zg + (rz_new / rz[go]) * P[:, go]
+                rz[go] = rz_new
+        X[:, cols] = Xc
+        R[:, cols] = Rc
+        return broke
+
+
+def _primal_gradient(pr, v, t, b, alpha, tol, with_floor=False):
+    """(‖jw ∘ g(b)‖, tol · ‖jw ∘ g(0)‖) for target t, g(b) = Zᵀ W (y_c − Z b) − α V b, in
+    float64 with numpy, jw = `unit_scale` (the iterative solvers' stopping rule).
+
+    With `with_floor`, the second value also holds what rounding leaves of the gradient in any
+    case — at the working precision, eps · (‖H‖ ‖b‖ + ‖W^½Z‖ ‖W^½y_c‖) with ‖H‖ ≤ Σ hⱼ + α max v
+    and ‖W^½Z‖² ≤ Σ hⱼ; and in this float64 evaluation, whose centring is implicit too — both
+    times max jw, which bounds their scaled norm."""
+    X = pr.X
+    y = pr.Yc[:, t].astype(np.float64)
+    db = pr.d * b
+    Xdb = matvec64(X, db)
+    shift = pr.xbar @ db if pr.center else 0.0
+    r = y - (Xdb - shift)
+    w = 1.0 if pr.sw is None else pr.sw.astype(np.float64)
+
+    def zt_w(u):
+        wu = w * u
+        return pr.d * (matvec64(X, wu, transpose=True) - pr.xbar * wu.sum())
+
+    jw = unit_scale(pr.h, v, alpha)
+    g = jw * (zt_w(r) - alpha * v * b)
+    tol_abs = tol * float(np.linalg.norm(jw * zt_w(y)))
+    floor = 0.0
+    if with_floor:
+        sw = np.sqrt(w) * np.ones(pr.n)
+        trace = float(pr.h.sum())
+        eps = np.finfo(pr.dtype).eps
+        floor += eps * ((trace + alpha * float(v.max(initial=0.0))) * float(np.linalg.norm(b))
+                          + np.sqrt(trace) * float(np.linalg.norm(sw * y)))
+        size = pr.d * (np.abs(pr.xbar) * np.sqrt(pr.W) + np.sqrt(pr.ss))
+        terms = np.abs(y) + np.abs(Xdb) + abs(shift)
+        floor += np.finfo(np.float64).eps * pr.n * (
+            float(np.linalg.norm(size)) * float(np.linalg.norm(sw * terms)))
+    return float(np.linalg.norm(g)), tol_abs + floor * float(jw.max(initial=0.0))
+
+def preconditioner_diagonal(h, alpha):
+    """The diagonal of ZᵀWZ used by CG's Jacobi preconditioner: `h` itself when α > 0.
+
+    At α = 0 the least-squares solution need not be unique.  CG on the normal equations keeps
+    its iterates in the row space of Z only with a scalar preconditioner (a diagonal one would
+    make it converge to the solution of least weighted norm), so α = 0 uses the mean of the
+    nonzero hⱼ for every column: from b = 0 (a cold fit), CG then converges to the
+    minimum-norm least-squares solution, the one `solve_svd` returns; from a start b₀ (warm
+    start), to the least-squares solution nearest b₀."""
+    if alpha > 0:
+        return h
+    active = h > 0
+    return np.where(active, h[active].mean() if active.any() else 0.0, 0.0)
+
+def cg_state(pr, v, *, B0=None, gram=False):
+    """The CG state for a problem: on its operator (rows elsewhere), on the Gram
+    (`OperatorCG` with `GramOperator`) when the policy says so (`_policy.cg_on_gram`: asked for
+    by a tall path, a problem given by statistics, or a column whose mean exceeds its spread —
+    the kernels on X centre implicitly and would lose eps·|x̄|/σ of every product to it), else
+    on X (`CGState`)."""
+    if pr.op is not None:
+        return OperatorCG(pr, v, pr.op, B0=B0)
+    if _policy.cg_on_gram(pr, offset_columns(pr).size, asked=gram):
+        return OperatorCG(pr, v, GramOperator(pr), B0=B0)
+    return CGState(pr, v, B0=B0)
+
+
+SPEC = SolverSpec("cg", frozenset({"rows", "stats", "operator"}), positive=False,
+                  alpha_zero=True, warm_start=True, iterative=True)
+
+
+def solve(pr, alphas, v, *, positive=False, tol=1e-6, max_iter=None, B0=None):
+    """Conjugate gradient from B0 (or 0) at each target's α (at α = 0 from 0: the
+    minimum-norm least-squares solution)."""
+    return cg_state(pr, v, B0=B0).solve(alphas, tol, max_iter)
+
+
+def state(pr, v, *, positive=False):
+    """The state a path carries from one α to the next (on the Gram for a tall dense path)."""
+    return cg_state(pr, v, gram=_policy.path_gram_cg(pr))
