@@ -204,6 +204,40 @@ def test_help_is_fast_and_lists_the_fit_command(capsys):
         assert option in text
 
 
+def _pyproject():
+    """The source tree's pyproject.toml, parsed (skip when run without it or before 3.11)."""
+    from pathlib import Path
+
+    tomllib = pytest.importorskip("tomllib")
+    path = Path(__file__).resolve().parents[1] / "pyproject.toml"
+    if not path.is_file():
+        pytest.skip("no pyproject.toml next to the tests")
+    return tomllib.loads(path.read_text(encoding="utf-8"))
+
+
+def test_console_script_runs_what_python_m_runs():
+    """The installed ``fastridge`` script names the function ``python -m fastridge`` calls."""
+    import importlib
+
+    import fastridge.__main__ as module_entry
+
+    module, _, attr = _pyproject()["project"]["scripts"]["fastridge"].partition(":")
+    assert getattr(importlib.import_module(module), attr) is module_entry.main
+
+
+def test_every_package_is_in_the_wheel():
+    """pyproject's explicit package list names every directory of fastridge with an
+    __init__.py (a package left out, such as fastridge.cli, would be missing from the wheel)."""
+    from pathlib import Path
+
+    import fastridge
+
+    root = Path(fastridge.__file__).resolve().parent
+    found = {".".join(("fastridge", *p.parent.relative_to(root).parts))
+             for p in root.rglob("__init__.py")}
+    assert set(_pyproject()["tool"]["setuptools"]["packages"]) == found
+
+
 def test_shuffled_kfold_partitions_the_rows():
     import numpy as np
 
