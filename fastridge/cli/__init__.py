@@ -12,9 +12,9 @@ installed.
 its output, and ``python -m fastridge fit --help`` for the options.
 
 This module holds the argument parser, the option types and the two commands' drivers (run a
-job, print its output, return the exit status); the jobs live in the modules it imports, which
-import only the standard library at module level. Heavy imports (numpy, the estimators,
-matplotlib) happen inside the jobs, so ``--help`` stays light.
+job, print its output, return the exit status); the jobs live in the modules it imports. Heavy
+imports (numpy, the estimators, matplotlib) happen inside the jobs' functions, never at module
+level, so ``--help`` stays light.
 """
 from __future__ import annotations
 

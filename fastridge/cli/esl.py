@@ -140,7 +140,7 @@ def prostate_table(df=RIDGE_DF, ridge_solver="auto", tol=1e-6, max_iter=None):
     ridge = Ridge(alpha=alpha, fit_intercept=False, solver=ridge_solver, tol=tol,
                   max_iter=max_iter).fit(Z_train, y_train - y_mean)
     ridge_error = _test_error(y_test, y_mean + ridge.predict(Z_test))
-    df_used = float(np.sum(d**2 / (d**2 + alpha)))
+    df_used = effective_df(d**2, alpha)
 
     terms = ["Intercept", *names, "Test Error", "Std Error"]
     columns = {
