@@ -4,7 +4,8 @@ import sys
 
 import pytest
 
-from fastridge.__main__ import format_table, main, prostate_table
+from fastridge.cli import main
+from fastridge.cli.esl import format_table, prostate_table
 
 TERMS = ["Intercept", "lcavol", "lweight", "age", "lbph", "svi", "lcp", "gleason", "pgg45"]
 
@@ -102,7 +103,7 @@ def test_python_m_fastridge_chooses_alpha_and_writes_figures(tmp_path):
     pytest.importorskip("matplotlib")
     import numpy as np
 
-    from fastridge.__main__ import prostate_selection
+    from fastridge.cli.esl import prostate_selection
 
     proc = subprocess.run([sys.executable, "-m", "fastridge"], cwd=tmp_path,
                           capture_output=True, text=True, timeout=300)
@@ -137,7 +138,7 @@ def test_prostate_selection_models_are_consistent():
     import numpy as np
 
     from fastridge import Ridge
-    from fastridge.__main__ import prostate_selection
+    from fastridge.cli.esl import prostate_selection
     from fastridge.datasets import load_prostate
 
     sel = prostate_selection()
@@ -171,7 +172,7 @@ def test_outdir_option(tmp_path, capsys):
 def test_main_without_matplotlib_says_so(tmp_path):
     code = ("import sys\n"
             "sys.modules['matplotlib'] = None\n"
-            "from fastridge.__main__ import main\n"
+            "from fastridge.cli import main\n"
             "raise SystemExit(main([]))\n")
     proc = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True,
                           text=True, timeout=300)
@@ -184,7 +185,7 @@ def test_main_without_matplotlib_says_so(tmp_path):
 
 def test_help_is_fast_and_lists_the_fit_command(capsys):
     code = ("import sys\n"
-            "from fastridge.__main__ import main\n"
+            "from fastridge.cli import main\n"
             "try:\n"
             "    main(['--help'])\n"
             "except SystemExit:\n"
@@ -203,10 +204,44 @@ def test_help_is_fast_and_lists_the_fit_command(capsys):
         assert option in text
 
 
+def _pyproject():
+    """The source tree's pyproject.toml, parsed (skip when run without it or before 3.11)."""
+    from pathlib import Path
+
+    tomllib = pytest.importorskip("tomllib")
+    path = Path(__file__).resolve().parents[1] / "pyproject.toml"
+    if not path.is_file():
+        pytest.skip("no pyproject.toml next to the tests")
+    return tomllib.loads(path.read_text(encoding="utf-8"))
+
+
+def test_console_script_runs_what_python_m_runs():
+    """The installed ``fastridge`` script names the function ``python -m fastridge`` calls."""
+    import importlib
+
+    import fastridge.__main__ as module_entry
+
+    module, _, attr = _pyproject()["project"]["scripts"]["fastridge"].partition(":")
+    assert getattr(importlib.import_module(module), attr) is module_entry.main
+
+
+def test_every_package_is_in_the_wheel():
+    """pyproject's explicit package list names every directory of fastridge with an
+    __init__.py (a package left out, such as fastridge.cli, would be missing from the wheel)."""
+    from pathlib import Path
+
+    import fastridge
+
+    root = Path(fastridge.__file__).resolve().parent
+    found = {".".join(("fastridge", *p.parent.relative_to(root).parts))
+             for p in root.rglob("__init__.py")}
+    assert set(_pyproject()["tool"]["setuptools"]["packages"]) == found
+
+
 def test_shuffled_kfold_partitions_the_rows():
     import numpy as np
 
-    from fastridge.__main__ import ShuffledKFold
+    from fastridge.cli.splits import ShuffledKFold
 
     X = np.zeros((23, 2))
     folds = list(ShuffledKFold(5, seed=3).split(X))
@@ -444,7 +479,7 @@ def test_fit_loo_table_equals_refits(tmp_path, capsys, cv_args):
 def test_fit_kfold_table_equals_refits(tmp_path, capsys, standardize):
     import numpy as np
 
-    from fastridge.__main__ import ShuffledKFold
+    from fastridge.cli.splits import ShuffledKFold
 
     X, y = _make_xy(n=43, seed=3)
     csv_path = _write_csv(tmp_path / "data.csv", X, y)
@@ -817,7 +852,7 @@ def test_fit_cv_loo_goes_through_one_setting():
     import warnings
 
     from fastridge import RidgeCV
-    from fastridge.__main__ import LOO_CV
+    from fastridge.cli.fit import LOO_CV
 
     assert LOO_CV in (None, "loo")
     X, y = _make_xy(n=12)
@@ -829,7 +864,7 @@ def test_fit_cv_loo_goes_through_one_setting():
 
 def test_format_numbers_prints_as_r_does():
     """R 4.x: print(c(-289.377, 0.07355785, ...)) and friends (output pasted from R)."""
-    from fastridge.__main__ import format_numbers
+    from fastridge.cli.fit import format_numbers
 
     coef = [-289.377, 0.07355785, 0.0088909, -0.002422849, 0.00201023, 0.1101654, 0.1693943]
     assert [s.strip() for s in format_numbers(coef, 7)] == [
@@ -916,7 +951,7 @@ def test_fit_reads_dev_zero_as_binary_not_as_one_line(tmp_path):
 
 
 def test_fit_bounds_the_line_length(tmp_path):
-    from fastridge.__main__ import MAX_LINE_CHARS
+    from fastridge.cli.table import MAX_LINE_CHARS
 
     zeros = tmp_path / "zeros.csv"            # a large NUL file
     zeros.write_bytes(bytes(MAX_LINE_CHARS + 4096))
@@ -993,7 +1028,7 @@ def test_fit_subprocess_json_is_valid(tmp_path):
 
 
 def test_fit_out_of_memory_is_a_message(tmp_path, capsys, monkeypatch):
-    import fastridge.__main__ as cli
+    import fastridge.cli as cli  # the fit command looks read_table and fit_table up here
 
     X, y = _make_xy(n=10)
     csv_path = _write_csv(tmp_path / "data.csv", X, y)
@@ -1026,7 +1061,8 @@ def test_prostate_10_fold_error_is_the_mean_squared_error():
     default criterion (scikit-learn's R² since issue 11): brute-force refits on each fold."""
     import numpy as np
 
-    from fastridge.__main__ import ShuffledKFold, prostate_selection
+    from fastridge.cli.esl import prostate_selection
+    from fastridge.cli.splits import ShuffledKFold
     from fastridge.datasets import load_prostate
 
     sel = prostate_selection()

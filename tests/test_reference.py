@@ -182,7 +182,7 @@ def load_esl_table():
 
 @pytest.mark.parametrize("ridge_solver", ("auto",) + SOLVERS)
 def test_esl_table_3_3(ridge_solver):
-    from fastridge.__main__ import prostate_table
+    from fastridge.cli.esl import prostate_table
 
     published = load_esl_table()
     options = ({"tol": 1e-12, "max_iter": ITERATIVE_MAX_ITER}
@@ -198,7 +198,7 @@ def test_esl_table_3_3(ridge_solver):
 
 
 def test_esl_ridge_penalty_has_five_degrees_of_freedom():
-    from fastridge.__main__ import prostate_table
+    from fastridge.cli.esl import prostate_table
 
     table = prostate_table()
     assert table.df == pytest.approx(5.0, abs=1e-10)
@@ -206,7 +206,7 @@ def test_esl_ridge_penalty_has_five_degrees_of_freedom():
 
 
 def test_alpha_for_df_inverts_the_degrees_of_freedom():
-    from fastridge.__main__ import alpha_for_df
+    from fastridge.cli.esl import alpha_for_df
 
     d = np.array([10.0, 3.0, 1.0, 0.1, 0.0])  # rank 4
     d2 = d[d > 0] ** 2
