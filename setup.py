@@ -54,7 +54,7 @@ def extensions():
     else:
         args = ["-O3"]
     macros = [("NPY_NO_DEPRECATED_API", "NPY_1_9_API_VERSION")]
-    names = ["_blas", "_interrupt", "_cd_fast", "_cg_fast", "_gram_fast"]
+    names = ["_blas", "_interrupt", "_view", "_cd_fast", "_cg_fast", "_gram_fast"]
     # OpenMP for the thread-parallel sparse mat-vec (cython.parallel.prange); without it
     # (Apple clang, or FASTRIDGE_NO_OPENMP=1) the same loops run serially
     openmp = os.environ.get("FASTRIDGE_NO_OPENMP", "0") in ("", "0")

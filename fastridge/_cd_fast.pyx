@@ -32,6 +32,7 @@ from libc.math cimport sqrt, fabs
 from fastridge._blas cimport blas_int, _dot, _axpy, _gemv, _symv, Trans, NoTrans, Upper
 from fastridge._interrupt cimport raise_stopped, stop_requested
 from fastridge._kernel_utils cimport index_t
+from fastridge._view cimport Design, DENSE_F, CSC
 
 
 cdef enum:
@@ -172,11 +173,11 @@ cdef double _grad_norm_dense(const floating[::1, :] X, const floating[::1] y,
     return sqrt(acc)
 
 
-def ridge_cd_dense(const floating[::1, :] X, const floating[::1] y, const floating[::1] sw,
-                   const double[::1] xbar,
-                   const double[::1] d, const double[::1] h, const double[::1] v, double alpha,
-                   floating[::1] b, floating[::1] R, double W, bint center, bint positive,
-                   const double[::1] jw, double tol_abs, int max_iter):
+def _ridge_cd_dense(const floating[::1, :] X, const floating[::1] y, const floating[::1] sw,
+                    const double[::1] xbar,
+                    const double[::1] d, const double[::1] h, const double[::1] v, double alpha,
+                    floating[::1] b, floating[::1] R, double W, bint center, bint positive,
+                    const double[::1] jw, double tol_abs, int max_iter):
     """Cyclic coordinate descent on dense F-ordered X with residual updates.
 
     h[j] = dⱼ² Σ wᵢ (xᵢⱼ − x̄ⱼ)² is the exact diagonal of ZᵀWZ (computed without cancellation by the
@@ -325,14 +326,15 @@ cdef double _grad_norm_csc(const floating[::1] data, const index_t[::1] indices,
     return sqrt(acc)
 
 
-def ridge_cd_sparse(const floating[::1] data, const index_t[::1] indices,
-                    const index_t[::1] indptr, const floating[::1] y, const floating[::1] sw,
-                    const double[::1] xbar, const double[::1] d, const double[::1] h, const double[::1] v, double alpha,
-                    floating[::1] b, floating[::1] R, double W, bint center, bint positive,
-                    const double[::1] jw, double tol_abs, int max_iter):
+def _ridge_cd_sparse(const floating[::1] data, const index_t[::1] indices,
+                     const index_t[::1] indptr, const floating[::1] y, const floating[::1] sw,
+                     const double[::1] xbar, const double[::1] d, const double[::1] h,
+                     const double[::1] v, double alpha,
+                     floating[::1] b, floating[::1] R, double W, bint center, bint positive,
+                     const double[::1] jw, double tol_abs, int max_iter):
     """Cyclic coordinate descent on CSC X with implicit centring (X is never densified).
 
-    Same contract as `ridge_cd_dense`.  Centring costs nothing per coordinate: the shift of the
+    Same contract as `_ridge_cd_dense`.  Centring costs nothing per coordinate: the shift of the
     residual by dⱼ x̄ⱼ δ is carried by S alone (see the module docstring).
     """
     cdef Py_ssize_t p = indptr.shape[0] - 1, n = R.shape[0], j, k, i
@@ -386,3 +388,49 @@ def ridge_cd_sparse(const floating[::1] data, const index_t[::1] indices,
     if stopped:
         raise_stopped()
     return measure, tol_abs, n_iter
+
+
+def ridge_cd(Design design not None, y, b, R, *, double alpha, v, h, jw, double W,
+             bint positive, double tol_abs, int max_iter):
+    """Cyclic coordinate descent for one target on `design` (the Z, W of the problem).
+
+    Parameters
+    ----------
+    design : Design
+        The implicitly centred, scaled and weighted design, built once per problem; coordinate
+        descent reads X by columns, so its layout must be ``DENSE_F`` or ``CSC``.  Its dtype is
+        the working precision of `y`, `b` and `R`.
+    y : ndarray of shape (n,)
+        The target, raw or centred.
+    b, R : ndarray of shape (p,), (n,)
+        In/out: the coefficients (the start on entry) and the residual R = y − X diag(d) b.
+    alpha : float
+        The penalty α.
+    v, h, jw : float64 ndarray of shape (p,)
+        Penalty factors V; hⱼ = dⱼ² Σ wᵢ (xᵢⱼ − x̄ⱼ)², the exact diagonal of ZᵀWZ (computed
+        without cancellation by the caller); jwⱼ = 1/√(hⱼ + α vⱼ), the unit-scale weights of
+        the stopping rule.
+    W : float
+        Σ w (n when unweighted).
+    positive : bool
+        Constrain b ≥ 0.
+    tol_abs, max_iter : float, int
+        Absolute tolerance on the scaled gradient norm (see the module docstring); cap on the
+        sweeps.
+
+    Returns
+    -------
+    (measure, tol_abs, n_iter)
+    """
+    cdef Py_ssize_t n = design.n, p = design.p
+    design.check_vectors(working=(("y", y, n), ("b", b, p), ("R", R, n)),
+                         float64=(("v", v, p), ("h", h, p), ("jw", jw, p)))
+    if design.layout == DENSE_F:
+        return _ridge_cd_dense(design.dense, y, design.sw, design.xbar, design.d, h, v, alpha,
+                               b, R, W, design.center, positive, jw, tol_abs, max_iter)
+    if design.layout == CSC:
+        return _ridge_cd_sparse(design.data, design.indices, design.indptr, y, design.sw,
+                                design.xbar, design.d, h, v, alpha, b, R, W, design.center,
+                                positive, jw, tol_abs, max_iter)
+    raise ValueError(f"ridge_cd reads X by columns: it needs a design of layout DENSE_F or CSC, "
+                     f"got {design!r}.")

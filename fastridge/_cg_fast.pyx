@@ -4,6 +4,7 @@
 Same fit coordinates as `_cd_fast`: Z = (X − 1x̄ᵀ) diag(d), weights W, penalty factors V.
 The centring is implicit (Z u = X(d∘u) − (x̄ᵀ(d∘u)) 1 and Zᵀ r = d∘(Xᵀr − x̄ Σr)), so X is read
 as given: dense F-ordered through `gemv`, or sparse CSR/CSC through gather/scatter loops.
+The arrays describing Z and W come bundled, once per problem, in a `fastridge._view.Design`.
 
 * primal: (ZᵀWZ + αV) b = ZᵀW y — two mat-vecs with X per iteration, never forming XᵀX;
 * dual (p > n, α > 0, all vⱼ > 0): (K + αI) a = W^{1/2} y with K = W^{1/2} Z V⁻¹ Zᵀ W^{1/2},
@@ -22,13 +23,10 @@ from cython.parallel cimport prange, threadid
 from fastridge._blas cimport blas_int, _gemv, Trans, NoTrans
 from fastridge._interrupt cimport raise_stopped, stop_requested
 from fastridge._kernel_utils cimport index_t
+from fastridge._view cimport Design, Layout, DENSE_F, DENSE_C, CSR, CSC
 
 
 cdef enum:
-    MODE_DENSE = 0
-    MODE_CSR = 1
-    MODE_CSC = 2
-    MODE_DENSE_C = 3    # dense C-ordered X, passed as its transpose Xᵀ (F-ordered, p × n)
     SIGNAL_CHECK_EVERY = 8
 
 
@@ -76,20 +74,20 @@ cdef inline double _nrm2(blas_int n, const floating *x, int incx) noexcept nogil
 
 
 
-cdef void _x_mul(int mode, const floating[::1, :] Xd, const floating[::1] data,
+cdef void _x_mul(Layout layout, const floating[::1, :] Xd, const floating[::1] data,
                  const index_t[::1] indices, const index_t[::1] indptr, Py_ssize_t n,
                  Py_ssize_t p, const floating *t, floating *out) noexcept nogil:
     """out (n) = X t."""
     cdef Py_ssize_t i, j, k
     cdef double acc
     cdef floating one = 1.0, zero = 0.0
-    if mode == MODE_DENSE:
+    if layout == DENSE_F:
         _gemv(NoTrans, <blas_int> n, <blas_int> p, one, &Xd[0, 0], <blas_int> n, t, 1,
               zero, out, 1)
-    elif mode == MODE_DENSE_C:
+    elif layout == DENSE_C:
         _gemv(Trans, <blas_int> p, <blas_int> n, one, &Xd[0, 0], <blas_int> p, t, 1,
               zero, out, 1)
-    elif mode == MODE_CSR:
+    elif layout == CSR:
         for i in range(n):
             acc = 0.0
             for k in range(indptr[i], indptr[i + 1]):
@@ -103,20 +101,20 @@ cdef void _x_mul(int mode, const floating[::1, :] Xd, const floating[::1] data,
                 out[indices[k]] += data[k] * t[j]
 
 
-cdef void _xt_mul(int mode, const floating[::1, :] Xd, const floating[::1] data,
+cdef void _xt_mul(Layout layout, const floating[::1, :] Xd, const floating[::1] data,
                   const index_t[::1] indices, const index_t[::1] indptr, Py_ssize_t n,
                   Py_ssize_t p, const floating *r, floating *out) noexcept nogil:
     """out (p) = Xᵀ r."""
     cdef Py_ssize_t i, j, k
     cdef double acc
     cdef floating one = 1.0, zero = 0.0
-    if mode == MODE_DENSE:
+    if layout == DENSE_F:
         _gemv(Trans, <blas_int> n, <blas_int> p, one, &Xd[0, 0], <blas_int> n, r, 1,
               zero, out, 1)
-    elif mode == MODE_DENSE_C:
+    elif layout == DENSE_C:
         _gemv(NoTrans, <blas_int> p, <blas_int> n, one, &Xd[0, 0], <blas_int> p, r, 1,
               zero, out, 1)
-    elif mode == MODE_CSC:
+    elif layout == CSC:
         for j in range(p):
             acc = 0.0
             for k in range(indptr[j], indptr[j + 1]):
@@ -130,7 +128,7 @@ cdef void _xt_mul(int mode, const floating[::1, :] Xd, const floating[::1] data,
                 out[indices[k]] += data[k] * r[i]
 
 
-cdef void _z_mul(int mode, const floating[::1, :] Xd, const floating[::1] data,
+cdef void _z_mul(Layout layout, const floating[::1, :] Xd, const floating[::1] data,
                  const index_t[::1] indices, const index_t[::1] indptr, Py_ssize_t n,
                  Py_ssize_t p, const double[::1] xbar, const double[::1] d, bint center,
                  const floating *u, floating *tp, floating *out) noexcept nogil:
@@ -141,20 +139,20 @@ cdef void _z_mul(int mode, const floating[::1, :] Xd, const floating[::1] data,
         tp[j] = <floating> (d[j] * u[j])
         if center:
             shift += xbar[j] * tp[j]
-    _x_mul(mode, Xd, data, indices, indptr, n, p, tp, out)
+    _x_mul(layout, Xd, data, indices, indptr, n, p, tp, out)
     if center:
         for i in range(n):
             out[i] = <floating> (out[i] - shift)
 
 
-cdef void _zt_mul(int mode, const floating[::1, :] Xd, const floating[::1] data,
+cdef void _zt_mul(Layout layout, const floating[::1, :] Xd, const floating[::1] data,
                   const index_t[::1] indices, const index_t[::1] indptr, Py_ssize_t n,
                   Py_ssize_t p, const double[::1] xbar, const double[::1] d, bint center,
                   const floating *r, floating *out) noexcept nogil:
     """out (p) = Zᵀ r."""
     cdef Py_ssize_t i, j
     cdef double total = 0.0
-    _xt_mul(mode, Xd, data, indices, indptr, n, p, r, out)
+    _xt_mul(layout, Xd, data, indices, indptr, n, p, r, out)
     if center:
         for i in range(n):
             total += r[i]
@@ -188,8 +186,8 @@ cdef void _fused_csr_threads(const floating[::1] data, const index_t[::1] indice
     total_out[0] = total
 
 
-cdef void _apply(bint dual, int mode, const floating[::1, :] Xd, const floating[::1] data,
-                 const index_t[::1] indices, const index_t[::1] indptr, Py_ssize_t n,
+cdef void _apply(bint dual, Layout layout, const floating[::1, :] Xd,
+                 const floating[::1] data, const index_t[::1] indices, const index_t[::1] indptr, Py_ssize_t n,
                  Py_ssize_t p, const double[::1] xbar, const double[::1] d, bint center,
                  const floating[::1] sw, const floating[::1] sqw, bint weighted,
                  const double[::1] v, double alpha, const floating *u, floating *out,
@@ -198,7 +196,7 @@ cdef void _apply(bint dual, int mode, const floating[::1, :] Xd, const floating[
     """out = A u with A = ZᵀWZ + αV (primal, size p) or K + αI (dual, size n)."""
     cdef Py_ssize_t i, j, k, t
     cdef double shift, acc, total
-    if not dual and mode == MODE_CSR and nthreads > 1:
+    if not dual and layout == CSR and nthreads > 1:
         shift = 0.0
         for j in range(p):
             tp[j] = <floating> (d[j] * u[j])
@@ -211,7 +209,7 @@ cdef void _apply(bint dual, int mode, const floating[::1, :] Xd, const floating[
                 acc += tbuf[t * p + j]
             out[j] = <floating> (d[j] * (acc - (xbar[j] * total if center else 0.0))
                                  + alpha * v[j] * u[j])
-    elif not dual and mode == MODE_CSR:
+    elif not dual and layout == CSR:
         # fused ZᵀWZu in one pass over the rows: each row's entries are gathered for its
         # product and, still in cache, scattered into the result (half the memory traffic)
         shift = 0.0
@@ -234,20 +232,20 @@ cdef void _apply(bint dual, int mode, const floating[::1, :] Xd, const floating[
             out[j] = <floating> (d[j] * (out[j] - (xbar[j] * total if center else 0.0))
                                  + alpha * v[j] * u[j])
     elif not dual:
-        _z_mul(mode, Xd, data, indices, indptr, n, p, xbar, d, center, u, tp, tn)
+        _z_mul(layout, Xd, data, indices, indptr, n, p, xbar, d, center, u, tp, tn)
         if weighted:
             for i in range(n):
                 tn[i] = tn[i] * sw[i]
-        _zt_mul(mode, Xd, data, indices, indptr, n, p, xbar, d, center, tn, out)
+        _zt_mul(layout, Xd, data, indices, indptr, n, p, xbar, d, center, tn, out)
         for j in range(p):
             out[j] = <floating> (out[j] + alpha * v[j] * u[j])
     else:
         for i in range(n):
             tn[i] = u[i] * sqw[i] if weighted else u[i]
-        _zt_mul(mode, Xd, data, indices, indptr, n, p, xbar, d, center, tn, tp2)
+        _zt_mul(layout, Xd, data, indices, indptr, n, p, xbar, d, center, tn, tp2)
         for j in range(p):
             tp2[j] = <floating> (tp2[j] / v[j])
-        _z_mul(mode, Xd, data, indices, indptr, n, p, xbar, d, center, tp2, tp, tn)
+        _z_mul(layout, Xd, data, indices, indptr, n, p, xbar, d, center, tp2, tp, tn)
         for i in range(n):
             out[i] = <floating> ((tn[i] * sqw[i] if weighted else tn[i]) + alpha * u[i])
 
@@ -261,7 +259,7 @@ cdef inline double _scaled_nrm2(Py_ssize_t p, const floating *g, const double[::
     return _nrm2(<blas_int> p, out, 1)
 
 
-cdef double _primal_grad(bint dual, int mode, const floating[::1, :] Xd,
+cdef double _primal_grad(bint dual, Layout layout, const floating[::1, :] Xd,
                          const floating[::1] data, const index_t[::1] indices,
                          const index_t[::1] indptr, Py_ssize_t n, Py_ssize_t p,
                          const double[::1] xbar, const double[::1] d, bint center,
@@ -274,28 +272,66 @@ cdef double _primal_grad(bint dual, int mode, const floating[::1, :] Xd,
         return _scaled_nrm2(p, res, jw, tp)
     for i in range(n):
         tn[i] = res[i] * sqw[i] if weighted else res[i]
-    _zt_mul(mode, Xd, data, indices, indptr, n, p, xbar, d, center, tn, tp)
+    _zt_mul(layout, Xd, data, indices, indptr, n, p, xbar, d, center, tn, tp)
     return _scaled_nrm2(p, tp, jw, tp)
 
 
-def ridge_cg(int mode, const floating[::1, :] Xd, const floating[::1] data,
-             const index_t[::1] indices, const index_t[::1] indptr, Py_ssize_t n, Py_ssize_t p,
-             const floating[::1] sw, const floating[::1] sqw, const double[::1] xbar,
-             const double[::1] d, bint center, const double[::1] h, const double[::1] v,
-             double alpha, const floating[::1] y, floating[::1] x, floating[::1] b_out,
-             bint dual, const double[::1] jw, double tol, int max_iter, int nthreads=1):
-    """Jacobi-preconditioned CG for one target.
+def ridge_cg(Design design not None, y, x, b_out, *, double alpha, v, h, jw, bint dual,
+             double tol, int max_iter, int nthreads=1):
+    """Jacobi-preconditioned CG for one target on `design` (the Z, W of the problem).
 
-    mode: 0 dense (Xd, F-ordered), 3 dense C-ordered (Xd = Xᵀ, F-ordered), 1 CSR, 2 CSC (data/indices/indptr).  `y` is the centred target
-    (length n).  `x` (in/out) is the unknown of the system solved: b (p) in the primal, the dual
-    variable a (n) in the dual.  `b_out` (p) receives b.  `h` = diagonal of ZᵀWZ.
-    `nthreads` > 1 splits the fused CSR product over OpenMP threads (when compiled with OpenMP;
-    otherwise the same code runs serially).
-    `jw` (p) = 1/√(hⱼ + α vⱼ) (0 for a column that cannot move): the gradient is measured in
-    the coordinates where every column has unit scale.
-    Returns (measure, tol_abs, n_iter) with measure = ‖jw ∘ (Zᵀ W (y − Z b) − α V b)‖ and
+    Parameters
+    ----------
+    design : Design
+        The implicitly centred, scaled and weighted design, built once per problem; its dtype
+        is the working precision of `y`, `x` and `b_out`.
+    y : ndarray of shape (n,)
+        The centred target.
+    x : ndarray of shape (p,) in the primal, (n,) in the dual
+        In/out: the unknown of the system solved, b in the primal, the dual variable a in the
+        dual; its value on entry is the starting point.
+    b_out : ndarray of shape (p,)
+        Receives b.
+    alpha : float
+        The penalty α.
+    v : float64 ndarray of shape (p,)
+        Penalty factors V.
+    h : float64 ndarray of shape (p,)
+        The diagonal of ZᵀWZ as the Jacobi preconditioner uses it, 1/(hⱼ + α vⱼ) (the caller
+        may pass a stand-in, as at α = 0).
+    jw : float64 ndarray of shape (p,)
+        1/√(diag(ZᵀWZ)ⱼ + α vⱼ), 0 for a column that cannot move: the gradient is measured in
+        the coordinates where every column has unit scale.
+    dual : bool
+        Solve (K + αI) a = W^{1/2} y (p > n, α > 0, all vⱼ > 0) instead of the primal system.
+    tol, max_iter : float, int
+        Relative tolerance on the scaled gradient; cap on the iterations.
+    nthreads : int, default=1
+        > 1 splits the fused CSR product of the primal over OpenMP threads (when compiled with
+        OpenMP; otherwise the same code runs serially).
+
+    Returns
+    -------
+    (measure, tol_abs, n_iter) with measure = ‖jw ∘ (Zᵀ W (y − Z b) − α V b)‖ and
     tol_abs = tol · ‖jw ∘ Zᵀ W y‖.
     """
+    cdef Py_ssize_t n = design.n, p = design.p
+    design.check_vectors(
+        working=(("y", y, n), ("x", x, n if dual else p), ("b_out", b_out, p)),
+        float64=(("v", v, p), ("h", h, p), ("jw", jw, p)))
+    return _ridge_cg(design.layout, design.dense, design.data, design.indices, design.indptr,
+                     n, p, design.sw, design.sqw, design.xbar, design.d, design.center, h, v,
+                     alpha, y, x, b_out, dual, jw, tol, max_iter, nthreads)
+
+
+def _ridge_cg(Layout layout, const floating[::1, :] Xd, const floating[::1] data,
+              const index_t[::1] indices, const index_t[::1] indptr, Py_ssize_t n, Py_ssize_t p,
+              const floating[::1] sw, const floating[::1] sqw, const double[::1] xbar,
+              const double[::1] d, bint center, const double[::1] h, const double[::1] v,
+              double alpha, const floating[::1] y, floating[::1] x, floating[::1] b_out,
+              bint dual, const double[::1] jw, double tol, int max_iter, int nthreads):
+    """`ridge_cg` with the design unpacked (the fused types are resolved here, once per call);
+    the arrays are those of a `Design`, the sizes checked by `ridge_cg`."""
     cdef bint weighted = sw.shape[0] > 0
     cdef Py_ssize_t m = n if dual else p, i, j, k
     dtype = np.float32 if floating is float else np.float64
@@ -308,7 +344,7 @@ def ridge_cg(int mode, const floating[::1, :] Xd, const floating[::1] data,
     cdef floating[::1] tn = np.empty(n, dtype=dtype)
     cdef floating[::1] tp = np.empty(p, dtype=dtype)
     cdef floating[::1] tp2 = np.empty(p, dtype=dtype)
-    nthreads = max(1, nthreads) if (mode == MODE_CSR and not dual) else 1
+    nthreads = max(1, nthreads) if (layout == CSR and not dual) else 1
     cdef double[::1] tbuf = np.empty(nthreads * p if nthreads > 1 else 1)
     cdef double tol_abs, measure, rz, rz_new, pq, step, beta, rnorm, cheap_tol, diag, xc, e
     cdef int n_iter = 0
@@ -318,7 +354,7 @@ def ridge_cg(int mode, const floating[::1, :] Xd, const floating[::1] data,
         # right-hand side and the gradient's norm at b = 0
         for i in range(n):
             tn[i] = y[i] * sw[i] if weighted else y[i]
-        _zt_mul(mode, Xd, data, indices, indptr, n, p, xbar, d, center, &tn[0], &tp[0])
+        _zt_mul(layout, Xd, data, indices, indptr, n, p, xbar, d, center, &tn[0], &tp[0])
         if dual:
             for i in range(n):
                 rhs[i] = y[i] * sqw[i] if weighted else y[i]
@@ -337,12 +373,12 @@ def ridge_cg(int mode, const floating[::1, :] Xd, const floating[::1] data,
             for j in range(p):
                 e = d[j] * d[j] / v[j]
                 xc += xbar[j] * xbar[j] * e
-            if mode == MODE_DENSE:
+            if layout == DENSE_F:
                 for j in range(p):
                     e = d[j] * d[j] / v[j]
                     for i in range(n):
                         q[i] += <floating> (e * (Xd[i, j] - xbar[j]) * (Xd[i, j] - xbar[j]))
-            elif mode == MODE_DENSE_C:
+            elif layout == DENSE_C:
                 for i in range(n):
                     for j in range(p):
                         e = d[j] * d[j] / v[j]
@@ -352,7 +388,7 @@ def ridge_cg(int mode, const floating[::1, :] Xd, const floating[::1] data,
                     q[i] = <floating> xc
                 for k in range(indptr.shape[0] - 1):
                     for j in range(indptr[k], indptr[k + 1]):
-                        if mode == MODE_CSR:
+                        if layout == CSR:
                             i = k
                             e = d[indices[j]] * d[indices[j]] / v[indices[j]]
                             q[i] += <floating> (e * ((data[j] - xbar[indices[j]]) ** 2
@@ -376,11 +412,11 @@ def ridge_cg(int mode, const floating[::1, :] Xd, const floating[::1] data,
                 _copy(<blas_int> m, &rhs[0], 1, &r[0], 1)
                 x_zero = False
             else:
-                _apply(dual, mode, Xd, data, indices, indptr, n, p, xbar, d, center, sw, sqw,
+                _apply(dual, layout, Xd, data, indices, indptr, n, p, xbar, d, center, sw, sqw,
                        weighted, v, alpha, &x[0], &r[0], &tn[0], &tp[0], &tp2[0], &tbuf[0], nthreads)
                 for i in range(m):
                     r[i] = rhs[i] - r[i]
-            measure = _primal_grad(dual, mode, Xd, data, indices, indptr, n, p, xbar, d,
+            measure = _primal_grad(dual, layout, Xd, data, indices, indptr, n, p, xbar, d,
                                    center, sqw, weighted, &r[0], &tn[0], &tp[0], jw)
             if measure <= tol_abs or n_iter >= max_iter:
                 break
@@ -393,7 +429,7 @@ def ridge_cg(int mode, const floating[::1, :] Xd, const floating[::1] data,
             _copy(<blas_int> m, &z[0], 1, &pd[0], 1)
             rz = _dot(<blas_int> m, &r[0], 1, &z[0], 1)
             while n_iter < max_iter:
-                _apply(dual, mode, Xd, data, indices, indptr, n, p, xbar, d, center, sw, sqw,
+                _apply(dual, layout, Xd, data, indices, indptr, n, p, xbar, d, center, sw, sqw,
                        weighted, v, alpha, &pd[0], &q[0], &tn[0], &tp[0], &tp2[0], &tbuf[0], nthreads)
                 pq = _dot(<blas_int> m, &pd[0], 1, &q[0], 1)
                 n_iter += 1
@@ -422,18 +458,18 @@ def ridge_cg(int mode, const floating[::1, :] Xd, const floating[::1] data,
                 break
             if pq <= 0.0 or rz <= 0.0:
                 # breakdown (singular, inconsistent or exhausted precision): report honestly
-                _apply(dual, mode, Xd, data, indices, indptr, n, p, xbar, d, center, sw, sqw,
+                _apply(dual, layout, Xd, data, indices, indptr, n, p, xbar, d, center, sw, sqw,
                        weighted, v, alpha, &x[0], &r[0], &tn[0], &tp[0], &tp2[0], &tbuf[0], nthreads)
                 for i in range(m):
                     r[i] = rhs[i] - r[i]
-                measure = _primal_grad(dual, mode, Xd, data, indices, indptr, n, p, xbar, d,
+                measure = _primal_grad(dual, layout, Xd, data, indices, indptr, n, p, xbar, d,
                                        center, sqw, weighted, &r[0], &tn[0], &tp[0], jw)
                 break
         # coefficients
         if dual:
             for i in range(n):
                 tn[i] = x[i] * sqw[i] if weighted else x[i]
-            _zt_mul(mode, Xd, data, indices, indptr, n, p, xbar, d, center, &tn[0], &b_out[0])
+            _zt_mul(layout, Xd, data, indices, indptr, n, p, xbar, d, center, &tn[0], &b_out[0])
             for j in range(p):
                 b_out[j] = <floating> (b_out[j] / v[j])
         else:

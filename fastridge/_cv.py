@@ -578,9 +578,11 @@ class RidgeCV(RoutingMixin, LinearRegressorBase):
             self.cv_results_ = (values[:, 0, :] if single else values).astype(X.dtype)
 
         sp = self.__dict__.pop("_spectrum", None)
-        if folds is None and self.solver == "auto" and sp is not None:
+        if folds is None and self.solver == "auto" and sp is not None and pr.fmt == "dense":
             # the LOO decomposition already solves the full-data problem for any α: the refit
-            # is one O(p·r) evaluation instead of another pass over X
+            # is one O(p·r) evaluation instead of another pass over X.  Not for sparse X: its
+            # decomposition is of the Gram as formed, which dense X replaces by the SVD of the
+            # design when ill-conditioned; the refit keeps the equilibrated solvers' accuracy
             alphas_t = np.broadcast_to(np.asarray(self.alpha_, dtype=np.float64), (pr.k,))
             coef, intercept = P.to_raw(pr, sp.coef(alphas_t))
             V.check_output_range(X.dtype, coef, intercept)

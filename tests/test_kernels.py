@@ -6,6 +6,7 @@ import pytest
 
 sp = pytest.importorskip("scipy.sparse")
 from fastridge import _cd_fast, _cg_fast, _gram_fast  # noqa: E402
+from fastridge._view import Design, Layout  # noqa: E402
 
 DTYPES = [np.float64, np.float32]
 
@@ -55,8 +56,10 @@ def test_cd_dense_contract(dt):
     tol = 1e-5 if dt == np.float32 else 1e-10
     jw = _jw(h, alpha)
     t0 = tol * np.linalg.norm(jw * (X.astype(float).T @ (w * y)))
-    m, ta, it = _cd_fast.ridge_cd_dense(X, y, w, zeros, ones, h, ones, alpha, b, R,
-                                        float(w.sum()), False, False, jw, t0, 1000)
+    design = Design(X, zeros, ones, False, sw=w)
+    opts = dict(alpha=alpha, v=ones, h=h, jw=jw, W=float(w.sum()), positive=False, tol_abs=t0,
+                max_iter=1000)
+    m, ta, it = _cd_fast.ridge_cd(design, y, b, R, **opts)
     assert it >= 1 and m <= ta == t0
     g = _grad(X, y, w, alpha, b.astype(float))
     assert np.linalg.norm(jw * g) <= 1.01 * t0 + 1e-5 * (dt == np.float32)
@@ -66,17 +69,14 @@ def test_cd_dense_contract(dt):
                                else 1e-8, atol=1e-6)
     # restart at the optimum: zero sweeps, nothing changes
     b2, R2 = b.copy(), R.copy()
-    m2, _, it2 = _cd_fast.ridge_cd_dense(X, y, w, zeros, ones, h, ones, alpha, b2, R2,
-                                         float(w.sum()), False, False, jw, t0, 1000)
+    m2, _, it2 = _cd_fast.ridge_cd(design, y, b2, R2, **opts)
     assert it2 == 0 and m2 <= t0
     np.testing.assert_array_equal(b2, b)
     # the same on CSC input
     Xs = sp.csc_array(X)
     bs = np.zeros_like(b)
     Rs = y.copy()
-    _, _, its = _cd_fast.ridge_cd_sparse(Xs.data, Xs.indices, Xs.indptr, y, w, zeros, ones, h,
-                                         ones, alpha, bs, Rs, float(w.sum()), False, False,
-                                         jw, t0, 1000)
+    _, _, its = _cd_fast.ridge_cd(Design(Xs, zeros, ones, False, sw=w), y, bs, Rs, **opts)
     np.testing.assert_allclose(bs, b, rtol=1e-4 if dt == np.float32 else 1e-9, atol=1e-6)
 
 
@@ -108,23 +108,17 @@ def test_cg_contract(dt, mode, dual):
     X, y, w = _problem(dt, n=n, p=p, seed=2)
     zeros, ones, h = _common(X, w)
     alpha = 1.5
-    empty_i = np.zeros(1, dtype=np.int32)
-    if mode == "dense":
-        args = (0, X, np.empty(0, dt), empty_i[:0], empty_i)
-    elif mode == "dense_c":
-        Xc = np.ascontiguousarray(X)
-        args = (3, Xc.T, np.empty(0, dt), empty_i[:0], empty_i)
-    else:
-        Xs = sp.csr_array(X) if mode == "csr" else sp.csc_array(X)
-        args = (1 if mode == "csr" else 2, np.empty((1, 1), dt, order="F"), Xs.data,
-                Xs.indices, Xs.indptr)
-    sqw = np.sqrt(w.astype(float)).astype(dt)
+    Xin = {"dense": X, "dense_c": np.ascontiguousarray(X), "csr": sp.csr_array(X),
+           "csc": sp.csc_array(X)}[mode]
+    design = Design(Xin, zeros, ones, False, sw=w)
+    assert design.layout == {"dense": Layout.DENSE_F, "dense_c": Layout.DENSE_C,
+                             "csr": Layout.CSR, "csc": Layout.CSC}[mode]
     tol = 1e-5 if dt == np.float32 else 1e-11
     x = np.zeros(n if dual else p, dtype=dt)
     b = np.empty(p, dtype=dt)
     jw = _jw(h, alpha)
-    m, ta, it = _cg_fast.ridge_cg(*args, n, p, w, sqw, zeros, ones, False, h, ones, alpha, y,
-                                  x, b, dual, jw, tol, 1000)
+    opts = dict(alpha=alpha, v=ones, h=h, jw=jw, dual=dual, tol=tol, max_iter=1000)
+    m, ta, it = _cg_fast.ridge_cg(design, y, x, b, **opts)
     assert it >= 1 and m <= ta
     assert ta == pytest.approx(tol * np.linalg.norm(jw * (X.astype(float).T @ (w * y))),
                                rel=1e-5 if dt == np.float32 else 1e-12)
@@ -134,10 +128,66 @@ def test_cg_contract(dt, mode, dual):
                                else 1e-8, atol=1e-5 if dt == np.float32 else 1e-10)
     # warm restart from the returned unknown: 0 iterations
     b2 = np.empty(p, dtype=dt)
-    _, _, it2 = _cg_fast.ridge_cg(*args, n, p, w, sqw, zeros, ones, False, h, ones, alpha, y,
-                                  x, b2, dual, jw, tol, 1000)
+    _, _, it2 = _cg_fast.ridge_cg(design, y, x, b2, **opts)
     assert it2 == 0
     np.testing.assert_array_equal(b2, b)
+
+
+@pytest.mark.parametrize("dt", DTYPES)
+def test_design_reads_x_without_copy(dt):
+    """The design holds X itself (C order through its transpose), the sparse arrays as given
+    and √w rounded once from float64; the input arrays are left unchanged."""
+    X, _, w = _problem(dt, n=30, p=7, seed=8)
+    Xc = np.ascontiguousarray(X)
+    zeros, ones, _ = _common(X, w)
+    for Xin, layout in ((X, Layout.DENSE_F), (Xc, Layout.DENSE_C)):
+        des = Design(Xin, zeros, ones, True, sw=w)
+        assert des.layout == layout and (des.n, des.p) == (30, 7) and des.dtype == dt
+        assert np.shares_memory(des.dense, Xin)
+        np.testing.assert_array_equal(des.dense.T if layout == Layout.DENSE_C else des.dense, X)
+    for Xs, layout in ((sp.csr_array(X), Layout.CSR), (sp.csc_array(X), Layout.CSC)):
+        des = Design(Xs, zeros, ones, False)
+        assert des.layout == layout and not des.weighted and des.sw.size == des.sqw.size == 0
+        assert des.data is Xs.data and des.indices is Xs.indices and des.indptr is Xs.indptr
+    des = Design(X, zeros, ones, True, sw=w)
+    assert des.sw is w
+    np.testing.assert_array_equal(des.sqw, np.sqrt(w.astype(np.float64)).astype(dt))
+    # mixed index types (scipy can produce them) become one int64 type, values unchanged
+    Xs = sp.csr_array(X)
+    Xs.indptr = Xs.indptr.astype(np.int64)
+    des = Design(Xs, zeros, ones, False)
+    assert des.indices.dtype == des.indptr.dtype == np.int64
+    np.testing.assert_array_equal(des.indices, Xs.indices)
+
+
+def test_design_and_ridge_cg_refuse_inconsistent_input():
+    X, y, w = _problem(np.float64, n=30, p=7, seed=9)
+    zeros, ones, h = _common(X, w)
+    with pytest.raises(TypeError, match="X must be"):
+        Design(X.tolist(), zeros, ones, False)
+    with pytest.raises(TypeError, match="X must be float32 or float64"):
+        Design(X.astype(np.int64), zeros, ones, False)
+    with pytest.raises(ValueError, match=r"xbar must have shape \(7,\)"):
+        Design(X, zeros[:6], ones, False)
+    with pytest.raises(ValueError, match=r"sw must have shape \(30,\)"):
+        Design(X, zeros, ones, False, sw=w[:29])
+    des = Design(X, zeros, ones, False, sw=w)
+    opts = dict(alpha=1.0, v=ones, h=h, jw=_jw(h, 1.0), dual=False, tol=1e-8, max_iter=10)
+    b = np.empty(7)
+    with pytest.raises(ValueError, match="y must be a float64 array of shape"):
+        _cg_fast.ridge_cg(des, y.astype(np.float32), np.zeros(7), b, **opts)
+    with pytest.raises(ValueError, match=r"x must be a float64 array of shape \(30,\)"):
+        _cg_fast.ridge_cg(des, y, np.zeros(7), b, **{**opts, "dual": True})
+    with pytest.raises(ValueError, match=r"jw must be a float64 array of shape \(7,\)"):
+        _cg_fast.ridge_cg(des, y, np.zeros(7), b, **{**opts, "jw": ones[:3]})
+    # coordinate descent reads X by columns: a row layout is refused, not misread
+    cd = dict(alpha=1.0, v=ones, h=h, jw=_jw(h, 1.0), W=float(w.sum()), positive=False,
+              tol_abs=1e-8, max_iter=10)
+    for Xr in (np.ascontiguousarray(X), sp.csr_array(X)):
+        with pytest.raises(ValueError, match="needs a design of layout DENSE_F or CSC"):
+            _cd_fast.ridge_cd(Design(Xr, zeros, ones, False), y, b, y.copy(), **cd)
+    with pytest.raises(ValueError, match=r"R must be a float64 array of shape \(30,\)"):
+        _cd_fast.ridge_cd(des, y, b, y[:7].copy(), **cd)
 
 
 @pytest.mark.parametrize("dt", DTYPES)
@@ -238,15 +288,14 @@ def test_cg_csr_threads_agree(dt):
     of threads (and runs serially when compiled without OpenMP)."""
     X, y, w = _problem(dt, n=300, p=40, seed=6)
     zeros, ones, h = _common(X, w)
-    Xs = sp.csr_array(X)
-    sqw = np.sqrt(w.astype(float)).astype(dt)
+    design = Design(sp.csr_array(X), zeros, ones, False, sw=w)
     out = []
     for nthreads in (1, 2, 3):
         x = np.zeros(40, dtype=dt)
         b = np.empty(40, dtype=dt)
-        _cg_fast.ridge_cg(1, np.empty((1, 1), dt, order="F"), Xs.data, Xs.indices, Xs.indptr,
-                          300, 40, w, sqw, zeros, ones, False, h, ones, 0.5, y, x, b, False,
-                          _jw(h, 0.5), 1e-5 if dt == np.float32 else 1e-12, 1000, nthreads)
+        _cg_fast.ridge_cg(design, y, x, b, alpha=0.5, v=ones, h=h, jw=_jw(h, 0.5), dual=False,
+                          tol=1e-5 if dt == np.float32 else 1e-12, max_iter=1000,
+                          nthreads=nthreads)
         out.append(b)
     tol = 1e-4 if dt == np.float32 else 1e-10
     np.testing.assert_allclose(out[1], out[0], rtol=tol, atol=tol)

@@ -19,13 +19,15 @@ class CDState:
         self.B = np.zeros((pr.k, pr.p), dtype=pr.dtype) if B0 is None \
             else np.array(B0, dtype=pr.dtype)
         self.gram_form = _policy.use_gram_cd(pr, offset_columns(pr).size)
-        self.sw = pr.empty() if pr.sw is None else pr.sw
         if self.gram_form:
             self.G, C = gram(pr)
             self.C = [np.ascontiguousarray(C[:, t]) for t in range(pr.k)]
             self.g0 = C.astype(np.float64)
             return
         self.X = np.asfortranarray(pr.X) if pr.fmt == "dense" else pr.csc()
+        from fastridge._view import Design
+
+        self.design = Design(self.X, pr.xbar, pr.d, pr.center, sw=pr.sw)
         self.Y = [np.ascontiguousarray(pr.Yc[:, t]) for t in range(pr.k)]
         self.R = [initial_residual(pr, t, self.B[t]) for t in range(pr.k)]
         Yw = pr.Yc.astype(np.float64)
@@ -87,16 +89,11 @@ class CDState:
             if self.gram_form:
                 m, ta, it = _cd_fast.ridge_cd_gram(self.G, self.C[t], v, a, b, self.positive,
                                                    jw, t0, max_iter)
-            elif pr.fmt == "dense":
-                m, ta, it = _cd_fast.ridge_cd_dense(self.X, self.Y[t], self.sw, pr.xbar, pr.d,
-                                                    pr.h, v, a, b, self.R[t], pr.W, pr.center,
-                                                    self.positive, jw, t0, max_iter)
             else:
-                X = self.X
-                m, ta, it = _cd_fast.ridge_cd_sparse(X.data, X.indices, X.indptr, self.Y[t],
-                                                     self.sw, pr.xbar, pr.d, pr.h, v, a, b,
-                                                     self.R[t], pr.W, pr.center, self.positive,
-                                                     jw, t0, max_iter)
+                m, ta, it = _cd_fast.ridge_cd(self.design, self.Y[t], b, self.R[t], alpha=a,
+                                              v=v, h=pr.h, jw=jw, W=pr.W,
+                                              positive=self.positive, tol_abs=t0,
+                                              max_iter=max_iter)
             n_iter[t], measure[t], tol_abs[t] = it, m, ta
         return SolveResult(self.B.astype(np.float64), n_iter, "cd", measure, tol_abs)
 

@@ -27,23 +27,9 @@ class CGState:
         self.pr, self.v = pr, v
         dt = pr.dtype
         self.B = np.zeros((pr.k, pr.p), dtype=dt) if B0 is None else np.array(B0, dtype=dt)
-        if pr.fmt == "dense":
-            # C-ordered X is read through its transpose: no copy for either memory order
-            if pr.X.flags.c_contiguous and not pr.X.flags.f_contiguous:
-                self.Xd, self.mode = pr.X.T, 3
-            else:
-                self.Xd, self.mode = np.asfortranarray(pr.X), 0
-            self.sparse = (np.empty(0, dt), np.empty(0, np.int32), np.zeros(1, np.int32))
-        else:
-            self.Xd = np.empty((1, 1), dtype=dt, order="F")
-            X = pr.X
-            indices, indptr = X.indices, X.indptr
-            if indices.dtype != indptr.dtype:
-                indices, indptr = indices.astype(np.int64), indptr.astype(np.int64)
-            self.sparse = (X.data, indices, indptr)
-            self.mode = 1 if pr.fmt == "csr" else 2
-        self.sw = pr.empty() if pr.sw is None else pr.sw
-        self.sqw = pr.empty() if pr.sqw is None else pr.sqw.astype(dt)
+        from fastridge._view import Design
+
+        self.design = Design(pr.X, pr.xbar, pr.d, pr.center, sw=pr.sw)
         self.Y = [np.ascontiguousarray(pr.Yc[:, t]) for t in range(pr.k)]
         self.dual_ok = pr.p > pr.n and bool(np.all(v > 0)) and _balanced(pr, v)
         self.A = [None] * pr.k          # dual unknowns, with the α they belong to
@@ -81,7 +67,6 @@ class CGState:
         max_iter = iteration_cap("cg", max_iter)
         n_iter = np.zeros(pr.k, dtype=np.intp)
         measure, tol_abs = np.zeros(pr.k), np.zeros(pr.k)
-        data, indices, indptr = self.sparse
         for t in range(pr.k):
             a = float(alphas[t])
             dual = self.dual_ok and a > 0
@@ -94,11 +79,10 @@ class CGState:
                     continue
             x = self._dual_start(t, a) if dual else self.B[t].copy()
             b_out = np.empty(pr.p, dtype=pr.dtype)
-            m, ta, it = _cg_fast.ridge_cg(self.mode, self.Xd, data, indices, indptr, pr.n, pr.p,
-                                          self.sw, self.sqw, pr.xbar, pr.d, pr.center,
-                                          preconditioner_diagonal(pr.h, a), v, a, self.Y[t],
-                                          x, b_out, dual, unit_scale(pr.h, v, a), tol,
-                                          max_iter, _config.num_threads())
+            m, ta, it = _cg_fast.ridge_cg(self.design, self.Y[t], x, b_out, alpha=a, v=v,
+                                          h=preconditioner_diagonal(pr.h, a),
+                                          jw=unit_scale(pr.h, v, a), dual=dual, tol=tol,
+                                          max_iter=max_iter, nthreads=_config.num_threads())
             self.B[t] = b_out
             self.A[t], self.A_alpha[t] = (x, a) if dual else (None, None)
             if self.recheck:

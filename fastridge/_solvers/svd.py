@@ -178,11 +178,19 @@ def solve_svd(pr, alphas, v):
 
 
 def pinv_solve(pr, a, v, targets):
-    """Minimum-norm solution (len(targets), p) of (G + aV) b = C from the eigendecomposition of
-    a statistics-only Problem's Gram (a singular system: α = 0 with dependent columns, or an
-    unpenalized column without spread)."""
+    """Minimum-norm solution (len(targets), p) of (G + aV) b = C from a statistics-only
+    Problem's Gram.  The eigendecomposition is of the equilibrated S(G + aV)S (S the inverse
+    square roots of its diagonal), whose accuracy does not depend on the columns' units; when
+    the system is singular (α = 0 with dependent columns, an unpenalized column without
+    spread), the minimum-norm solution in b itself comes from the unscaled one."""
     G = pr.G0 * pr.d[:, None] * pr.d[None, :] + np.diag(a * v)
     C = (pr.C0 * pr.d[:, None])[:, targets]
+    dg = G.diagonal()
+    if np.all(dg > 0):
+        s = 1.0 / np.sqrt(dg)
+        lam, Q = np.linalg.eigh(G * s[:, None] * s[None, :])
+        if lam.min() > lam.max() * lam.size * np.finfo(np.float64).eps * 10:  # full rank
+            return (s[:, None] * (Q @ ((Q.T @ (s[:, None] * C)) / lam[:, None]))).T
     lam, Q = np.linalg.eigh(G)
     keep = lam > max(lam.max(initial=0.0), 0.0) * lam.size * np.finfo(np.float64).eps * 10
     Qk = Q[:, keep]
