@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from . import _version
-from ._validation import _check_y, check_sample_weight
+from ._validation import check_y, check_sample_weight
 from .exceptions import InconsistentVersionWarning, NotFittedError, UndefinedMetricWarning
 
 if TYPE_CHECKING:
@@ -339,7 +339,7 @@ class RegressorBase:
         0.9722
         """
         y_pred = np.asarray(self.predict(X))
-        y_true = _check_y(y, np.dtype(np.float64), type(self).__name__)
+        y_true = check_y(y, np.dtype(np.float64), type(self).__name__)
         return r2_score(y_true, y_pred, sample_weight, stacklevel=3)
 
     # ---------------------------------------------------------------- pickling

@@ -24,11 +24,9 @@ def load_kernels():
     except ImportError as exc:
         import os
 
-        import fastridge
-
         raise ImportError(
             "fastridge's compiled kernels could not be imported from "
-            f"{os.path.dirname(fastridge.__file__)}. If that is a source checkout, run Python "
+            f"{os.path.dirname(os.path.abspath(__file__))}. If that is a source checkout, run Python "
             "from another directory so that the installed package is used (`pip install .` "
             "first), or build in place with `pip install -e .`.") from exc
     return _gram_fast

@@ -495,7 +495,7 @@ def ensure_finite(X, input_name="X"):
 # --------------------------------------------------------------------------------------------------
 # y, sample_weight
 # --------------------------------------------------------------------------------------------------
-def _check_y(y, dtype, estimator_name):
+def check_y(y, dtype, estimator_name):
     """y as (n,) or (n, k>=1) ndarray of ``dtype``; new array only if a conversion is needed."""
     if y is None:
         raise ValueError(
@@ -539,7 +539,7 @@ def check_X_y(X, y, *, estimator_name="Ridge", accept_sparse=True, defer_finite=
         )
     X = check_array(X, estimator_name=estimator_name, accept_sparse=accept_sparse,
                     defer_finite=defer_finite)
-    y = _check_y(y, X.dtype, estimator_name)
+    y = check_y(y, X.dtype, estimator_name)
     if y.shape[0] != X.shape[0]:
         raise ValueError(
             "Found input variables with inconsistent numbers of samples: "
