@@ -7,11 +7,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from fastridge._config import config_context, get_config, set_config
 from fastridge._version import __version__
 
 if TYPE_CHECKING:  # what the lazy names resolve to, for type checkers and IDEs
     from fastridge import datasets, exceptions
+    from fastridge._config import config_context, get_config, set_config
     from fastridge._cv import RidgeCV
     from fastridge._em import RidgeEM
     from fastridge._path import RidgePath, ridge_path
@@ -26,6 +26,9 @@ _LAZY = {
     "RidgePath": ("fastridge._path", "RidgePath"),
     "RidgeCV": ("fastridge._cv", "RidgeCV"),
     "RidgeEM": ("fastridge._em", "RidgeEM"),
+    "config_context": ("fastridge._config", "config_context"),
+    "get_config": ("fastridge._config", "get_config"),
+    "set_config": ("fastridge._config", "set_config"),
 }
 
 

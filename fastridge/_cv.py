@@ -25,19 +25,19 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from fastridge import _config, _grid, _policy, _validation as V
+from fastridge import _grid, _policy, _validation as V
 from fastridge._backends import get_backend
-from fastridge._base import linear_predict, set_linear_fit, unchanged_on_failure
+from fastridge._base import set_linear_fit, unchanged_on_failure
 from fastridge._engine import fit as engine
-from fastridge._engine.path import PathReport, default_alphas, raw_path, warn_short
+from fastridge._engine.path import default_alphas
 from fastridge._engine.selection import (
-    cv_folds, descending, fold_stats, is_leave_one_out, kfold_bounds, kfold_from_statistics,
-    loo_from_blocks, loo_ratio, loo_rows, select_alpha, weighted_rms)
+    LeaveOneOut, cv_folds, descending, is_leave_one_out, kfold_bounds, kfold_curve,
+    kfold_from_statistics, loo_from_blocks, select_alpha)
 from fastridge._lazy import load_engine
 from fastridge._linear import LinearRegressorBase
-from fastridge._progress import Progress, due, seconds
+from fastridge._progress import Progress, seconds
 from fastridge._routing import RoutingMixin
-from fastridge._scoring import resolve_scoring, sample_params
+from fastridge._scoring import resolve_scoring
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable
@@ -682,95 +682,19 @@ class RidgeCV(RoutingMixin, LinearRegressorBase):
     def _loo(self, pr, v, X, Y, sw, alphas, per_target, single):
         """Mean and standard error of the leave-one-out error for each α of `alphas`:
         (m, K) each (K = k per target, else 1), and df (m,)."""
-        from fastridge import _spectral
-
-        why = _policy.spectral_unavailable(pr, v)
-        if why is not None:
-            raise ValueError(f"RidgeCV with cv=None (exact leave-one-out) needs one spectral "
-                             f"decomposition, which is not available here: {why}. Use k-fold "
-                             f"cross-validation instead, e.g. cv=5.")
-        n, k = pr.n, pr.k
-        w = np.ones(n) if sw is None else sw.astype(np.float64)
-        pos = w > 0
-        n_eff = int(pos.sum())
-        if self.fit_intercept and n_eff < 2:
-            raise ValueError(f"RidgeCV with cv=None (leave-one-out) and fit_intercept=True "
-                             f"needs at least 2 samples with positive weight; got {n_eff} "
-                             f"sample(s) (n_samples={n}).")
-        W = float(w.sum())
-        sp = _spectral.spectrum(pr, v)
-        s2 = sp.s2
-        r = s2.size
-        U = sp.left() if r else np.zeros((n, 0))
-        c = sp.P / np.sqrt(s2)[:, None] if r else np.zeros((0, k))   # Uᵀỹ
-        yt = pr.Yc.astype(np.float64)
-        sqw = np.sqrt(w)
-        if sw is not None:
-            yt = yt * sqw[:, None]
-        r0 = yt - U @ c                                   # residual of the least-squares fit
-        U2, M, interp = loo_rows(U, w, W, pr.center)
-        r0[interp] = 0.0
-
-        crit, params, store = self._fit_ctx["criterion"], self._fit_ctx["score_params"], \
-            self._fit_ctx["store"]
-        # scikit-learn stores the per-row squared errors with its default scoring, else the
-        # leave-one-out predictions
-        want_pred = not crit.per_row or (store and self.scoring is not None)
-        Yraw = zero_rows = y_true = None
-        if want_pred:
-            Yraw = np.asarray(Y, dtype=np.float64)
-            # a weighted criterion scores rows of weight 0 too: their leave-one-out prediction
-            # is the full fit's (an unweighted one never sees them)
-            zero_rows = np.flatnonzero(~pos) if crit.weighted and sw is not None \
-                else np.empty(0, dtype=np.intp)
-            y_true = Yraw[:, 0] if single else Yraw
-        self._loo_state = (pr, sp, X, sw, per_target, single, n, k, w, pos, n_eff, W, U, U2,
-                           M, interp, c, s2, r0, sqw, crit, params, store, want_pred, Yraw,
-                           zero_rows, y_true)
+        self._loo_state = LeaveOneOut(
+            pr, v, X, Y, sw, per_target=per_target, single=single,
+            criterion=self._fit_ctx["criterion"], params=self._fit_ctx["score_params"],
+            store=self._fit_ctx["store"], predictions=self.scoring is not None)
         return self._loo_curve(alphas)
 
     def _loo_curve(self, alphas):
         """`_loo` for further α, from the decomposition `_loo` kept: (mean, se, df)."""
-        (pr, sp, X, sw, per_target, single, n, k, w, pos, n_eff, W, U, U2, M, interp, c, s2,
-         r0, sqw, crit, params, store, want_pred, Yraw, zero_rows, y_true) = self._loo_state
-        m = alphas.size
-        values = np.empty((n, m, k)) if store else None   # scikit-learn's cv values
-        K = k if per_target else 1
-        mean = np.empty((m, K))
-        se = np.full((m, K), np.nan)
-        block = _config.block_rows(n * k, minimum=1, budget="loo_memory")
-        for start in range(0, m, block):
-            a = alphas[start:start + block]
-            mb = a.size
-            ratio = loo_ratio(U, U2, r0, M, interp, c, s2, a)
-            if crit.per_row:
-                sq = ratio * ratio                                       # wᵢ eᵢ²
-                if values is not None and not want_pred:
-                    values[:, start:start + mb] = sq
-                if not per_target:
-                    sq = sq.mean(axis=2, keepdims=True)
-                mean[start:start + mb] = sq.sum(axis=0) / W
-                if n_eff >= 2:
-                    with np.errstate(divide="ignore", invalid="ignore"):
-                        q = np.where(pos[:, None, None], sq / w[:, None, None], 0.0)   # eᵢ²
-                    dev = q - mean[start:start + mb][None]
-                    se[start:start + mb] = weighted_rms(dev, w[:, None, None],
-                                                         W * (n_eff - 1))
-                if not want_pred:
-                    continue
-            with np.errstate(divide="ignore", invalid="ignore"):
-                e = np.where(pos[:, None, None], ratio / sqw[:, None, None], 0.0)
-            pred = Yraw[:, None, :] - e                                  # (n, mb, k)
-            for j in range(mb):
-                if zero_rows.size:
-                    pred[zero_rows, j] = self._full_fit_rows(pr, sp, X, zero_rows, a[j])
-            if values is not None:
-                values[:, start:start + mb] = pred
-            if not crit.per_row:
-                mean[start:start + mb] = crit.scores(y_true, pred, sw, X, params, per_target)
-        self._spectrum = sp  # reused by the refit (solver="auto")
+        loo = self._loo_state
+        mean, se, values = loo.curve(alphas)
+        self._spectrum = loo.sp  # reused by the refit (solver="auto")
         self._fit_ctx["values"] = values
-        return mean, se, sp.df(alphas)
+        return mean, se, loo.sp.df(alphas)
 
     def _refine_alpha(self, grid, mean):
         """Leave-one-out on the default grid, rule "min": move `alpha_` (per target with
@@ -790,105 +714,23 @@ class RidgeCV(RoutingMixin, LinearRegressorBase):
         self.alpha_ = alphas if per else float(alphas[0])
         self.best_score_ = scores if per else float(scores[0])
 
-    @staticmethod
-    def _full_fit_rows(pr, sp, X, rows, alpha):
-        """Predictions of the full-data fit at α for the given rows, (len(rows), k)."""
-        from fastridge import _preprocessing as P
-
-        coef, intercept = P.to_raw(pr, sp.coef(np.full(pr.k, alpha)))
-        return np.asarray(X[rows] @ coef.T, dtype=np.float64) + intercept
-
     # ---------------------------------------------------------------- k-fold
     def _kfold(self, X, y, Y, sw, pf, folds, alphas, per_target, single, progress=None):
         """Weighted mean and standard error over folds of the per-fold error for each α of
         `alphas` (descending): (m, K) each.  `progress` (or None) hears each finished fold."""
-        import threading
-
-        from fastridge import _preprocessing as P
         from fastridge._backends.memory import MemoryBackend, MemoryData
-        from fastridge._parallel import run_tasks
 
-        backend = MemoryBackend()
-        solver = V.canonical_solver(self.solver)
-        v = np.ones(X.shape[1]) if pf is None else np.asarray(pf, dtype=np.float64)
-
-        crit, params = self._fit_ctx["criterion"], self._fit_ctx["score_params"]
-        values = np.full((X.shape[0], alphas.size, Y.shape[1]), np.nan) \
-            if self._fit_ctx["store"] else None                  # out-of-fold predictions
-        m, k = alphas.size, Y.shape[1]
-        K = k if per_target else 1
-
-        F = len(folds)
-        tails = self.__dict__.setdefault("_fold_tails", {})  # warm starts of an extension
-        verbose = 0 if progress is None else progress.verbose
-        path_verbose = verbose - 1 if verbose >= 2 else 0
-        finished = [0]
-        lock = threading.Lock()
-
-        def run_and_report(item):
-            j, fold = item
-            t0 = progress.elapsed() if progress is not None else 0.0
-            out = run(j, fold)
-            if progress is not None:
-                with lock:
-                    finished[0] += 1
-                    if due(finished[0], F, verbose):
-                        progress.write(f"folds done {finished[0]}/{F} (fold {j + 1} in "
-                                       f"{seconds(progress.elapsed() - t0)}), elapsed "
-                                       f"{seconds(progress.elapsed())}")
-            return out
-
-        def run(j, fold):
-            train, test = fold
-            w_tr = None if sw is None else sw[train]
-            w_te = None if sw is None else sw[test].astype(np.float64)
-            weight = float(test.size) if w_te is None else float(w_te.sum())
-            if weight <= 0.0:
-                return np.full((m, K), np.nan), 0.0
-            if w_tr is not None and not np.any(w_tr):
-                raise ValueError("cv: every training row of a fold has sample_weight 0, so "
-                                 "that fold cannot be fitted; use other folds (shuffled, or "
-                                 "fewer of them).")
-            fold = MemoryData(X[train], y[train], w_tr)
-            pr = backend.path_problem(fold, fit_intercept=self.fit_intercept,
-                                      standardize=self.standardize, solver=solver, v=v)
-            history = None
-            if j in tails:  # a path continuing below the α this fold has solved
-                history = (tails[j][0], np.stack([P.from_raw(pr, c) for c in tails[j][1]]))
-            report = PathReport(f"RidgeCV fold {j + 1}/{F}", path_verbose,
-                                fold.describe()) if path_verbose else None
-            coef, icpt, _, _, used, short = raw_path(
-                pr, v, alphas, solver, tol=float(self.tol), max_iter=self.max_iter,
-                dtype=X.dtype, report=report, history=history)
-            warn_short(short, used, self.tol, stacklevel=4)
-            if report is not None:
-                report.end(used, short)
-            if j not in tails or alphas[-1] < tails[j][0][-1]:  # the path's lower end
-                tails[j] = (alphas[-3:].copy(), coef[-3:].astype(X.dtype).astype(np.float64))
-            # predictions in float64 (float32 ones of a fold's fit may overflow), from the
-            # coefficients in X's dtype, as the fold's fit reports them
-            coef = coef.astype(X.dtype).astype(np.float64)
-            icpt = icpt.astype(X.dtype).astype(np.float64)
-            pred = linear_predict(X[test], coef.reshape(m * k, -1), icpt.reshape(m * k))
-            pred = np.asarray(pred, dtype=np.float64).reshape(test.size, m, k)
-            if values is not None:
-                values[test] = pred
-            yt = np.asarray(y[test], dtype=np.float64)
-            X_te = X[test] if crit.kind == "scorer" else None
-            err = crit.scores(yt, pred, w_te, X_te,
-                              sample_params(params, X.shape[0], test), per_target)
-            return err, weight
-
-        n, p = X.shape
-        workers = _policy.fold_workers(n, p, sparse=V.is_sparse(X),
-                                       solver=V.canonical_solver(self.solver),
-                                       v=np.ones(p) if pf is None else pf, n_folds=len(folds))
-        # on threads, the calling thread waits interruptibly and Ctrl-C stops every fold
-        results = run_tasks(run_and_report, enumerate(folds), workers)
-        errs = np.stack([r[0] for r in results])
-        weights = np.array([r[1] for r in results])
+        mean, se, values = kfold_curve(
+            MemoryBackend(), MemoryData(X, y, sw), folds, alphas,
+            np.ones(X.shape[1]) if pf is None else np.asarray(pf, dtype=np.float64),
+            solver=V.canonical_solver(self.solver), fit_intercept=self.fit_intercept,
+            standardize=self.standardize, tol=float(self.tol), max_iter=self.max_iter,
+            criterion=self._fit_ctx["criterion"], params=self._fit_ctx["score_params"],
+            per_target=per_target, store=self._fit_ctx["store"],
+            tails=self.__dict__.setdefault("_fold_tails", {}), progress=progress,
+            label="RidgeCV")
         self._fit_ctx["values"] = values
-        return fold_stats(errs, weights)
+        return mean, se
 
     # ---------------------------------------------------------------- predict, plot
     def plot(self, ax: Axes | None = None, *, target: int | None = None) -> Axes:

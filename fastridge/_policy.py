@@ -109,6 +109,8 @@ def spectral_unavailable(pr, v):
 
 def path_solver(pr, v, solver):
     """The solver of a path over α (see the module docstring)."""
+    if pr.op is not None:  # rows elsewhere, only products with ZᵀWZ: warm-started CG (the
+        return "cg"        # Dask route asked for "eigen" or "auto" when the Gram would not fit)
     if solver != "auto":
         return solver
     if spectral_unavailable(pr, v) is None and (

@@ -67,6 +67,14 @@ class Problem:
     def __init__(self):
         self._Yc = self._Ysrc = None
         self.op = None
+
+    @property
+    def form(self):
+        """"rows" (X in memory), "stats" (the Gram from sufficient statistics) or "operator"
+        (products with ZᵀWZ over rows held elsewhere): what a solver can work on."""
+        if self.op is not None:
+            return "operator"
+        return "rows" if self.X is not None else "stats"
         self.yss = None  # (k,) Σ wᵢ y_cᵢ², the targets' weighted sum of squares as fitted
 
     @property

@@ -64,6 +64,11 @@ class MemoryBackend:
                                                       sparse=data.sparse),
                          check_finite=True)
 
+    def rows(self, data, index):
+        """The data of a subset of the rows (a fold's training rows)."""
+        return MemoryData(data.X[index], data.y[index],
+                          None if data.sw is None else data.sw[index])
+
     def statistics(self, data):
         """The sufficient statistics of all the rows (`fastridge._stats`)."""
         return _stats.block_stats(data.X, data.Y, data.sw)

@@ -261,3 +261,201 @@ def loo_from_blocks(map_blocks, pr, sp, alphas, per_target):
     if n_pos >= 2:
         se = np.sqrt(m2 / W / (n_pos - 1))
     return mean, se
+
+
+class LeaveOneOut:
+    """Exact leave-one-out over any α from one spectral decomposition of all the rows (in
+    memory), for the criterion `criterion` (`fastridge._scoring`): `curve(alphas)` gives the
+    mean error and its standard error per α (and target with `per_target`), and the per-row
+    values scikit-learn's ``store_cv_results`` keeps (the squared errors with the default
+    criterion, else the leave-one-out predictions)."""
+
+    def __init__(self, pr, v, X, Y, sw, *, per_target, single, criterion, params, store,
+                 predictions):
+        from fastridge import _policy, _spectral
+
+        why = _policy.spectral_unavailable(pr, v)
+        if why is not None:
+            raise ValueError(f"RidgeCV with cv=None (exact leave-one-out) needs one spectral "
+                             f"decomposition, which is not available here: {why}. Use k-fold "
+                             f"cross-validation instead, e.g. cv=5.")
+        n, k = pr.n, pr.k
+        w = np.ones(n) if sw is None else sw.astype(np.float64)
+        pos = w > 0
+        n_eff = int(pos.sum())
+        if pr.center and n_eff < 2:
+            raise ValueError(f"RidgeCV with cv=None (leave-one-out) and fit_intercept=True "
+                             f"needs at least 2 samples with positive weight; got {n_eff} "
+                             f"sample(s) (n_samples={n}).")
+        W = float(w.sum())
+        sp = _spectral.spectrum(pr, v)
+        s2 = sp.s2
+        U = sp.left() if s2.size else np.zeros((n, 0))
+        c = sp.P / np.sqrt(s2)[:, None] if s2.size else np.zeros((0, k))   # Uᵀỹ
+        yt = pr.Yc.astype(np.float64)
+        sqw = np.sqrt(w)
+        if sw is not None:
+            yt = yt * sqw[:, None]
+        r0 = yt - U @ c                                   # residual of the least-squares fit
+        U2, M, interp = loo_rows(U, w, W, pr.center)
+        r0[interp] = 0.0
+        # scikit-learn stores the per-row squared errors with its default scoring, else the
+        # leave-one-out predictions
+        self.want_pred = not criterion.per_row or (store and predictions)
+        self.Yraw = self.zero_rows = self.y_true = None
+        if self.want_pred:
+            self.Yraw = np.asarray(Y, dtype=np.float64)
+            # a weighted criterion scores rows of weight 0 too: their leave-one-out prediction
+            # is the full fit's (an unweighted one never sees them)
+            self.zero_rows = np.flatnonzero(~pos) if criterion.weighted and sw is not None \
+                else np.empty(0, dtype=np.intp)
+            self.y_true = self.Yraw[:, 0] if single else self.Yraw
+        self.pr, self.sp, self.X, self.sw = pr, sp, X, sw
+        self.per_target, self.n, self.k = per_target, n, k
+        self.w, self.pos, self.n_eff, self.W, self.sqw = w, pos, n_eff, W, sqw
+        self.U, self.U2, self.M, self.interp, self.c, self.r0 = U, U2, M, interp, c, r0
+        self.criterion, self.params, self.store = criterion, params, store
+
+    def curve(self, alphas):
+        """(mean, se, values) for `alphas`: mean and se (m, K), values (n, m, k) or None."""
+        from fastridge import _config
+
+        n, k, crit = self.n, self.k, self.criterion
+        m = alphas.size
+        values = np.empty((n, m, k)) if self.store else None   # scikit-learn's cv values
+        K = k if self.per_target else 1
+        mean = np.empty((m, K))
+        se = np.full((m, K), np.nan)
+        w, pos, W = self.w, self.pos, self.W
+        block = _config.block_rows(n * k, minimum=1, budget="loo_memory")
+        for start in range(0, m, block):
+            a = alphas[start:start + block]
+            mb = a.size
+            ratio = loo_ratio(self.U, self.U2, self.r0, self.M, self.interp, self.c,
+                              self.sp.s2, a)
+            if crit.per_row:
+                sq = ratio * ratio                                       # wᵢ eᵢ²
+                if values is not None and not self.want_pred:
+                    values[:, start:start + mb] = sq
+                if not self.per_target:
+                    sq = sq.mean(axis=2, keepdims=True)
+                mean[start:start + mb] = sq.sum(axis=0) / W
+                if self.n_eff >= 2:
+                    with np.errstate(divide="ignore", invalid="ignore"):
+                        q = np.where(pos[:, None, None], sq / w[:, None, None], 0.0)   # eᵢ²
+                    dev = q - mean[start:start + mb][None]
+                    se[start:start + mb] = weighted_rms(dev, w[:, None, None],
+                                                        W * (self.n_eff - 1))
+                if not self.want_pred:
+                    continue
+            with np.errstate(divide="ignore", invalid="ignore"):
+                e = np.where(pos[:, None, None], ratio / self.sqw[:, None, None], 0.0)
+            pred = self.Yraw[:, None, :] - e                             # (n, mb, k)
+            for j in range(mb):
+                if self.zero_rows.size:
+                    pred[self.zero_rows, j] = self._full_fit_rows(self.zero_rows, a[j])
+            if values is not None:
+                values[:, start:start + mb] = pred
+            if not crit.per_row:
+                mean[start:start + mb] = crit.scores(self.y_true, pred, self.sw, self.X,
+                                                     self.params, self.per_target)
+        return mean, se, values
+
+    def _full_fit_rows(self, rows, alpha):
+        """Predictions of the full-data fit at α for the given rows, (len(rows), k)."""
+        from fastridge import _preprocessing as P
+
+        coef, intercept = P.to_raw(self.pr, self.sp.coef(np.full(self.pr.k, alpha)))
+        return np.asarray(self.X[rows] @ coef.T, dtype=np.float64) + intercept
+
+
+def kfold_curve(backend, data, folds, alphas, v, *, solver, fit_intercept, standardize, tol,
+                max_iter, criterion, params, per_target, store, tails, progress=None,
+                label="RidgeCV"):
+    """k-fold cross-validation over `alphas` (descending) for rows the backend holds: each
+    fold's path on its training rows (`backend.rows`), its predictions on its test rows scored
+    by `criterion`.  Returns the weighted mean and standard error over folds (m, K) each, and
+    the out-of-fold predictions (n, m, k) when `store`, else None.
+
+    `tails` (a dict kept by the caller) holds each fold's last solutions, so that a path
+    continued below `alphas` (the grid's extension) starts from their extrapolation; folds run
+    on threads when the policy says so (`_policy.fold_workers`), the calling thread waiting
+    interruptibly; `progress` (or None) hears each finished fold."""
+    import threading
+
+    from fastridge import _policy, _preprocessing as P
+    from fastridge._base import linear_predict
+    from fastridge._engine.path import PathReport, warn_short
+    from fastridge._parallel import run_tasks
+    from fastridge._progress import due, seconds
+    from fastridge._scoring import sample_params
+
+    X, y, sw = data.X, data.y, data.sw
+    m, k = alphas.size, data.k
+    K = k if per_target else 1
+    values = np.full((data.n, m, k), np.nan) if store else None     # out-of-fold predictions
+    F = len(folds)
+    verbose = 0 if progress is None else progress.verbose
+    path_verbose = verbose - 1 if verbose >= 2 else 0
+    finished = [0]
+    lock = threading.Lock()
+
+    def run_and_report(item):
+        j, fold = item
+        t0 = progress.elapsed() if progress is not None else 0.0
+        out = run(j, fold)
+        if progress is not None:
+            with lock:
+                finished[0] += 1
+                if due(finished[0], F, verbose):
+                    progress.write(f"folds done {finished[0]}/{F} (fold {j + 1} in "
+                                   f"{seconds(progress.elapsed() - t0)}), elapsed "
+                                   f"{seconds(progress.elapsed())}")
+        return out
+
+    def run(j, fold):
+        train, test = fold
+        w_tr = None if sw is None else sw[train]
+        w_te = None if sw is None else sw[test].astype(np.float64)
+        weight = float(test.size) if w_te is None else float(w_te.sum())
+        if weight <= 0.0:
+            return np.full((m, K), np.nan), 0.0
+        if w_tr is not None and not np.any(w_tr):
+            raise ValueError("cv: every training row of a fold has sample_weight 0, so "
+                             "that fold cannot be fitted; use other folds (shuffled, or "
+                             "fewer of them).")
+        part = backend.rows(data, train)
+        pr = backend.path_problem(part, fit_intercept=fit_intercept, standardize=standardize,
+                                  solver=solver, v=v)
+        history = None
+        if j in tails:  # a path continuing below the α this fold has solved
+            history = (tails[j][0], np.stack([P.from_raw(pr, c) for c in tails[j][1]]))
+        report = PathReport(f"{label} fold {j + 1}/{F}", path_verbose,
+                            part.describe()) if path_verbose else None
+        coef, icpt, _, _, used, short = raw_path(
+            pr, v, alphas, solver, tol=tol, max_iter=max_iter, dtype=data.dtype,
+            report=report, history=history)
+        warn_short(short, used, tol, stacklevel=4)
+        if report is not None:
+            report.end(used, short)
+        # the coefficients in X's dtype, as the fold's fit reports them; predictions in
+        # float64 (float32 ones of a fold's fit may overflow)
+        coef = coef.astype(data.dtype).astype(np.float64)
+        icpt = icpt.astype(data.dtype).astype(np.float64)
+        if j not in tails or alphas[-1] < tails[j][0][-1]:  # the path's lower end
+            tails[j] = (alphas[-3:].copy(), coef[-3:].copy())
+        pred = linear_predict(X[test], coef.reshape(m * k, -1), icpt.reshape(m * k))
+        pred = np.asarray(pred, dtype=np.float64).reshape(test.size, m, k)
+        if values is not None:
+            values[test] = pred
+        yt = np.asarray(y[test], dtype=np.float64)
+        X_te = X[test] if criterion.kind == "scorer" else None
+        err = criterion.scores(yt, pred, w_te, X_te, sample_params(params, data.n, test),
+                               per_target)
+        return err, weight
+
+    workers = _policy.fold_workers(data.n, data.p, sparse=data.sparse, solver=solver, v=v,
+                                   n_folds=F)
+    results = run_tasks(run_and_report, enumerate(folds), workers)
+    mean, se = fold_stats(np.stack([r[0] for r in results]), np.array([r[1] for r in results]))
+    return mean, se, values

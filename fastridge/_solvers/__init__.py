@@ -13,15 +13,8 @@ from fastridge._solvers.common import DEFAULT_MAX_ITER, iteration_cap, unit_scal
 
 SOLVERS = {m.SPEC.name: m for m in (cd, cg, cholesky, svd)}
 
-__all__ = ["SOLVERS", "DEFAULT_MAX_ITER", "form", "iteration_cap", "path_state", "solve",
+__all__ = ["SOLVERS", "DEFAULT_MAX_ITER", "iteration_cap", "path_state", "solve",
            "spec", "unit_scale"]
-
-
-def form(pr):
-    """The problem's form: "rows", "stats" or "operator" (see `Problem`)."""
-    if pr.op is not None:
-        return "operator"
-    return "rows" if pr.X is not None else "stats"
 
 
 def spec(name):
@@ -32,7 +25,7 @@ def spec(name):
 def _module(pr, solver, positive):
     """The solver's module, "auto" resolved by the policy; a ValueError for an option or a
     form the solver cannot take."""
-    kind = form(pr)
+    kind = pr.form
     if solver == "auto":
         solver = _policy.form_solver(kind, positive=positive)
     mod = SOLVERS[solver]
