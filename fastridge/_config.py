@@ -137,7 +137,7 @@ def config_context(**settings: float | int | None) -> Iterator[None]:
     --------
     >>> import numpy as np
     >>> from fastridge import Ridge, config_context
-    >>> X, y = np.random.default_rng(0).standard_normal((200, 50)), np.arange(200.0)
+    >>> X, y = np.random.default_rng(0).standard_normal((1000, 50)), np.arange(1000.0)
     >>> with config_context(working_memory=0.01):   # no 50 x 50 Gram: CG instead
     ...     Ridge(alpha=1.0).fit(X, y).solver_
     'cg'

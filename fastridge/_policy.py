@@ -166,8 +166,9 @@ def statistics_route(p, solver):
 
 
 def small_fit(n, p):
-    """Whether a fit of dense float64 X (n × p) takes the lean path."""
-    return 1 <= p <= n and n * p <= SMALL_MAX_ENTRIES
+    """Whether a fit of dense float64 X (n × p) takes the lean path (Cholesky of the p × p
+    Gram, within the working memory as every Gram "auto" forms)."""
+    return 1 <= p <= n and n * p <= SMALL_MAX_ENTRIES and _config.fits(p, p)
 
 
 def keep_fit_statistics(n, p, *, formed_gram):

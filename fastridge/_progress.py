@@ -30,12 +30,11 @@ def seconds(t):
     return f"{t:.0f} s"
 
 
-def shape_text(X, k):
-    """``"200 x 8 dense, 1 target"`` for a progress header."""
+def shape_text(X, k, kind=None):
+    """``"200 x 8 dense, 1 target"`` for a progress header (`kind` names X's storage when it
+    is neither dense nor scipy.sparse)."""
     n, p = X.shape
-    if type(X).__module__.split(".")[0] == "dask":
-        kind = "dask array"
-    else:
+    if kind is None:
         kind = "dense" if not hasattr(X, "tocsr") else f"sparse {X.format}"
     return f"{n} x {p} {kind}, {k} target{'s' if k != 1 else ''}"
 

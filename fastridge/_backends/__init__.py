@@ -14,17 +14,12 @@ Backends:
 """
 
 
-def _is_dask(obj):
-    """Whether `obj` is a Dask collection (without importing Dask)."""
-    return type(obj).__module__.split(".")[0] == "dask" and hasattr(obj, "__dask_graph__")
-
-
 def get_backend(*arrays):
     """The backend for these inputs (X, y, sample_weight ...; None entries ignored): Dask when
     any is a Dask collection, else in-memory."""
-    if any(_is_dask(a) for a in arrays if a is not None):
-        from fastridge._backends.dask import DaskBackend
+    from fastridge._backends.dask import DaskBackend, is_dask  # Dask itself is not imported
 
+    if any(is_dask(a) for a in arrays if a is not None):
         return DaskBackend()
     from fastridge._backends.memory import MemoryBackend
 

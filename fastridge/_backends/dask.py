@@ -112,7 +112,7 @@ class Data:
     def describe(self):
         from fastridge._progress import shape_text
 
-        return shape_text(self.X, self.k)
+        return shape_text(self.X, self.k, kind="dask array")
 
     def blocks(self):
         """(X block, Y block, w block or None, first row) as delayed objects, one per row chunk."""
