@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import contextvars
 import math
+import numbers
 import os
 from collections.abc import Iterator
 
@@ -60,10 +61,11 @@ def _check(name, value):
     if name == "num_threads":
         if value is None:
             return None
-        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        if isinstance(value, bool) or not isinstance(value, numbers.Integral) \
+                or value < 1:
             raise ValueError(f"num_threads must be None or a positive int, got {value!r}.")
         return int(value)
-    if isinstance(value, bool) or not isinstance(value, (int, float)) \
+    if isinstance(value, bool) or not isinstance(value, numbers.Real) \
             or not math.isfinite(value) or value <= 0:
         raise ValueError(f"{name} must be a positive number of MiB, got {value!r}.")
     return float(value)
@@ -122,6 +124,10 @@ def config_context(**settings: float | int | None) -> Iterator[None]:
         ``block_memory`` (MiB, default 4): the buffer of blocked passes over X.
         ``loo_memory`` (MiB, default 16): leave-one-out errors evaluated at a time.
         ``num_threads`` (int or None): threads of the kernels' parallel loops.
+        The settings hold in the calling thread and in the threads fastridge starts (the folds
+        of k-fold cross-validation); tasks on Dask's distributed workers see the defaults,
+        which there only size the blocks of a chunk's kernels (every choice of solver or route
+        is made on the client).
 
     Returns
     -------

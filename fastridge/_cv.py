@@ -213,6 +213,9 @@ class RidgeCV(RoutingMixin, LinearRegressorBase):
     n_iter_ : int or ndarray of shape (n_targets,)
         Iterations of the refit's solver (1 for a direct solver and for the leave-one-out
         refit, which reuses the decomposition).
+    solver_ : str
+        The solver of the refit, as `Ridge.solver_`; ``"eigen"`` when the leave-one-out
+        decomposition itself gives the coefficients at `alpha_`.
     n_features_in_ : int
         Number of columns of X seen in `fit`.
     feature_names_in_ : ndarray of str of shape (n_features_in_,)
@@ -619,7 +622,8 @@ class RidgeCV(RoutingMixin, LinearRegressorBase):
         from fastridge import _spectral, _stats
 
         if groups is not None or score_params or self.store_cv_results:
-            raise ValueError(f"RidgeCV on {backend.name} arrays takes neither groups, scoring "
+            raise ValueError(f"RidgeCV on {backend.name.capitalize()} arrays takes neither "
+                             f"groups, scoring "
                              f"keywords nor store_cv_results=True.")
         cv = None if is_leave_one_out(self.cv) else self.cv
         crit = resolve_scoring(self.scoring, loo=cv is None)
@@ -661,6 +665,9 @@ class RidgeCV(RoutingMixin, LinearRegressorBase):
         else:
             folds = backend.fold_statistics(data, kfold_bounds(data.n, int(cv)))
             total = _stats.merge_all(folds)
+            if total.W <= 0.0:
+                raise ValueError("Sample weights must not all be zero: the sum of "
+                                 "sample_weight is 0.")
             pr = _stats.problem(total, **fit_kw)
             grid = user_grid if user_grid is not None else default_alphas(pr, v, self.n_alphas)
             desc, inverse = descending(grid)

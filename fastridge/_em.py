@@ -557,7 +557,8 @@ class RidgeEM(RegressorBase):
             return mean
         std = self._predictive_std(X)
         dt = mean.dtype
-        return mean, (std[:, 0] if self._single else std).astype(dt)
+        # laid out as the mean: one target (1-D y, or y of shape (n, 1)) gives 1-D values
+        return mean, (std[:, 0] if std.shape[1] == 1 else std).astype(dt)
 
     def _predictive_std(self, X):
         d = self._d

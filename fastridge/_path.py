@@ -374,7 +374,7 @@ def _fit_path(X, y, *, alphas, n_alphas, alpha_min_ratio, fit_intercept, standar
     verbose = V.check_verbose(verbose, "ridge_path")
     backend = get_backend(X, y, sample_weight)
     path = RidgePath()
-    data = backend.validate(path, X, y, sample_weight)
+    data = backend.validate(path, X, y, sample_weight, name="ridge_path")
     pf = V.check_penalty_factor(penalty_factor, data.p)
     v = np.ones(data.p) if pf is None else pf
     report = PathReport(label, verbose, data.describe()) if verbose else None

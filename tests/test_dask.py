@@ -170,3 +170,26 @@ def test_kfold_reads_each_chunk_once():
     with dask.config.set(scheduler="threads"):
         RidgeCV(cv=4, alphas=np.geomspace(1e-3, 1e3, 40)).fit(Xd, y)
     assert len(calls) == 12 and len(set(calls)) == 12
+
+
+def test_refusals_come_before_any_pass_over_the_data(client):
+    """An option the chosen route cannot honour (positive=True where the Gram would not fit)
+    and all-zero weights in k-fold are refused with fit's words, and the first before Dask
+    computes anything: X here cannot be computed at all."""
+    import dask
+
+    from fastridge import config_context
+
+    def boom(block):
+        raise AssertionError("X was computed")
+
+    X = da.map_blocks(boom, da.zeros((60, 4), chunks=(15, 4)), dtype=float)
+    y = da.zeros(60, chunks=15)
+    with config_context(working_memory=1e-6), dask.config.set(scheduler="sync"):
+        with pytest.raises(ValueError, match="positive=True"):
+            Ridge(positive=True).fit(X, y)
+    rng = np.random.default_rng(3)
+    Xd = da.from_array(rng.standard_normal((60, 4)), chunks=(15, 4))
+    with pytest.raises(ValueError, match="Sample weights must not all be zero"):
+        RidgeCV(cv=5, alphas=[1.0]).fit(Xd, da.from_array(rng.standard_normal(60), chunks=15),
+                                        sample_weight=da.zeros(60, chunks=15))

@@ -553,3 +553,18 @@ if parametrize_with_checks is not None:
 else:  # pragma: no cover
     def test_sklearn_estimator_checks():
         pytest.importorskip("sklearn")
+
+
+def test_one_target_as_a_column_is_laid_out_as_one_target():
+    """y of shape (n, 1) is one target: coef_, the predictive mean and its standard
+    deviation are laid out alike (1-D), and equal those of 1-D y."""
+    rng = np.random.default_rng(11)
+    X = rng.standard_normal((40, 3))
+    y = X @ np.array([1.0, -1.0, 0.5]) + rng.standard_normal(40)
+    col = RidgeEM().fit(X, y[:, None])
+    flat = RidgeEM().fit(X, y)
+    mean, std = col.predict(X[:5], return_std=True)
+    mean1, std1 = flat.predict(X[:5], return_std=True)
+    assert col.coef_.shape == (3,) and mean.shape == std.shape == (5,)
+    np.testing.assert_allclose(mean, mean1, rtol=1e-12)
+    np.testing.assert_allclose(std, std1, rtol=1e-12)

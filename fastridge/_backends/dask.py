@@ -158,8 +158,8 @@ class DaskBackend:
     name = "dask"
     rows_in_memory = False
 
-    def validate(self, est, X, y, sample_weight, *, reset=True):
-        data = Data(type(est).__name__, X, y, sample_weight)
+    def validate(self, est, X, y, sample_weight, *, reset=True, name=None):
+        data = Data(name or type(est).__name__, X, y, sample_weight)
         est.n_features_in_ = data.p
         est.__dict__.pop("feature_names_in_", None)
         return data
@@ -175,7 +175,10 @@ class DaskBackend:
     def problem(self, data, *, fit_intercept, standardize, solver, alphas, v, positive,
                 penalty_factor):
         """(Problem, solver) for one fit; "auto" is resolved by the registry from the
-        problem's form (statistics or operator)."""
+        problem's form (statistics or operator).  An option the operator route cannot honour is
+        refused before any pass over the data."""
+        if positive and not _policy.statistics_route(data.p, solver):
+            _policy.form_solver("operator", positive=True)  # raises
         return self._route(data, solver, fit_intercept=fit_intercept,
                            standardize=standardize), solver
 
@@ -343,7 +346,14 @@ def operator_problem(data, *, fit_intercept, standardize):
     if rest:
         centred = (mean_c, rest[0])
     pr.xbar, pr.ybar, pr.ss = xbar, ybar, ss
-    values = lambda cols: _common_values(data, cols)  # noqa: E731
+    found = {}
+
+    def values(cols):  # one reduction per set of candidate columns, however often asked
+        key = tuple(int(c) for c in cols)
+        if key not in found:
+            found[key] = _common_values(data, cols)
+        return found[key]
+
     pr.d = P.column_scales(xbar, ss, W, data.n, standardize, centred, values=values)
     pr.h = pr.d * pr.d * ss
     P.check_magnitudes(pr, weighted=w is not None, values=values)

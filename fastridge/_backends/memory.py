@@ -32,7 +32,7 @@ class MemoryBackend:
     name = "memory"
     rows_in_memory = True
 
-    def validate(self, est, X, y, sample_weight, *, reset=True):
+    def validate(self, est, X, y, sample_weight, *, reset=True, name=None):
         """Validate (X, y, w) as scikit-learn does (feature names and count set on `est` when
         `reset`); a NaN/inf in dense X is found by the statistics' pass, not a scan."""
         X, y = V.validate_data(est, X, y, reset=reset, defer_finite=True)
