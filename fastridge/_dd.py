@@ -2,13 +2,16 @@
 precision of float64, for the refinement steps that need digits float64 cannot hold."""
 import numpy as np
 
+
 _SPLIT = 134217729.0  # 2**27 + 1
+
 
 def two_sum(a, b):
     """(s, e) with s = fl(a + b) and s + e = a + b exactly (Knuth)."""
     s = a + b
     bb = s - a
     return s, (a - (s - bb)) + (b - bb)
+
 
 def two_prod(a, b):
     p = a * b
@@ -19,6 +22,7 @@ def two_prod(a, b):
     bh = t - (t - b)
     bl = b - bh
     return p, ((ah * bh - p) + ah * bl + al * bh) + al * bl
+
 
 def dd_sum(hi, lo):
     """Σ (hi + lo) along axis 0 by pairwise two_sum reduction; float64 rounding of the result
@@ -40,11 +44,13 @@ def dd_sum(hi, lo):
     out = hi[0] + lo[0]
     return float(out) if out.ndim == 0 else out
 
+
 def _dd_sum_pair(hi, lo):
     """Σ (hi + lo) of a 1-D pair as a double-double (s, e): `dd_sum` without the final
     rounding."""
     s = dd_sum(hi, lo)
     return s, dd_sum(np.append(hi, -s), np.append(lo, 0.0))
+
 
 def dd_centred_residual(X, y, w, coef):
     """w∘(y − β₀ − Xβ) in double-double, β₀ = Σ w (y − Xβ) / W the best intercept for β, kept
@@ -62,6 +68,7 @@ def dd_centred_residual(X, y, w, coef):
     rh, e2 = two_sum(rh, q)
     return rh, rl + qe + e2 - ww * b_lo
 
+
 def dd_residual(X, y, intercept, coef):
     """r = y − intercept − X coef in double-double, as (hi, lo) arrays."""
     hi = np.array(y, dtype=np.float64)
@@ -73,6 +80,7 @@ def dd_residual(X, y, intercept, coef):
         hi, e2 = two_sum(hi, q)
         lo += e1 + e2
     return hi, lo
+
 
 def dd_weighted_residual(X, y, w, coef, intercept):
     """w∘(y − β₀ − Xβ) in double-double."""

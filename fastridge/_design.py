@@ -5,8 +5,10 @@ import numpy as np
 
 from fastridge import _config
 
+
 def _block(n_other, itemsize):
     return _config.block_rows(n_other, itemsize, minimum=64)
+
 
 def gram(pr, e=None):
     """G = ZᵀWZ (p × p) and C = ZᵀW y_c (p × k) in the working dtype."""
@@ -49,6 +51,7 @@ def gram(pr, e=None):
     C = C * e[:, None]
     return _mean_rounding_corrected(pr, e, G, C)
 
+
 def _mean_rounding_corrected(pr, e, G, C):
     """G and C (made with the float64 means x̄ and ȳ) corrected for the rounding of those means,
     in the working dtype.  x̄ is the mean only to about eps·|x̄|, which a column whose mean is
@@ -64,6 +67,7 @@ def _mean_rounding_corrected(pr, e, G, C):
         C = C.astype(np.float64) - pr.W * np.outer(dx, dy)
     return (np.asfortranarray(G, dtype=pr.dtype), np.asfortranarray(C, dtype=pr.dtype))
 
+
 def _mean_offsets(pr, e):
     """(L, t): L the columns whose mean exceeds their spread (`offset_columns`), t (p,) the
     rounding of their float64 means as it shows in every centred value, times e:
@@ -75,6 +79,7 @@ def _mean_offsets(pr, e):
         t[L] = np.sum(w * centred_dense_columns(pr, L), axis=0) / pr.W * e[L]
     return L, t
 
+
 def offset_columns(pr):
     """Indices of the columns whose mean exceeds their spread (W x̄² > Σw(x − x̄)²)."""
     if not pr.center:
@@ -82,10 +87,12 @@ def offset_columns(pr):
     with np.errstate(over="ignore"):
         return np.flatnonzero((pr.W * pr.xbar * pr.xbar > pr.ss) & (pr.d != 0))
 
+
 def centred_dense_columns(pr, cols):
     Xc = pr.X[:, cols]
     Xc = np.asarray(Xc.toarray() if hasattr(Xc, "toarray") else Xc, dtype=np.float64)
     return Xc - pr.xbar[cols]
+
 
 def kernel(pr, e):
     """K = ẐẐᵀ (n × n) with Ẑ = W^{1/2}(X − 1x̄ᵀ)diag(e)."""
@@ -113,6 +120,7 @@ def kernel(pr, e):
         K *= pr.sqw[:, None] * pr.sqw[None, :]
     return _kernel_corrected(pr, e, K)
 
+
 def _kernel_corrected(pr, e, K):
     """K = ẐẐᵀ made with the rounded x̄, corrected for that rounding (`_mean_offsets`): with
     Ẑ = Ẑ_f − s tᵀ (s = √w), K = K_f − u sᵀ − s uᵀ + (tᵀt) s sᵀ, u = Ẑ_f t."""
@@ -122,6 +130,7 @@ def _kernel_corrected(pr, e, K):
         u = s * (centred_dense_columns(pr, L) @ (e[L] * t[L]))
         K = K - np.outer(u, s) - np.outer(s, u) + float(t @ t) * np.outer(s, s)
     return K
+
 
 def zt(pr, e, A):
     """Ẑᵀ A (p × k) with Ẑ = W^{1/2}(X − 1x̄ᵀ)diag(e), A (n × k)."""
@@ -146,6 +155,7 @@ def zt(pr, e, A):
         out = out - np.outer(t, sA)
     return out
 
+
 def matvec64(X, u, transpose=False):
     """X u (or Xᵀ u) in float64; dense float32 X is converted a block of rows at a time, never
     as a whole (numpy would make a float64 copy of X for the mixed-type product)."""
@@ -161,6 +171,7 @@ def matvec64(X, u, transpose=False):
         else:
             out[i0:i0 + step] = block @ u
     return out
+
 
 def initial_residual(pr, t, b):
     """R = y_c − X (d∘b) for target t (raw X, as the CD kernels keep it)."""

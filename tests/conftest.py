@@ -1,4 +1,5 @@
 """Shared test data and float64 oracles (closed forms computed independently of fastridge)."""
+import contextlib
 import os
 
 import numpy as np
@@ -261,3 +262,17 @@ class Exact:
             a = np.linalg.norm(np.sqrt(self.w) * r) / alpha
             bound += spread * eps * self.norm_Z * (self.norm_Z ** 2 / v.min() + alpha) * a
         return c * (bound + np.finfo(np.float64).eps * own)
+
+
+@contextlib.contextmanager
+def process_cluster_client():
+    """A `distributed.Client` on a local cluster of 2 single-threaded worker processes (the
+    Dask tests' real cluster; distributed is imported only here, when a test asks for it)."""
+    import distributed
+
+    cluster = distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                                       host="127.0.0.1", dashboard_address=None,
+                                       memory_limit="1GiB")
+    with distributed.Client(cluster) as c:
+        yield c
+    cluster.close()

@@ -6,7 +6,7 @@ import pytest
 da = pytest.importorskip("dask.array")
 distributed = pytest.importorskip("distributed")
 
-from conftest import make_data, ridge_oracle  # noqa: E402
+from conftest import make_data, process_cluster_client, ridge_oracle  # noqa: E402
 from fastridge import Ridge, RidgeCV, ridge_path  # noqa: E402
 
 RTOL = 1e-10
@@ -14,12 +14,8 @@ RTOL = 1e-10
 
 @pytest.fixture(scope="module")
 def client():
-    cluster = distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
-                                       host="127.0.0.1", dashboard_address=None,
-                                       memory_limit="1GiB")
-    with distributed.Client(cluster) as c:
+    with process_cluster_client() as c:
         yield c
-    cluster.close()
 
 
 def _close(a, b, rtol=RTOL):

@@ -20,6 +20,7 @@ da = pytest.importorskip("dask.array")
 distributed = pytest.importorskip("distributed")
 dask = pytest.importorskip("dask")
 
+from conftest import process_cluster_client  # noqa: E402
 from fastridge import Ridge, RidgeCV  # noqa: E402
 
 RTOL = 1e-10
@@ -65,12 +66,8 @@ def _slow_dask_x(log_dir):
 
 @pytest.fixture(scope="module")
 def client():
-    cluster = distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
-                                       host="127.0.0.1", dashboard_address=None,
-                                       memory_limit="1GiB")
-    with distributed.Client(cluster) as c:
+    with process_cluster_client() as c:
         yield c
-    cluster.close()
 
 
 def _worker_pids(client):

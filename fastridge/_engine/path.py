@@ -57,6 +57,7 @@ def default_alphas(pr, v, n_alphas=100, alpha_min_ratio=None):
         return np.array([amax])
     return np.geomspace(amax, amax * alpha_min_ratio, int(n_alphas))
 
+
 def null_gradient(pr, v):
     """Z̃ᵀ W r (p × k, float64, fit coordinates), r the residual of the weighted least-squares
     fit of the centred targets on the unpenalized columns (vⱼ = 0): the gradient at the
@@ -86,6 +87,7 @@ def null_gradient(pr, v):
         A = A - Zf @ np.linalg.lstsq(Zf, A, rcond=None)[0]
     return D.zt(pr, pr.d, A)
 
+
 def extrapolate(prev_alphas, prev_B, a):
     """Polynomial extrapolation in log α of the last (up to three) solutions to α = a.
 
@@ -105,6 +107,7 @@ def extrapolate(prev_alphas, prev_B, a):
             if m != j:
                 weights[j] *= (x - t[m]) / (t[j] - t[m])
     return np.tensordot(weights, prev_B, axes=1)
+
 
 def solve_path(pr, v, alphas, solver, *, tol, max_iter, report=None, history=None):
     """Fit-coordinate solutions for each α of `alphas` (descending): B (m, k, p), n_iter (m,),
@@ -178,6 +181,7 @@ def solve_path(pr, v, alphas, solver, *, tol, max_iter, report=None, history=Non
             step(i, a, 0)
     return B, n_iter, df, used, short
 
+
 def warn_short(short, used, tol, stacklevel=3):
     """One ConvergenceWarning for a whole path, listing the α where the solver stopped short."""
     if short:
@@ -187,6 +191,7 @@ def warn_short(short, used, tol, stacklevel=3):
              f"ridge_path solver={used!r} stopped at max_iter before reaching tol={tol} at "
              f"alpha = {listed}{more}. Increase max_iter or use solver='auto'.",
              stacklevel=stacklevel)
+
 
 def no_report(i, alpha, n_iter):
     return None

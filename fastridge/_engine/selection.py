@@ -44,12 +44,15 @@ def as_indices(a, n, what):
         raise ValueError(f"cv: {what} indices out of range for n_samples={n}.")
     return a
 
+
 def is_leave_one_out(cv):
     """Whether `cv` asks for exact leave-one-out: None or "loo"."""
     return cv is None or (isinstance(cv, str) and cv == "loo")
 
+
 CV_KINDS = ("None or 'loo' (leave-one-out), an int >= 2, a splitter with split(X, y) or an "
              "iterable of (train, test) index pairs")
+
 
 def cv_folds(cv, X, y, groups=None):
     """None for leave-one-out (``cv=None`` or ``"loo"``), else a list of (train, test) index
@@ -87,6 +90,7 @@ def cv_folds(cv, X, y, groups=None):
         raise ValueError("cv produced no (train, test) splits.")
     return folds
 
+
 def select_alpha(alphas, mean_error, se_error, rule):
     """Index of the chosen α on one error curve.
 
@@ -110,6 +114,7 @@ def select_alpha(alphas, mean_error, se_error, rule):
     ok = np.flatnonzero(finite & (mean_error <= best + se))
     return int(ok[np.argmax(alphas[ok])])
 
+
 def loo_rows(U, w, W, center):
     """Per-row pieces of the leave-one-out residuals (see the module docstring) for rows with
     left singular vectors U (n, r) and weights w (n,) out of the total W: (U², M, interp)."""
@@ -119,6 +124,7 @@ def loo_rows(U, w, W, center):
         M -= w / W
     interp = M <= 64.0 * np.finfo(np.float64).eps * (r + 2)
     return U * U, np.where(interp, 0.0, M), interp
+
 
 def loo_ratio(U, U2, r0, M, interp, c, s2, a):
     """√wᵢ times the leave-one-out residual of each row for each α of `a`: (n, len(a), k)."""
@@ -135,11 +141,13 @@ def loo_ratio(U, U2, r0, M, interp, c, s2, a):
     ratio[~np.isfinite(ratio)] = 0.0            # only rows of no weight and no leverage
     return ratio
 
+
 def descending(grid):
     """The distinct α of `grid`, descending (every computation runs on these), and the index
     of each grid entry among them."""
     uniq, inverse = np.unique(grid, return_inverse=True)
     return uniq[::-1].copy(), (uniq.size - 1) - inverse.reshape(-1)
+
 
 def weighted_rms(dev, w, denom):
     """sqrt(Σᵢ wᵢ devᵢ² / denom) over axis 0, scaled so that no square overflows (the errors
@@ -149,6 +157,7 @@ def weighted_rms(dev, w, denom):
     with np.errstate(invalid="ignore"):
         return np.where(scale > 0, scale, 0.0) * np.sqrt(
             (w * (dev / safe) ** 2).sum(axis=0) / denom)
+
 
 def fold_stats(err, weights):
     """Mean and standard error over folds of per-fold errors ``err`` (F, ...), the folds

@@ -11,6 +11,7 @@ from fastridge import _policy
 from fastridge._solvers import cd, cg, cholesky, svd
 from fastridge._solvers.common import DEFAULT_MAX_ITER, iteration_cap, unit_scale
 
+
 SOLVERS = {m.SPEC.name: m for m in (cd, cg, cholesky, svd)}
 
 __all__ = ["SOLVERS", "DEFAULT_MAX_ITER", "iteration_cap", "path_state", "solve",

@@ -7,6 +7,7 @@ from fastridge._design import gram, initial_residual, offset_columns
 from fastridge._solvers.common import SolverSpec, iteration_cap, unit_scale
 from fastridge._solvers.linalg import reliable_cho
 
+
 class CDState:
     """Coordinate descent carrying its state (b, residuals or the Gram) from one α to the next.
 
@@ -96,6 +97,7 @@ class CDState:
                                               max_iter=max_iter)
             n_iter[t], measure[t], tol_abs[t] = it, m, ta
         return SolveResult(self.B.astype(np.float64), n_iter, "cd", measure, tol_abs)
+
 
 SPEC = SolverSpec("cd", frozenset({"rows", "stats"}), positive=True, alpha_zero=False,
                   warm_start=True, iterative=True)

@@ -7,6 +7,7 @@ from fastridge._preprocessing import SolveResult
 from fastridge._design import gram, initial_residual, matvec64, offset_columns
 from fastridge._solvers.common import SolverSpec, iteration_cap, unit_scale
 
+
 def _balanced(pr, v):
     """Whether the columns of Z V^{-1/2} have comparable norms (squared norms hⱼ/vⱼ within a
     factor 1/√eps of each other), as the dual (kernel) CG needs: K = Z V⁻¹ Zᵀ sums the columns'
@@ -15,6 +16,7 @@ def _balanced(pr, v):
     scales."""
     hv = pr.h[pr.d != 0] / v[pr.d != 0]
     return hv.size == 0 or hv.max() <= hv.min() / np.sqrt(np.finfo(pr.dtype).eps)
+
 
 class CGState:
     """Conjugate gradient carrying its unknowns from one α to the next.
@@ -90,6 +92,7 @@ class CGState:
                                          with_floor=True)
             n_iter[t], measure[t], tol_abs[t] = it, m, ta
         return SolveResult(self.B.astype(np.float64), n_iter, "cg", measure, tol_abs)
+
 
 class GramOperator:
     """A = ZᵀWZ as the p × p Gram in memory (formed once, one pass over X), with ZᵀW y_c."""
@@ -222,6 +225,7 @@ def _primal_gradient(pr, v, t, b, alpha, tol, with_floor=False):
             float(np.linalg.norm(size)) * float(np.linalg.norm(sw * terms)))
     return float(np.linalg.norm(g)), tol_abs + floor * float(jw.max(initial=0.0))
 
+
 def preconditioner_diagonal(h, alpha):
     """The diagonal of ZᵀWZ used by CG's Jacobi preconditioner: `h` itself when α > 0.
 
@@ -235,6 +239,7 @@ def preconditioner_diagonal(h, alpha):
         return h
     active = h > 0
     return np.where(active, h[active].mean() if active.any() else 0.0, 0.0)
+
 
 def cg_state(pr, v, *, B0=None, gram=False):
     """The CG state for a problem: on its operator (rows elsewhere), on the Gram

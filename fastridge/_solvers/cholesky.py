@@ -8,8 +8,10 @@ from fastridge._solvers.common import SolverSpec, alpha_groups
 from fastridge._solvers.linalg import cho_solve, lin_alg_error, reliable_cho
 from fastridge._solvers.svd import pinv_solve, solve_svd
 
+
 SPEC = SolverSpec("cholesky", frozenset({"rows", "stats"}), positive=False, alpha_zero=True,
                   warm_start=False, iterative=False)
+
 
 class CholeskyState:
     """The Gram (n ≥ p, or some vⱼ = 0) or kernel (p > n) system, formed once; `solve` factors
@@ -47,6 +49,7 @@ class CholeskyState:
                 Ga = self.G + np.diag(a * v)
                 B[ts] = cho_solve(reliable_cho(Ga, eps), self.C[:, ts]).T
         return B
+
 
 def solve_cholesky(pr, alphas, v):
     """Cholesky of G + αV (n ≥ p or some vⱼ = 0), or of K + αI in the kernel form (p > n).

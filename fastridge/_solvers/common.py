@@ -21,14 +21,17 @@ class SolverSpec(NamedTuple):
     warm_start: bool
     iterative: bool
 
+
 DEFAULT_MAX_ITER = {"cd": 1000, "cg": 1000}
 
 # the kernels count iterations in a C int: a larger max_iter means "no limit" in practice
 MAX_ITER_CAP = 2**31 - 1
 
+
 def iteration_cap(solver, max_iter):
     """The iteration limit a kernel runs with: the default for None, at most MAX_ITER_CAP."""
     return DEFAULT_MAX_ITER[solver] if max_iter is None else min(int(max_iter), MAX_ITER_CAP)
+
 
 def alpha_groups(alphas):
     """Targets grouped by identical α (one factorization per group)."""
@@ -36,6 +39,7 @@ def alpha_groups(alphas):
     for t, a in enumerate(alphas):
         out.setdefault(float(a), []).append(t)
     return out.items()
+
 
 def unit_scale(h, v, alpha):
     """jwⱼ = 1/√(hⱼ + α vⱼ) (0 where that is not positive: such a column cannot move).

@@ -2,7 +2,9 @@
 factorizations), with the equilibration and singularity test every direct solver uses."""
 import numpy as np
 
+
 _LAPACK = []
+
 
 def _lapack():
     """(dpotrf, dpotrs), imported once (an import statement per call costs a microsecond or
@@ -13,7 +15,9 @@ def _lapack():
         _LAPACK.extend((dpotrf, dpotrs))
     return _LAPACK
 
+
 _POSV = []
+
 
 def _posv():
     """LAPACK's dposv (Cholesky factorization and solve in one call), imported once."""
@@ -22,6 +26,7 @@ def _posv():
 
         _POSV.append(dposv)
     return _POSV[0]
+
 
 def reliable_cho(A, eps=np.finfo(np.float64).eps):
     """Cholesky factorization of A (float64, p × p) after symmetric diagonal scaling, as the
@@ -55,11 +60,13 @@ def reliable_cho(A, eps=np.finfo(np.float64).eps):
         raise lin_alg_error("ill-conditioned")
     return c, scale
 
+
 def factor_singular(dg, size, eps=np.finfo(np.float64).eps):
     """Whether a Cholesky factor of a unit-diagonal (scaled) matrix with diagonal `dg` marks it
     numerically singular: the squared ratio of its smallest to largest entry bounds
     1/cond from above."""
     return bool(dg.size) and (dg.min() / dg.max()) ** 2 < 100 * size * eps
+
 
 def scaled_posv(A, b):
     """`cho_solve(reliable_cho(A), b)` in one LAPACK call for A (float64, p × p, owned by the
@@ -74,12 +81,14 @@ def scaled_posv(A, b):
         return None
     return x[:, 0] * scale
 
+
 def cho_solve(factor, B):
     """Solve A X = B with `factor` = `reliable_cho(A)`."""
     _, dpotrs = _lapack()
     c, scale = factor
     x, info = dpotrs(c, B * scale[:, None], lower=0)
     return x * scale[:, None]
+
 
 def lin_alg_error(msg):
     from scipy.linalg import LinAlgError

@@ -6,8 +6,10 @@ from fastridge._preprocessing import SolveResult
 from fastridge._dd import dd_centred_residual, dd_sum, dd_weighted_residual, two_prod
 from fastridge._solvers.common import SolverSpec, alpha_groups
 
+
 SPEC = SolverSpec("svd", frozenset({"rows", "stats"}), positive=False, alpha_zero=True,
                   warm_start=False, iterative=False)
+
 
 def _scaled_design(pr):
     """Dense float64 W^{1/2}(X − 1x̄ᵀ)diag(d), columns then normalized to unit norm (c)."""
@@ -24,6 +26,7 @@ def _scaled_design(pr):
     c_safe = np.where(c > 0, c, 1.0)
     Z /= c_safe
     return X, Z, np.where(c > 0, c, 0.0), c_safe
+
 
 def refine_extended(pr, X, y, w, coef):
     """Σᵢ wᵢ (xᵢⱼ − x̄ⱼ) rᵢ for every j, with r = y − β₀ − Xβ, all in double-double (β₀ the
@@ -62,6 +65,7 @@ def refine_extended(pr, X, y, w, coef):
 
 # largest ratio of column norms of Z V^{-1/2} for which `solve_svd` uses its thin SVD
 ISOTROPIC_MAX_SPREAD = 1e4
+
 
 def solve_svd(pr, alphas, v):
     """SVD of the centred, column-normalized design (accuracy independent of column scale).
