@@ -179,7 +179,8 @@ class RidgeCV(RoutingMixin, LinearRegressorBase):
         report, out of order.
     store_cv_results : bool, default=False
         Keep scikit-learn's per-row cross-validation values in `cv_results_` (see Attributes);
-        also for k-fold, where they are the out-of-fold predictions.
+        also for k-fold, where they are the out-of-fold predictions.  Also keeps
+        `cv_predictions_` and what :meth:`predict_interval` needs (rows in memory only).
     gcv_mode : {"auto", "svd", "eigen"} or None, default=None
         Accepted for scikit-learn's code and without effect: leave-one-out is always the
         exact computation described in Notes.
@@ -204,6 +205,15 @@ class RidgeCV(RoutingMixin, LinearRegressorBase):
         leave-one-out with ``scoring=None`` the squared errors wᵢ eᵢ² (scikit-learn's
         values), otherwise the leave-one-out predictions; for k-fold the out-of-fold
         predictions (glmnet's ``keep=TRUE``; NaN for rows in no test fold).
+    cv_predictions_ : ndarray of shape (n_samples, n_alphas) or (n_samples, n_targets, n_alphas)
+        Only with ``store_cv_results=True``: the out-of-fold predictions in raw y units for
+        every α of ``cv_summary_["alphas"]`` (in that order; scikit-learn's `cv_results_`
+        layout), in X's float dtype.  Leave-one-out: ŷ₋ᵢ(xᵢ) = yᵢ − eᵢ/(1 − hᵢᵢ), the exact
+        prediction of the weighted fit without row i (intercept re-fitted; with
+        ``standardize=True`` the column scales of all the rows kept); a row of weight 0 gets
+        the full fit's prediction.  k-fold: the prediction of the fold's path that held the row
+        out (glmnet's ``keep=TRUE``; NaN for a row in no test fold, the last fold's for a row
+        in several).
     cv_summary_ : dict
         ``alphas`` (m,) the grid in the order given, or the default grid descending with the
         points added past its ends (so a plot shows them);
@@ -482,6 +492,8 @@ class RidgeCV(RoutingMixin, LinearRegressorBase):
         from fastridge import _preprocessing as P
 
         user_grid = self._check_own_params()
+        for name in ("cv_predictions_", "_intervals"):   # kept only by a store_cv_results fit
+            self.__dict__.pop(name, None)
         backend = get_backend(X, y, sample_weight)
         if not backend.rows_in_memory:
             return self._fit_statistics(backend, X, y, sample_weight, user_grid, groups,
@@ -570,6 +582,9 @@ class RidgeCV(RoutingMixin, LinearRegressorBase):
             self._refine_alpha(grid, mean)
         if folds is None and self._fit_ctx["store"]:
             self._loo_curve(desc)  # the per-row values of the final grid (not of the last call)
+        if self._fit_ctx["store"] and (folds is not None or "_loo_state" in self.__dict__):
+            self._keep_out_of_fold(folds, X, Y, sw, desc, inverse, single)
+        self.__dict__.pop("_fold_models", None)
         self.__dict__.pop("_loo_state", None)
         self.__dict__.pop("_fold_tails", None)
         self.cv_summary_ = self.cv_results_
@@ -735,9 +750,148 @@ class RidgeCV(RoutingMixin, LinearRegressorBase):
             criterion=self._fit_ctx["criterion"], params=self._fit_ctx["score_params"],
             per_target=per_target, store=self._fit_ctx["store"],
             tails=self.__dict__.setdefault("_fold_tails", {}), progress=progress,
-            label="RidgeCV")
+            label="RidgeCV", models=self.__dict__.setdefault("_fold_models", {})
+            if self._fit_ctx["store"] else None)
         self._fit_ctx["values"] = values
         return mean, se
+
+    # ---------------------------------------------------------------- out of fold
+    def _keep_out_of_fold(self, folds, X, Y, sw, desc, inverse, single):
+        """`cv_predictions_` (every α of the grid) and the state of `predict_interval` (at
+        `alpha_`), from the leave-one-out decomposition or the folds' paths: no refit."""
+        from fastridge._engine import conformal
+
+        alphas = np.broadcast_to(np.asarray(self.alpha_, dtype=np.float64), (Y.shape[1],))
+        if folds is None:
+            pred = Y[:, None, :] - conformal.loo_residuals(self._loo_state, Y, desc)
+            self._intervals = conformal.JackknifePlus(self._loo_state, Y, alphas)
+        else:
+            pred = self._fit_ctx["values"]
+            self._intervals = conformal.CVPlus(folds, self.__dict__["_fold_models"], pred, Y,
+                                               sw, desc, alphas)
+        pred = pred[:, inverse, :].transpose(0, 2, 1)     # scikit-learn's cv_results_ layout
+        self.cv_predictions_ = (pred[:, 0, :] if single else pred).astype(X.dtype)
+
+    def predict_interval(self, X: MatrixLike, coverage: float = 0.9,
+                         method: Literal["jackknife+", "cv+"] | None = None
+                         ) -> tuple[NDArray[np.floating], NDArray[np.floating]]:
+        """Distribution-free prediction intervals: jackknife+ (leave-one-out) or CV+ (k-fold).
+
+        The intervals of Barber, Candès, Ramdas and Tibshirani (2021, Ann. Statist.), at
+        `alpha_`, from the models that cross-validation fitted — no refit.  With μ̂₋ᵢ the model
+        that did not see training row i (the leave-one-out fit for jackknife+, the fit of the
+        fold holding row i out for CV+), Rᵢ = |yᵢ − μ̂₋ᵢ(xᵢ)| and a = 1 − `coverage`, over the
+        n training rows of positive weight:
+
+            lower(x) = the ⌊a(n + 1)⌋-th smallest of μ̂₋ᵢ(x) − Rᵢ
+            upper(x) = the ⌈(1 − a)(n + 1)⌉-th smallest of μ̂₋ᵢ(x) + Rᵢ
+
+        and −∞ / +∞ when that rank is below 1 / above n (fewer than 1/a − 1 rows).  For
+        exchangeable rows a new y falls inside with probability at least 1 − 2a (CV+: 1 − 2a less
+        a small term in K and n, the paper's Theorem 4), in practice about `coverage`.
+
+        The leave-one-out models are exact rank-one downdates of the full fit at `alpha_`,
+        μ̂₋ᵢ(x) = μ̂(x) − wᵢ (yᵢ − μ̂₋ᵢ(xᵢ)) x̃ᵀA⁻¹x̃ᵢ (x̃ = (1, x), A the penalized weighted
+        Gram with the unpenalized intercept), in the sense of leave-one-out in `fit`: the
+        weighted fit without row i, intercept re-fitted, with ``standardize=True`` the column
+        scales of all the rows kept.  The CV+ fold models are the folds' paths at `alpha_`
+        (each standardized on its own training rows).
+
+        Parameters
+        ----------
+        X : array-like or scipy.sparse matrix of shape (n_samples, n_features)
+            Raw data (in memory; a Dask array is refused).
+        coverage : float, default=0.9
+            The nominal level 1 − a, in (0, 1).
+        method : {"jackknife+", "cv+"} or None, default=None
+            ``"jackknife+"`` for a model fitted with leave-one-out (``cv=None``), ``"cv+"`` for
+            k-fold (the test folds must partition the rows); None takes the one that fits.
+
+        Returns
+        -------
+        lower : ndarray of shape (n_samples,) or (n_samples, n_targets)
+            The lower bounds, laid out as :meth:`predict`'s output (one target, also y of
+            shape (n, 1), gives 1-D bounds), in its dtype; −∞ when n is too small.
+        upper : ndarray of shape (n_samples,) or (n_samples, n_targets)
+            The upper bounds, laid out as `lower`; +∞ when n is too small.
+
+        Raises
+        ------
+        ValueError
+            When the model was not fitted with ``store_cv_results=True`` (the per-row state is
+            kept only then: O(n·min(n, p)) for leave-one-out, the fold models for k-fold), for a
+            `method` the fit's cross-validation does not give, folds that are not a partition
+            (CV+), or `coverage` outside (0, 1).
+        TypeError
+            For a Dask array X.
+
+        See Also
+        --------
+        predict : The point predictions.
+
+        Notes
+        -----
+        α is held at `alpha_`, chosen on all the rows (as MAPIE with a tuned estimator does);
+        the finite-sample guarantee is the paper's for a fixed α.  Sample weights: the rows of
+        positive weight are the n exchangeable training points, each counted once, and each
+        μ̂₋ᵢ is the weighted fit without row i (a weight is not a number of repeated rows here;
+        rows of weight 0 take no part).  Predicting b rows forms b × n matrices, in blocks
+        within ``working_memory`` (:func:`fastridge.config_context`).
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from fastridge import RidgeCV
+        >>> rng = np.random.default_rng(0)
+        >>> X = rng.standard_normal((100, 3))
+        >>> y = X @ np.array([1.0, -2.0, 0.5]) + rng.standard_normal(100)
+        >>> model = RidgeCV(store_cv_results=True).fit(X, y)
+        >>> lower, upper = model.predict_interval(X[:3], coverage=0.9)
+        >>> print(np.round(lower, 2), np.round(upper, 2))
+        [-0.83 -0.09 -2.43] [2.01 2.75 0.41]
+
+        The point prediction lies inside (it need not be the centre):
+
+        >>> bool(np.all((lower <= model.predict(X[:3])) & (model.predict(X[:3]) <= upper)))
+        True
+        """
+        from fastridge._engine import conformal
+
+        self._check_is_fitted("coef_")
+        if get_backend(X).name == "dask":
+            raise TypeError("RidgeCV.predict_interval takes X in memory (a NumPy array or a "
+                            "SciPy sparse matrix), not a Dask array: compute the rows first "
+                            "(X.compute(), a block at a time).")
+        state = self.__dict__.get("_intervals")
+        if state is None:
+            raise ValueError("RidgeCV.predict_interval needs the out-of-fold state that fit "
+                             "keeps only with store_cv_results=True (and rows in memory); "
+                             "refit with RidgeCV(store_cv_results=True, ...).")
+        if isinstance(coverage, (bool, np.bool_)) or not isinstance(coverage, numbers.Real) \
+                or not 0.0 < coverage < 1.0:
+            raise ValueError(f"coverage must be a float in the open interval (0, 1), the "
+                             f"nominal level of the intervals; got coverage={coverage!r}.")
+        if method is not None and (not isinstance(method, str)
+                                   or method not in conformal.METHODS):
+            raise ValueError(f"method must be None, 'jackknife+' or 'cv+'; got "
+                             f"method={method!r}.")
+        if method is not None and method != state.method:
+            raise ValueError(
+                f"method={method!r} does not apply: this RidgeCV was fitted with "
+                + ("leave-one-out (cv=None), which gives method='jackknife+'; for CV+ fit with "
+                   "k-fold (cv=5)." if state.method == "jackknife+" else
+                   "k-fold cross-validation, which gives method='cv+'; for jackknife+ fit "
+                   "with leave-one-out (cv=None)."))
+        if state.method == "cv+" and not state.usable:
+            raise ValueError("method='cv+' needs test folds that partition the rows (each row "
+                             "of positive weight in exactly one test fold, as KFold's); the "
+                             "cv of this fit left rows out of every test fold or in several.")
+        X = V.validate_data(self, X, reset=False)
+        lower, upper = conformal.intervals(state, X, float(coverage))
+        dt = np.asarray(self.coef_).dtype
+        if np.ndim(self.coef_) == 1:
+            lower, upper = lower[:, 0], upper[:, 0]
+        return lower.astype(dt), upper.astype(dt)
 
     # ---------------------------------------------------------------- predict, plot
     def plot(self, ax: Axes | None = None, *, target: int | None = None) -> Axes:

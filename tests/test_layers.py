@@ -48,6 +48,7 @@ LAYERS = [
     ("engine", [
         {"_engine.fit", "_engine.path", "_grid", "_scoring", "_parallel"},
         {"_engine.selection"},
+        {"_engine.conformal"},
         {"_engine"},
     ]),
     ("backends", [

@@ -357,9 +357,7 @@ class LeaveOneOut:
                                                         W * (self.n_eff - 1))
                 if not self.want_pred:
                     continue
-            with np.errstate(divide="ignore", invalid="ignore"):
-                e = np.where(pos[:, None, None], ratio / self.sqw[:, None, None], 0.0)
-            pred = self.Yraw[:, None, :] - e                             # (n, mb, k)
+            pred = self.Yraw[:, None, :] - self.errors(ratio)             # (n, mb, k)
             for j in range(mb):
                 if self.zero_rows.size:
                     pred[self.zero_rows, j] = self._full_fit_rows(self.zero_rows, a[j])
@@ -369,6 +367,13 @@ class LeaveOneOut:
                 mean[start:start + mb] = crit.scores(self.y_true, pred, self.sw, self.X,
                                                      self.params, self.per_target)
         return mean, se, values
+
+    def errors(self, ratio):
+        """The raw leave-one-out residuals yᵢ − ŷ₋ᵢ(xᵢ) from `loo_ratio`'s √wᵢ-scaled ones
+        (n, m, k); 0 for rows of weight 0 (which no fit sees: callers that need them take the
+        full fit's residual, `_full_fit_rows`)."""
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return np.where(self.pos[:, None, None], ratio / self.sqw[:, None, None], 0.0)
 
     def _full_fit_rows(self, rows, alpha):
         """Predictions of the full-data fit at α for the given rows, (len(rows), k)."""
@@ -380,7 +385,7 @@ class LeaveOneOut:
 
 def kfold_curve(backend, data, folds, alphas, v, *, solver, fit_intercept, standardize, tol,
                 max_iter, criterion, params, per_target, store, tails, progress=None,
-                label="RidgeCV"):
+                label="RidgeCV", models=None):
     """k-fold cross-validation over `alphas` (descending) for rows the backend holds: each
     fold's path on its training rows (`backend.rows`), its predictions on its test rows scored
     by `criterion`.  Returns the weighted mean and standard error over folds (m, K) each, and
@@ -389,7 +394,10 @@ def kfold_curve(backend, data, folds, alphas, v, *, solver, fit_intercept, stand
     `tails` (a dict kept by the caller) holds each fold's last solutions, so that a path
     continued below `alphas` (the grid's extension) starts from their extrapolation; folds run
     on threads when the policy says so (`_policy.fold_workers`), the calling thread waiting
-    interruptibly; `progress` (or None) hears each finished fold."""
+    interruptibly; `progress` (or None) hears each finished fold.  `models` (a dict kept by
+    the caller, or None) receives each fold's path, ``models[j]`` a list of (alphas, coef
+    (m, k, p), intercept (m, k)) in float64 (as the fold's predictions use them), one entry per
+    call: the CV+ intervals take the fold models at the chosen α from there."""
     import threading
 
     from fastridge import _policy, _preprocessing as P
@@ -451,6 +459,8 @@ def kfold_curve(backend, data, folds, alphas, v, *, solver, fit_intercept, stand
         # float64 (float32 ones of a fold's fit may overflow)
         coef = coef.astype(data.dtype).astype(np.float64)
         icpt = icpt.astype(data.dtype).astype(np.float64)
+        if models is not None:
+            models.setdefault(j, []).append((alphas, coef, icpt))
         if j not in tails or alphas[-1] < tails[j][0][-1]:  # the path's lower end
             tails[j] = (alphas[-3:].copy(), coef[-3:].copy())
         pred = linear_predict(X[test], coef.reshape(m * k, -1), icpt.reshape(m * k))
