@@ -185,9 +185,11 @@ def test_interval_blocks_under_working_memory():
 
 
 # --------------------------------------------------------------------------- CV+
-@pytest.mark.parametrize("case", ["plain", "weights", "standardize", "multi-target"])
+@pytest.mark.parametrize("case", ["plain", "weights", "standardize", "multi-target",
+                                  "extended default grid"])
 def test_cv_plus_equals_k_refits(case):
-    """CV+ from the folds' paths against K explicit refits at alpha_, to 1e-8."""
+    """CV+ from the folds' paths against K explicit refits at alpha_, to 1e-8 (also when
+    alpha_ lies on the part of the default grid added by its extension: another path call)."""
     k = 2 if case == "multi-target" else 1
     X, Y, Xt = data(n=47, k=k, seed=3)
     n = X.shape[0]
@@ -195,10 +197,16 @@ def test_cv_plus_equals_k_refits(case):
     if case == "weights":
         w = np.random.default_rng(2).uniform(0.2, 3.0, n)
         w[5] = 0.0
-    model = RidgeCV(alphas=np.logspace(-2, 3, 11), cv=5, standardize=case == "standardize",
+    grid = np.logspace(-2, 3, 11)
+    if case == "extended default grid":          # pure noise: the best α is past the top
+        Y = np.random.default_rng(7).standard_normal((n, 1))
+        grid = None
+    model = RidgeCV(alphas=grid, n_alphas=10, cv=5, standardize=case == "standardize",
                     alpha_per_target=case == "multi-target", solver="cholesky",
                     store_cv_results=True)
     model.fit(X, Y[:, 0] if k == 1 else Y, sample_weight=w if case == "weights" else None)
+    if grid is None:   # alpha_ is above the 10 α of the default grid: an added one
+        assert model.alpha_ > model.cv_summary_["alphas"][-10]
     alphas = np.broadcast_to(np.asarray(model.alpha_, dtype=float), (k,))
     lower, upper = brute_cv_plus(X, Y, w, kfold(n, 5), alphas, True, case == "standardize",
                                  Xt, 0.9)
