@@ -788,7 +788,7 @@ class RidgeCV(RoutingMixin, LinearRegressorBase):
 
         and −∞ / +∞ when that rank is below 1 / above n (fewer than 1/a − 1 rows).  For
         exchangeable rows a new y falls inside with probability at least 1 − 2a (CV+: 1 − 2a less
-        a small term in K and n, the paper's Theorem 4), in practice about `coverage`.
+        a small term in K and n, see the paper's section on CV+), in practice about `coverage`.
 
         The leave-one-out models are exact rank-one downdates of the full fit at `alpha_`,
         μ̂₋ᵢ(x) = μ̂(x) − wᵢ (yᵢ − μ̂₋ᵢ(xᵢ)) x̃ᵀA⁻¹x̃ᵢ (x̃ = (1, x), A the penalized weighted

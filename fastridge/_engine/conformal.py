@@ -28,7 +28,7 @@ The intervals, for the n training rows of positive weight, Rᵢ = |eᵢ⁽ˡᵒ�
 −∞ (+∞) when that rank is below 1 (above n): n < 1/a − 1 rows cannot give a finite interval.
 CV+ (their section 3) is the same with μ̂₋ᵢ the model of the fold that holds row i out and Rᵢ its
 out-of-fold residual.  Both cover a new y with probability ≥ 1 − 2a for exchangeable rows
-(CV+: less a small term in K and n, their Theorem 4), ≈ 1 − a in practice.
+(CV+: less a small term in K and n, see their section on CV+), ≈ 1 − a in practice.
 """
 import math
 
