@@ -668,6 +668,10 @@ class RidgeCV(RoutingMixin, LinearRegressorBase):
                              f"groups, scoring "
                              f"keywords nor store_cv_results=True.")
         if is_gcv(self.cv):
+            if groups is not None or score_params:
+                raise ValueError(f"RidgeCV with cv='gcv' takes neither groups nor scoring "
+                                 f"keywords (it has no folds and no scoring callable); got "
+                                 f"{'groups' if groups is not None else sorted(score_params)}.")
             return self._gcv_statistics(backend, X, y, sample_weight, user_grid)
         cv = None if is_leave_one_out(self.cv) else self.cv
         crit = resolve_scoring(self.scoring, loo=cv is None)
