@@ -312,6 +312,12 @@ class RidgeCV(RoutingMixin, LinearRegressorBase):
     >>> print(f"alpha_ = {model.alpha_:.3g}", np.round(model.coef_, 1))
     alpha_ = 3.16 [ 1.2 -0.9  0.6  0.   2.1]
 
+    Generalized cross-validation, on the default grid (extended and refined as leave-one-out):
+
+    >>> gcv = RidgeCV(cv="gcv").fit(X, y)
+    >>> print(f"alpha_ = {gcv.alpha_:.3g}", np.round(gcv.coef_, 1))
+    alpha_ = 2.79 [ 1.2 -0.9  0.6  0.   2.1]
+
     Ten-fold cross-validation with the one-standard-error rule chooses a larger α:
 
     >>> model_1se = RidgeCV(alphas=np.logspace(-3, 3, 13), cv=10, rule="1se").fit(X, y)

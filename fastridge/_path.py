@@ -265,9 +265,9 @@ class RidgePath:
         >>> y = X @ np.array([1.0, 0.5, 0.0, -1.0]) + rng.standard_normal(50)
         >>> path = ridge_path(X, y, alphas=np.linspace(0.0, 10.0, 11), standardize=True)
         >>> path.select()
-        modified HKB estimator is 2.016853
-        modified L-W estimator is 2.159386
-        smallest value of GCV at 3
+        modified HKB estimator is 1.870416
+        modified L-W estimator is 1.672671
+        smallest value of GCV at 5
         """
         def fmt(x):
             return " ".join(f"{v:.7g}" for v in np.ravel(x))
@@ -304,7 +304,7 @@ class RidgePath:
         Parameters
         ----------
         alpha : float or array-like of shape (m,), default=None
-            α ≥ 0; α = 0 is the limit α → 0⁺ (the least-squares solution of least penalty
+            The α ≥ 0; α = 0 is the limit α → 0⁺ (the least-squares solution of least penalty
             Σ vⱼβⱼ² when it is not unique).
         df : float or array-like of shape (m,), default=None
             Effective degrees of freedom in (0, rank]; exactly one of `alpha` and `df`.
@@ -341,7 +341,7 @@ class RidgePath:
         True
         >>> coef, intercept = path.coef_at(df=2.0)
         >>> print(np.round(coef, 3))
-        [ 1.161 -0.488  0.232]
+        [ 1.674 -0.731  0.514]
         """
         from fastridge import _preprocessing as P
 

@@ -272,6 +272,12 @@ class Ridge(RoutingMixin, LinearRegressorBase):
     [ 0.53 -0.99  0.2 ]
     >>> print(np.round(Ridge(alpha=100.0, penalty_factor=[0, 1, 1]).fit(X, y).coef_, 2))
     [ 0.98 -0.99  0.2 ]
+
+    The shrinkage asked for by its effective degrees of freedom (2 of the 3):
+
+    >>> model = Ridge(df=2.0).fit(X, y)
+    >>> print(f"alpha_ = {model.alpha_:.4g}", np.round(model.coef_, 2))
+    alpha_ = 51.16 [ 0.69 -1.31  0.29]
     """
 
     # fitted attributes, declared for type checkers (set by fit)
