@@ -256,3 +256,35 @@ def test_dask_errors_name_the_argument(client, data):
         RidgeCV(cv="gcv", store_cv_results=True).fit(dX, dy)
     with pytest.raises(ValueError, match="groups"):
         RidgeCV(cv="gcv").fit(dX, dy, groups=np.arange(X.shape[0]))
+
+
+def test_dask_ridge_df_and_coef_at_equal_in_memory(client, data):
+    from fastridge import ridge_path
+
+    X, Y, w = data
+    dX, dY = da.from_array(X, chunks=(17, 3)), da.from_array(Y, chunks=(23, -1))
+    dw = da.from_array(w, chunks=13)
+    mem = Ridge(df=3.5, standardize=True).fit(X, Y, sample_weight=w)
+    dsk = Ridge(df=3.5, standardize=True).fit(dX, dY, sample_weight=dw)
+    assert dsk.alpha_ == pytest.approx(mem.alpha_, rel=1e-10)
+    np.testing.assert_allclose(dsk.coef_, mem.coef_, rtol=1e-9)
+    path = ridge_path(dX, dY, n_alphas=5, sample_weight=dw)
+    coef, icpt = path.coef_at(alpha=2.5)
+    ref = Ridge(alpha=2.5, solver="svd").fit(X, Y, sample_weight=w)
+    np.testing.assert_allclose(coef, ref.coef_, rtol=1e-9)
+    np.testing.assert_allclose(icpt, ref.intercept_, rtol=1e-9)
+    with pytest.raises(ValueError, match="RidgePath.gcv needs the rows of X in memory"):
+        path.gcv
+
+
+def test_partial_fit_with_df_equals_fit(data):
+    X, Y, w = data
+    y = Y[:, 0]
+    m = Ridge(df=2.5).partial_fit(X[:30], y[:30], sample_weight=w[:30])
+    m.partial_fit(X[30:], y[30:], sample_weight=w[30:])
+    ref = Ridge(df=2.5).fit(X, y, sample_weight=w)
+    assert m.alpha_ == pytest.approx(ref.alpha_, rel=1e-10)
+    np.testing.assert_allclose(m.coef_, ref.coef_, rtol=1e-9)
+    m.set_params(df=None, alpha=ref.alpha_)             # re-solved from the statistics
+    assert not hasattr(m, "alpha_")
+    np.testing.assert_allclose(m.coef_, ref.coef_, rtol=1e-9)
