@@ -568,17 +568,11 @@ class RidgeCV(RoutingMixin, LinearRegressorBase):
         desc, inverse = descending(grid)
 
         what = data.describe()
-        extra = {}
         if folds is None:
             mean, se, df = self._loo(pr, v, X, Y, sw, desc, per_target, single)
-            if user_grid is None:  # the default grid: extended past an end (fastridge._grid)
-                rank = int(np.count_nonzero(self._spectrum.s2 > 0))
-                desc, mean, se, df, stuck = _grid.extend_loo(self._loo_curve, desc, mean, se,
-                                                             df, rank)
-                grid, inverse = desc, np.arange(desc.size)
-                _grid.warn_loo_limits(stuck, rank, desc, mean, score=crit.kind != "mse",
-                                      criterion=self._criterion_name())
-            extra["df"] = df[inverse]
+            grid, desc, inverse = self._closed_form_choice(grid, desc, inverse, mean, se, df,
+                                                           user_grid, per_target,
+                                                           score=crit.kind != "mse")
         else:
             if progress is not None:
                 progress.write(f"{len(folds)}-fold cross-validation over {grid.size} alphas, "
@@ -603,19 +597,16 @@ class RidgeCV(RoutingMixin, LinearRegressorBase):
                 _grid.warn_at_end(desc, mean, user=False, score=crit.kind != "mse", how=(
                     f"extended by up to a factor "
                     f"{_grid.KFOLD_FACTOR ** _grid.KFOLD_EXTENSIONS:.0f} in alpha at that end"))
-        if user_grid is not None:  # used as given: a minimum at its end is only reported
-            _grid.warn_at_end(desc, mean, user=True, how="", score=crit.kind != "mse")
-        mean, se = mean[inverse], se[inverse]          # (m, K), grid order
-        if folds is not None and crit.kind == "r2" and not np.isfinite(mean).any() \
-                and min(test.size for _, test in folds) < 2:
-            raise ValueError(f"cv: R² (scoring=None's k-fold criterion, as scikit-learn's) is "
-                             f"undefined on test folds of one row: the number of samples "
-                             f"(n_samples={n}) is too small for these {len(folds)} folds. Use "
-                             f"fewer folds or scoring='neg_mean_squared_error'.")
-
-        record_choice(self, grid, mean, se, per_target, extra)
-        if folds is None and user_grid is None and self.rule == "min":
-            self._refine_alpha(grid, mean)
+            if user_grid is not None:  # used as given: a minimum at its end is only reported
+                _grid.warn_at_end(desc, mean, user=True, how="", score=crit.kind != "mse")
+            mean, se = mean[inverse], se[inverse]          # (m, K), grid order
+            if crit.kind == "r2" and not np.isfinite(mean).any() \
+                    and min(test.size for _, test in folds) < 2:
+                raise ValueError(f"cv: R² (scoring=None's k-fold criterion, as scikit-learn's) "
+                                 f"is undefined on test folds of one row: the number of samples "
+                                 f"(n_samples={n}) is too small for these {len(folds)} folds. "
+                                 f"Use fewer folds or scoring='neg_mean_squared_error'.")
+            record_choice(self, grid, mean, se, per_target, {})
         if folds is None and self._fit_ctx["store"]:
             self._loo_curve(desc)  # the per-row values of the final grid (not of the last call)
         self.__dict__.pop("_loo_state", None)
@@ -758,27 +749,32 @@ class RidgeCV(RoutingMixin, LinearRegressorBase):
         desc, inverse = descending(grid)
         mean, se, df = self._loo_curve(desc)
         self._closed_form_choice(grid, desc, inverse, mean, se, df, user_grid, per_target)
+        self.cv_summary_ = self.cv_results_
         self.__dict__.pop("_loo_state", None)
         self.__dict__.pop("_spectrum", None)
         self._refit(backend, data, pf, v, pr=pr)
         return None, self.cv_summary_["alphas"].size, data.describe()
 
-    def _closed_form_choice(self, grid, desc, inverse, mean, se, df, user_grid, per_target):
-        """Leave-one-out or GCV on statistics: the default grid extended past an end, the
-        choice recorded and (rule "min") refined, as `_fit` makes them for rows in memory."""
-        if user_grid is None:
+    def _closed_form_choice(self, grid, desc, inverse, mean, se, df, user_grid, per_target,
+                            score=False):
+        """The choice on a leave-one-out or GCV curve (`_loo_state`'s, mean/se/df on `desc`):
+        a default grid extended past an end (`_grid.extend_loo`), a user grid's end reported,
+        the choice recorded and (rule "min", default grid) refined between grid points.
+        Returns the final (grid, desc, inverse)."""
+        if user_grid is None:  # the default grid: extended past an end (fastridge._grid)
             rank = self._loo_state.sp.rank
             desc, mean, se, df, stuck = _grid.extend_loo(self._loo_curve, desc, mean, se, df,
                                                          rank)
             grid, inverse = desc, np.arange(desc.size)
-            _grid.warn_loo_limits(stuck, rank, desc, mean, criterion=self._criterion_name())
-        else:
-            _grid.warn_at_end(desc, mean, user=True, how="")
+            _grid.warn_loo_limits(stuck, rank, desc, mean, score=score,
+                                  criterion=self._criterion_name())
+        else:  # used as given: a minimum at its end is only reported
+            _grid.warn_at_end(desc, mean, user=True, how="", score=score)
         record_choice(self, grid, mean[inverse], se[inverse], per_target,
                       {"df": df[inverse]})
         if user_grid is None and self.rule == "min":
             self._refine_alpha(grid, mean[inverse])
-        self.cv_summary_ = self.cv_results_
+        return grid, desc, inverse
 
     def _criterion_name(self):
         return "generalized cross-validation" if is_gcv(self.cv) else "leave-one-out"
