@@ -70,12 +70,14 @@ class Spectrum:
             raise ValueError(f"df must be in (0, rank] = (0, {r}]; got df={df!r}.")
         if df == r:
             return 0.0
-        lo = np.log((r - df) / np.sum(1.0 / s2))     # df(e^lo) ≥ df
-        hi = np.log(np.sum(s2) / df)                  # df(e^hi) ≤ df
+        ls2 = np.log(s2)                               # the bracket in logs: no overflow
+        lo = np.log(r - df) - np.logaddexp.reduce(-ls2)   # df(e^lo) ≥ df
+        hi = np.logaddexp.reduce(ls2) - np.log(df)         # df(e^hi) ≤ df
         t = 0.5 * (lo + hi)
         for _ in range(200):
-            a = np.exp(t)
-            q = s2 / (s2 + a)
+            with np.errstate(over="ignore"):            # α beyond float64: q = 0
+                a = np.exp(t)
+                q = s2 / (s2 + a)
             f = q.sum() - df                           # decreasing in t
             if f > 0:
                 lo = t
@@ -91,7 +93,8 @@ class Spectrum:
                 t = step
                 break
             t = step
-        return float(np.exp(t))
+        with np.errstate(over="ignore"):
+            return float(np.exp(t))
 
     def left(self):
         """U (n, r): left singular vectors of Ẑ (one pass over X in the Gram form)."""

@@ -226,6 +226,23 @@ def test_df_round_trip(target):
     np.testing.assert_allclose(coef, path.coef_at(alpha=a)[0], rtol=1e-12, atol=1e-15)
 
 
+@pytest.mark.parametrize("s2", [np.geomspace(1e12, 1e-12, 30), np.array([5.0]),
+                                np.full(3, 2.0), np.array([1e150, 1e-150])])
+def test_alpha_for_df_solves_the_equation_on_wide_spectra(s2):
+    """The root of Σ s²/(s² + α) = df, checked by evaluating that sum in numpy, over spectra
+    spanning up to 300 decades and df from 1e-9 to just below the rank."""
+    from fastridge._spectral import Spectrum
+
+    sp = Spectrum.__new__(Spectrum)            # only the eigenvalues matter here
+    sp.s2 = s2
+    r = s2.size
+    for target in (1e-9, 1e-3, 0.5 * r, r - 1e-3):
+        a = sp.alpha_for_df(target)
+        assert a > 0
+        assert np.sum(s2 / (s2 + a)) == pytest.approx(target, rel=1e-12)
+    assert sp.alpha_for_df(r) == 0.0
+
+
 def test_ridge_df_multi_target_one_alpha_and_standardize():
     rng = np.random.default_rng(9)
     X = rng.standard_normal((40, 6)) * rng.uniform(0.1, 10, 6)
