@@ -244,9 +244,10 @@ class RidgePath:
         `lw` (from the least-squares fit: σ̂² = RSS₀/(n₊ − r − 1), with the intercept, and the
         least-squares coefficients γ of the design as fitted, HKB = (r − 2) σ̂²/‖γ‖² and
         LW = (r − 2) σ̂² W/‖Ẑγ‖²), and the α of the grid with the smallest `gcv`.  With
-        ``standardize=True`` and no weights these are MASS's numbers for ``lambda`` = α (MASS
-        scales the columns by their population SD; its GCV is RSS/(n − df)², this package's
-        n times that, with the same minimizer).
+        ``standardize=True``, an intercept and no weights these are MASS's numbers for
+        ``lambda`` = α (MASS scales the columns by their population SD; its GCV is
+        RSS/(n − df)², this package's n times that, with the same minimizer).  Without an
+        intercept MASS scales by the columns' root mean square, `standardize` by their SD.
 
         Needs the rows of X in memory and the spectral decomposition (positive penalty
         factors, a min(n, p)² matrix that fits in memory), as `loo`, `gcv`, `hkb` and `lw` do;
