@@ -31,8 +31,9 @@ from fastridge._base import set_linear_fit, unchanged_on_failure
 from fastridge._engine import fit as engine
 from fastridge._engine.path import default_alphas
 from fastridge._engine.selection import (
-    LeaveOneOut, cv_folds, descending, is_leave_one_out, kfold_bounds, kfold_curve,
-    kfold_from_statistics, loo_from_blocks, select_alpha)
+    GeneralizedCV, LeaveOneOut, cv_folds, descending, is_closed_form, is_gcv, is_leave_one_out,
+    kfold_bounds, kfold_curve, kfold_from_statistics, loo_from_blocks, positive_rows,
+    select_alpha)
 from fastridge._lazy import load_engine
 from fastridge._linear import LinearRegressorBase
 from fastridge._progress import Progress, seconds
@@ -124,8 +125,12 @@ class RidgeCV(RoutingMixin, LinearRegressorBase):
         Notes).
     n_alphas : int, default=100
         Size of the default grid (ignored when `alphas` is given).
-    cv : None, "loo", int, splitter or iterable, default=None
-        None or ``"loo"``: exact, efficient leave-one-out (see Notes).  An int k ≥ 2: k
+    cv : None, "loo", "gcv", int, splitter or iterable, default=None
+        None or ``"loo"``: exact, efficient leave-one-out (see Notes).  ``"gcv"``: generalized
+        cross-validation, RSS_w/W / (1 − df/n₊)² (see Notes), from the same decomposition and
+        with the same grid extension and refinement; it has no standard error, so it takes
+        neither ``rule="1se"``, a `scoring` other than the squared error, nor
+        ``store_cv_results=True``.  An int k ≥ 2: k
         contiguous folds,
         without shuffling (scikit-learn's ``KFold(k)`` layout).  An object with
         ``split(X, y)`` (any scikit-learn splitter), or an iterable of (train, test) index
@@ -263,6 +268,20 @@ class RidgeCV(RoutingMixin, LinearRegressorBase):
     and leave-one-out there is no per-row error: `se_error` is NaN, and ``rule="1se"`` is
     refused.
 
+    Generalized cross-validation (``cv="gcv"``, Craven and Wahba 1979; Golub, Heath and Wahba
+    1979) replaces every leverage of leave-one-out by their mean: with RSS_w(α) = Σ wᵢ (yᵢ −
+    ŷᵢ)² the weighted residual sum of squares of the fit on all rows, W = Σ wᵢ, n₊ the number of
+    rows of positive weight and df(α) = Σ s²/(s² + α) (the intercept not counted, as
+    ``MASS::lm.ridge``),
+
+        GCV(α) = (RSS_w(α) / W) / (1 − df(α)/n₊)²
+
+    Without weights this is n · RSS/(n − df)², n times ``MASS::lm.ridge``'s ``GCV`` (whose λ is
+    α with ``standardize=True``): the same minimizer.  `cv_summary_` then holds the GCV as
+    ``mean_error`` (``se_error`` NaN); `best_score_` is minus the GCV at `alpha_`.  On Dask
+    arrays it needs no pass beyond the sufficient statistics (one more for the count n₊ when
+    weighted), and its default grid is extended and refined as in memory.
+
     With ``standardize=True`` each k-fold path standardizes with its own training rows, as
     glmnet does.
 
@@ -302,6 +321,12 @@ class RidgeCV(RoutingMixin, LinearRegressorBase):
     (13,)
     >>> print(f"alpha_ = {model.alpha_:.3g}", np.round(model.coef_, 1))
     alpha_ = 3.16 [ 1.2 -0.9  0.6  0.   2.1]
+
+    Generalized cross-validation, on the default grid (extended and refined as leave-one-out):
+
+    >>> gcv = RidgeCV(cv="gcv").fit(X, y)
+    >>> print(f"alpha_ = {gcv.alpha_:.3g}", np.round(gcv.coef_, 1))
+    alpha_ = 2.79 [ 1.2 -0.9  0.6  0.   2.1]
 
     Ten-fold cross-validation with the one-standard-error rule chooses a larger α:
 
@@ -379,7 +404,7 @@ class RidgeCV(RoutingMixin, LinearRegressorBase):
         from sklearn.utils.metadata_routing import MetadataRouter, MethodMapping
 
         router = MetadataRouter(owner=self).add_self_request(self._metadata_request_object())
-        crit = resolve_scoring(self.scoring, loo=is_leave_one_out(self.cv))
+        crit = resolve_scoring(self.scoring, loo=is_closed_form(self.cv))
         scorer = None
         if crit.kind in ("mse", "r2"):
             name = "r2" if crit.kind == "r2" else "neg_mean_squared_error"
@@ -416,7 +441,25 @@ class RidgeCV(RoutingMixin, LinearRegressorBase):
         if n_alphas < 1:
             raise ValueError(f"The 'n_alphas' parameter of RidgeCV must be an int in the range "
                              f"[1, inf). Got {n_alphas!r} instead.")
+        if is_gcv(self.cv):
+            self._check_gcv_params()
         return None if self.alphas is None else _check_grid(self.alphas)
+
+    def _check_gcv_params(self):
+        """cv="gcv": the options it cannot honour, refused by name."""
+        if self.rule == "1se":
+            raise ValueError("rule='1se' needs a standard error, which generalized "
+                             "cross-validation (cv='gcv') does not give; use rule='min', or "
+                             "cv=None (leave-one-out) or k-fold (cv=5).")
+        if resolve_scoring(self.scoring, loo=True).kind != "mse":
+            raise ValueError(f"scoring={self.scoring!r}: generalized cross-validation "
+                             f"(cv='gcv') is a criterion of the squared error only; use "
+                             f"scoring=None or 'neg_mean_squared_error', or cv=None "
+                             f"(leave-one-out) for another scoring.")
+        if self.store_cv_results:
+            raise ValueError("store_cv_results=True keeps per-row cross-validation values, "
+                             "which generalized cross-validation (cv='gcv') does not have; use "
+                             "cv=None (leave-one-out).")
 
     # ---------------------------------------------------------------- fit
     @unchanged_on_failure
@@ -477,6 +520,10 @@ class RidgeCV(RoutingMixin, LinearRegressorBase):
                     "[" + ", ".join(f"{v:.4g}" for v in np.ravel(x)) + "]")
 
         kind = resolve_scoring(self.scoring, loo=folds is None).kind
+        if is_gcv(self.cv):
+            return (f"generalized cross-validation over {m} alpha{'s' if m != 1 else ''}, X "
+                    f"{what}: alpha_ = {fmt(self.alpha_)}, GCV "
+                    f"{fmt(-np.asarray(self.best_score_))}; {seconds(elapsed)}")
         if kind == "mse":
             err = f"mean squared error {fmt(-np.asarray(self.best_score_))}"
         else:
@@ -533,16 +580,11 @@ class RidgeCV(RoutingMixin, LinearRegressorBase):
         desc, inverse = descending(grid)
 
         what = data.describe()
-        extra = {}
         if folds is None:
             mean, se, df = self._loo(pr, v, X, Y, sw, desc, per_target, single)
-            if user_grid is None:  # the default grid: extended past an end (fastridge._grid)
-                rank = int(np.count_nonzero(self._spectrum.s2 > 0))
-                desc, mean, se, df, stuck = _grid.extend_loo(self._loo_curve, desc, mean, se,
-                                                             df, rank)
-                grid, inverse = desc, np.arange(desc.size)
-                _grid.warn_loo_limits(stuck, rank, desc, mean, score=crit.kind != "mse")
-            extra["df"] = df[inverse]
+            grid, desc, inverse = self._closed_form_choice(grid, desc, inverse, mean, se, df,
+                                                           user_grid, per_target,
+                                                           score=crit.kind != "mse")
         else:
             if progress is not None:
                 progress.write(f"{len(folds)}-fold cross-validation over {grid.size} alphas, "
@@ -567,19 +609,16 @@ class RidgeCV(RoutingMixin, LinearRegressorBase):
                 _grid.warn_at_end(desc, mean, user=False, score=crit.kind != "mse", how=(
                     f"extended by up to a factor "
                     f"{_grid.KFOLD_FACTOR ** _grid.KFOLD_EXTENSIONS:.0f} in alpha at that end"))
-        if user_grid is not None:  # used as given: a minimum at its end is only reported
-            _grid.warn_at_end(desc, mean, user=True, how="", score=crit.kind != "mse")
-        mean, se = mean[inverse], se[inverse]          # (m, K), grid order
-        if folds is not None and crit.kind == "r2" and not np.isfinite(mean).any() \
-                and min(test.size for _, test in folds) < 2:
-            raise ValueError(f"cv: R² (scoring=None's k-fold criterion, as scikit-learn's) is "
-                             f"undefined on test folds of one row: the number of samples "
-                             f"(n_samples={n}) is too small for these {len(folds)} folds. Use "
-                             f"fewer folds or scoring='neg_mean_squared_error'.")
-
-        record_choice(self, grid, mean, se, per_target, extra)
-        if folds is None and user_grid is None and self.rule == "min":
-            self._refine_alpha(grid, mean)
+            if user_grid is not None:  # used as given: a minimum at its end is only reported
+                _grid.warn_at_end(desc, mean, user=True, how="", score=crit.kind != "mse")
+            mean, se = mean[inverse], se[inverse]          # (m, K), grid order
+            if crit.kind == "r2" and not np.isfinite(mean).any() \
+                    and min(test.size for _, test in folds) < 2:
+                raise ValueError(f"cv: R² (scoring=None's k-fold criterion, as scikit-learn's) "
+                                 f"is undefined on test folds of one row: the number of samples "
+                                 f"(n_samples={n}) is too small for these {len(folds)} folds. "
+                                 f"Use fewer folds or scoring='neg_mean_squared_error'.")
+            record_choice(self, grid, mean, se, per_target, {})
         if folds is None and self._fit_ctx["store"]:
             self._loo_curve(desc)  # the per-row values of the final grid (not of the last call)
         if self._fit_ctx["store"] and (folds is not None or "_loo_state" in self.__dict__):
@@ -640,6 +679,12 @@ class RidgeCV(RoutingMixin, LinearRegressorBase):
             raise ValueError(f"RidgeCV on {backend.name.capitalize()} arrays takes neither "
                              f"groups, scoring "
                              f"keywords nor store_cv_results=True.")
+        if is_gcv(self.cv):
+            if groups is not None or score_params:
+                raise ValueError(f"RidgeCV with cv='gcv' takes neither groups nor scoring "
+                                 f"keywords (it has no folds and no scoring callable); got "
+                                 f"{'groups' if groups is not None else sorted(score_params)}.")
+            return self._gcv_statistics(backend, X, y, sample_weight, user_grid)
         cv = None if is_leave_one_out(self.cv) else self.cv
         crit = resolve_scoring(self.scoring, loo=cv is None)
         if crit.kind not in ("mse", "r2") or (cv is None and crit.kind != "mse"):
@@ -700,10 +745,62 @@ class RidgeCV(RoutingMixin, LinearRegressorBase):
         self._refit(backend, data, pf, v, pr=pr)
         return None if cv is None else [None] * int(cv), grid.size, data.describe()
 
+    def _gcv_statistics(self, backend, X, y, sample_weight, user_grid):
+        """cv="gcv" for rows that are not in memory: the decomposition of the statistics of all
+        the rows (and, with weights, one pass counting the rows of positive weight) gives the
+        criterion at any α, so the default grid is extended and refined as in memory."""
+        from fastridge import _stats
+
+        data = backend.validate(self, X, y, sample_weight)
+        pf = V.check_penalty_factor(self.penalty_factor, data.p)
+        v = np.ones(data.p) if pf is None else pf
+        per_target = bool(self.alpha_per_target) and not data.single
+        st = backend.statistics(data)
+        pr = _stats.problem(st, fit_intercept=self.fit_intercept, standardize=self.standardize)
+        n_pos = st.n if sample_weight is None else backend.map_blocks(data, positive_rows, sum)
+        self._fit_ctx = {"store": False, "values": None}
+        self._loo_state = GeneralizedCV(pr, v, per_target=per_target, n_pos=n_pos)
+        grid = user_grid if user_grid is not None else default_alphas(pr, v, self.n_alphas)
+        desc, inverse = descending(grid)
+        mean, se, df = self._loo_curve(desc)
+        self._closed_form_choice(grid, desc, inverse, mean, se, df, user_grid, per_target)
+        self.cv_summary_ = self.cv_results_
+        self.__dict__.pop("_loo_state", None)
+        self.__dict__.pop("_spectrum", None)
+        self._refit(backend, data, pf, v, pr=pr)
+        return None, self.cv_summary_["alphas"].size, data.describe()
+
+    def _closed_form_choice(self, grid, desc, inverse, mean, se, df, user_grid, per_target,
+                            score=False):
+        """The choice on a leave-one-out or GCV curve (`_loo_state`'s, mean/se/df on `desc`):
+        a default grid extended past an end (`_grid.extend_loo`), a user grid's end reported,
+        the choice recorded and (rule "min", default grid) refined between grid points.
+        Returns the final (grid, desc, inverse)."""
+        if user_grid is None:  # the default grid: extended past an end (fastridge._grid)
+            rank = self._loo_state.sp.rank
+            desc, mean, se, df, stuck = _grid.extend_loo(self._loo_curve, desc, mean, se, df,
+                                                         rank)
+            grid, inverse = desc, np.arange(desc.size)
+            _grid.warn_loo_limits(stuck, rank, desc, mean, score=score,
+                                  criterion=self._criterion_name())
+        else:  # used as given: a minimum at its end is only reported
+            _grid.warn_at_end(desc, mean, user=True, how="", score=score)
+        record_choice(self, grid, mean[inverse], se[inverse], per_target,
+                      {"df": df[inverse]})
+        if user_grid is None and self.rule == "min":
+            self._refine_alpha(grid, mean[inverse])
+        return grid, desc, inverse
+
+    def _criterion_name(self):
+        return "generalized cross-validation" if is_gcv(self.cv) else "leave-one-out"
+
     # ---------------------------------------------------------------- leave-one-out
     def _loo(self, pr, v, X, Y, sw, alphas, per_target, single):
-        """Mean and standard error of the leave-one-out error for each α of `alphas`:
-        (m, K) each (K = k per target, else 1), and df (m,)."""
+        """Mean and standard error of the leave-one-out error (or the GCV, cv="gcv") for each
+        α of `alphas`: (m, K) each (K = k per target, else 1), and df (m,)."""
+        if is_gcv(self.cv):
+            self._loo_state = GeneralizedCV(pr, v, per_target=per_target)
+            return self._loo_curve(alphas)
         self._loo_state = LeaveOneOut(
             pr, v, X, Y, sw, per_target=per_target, single=single,
             criterion=self._fit_ctx["criterion"], params=self._fit_ctx["score_params"],

@@ -6,9 +6,10 @@ The rules (RidgeCV's docstring and README's "Choosing α" state them for users):
 - The *minimum* of an error curve sits at an end of a descending grid when the lowest mean error
   is at the grid's largest α (``"top"``) or smallest α (``"bottom"``) and is strictly below its
   neighbour's (a flat curve, such as that of a constant y, is not at an end).
-- Default grid, leave-one-out: the grid is extended past that end, `LOO_CHUNK` points at a time
-  with the grid's own log spacing, until the minimum is interior, or the effective degrees of
-  freedom show there is nothing more to find: df ≤ `DF_ZERO` at the top (the intercept-only
+- Default grid, leave-one-out (and generalized cross-validation, the same way): the grid is
+  extended past that end, `LOO_CHUNK` points at a time with the grid's own log spacing, until
+  the minimum is interior, or the effective degrees of freedom show there is nothing more to
+  find: df ≤ `DF_ZERO` at the top (the intercept-only
   model) or rank − df ≤ `DF_RANK_GAP` at the bottom (the least-squares fit); then
   :class:`~fastridge.exceptions.AlphaGridWarning` names the numbers.  With ``rule="min"`` α is
   then refined continuously: Brent's method on log α between the neighbours of the best grid
@@ -161,9 +162,9 @@ def _edge_numbers(desc, mean, end):
     return float(desc[i]), float(mean[i, 0]), float(desc[j]), float(mean[j, 0])
 
 
-def warn_loo_limits(stuck, rank, desc, mean, score=False):
-    """AlphaGridWarning for each end where the leave-one-out minimum stayed (df at its
-    limit)."""
+def warn_loo_limits(stuck, rank, desc, mean, score=False, criterion="leave-one-out"):
+    """AlphaGridWarning for each end where the minimum of the `criterion` curve (leave-one-out
+    or generalized cross-validation) stayed (df at its limit)."""
     for end, (a, d) in sorted(stuck.items()):
         a_end, e_end, a_next, e_next = _edge_numbers(desc, mean, end)
         reason = "df_limit"
@@ -180,7 +181,7 @@ def warn_loo_limits(stuck, rank, desc, mean, score=False):
                     f"({LOO_MAX_POINTS} points or alpha {TINY_ALPHA:.0e})")
             reason = "loo_limit"
         name, best, s = _measure(score)
-        message = (f"RidgeCV: the leave-one-out {name} is {best} at the end of the extended "
+        message = (f"RidgeCV: the {criterion} {name} is {best} at the end of the extended "
                    f"grid (alpha from {_fmt(desc[-1])} to {_fmt(desc[0])}), at {what} "
                    f"({name} {_fmt(s * e_end)} there, {_fmt(s * e_next)} at alpha = "
                    f"{_fmt(a_next)}).")

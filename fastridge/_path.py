@@ -91,6 +91,16 @@ class RidgePath:
         The column names of X when it had them (a pandas DataFrame), else None.
     n_features_in_ : int
         Number of columns of X; :meth:`predict` checks it.
+    loo : ndarray of shape (m,) or (m, n_targets)
+        The exact leave-one-out mean squared error (weighted) at each α, as ``RidgeCV(cv=None)``
+        computes it (see :meth:`select` for when it is available).
+    gcv : ndarray of shape (m,) or (m, n_targets)
+        The generalized cross-validation criterion (RSS_w/W) / (1 − df/n₊)² at each α, as
+        ``RidgeCV(cv="gcv")`` computes it: n times ``MASS::lm.ridge``'s ``GCV`` without weights.
+    hkb : float or ndarray of shape (n_targets,)
+        The modified Hoerl–Kennard–Baldwin estimate of α, ``MASS::lm.ridge``'s ``kHKB``.
+    lw : float or ndarray of shape (n_targets,)
+        The modified Lawless–Wang estimate of α, ``MASS::lm.ridge``'s ``kLW``.
 
     See Also
     --------
@@ -160,6 +170,244 @@ class RidgePath:
             return linear_predict(X, self.coef, self.intercept)
         return np.stack([linear_predict(X, self.coef[:, t, :], self.intercept[:, t])
                          for t in range(self.coef.shape[1])], axis=-1)
+
+    # ------------------------------------------------------------ from the spectrum
+    def _decomposition(self, what, rows=False):
+        """The spectral decomposition of the path's problem (made once), or a ValueError
+        naming `what` and why it is not available; `rows`: also the rows in memory."""
+        from fastridge import _policy, _spectral
+
+        pr = getattr(self, "_pr", None)
+        if pr is None:
+            raise ValueError(f"RidgePath.{what} needs the problem the path was computed on: "
+                             f"build the path with ridge_path (this one was constructed "
+                             f"directly).")
+        if rows and self._rows is None:
+            raise ValueError(f"RidgePath.{what} needs the rows of X in memory (a numpy array or "
+                             f"scipy.sparse matrix); this path was computed from a "
+                             f"{pr.form}-form problem (Dask arrays). Use coef_at/predict_at, or "
+                             f"RidgeCV(cv='gcv') for the GCV choice.")
+        if self._spectrum is None:
+            why = "the rows are held elsewhere (Dask)" if pr.form == "operator" \
+                else _policy.spectral_unavailable(pr, self._v)
+            if why is not None:
+                raise ValueError(f"RidgePath.{what} needs one spectral decomposition of the "
+                                 f"problem, which is not available here: {why}.")
+            self._spectrum = _spectral.spectrum(pr, self._v)
+        return self._spectrum
+
+    def _gcv_state(self, what):
+        from fastridge._engine.selection import GeneralizedCV
+
+        if getattr(self, "_gcv", None) is None:
+            sp = self._decomposition(what, rows=True)
+            self._gcv = GeneralizedCV(self._pr, self._v, per_target=True, sp=sp,
+                                      label=f"RidgePath.{what}")
+        return self._gcv
+
+    def _per_target(self, a):
+        """(m, k) or (k,) values laid out as the path's targets (a 1-D y drops the k axis)."""
+        return a[..., 0] if self.coef.ndim == 2 else a
+
+    @property
+    def gcv(self) -> NDArray[np.float64]:
+        self._decomposition("gcv", rows=True)
+        return self._per_target(self._gcv_state("gcv").values(self.alphas))
+
+    @property
+    def loo(self) -> NDArray[np.float64]:
+        from fastridge._engine.selection import LeaveOneOut
+        from fastridge._scoring import resolve_scoring
+
+        sp = self._decomposition("loo", rows=True)
+        X, Y, sw = self._rows
+        state = LeaveOneOut(self._pr, self._v, X, Y, sw, per_target=True,
+                            single=self.coef.ndim == 2,
+                            criterion=resolve_scoring(None, loo=True), params={}, store=False,
+                            predictions=False, sp=sp)
+        return self._per_target(state.curve(self.alphas)[0])
+
+    @property
+    def hkb(self) -> float | NDArray[np.float64]:
+        hkb = self._gcv_state("hkb").classical()[0]
+        return float(hkb[0]) if self.coef.ndim == 2 else hkb
+
+    @property
+    def lw(self) -> float | NDArray[np.float64]:
+        lw = self._gcv_state("lw").classical()[1]
+        return float(lw[0]) if self.coef.ndim == 2 else lw
+
+    def select(self) -> None:
+        """Print the classical choices of α, as ``MASS::select`` on ``lm.ridge``.
+
+        The modified Hoerl–Kennard–Baldwin estimate `hkb`, the modified Lawless–Wang estimate
+        `lw` (from the least-squares fit: σ̂² = RSS₀/(n₊ − r − 1), with the intercept, and the
+        least-squares coefficients γ of the design as fitted, HKB = (r − 2) σ̂²/‖γ‖² and
+        LW = (r − 2) σ̂² W/‖Ẑγ‖²), and the α of the grid with the smallest `gcv`.  With
+        ``standardize=True``, an intercept and no weights these are MASS's numbers for
+        ``lambda`` = α (MASS scales the columns by their population SD; its GCV is
+        RSS/(n − df)², this package's n times that, with the same minimizer).  Without an
+        intercept MASS scales by the columns' root mean square, `standardize` by their SD.
+
+        Needs the rows of X in memory and the spectral decomposition (positive penalty
+        factors, a min(n, p)² matrix that fits in memory), as `loo`, `gcv`, `hkb` and `lw` do;
+        otherwise a ValueError says why.
+
+        See Also
+        --------
+        RidgeCV : ``cv="gcv"`` chooses α by the GCV, refined between grid points.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from fastridge import ridge_path
+        >>> rng = np.random.default_rng(0)
+        >>> X = rng.standard_normal((50, 4))
+        >>> y = X @ np.array([1.0, 0.5, 0.0, -1.0]) + rng.standard_normal(50)
+        >>> path = ridge_path(X, y, alphas=np.linspace(0.0, 10.0, 11), standardize=True)
+        >>> path.select()
+        modified HKB estimator is 1.870416
+        modified L-W estimator is 1.672671
+        smallest value of GCV at 5
+        """
+        def fmt(x):
+            return " ".join(f"{v:.7g}" for v in np.ravel(x))
+
+        gcv = np.atleast_2d(self.gcv.T).T                     # (m, k)
+        print(f"modified HKB estimator is {fmt(self.hkb)}")
+        print(f"modified L-W estimator is {fmt(self.lw)}")
+        best = []
+        for t in range(gcv.shape[1]):
+            col = gcv[:, t]
+            if np.isfinite(col).any():
+                best.append(fmt(self.alphas[col == np.nanmin(col)]))
+        print(f"smallest value of GCV at {'; '.join(best)}")
+
+    def _alphas_at(self, alpha, df, what):
+        if (alpha is None) == (df is None):
+            raise ValueError(f"RidgePath.{what} takes exactly one of alpha= and df=.")
+        sp = self._decomposition(what)
+        if alpha is not None:
+            return sp, *V.check_values(alpha, "alpha", positive=False)
+        dfs, scalar = V.check_values(df, "df", positive=True)
+        return sp, np.array([sp.alpha_for_df(d) for d in dfs]), scalar
+
+    def coef_at(self, alpha: ArrayLike | None = None, *, df: ArrayLike | None = None
+                ) -> tuple[NDArray[np.floating], NDArray[np.floating] | float]:
+        """Exact coefficients at any α, or at any effective degrees of freedom, off the grid.
+
+        From the spectral decomposition of the path's problem (as glmnet's
+        ``coef(fit, s=, exact=TRUE)``, without refitting): in the fit coordinates
+        b(α) = V^{-1/2} Vᵣ diag(1/(s² + α)) P, mapped back to the raw scale.  `df` is turned
+        into the α with Σ s²/(s² + α) = df (a safeguarded Newton iteration on log α; unique,
+        df(α) decreasing from the rank r at α = 0 to 0), df in (0, r].
+
+        Parameters
+        ----------
+        alpha : float or array-like of shape (m,), default=None
+            The α ≥ 0; α = 0 is the limit α → 0⁺ (the least-squares solution of least penalty
+            Σ vⱼβⱼ² when it is not unique).
+        df : float or array-like of shape (m,), default=None
+            Effective degrees of freedom in (0, rank]; exactly one of `alpha` and `df`.
+
+        Returns
+        -------
+        coef : ndarray of shape (n_features,) or (n_targets, n_features)
+            With an array of m values, a leading axis of m (as `coef`).
+        intercept : float or ndarray of shape (n_targets,)
+            With an array of m values, of shape (m,) or (m, n_targets).
+
+        Raises
+        ------
+        ValueError
+            Without the spectral decomposition (a zero penalty factor, a min(n, p)² matrix
+            beyond the working memory, Dask rows held as an operator), or for a df outside
+            (0, rank].
+
+        See Also
+        --------
+        predict_at : Predictions at such an α.
+        Ridge : ``Ridge(df=...)`` fits at the α of a given df.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from fastridge import Ridge, ridge_path
+        >>> rng = np.random.default_rng(0)
+        >>> X = rng.standard_normal((40, 3))
+        >>> y = X @ np.array([2.0, -1.0, 0.5]) + rng.standard_normal(40)
+        >>> path = ridge_path(X, y, n_alphas=10)
+        >>> coef, intercept = path.coef_at(alpha=7.3)
+        >>> bool(np.allclose(coef, Ridge(alpha=7.3).fit(X, y).coef_, rtol=1e-10))
+        True
+        >>> coef, intercept = path.coef_at(df=2.0)
+        >>> print(np.round(coef, 3))
+        [ 1.674 -0.731  0.514]
+        """
+        from fastridge import _preprocessing as P
+
+        sp, alphas, scalar = self._alphas_at(alpha, df, "coef_at")
+        pr = self._pr
+        coef = np.empty((alphas.size, pr.k, pr.p))
+        icpt = np.empty((alphas.size, pr.k))
+        for i, a in enumerate(alphas):
+            coef[i], icpt[i] = P.to_raw(pr, sp.coef(np.full(pr.k, a)))
+        V.check_output_range(self.coef.dtype, coef, icpt)
+        coef, icpt = coef.astype(self.coef.dtype), icpt.astype(self.coef.dtype)
+        if self.coef.ndim == 2:
+            coef, icpt = coef[:, 0, :], icpt[:, 0]
+        if scalar:
+            return coef[0], (icpt[0] if icpt.ndim == 2 else float(icpt[0]))
+        return coef, icpt
+
+    def predict_at(self, X: MatrixLike, alpha: ArrayLike | None = None, *,
+                   df: ArrayLike | None = None) -> NDArray[np.floating]:
+        """Predict with the exact solution at any α or effective degrees of freedom.
+
+        Parameters
+        ----------
+        X : array-like or scipy.sparse matrix of shape (n_samples, n_features)
+            Raw data with the path's columns.
+        alpha, df : float or array-like of shape (m,)
+            Exactly one of them, as in :meth:`coef_at`.
+
+        Returns
+        -------
+        ndarray
+            For one value, (n_samples,) or (n_samples, n_targets); for m values, (n_samples, m)
+            or (n_samples, m, n_targets), as :meth:`predict`.
+
+        See Also
+        --------
+        coef_at : The coefficients these predictions use.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from fastridge import Ridge, ridge_path
+        >>> rng = np.random.default_rng(1)
+        >>> X = rng.standard_normal((30, 4))
+        >>> y = X @ np.ones(4) + rng.standard_normal(30)
+        >>> path = ridge_path(X, y, n_alphas=5)
+        >>> pred = path.predict_at(X[:3], alpha=[0.5, 50.0])
+        >>> pred.shape
+        (3, 2)
+        >>> bool(np.allclose(pred[:, 1], Ridge(alpha=50.0).fit(X, y).predict(X[:3])))
+        True
+        """
+        from fastridge._base import linear_predict
+
+        X = V.validate_data(self, X, reset=False)
+        coef, icpt = self.coef_at(alpha, df=df)
+        scalar = np.ndim(icpt) == 0 or (self.coef.ndim == 3 and np.ndim(icpt) == 1)
+        coef = coef[None] if scalar else coef
+        icpt = np.reshape(icpt, (1,) + np.shape(icpt)) if scalar else icpt
+        if coef.ndim == 2:
+            out = linear_predict(X, coef, icpt)
+        else:
+            out = np.stack([linear_predict(X, coef[:, t, :], icpt[:, t])
+                            for t in range(coef.shape[1])], axis=-1)
+        return out[:, 0] if scalar else out
 
     def plot(self, ax: Axes | None = None, xvar: Literal["alpha", "df", "norm"] = "alpha", *,
              target: int = 0, label: Literal["auto"] | bool = "auto",
@@ -392,15 +640,20 @@ def _fit_path(X, y, *, alphas, n_alphas, alpha_min_ratio, fit_intercept, standar
         coefs = coefs[:, None, :] if coefs.ndim == 2 else coefs
         history = (np.asarray(warm[0], dtype=np.float64),
                    np.stack([P.from_raw(pr, c) for c in coefs]))
+    keep = {}
     coef, intercept, n_iter, df, used, short = raw_path(
         pr, v, grid, solver, tol=float(tol), max_iter=max_iter, dtype=data.dtype,
-        report=report, history=history)
+        report=report, history=history, keep=keep)
     warn_short(short, used, tol, stacklevel=4)  # the caller of ridge_path
     coef, intercept = coef.astype(data.dtype), intercept.astype(data.dtype)
     path.alphas, path.order, path.n_iter, path.df, path.solver = grid, order, n_iter, df, used
     path.coef = coef[:, 0, :] if data.single else coef
     path.intercept = intercept[:, 0] if data.single else intercept
     path.feature_names = getattr(path, "feature_names_in_", None)
+    # what coef_at, gcv, loo, ... need: the problem and its decomposition (made on first use
+    # when the path's solver did not make it), the rows when in memory
+    path._pr, path._v, path._spectrum, path._gcv = pr, v, keep.get("spectrum"), None
+    path._rows = (data.X, data.Y, data.sw) if backend.rows_in_memory else None
     if report is not None:
         report.end(used, short)
     return path

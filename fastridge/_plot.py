@@ -329,10 +329,12 @@ def plot_cv(cv, ax=None, *, target=None):
         _top_df_axis(ax, alphas, np.asarray(df, dtype=np.float64)[keep])
     folds = getattr(cv, "cv", None)
     scoring = getattr(cv, "scoring", None)
-    from fastridge._engine.selection import is_leave_one_out
+    from fastridge._engine.selection import is_closed_form, is_gcv
 
-    loo = is_leave_one_out(folds)
-    if loo:
+    loo = is_closed_form(folds)
+    if is_gcv(folds):
+        how = "Generalized cross-validation"
+    elif loo:
         how = "Leave-one-out"
     elif isinstance(folds, (int, np.integer)):
         how = f"{int(folds)}-fold CV"

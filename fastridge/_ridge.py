@@ -183,6 +183,14 @@ class Ridge(RoutingMixin, LinearRegressorBase):
     random_state : None, int or numpy.random.Generator, default=None
         Accepted for compatibility with scikit-learn and unused: every fastridge solver is
         deterministic.
+    df : float, default=None
+        Ask for the shrinkage by its effective degrees of freedom instead of α (ESL §3.4.1,
+        Figure 3.8; R's genridge): `fit` takes the α ≥ 0 at which
+        df(α) = Σ d²/(d² + α) equals `df`, d the singular values of the design as fitted
+        (weighted, centred, standardized with `standardize`, divided by √v; the intercept not
+        counted), df in (0, rank]; `alpha_` is that α, one for all targets.  Needs positive
+        penalty factors and the min(n, p)² decomposition in memory; exclusive with a `alpha`
+        other than its default and with ``positive=True``.
 
     Attributes
     ----------
@@ -198,6 +206,8 @@ class Ridge(RoutingMixin, LinearRegressorBase):
     solver_ : str
         The solver actually used (``"cholesky"`` falls back to ``"svd"`` when the matrix is
         numerically singular).
+    alpha_ : float
+        With `df`: the α solved for, the same for every target (not set without `df`).
     n_features_in_ : int
         Number of columns of X seen in `fit`.
     feature_names_in_ : ndarray of str of shape (n_features_in_,)
@@ -262,6 +272,12 @@ class Ridge(RoutingMixin, LinearRegressorBase):
     [ 0.53 -0.99  0.2 ]
     >>> print(np.round(Ridge(alpha=100.0, penalty_factor=[0, 1, 1]).fit(X, y).coef_, 2))
     [ 0.98 -0.99  0.2 ]
+
+    The shrinkage asked for by its effective degrees of freedom (2 of the 3):
+
+    >>> model = Ridge(df=2.0).fit(X, y)
+    >>> print(f"alpha_ = {model.alpha_:.4g}", np.round(model.coef_, 2))
+    alpha_ = 51.16 [ 0.69 -1.31  0.29]
     """
 
     # fitted attributes, declared for type checkers (set by fit)
@@ -277,7 +293,8 @@ class Ridge(RoutingMixin, LinearRegressorBase):
                  positive: bool = False,
                  solver: SolverName = "auto",
                  tol: float = 1e-6, max_iter: int | None = None, warm_start: bool = False,
-                 copy_X: bool = True, random_state: Any = None) -> None:
+                 copy_X: bool = True, random_state: Any = None,
+                 df: float | None = None) -> None:
         self.alpha = alpha
         self.fit_intercept = fit_intercept
         self.standardize = standardize
@@ -289,6 +306,7 @@ class Ridge(RoutingMixin, LinearRegressorBase):
         self.warm_start = warm_start
         self.copy_X = copy_X
         self.random_state = random_state
+        self.df = df
 
     @unchanged_on_failure
     def fit(self, X: MatrixLike, y: ArrayLike, sample_weight: ArrayLike | None = None) -> Ridge:
@@ -333,16 +351,20 @@ class Ridge(RoutingMixin, LinearRegressorBase):
         from fastridge import _preprocessing as P
         from fastridge._solvers.linalg import scaled_posv
 
-        if sample_weight is None and type(X) is np.ndarray and type(y) is np.ndarray \
-                and _fit_small(self, X, y, P, scaled_posv):
+        if self.df is None and sample_weight is None and type(X) is np.ndarray \
+                and type(y) is np.ndarray and _fit_small(self, X, y, P, scaled_posv):
+            self.__dict__.pop("alpha_", None)
             return self
         self._check_params()
         backend = get_backend(X, y, sample_weight)
         prev = getattr(self, "coef_", None) if self.warm_start else None
         data = backend.validate(self, X, y, sample_weight)
-        alphas = V.check_alpha(self.alpha, data.k)
         pf = V.check_penalty_factor(self.penalty_factor, data.p)
         v = np.ones(data.p) if pf is None else pf
+        alpha_df = None if self.df is None else self._alpha_for_df(
+            backend.path_problem(data, fit_intercept=self.fit_intercept,
+                                 standardize=self.standardize, solver="auto", v=v), v)
+        alphas = V.check_alpha(self.alpha if alpha_df is None else alpha_df, data.k)
         pr, solver = backend.problem(
             data, fit_intercept=self.fit_intercept, standardize=self.standardize,
             solver=V.canonical_solver(self.solver), alphas=alphas, v=v,
@@ -355,11 +377,43 @@ class Ridge(RoutingMixin, LinearRegressorBase):
                          tol=float(self.tol), max_iter=self.max_iter, B0=B0, dtype=data.dtype,
                          asked=self.solver)
         set_linear_fit(self, fit, dtype=data.dtype, single=data.single)
+        self._set_alpha_df(alpha_df)
         self.__dict__.pop("stats_", None)  # a fit on rows starts any streaming afresh
         # the statistics of these rows, for a partial_fit that follows, when they are cheap
         self._fit_stats = backend.fit_statistics(data, pr)
         self._stats_single = data.single
         return self
+
+    def _alpha_for_df(self, pr, v):
+        """`df`: the α of that effective number of degrees of freedom on problem `pr`
+        (`fastridge._spectral.Spectrum.alpha_for_df`)."""
+        from fastridge import _spectral
+
+        alpha = self.alpha
+        if not (np.ndim(alpha) == 0 and not isinstance(alpha, (bool, np.bool_))
+                and alpha == 1.0):
+            raise ValueError(f"Ridge: df= and alpha= are mutually exclusive (df chooses alpha); "
+                             f"got df={self.df!r} and alpha={alpha!r}. Leave alpha at its "
+                             f"default 1.0.")
+        if self.positive:
+            raise ValueError("Ridge: df= with positive=True is refused: the effective degrees "
+                             "of freedom sum d²/(d² + alpha) are those of the unconstrained fit.")
+        df, scalar = V.check_values(self.df, "df", positive=True)
+        if not scalar:
+            raise ValueError(f"df must be a single number (one alpha for every target), got "
+                             f"{self.df!r}.")
+        why = "the rows are held elsewhere (Dask)" if pr.form == "operator" \
+            else _policy.spectral_unavailable(pr, v)
+        if why is not None:
+            raise ValueError(f"Ridge(df=...) needs one spectral decomposition of the problem, "
+                             f"which is not available here: {why}.")
+        return _spectral.spectrum(pr, v).alpha_for_df(df[0])
+
+    def _set_alpha_df(self, alpha_df):
+        if alpha_df is None:
+            self.__dict__.pop("alpha_", None)
+        else:
+            self.alpha_ = float(alpha_df)
 
     def _check_params(self):
         """The constructor parameters' check, as fit, partial_fit and set_params make it."""
@@ -482,15 +536,17 @@ class Ridge(RoutingMixin, LinearRegressorBase):
         from fastridge import _stats
 
         st = self.stats_
-        alphas = V.check_alpha(self.alpha, st.k)
         pf = V.check_penalty_factor(self.penalty_factor, st.p)
         v = np.ones(st.p) if pf is None else pf
         pr = _stats.problem(st, fit_intercept=self.fit_intercept,
                             standardize=self.standardize)
+        alpha_df = None if self.df is None else self._alpha_for_df(pr, v)
+        alphas = V.check_alpha(self.alpha if alpha_df is None else alpha_df, st.k)
         fit = engine.fit(pr, alphas, v, V.canonical_solver(self.solver),
                          positive=bool(self.positive), tol=float(self.tol),
                          max_iter=self.max_iter, dtype=st.dtype, asked=self.solver)
         set_linear_fit(self, fit, dtype=st.dtype, single=self._stats_single)
+        self._set_alpha_df(alpha_df)
 
     @unchanged_on_failure
     def set_params(self, **params: Any) -> Ridge:

@@ -55,6 +55,47 @@ class Spectrum:
             out = np.where(self.s2 + a > 0, self.s2 / (self.s2 + a), 0.0)
         return out.sum(axis=-1)
 
+    def alpha_for_df(self, df):
+        """The α ≥ 0 at which `df` (0 < df ≤ rank) equals the effective degrees of freedom
+        Σ s²/(s² + α); α = 0 for df = rank.
+
+        df(α) decreases strictly from the rank r at α = 0 to 0 as α → ∞, so the root is
+        unique.  It is bracketed by α_lo = (r − df) / Σ s⁻² (where r − df(α) ≤ α Σ s⁻²) and
+        α_hi = Σ s² / df (where df(α) ≤ Σ s²/α), and found by Newton's method on t = log α,
+        safeguarded by bisection of that bracket (a Newton step leaving it is replaced by the
+        midpoint), to the last bits of α."""
+        s2, r = self.s2, self.rank
+        df = float(df)
+        if not (0.0 < df <= r):
+            raise ValueError(f"df must be in (0, rank] = (0, {r}]; got df={df!r}.")
+        if df == r:
+            return 0.0
+        ls2 = np.log(s2)                               # the bracket in logs: no overflow
+        lo = np.log(r - df) - np.logaddexp.reduce(-ls2)   # df(e^lo) ≥ df
+        hi = np.logaddexp.reduce(ls2) - np.log(df)         # df(e^hi) ≤ df
+        t = 0.5 * (lo + hi)
+        for _ in range(200):
+            with np.errstate(over="ignore"):            # α beyond float64: q = 0
+                a = np.exp(t)
+                q = s2 / (s2 + a)
+            f = q.sum() - df                           # decreasing in t
+            if f > 0:
+                lo = t
+            elif f < 0:
+                hi = t
+            else:
+                break
+            slope = -np.sum(q * (1.0 - q))            # d df / d log α
+            step = t - f / slope if slope < 0 else 0.5 * (lo + hi)
+            if not (lo < step < hi):
+                step = 0.5 * (lo + hi)
+            if abs(step - t) <= 4 * np.finfo(np.float64).eps * max(1.0, abs(t)):
+                t = step
+                break
+            t = step
+        with np.errstate(over="ignore"):
+            return float(np.exp(t))
+
     def left(self):
         """U (n, r): left singular vectors of Ẑ (one pass over X in the Gram form)."""
         if self._U is None:

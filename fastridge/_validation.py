@@ -909,3 +909,17 @@ def validate_data(est, X, y=None, *, reset, accept_sparse=True, defer_finite=Fal
                      defer_finite=defer_finite)
     check_n_features(est, X, reset=reset)
     return X, y
+
+
+def check_values(value, name, *, positive):
+    """A scalar or 1-D array of finite reals, ≥ 0 (or > 0 with `positive`): a float64 array of
+    shape (m,) and whether `value` was a scalar; TypeError or ValueError naming `name`."""
+    bound = "> 0" if positive else ">= 0"
+    arr = _real_array(value, name, f"a real number {bound} or a 1-D array of them")
+    if arr.ndim > 1 or arr.size == 0:
+        raise ValueError(f"{name} must be a scalar or a non-empty 1-D array, got an array of "
+                         f"shape {arr.shape}.")
+    if not (np.isfinite(arr).all() and ((arr > 0) if positive else (arr >= 0)).all()):
+        shown = arr.item() if arr.ndim == 0 else arr
+        raise ValueError(f"{name} must be finite and {bound}, got {shown!r}.")
+    return arr.reshape(-1), arr.ndim == 0

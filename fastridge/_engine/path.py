@@ -109,7 +109,7 @@ def extrapolate(prev_alphas, prev_B, a):
     return np.tensordot(weights, prev_B, axes=1)
 
 
-def solve_path(pr, v, alphas, solver, *, tol, max_iter, report=None, history=None):
+def solve_path(pr, v, alphas, solver, *, tol, max_iter, report=None, history=None, keep=None):
     """Fit-coordinate solutions for each α of `alphas` (descending): B (m, k, p), n_iter (m,),
     df or None, the solver used, and a list of α at which an iterative solver stopped short.
 
@@ -118,6 +118,8 @@ def solve_path(pr, v, alphas, solver, *, tol, max_iter, report=None, history=Non
     from their extrapolation, as if the path had not stopped.
 
     `report` (a :class:`PathReport` or None) hears the solver once and each α as it is done.
+    `keep` (a dict or None) receives the decomposition of the "eigen" path as
+    ``keep["spectrum"]``, for the caller's further use at other α.
     """
     from fastridge import _spectral
 
@@ -136,6 +138,8 @@ def solve_path(pr, v, alphas, solver, *, tol, max_iter, report=None, history=Non
             raise ValueError("solver='eigen' needs positive penalty factors and a Gram/kernel "
                              "matrix that fits in memory; use solver='auto'.")
         spec = _spectral.spectrum(pr, v)
+        if keep is not None:
+            keep["spectrum"] = spec
         for i, a in enumerate(alphas):
             if a == 0.0 and np.ptp(v[pr.d != 0]) > 0:
                 # the spectrum's α → 0 limit is the solution of least norm ‖√v∘b‖; the
@@ -197,12 +201,13 @@ def no_report(i, alpha, n_iter):
     return None
 
 
-def raw_path(pr, v, grid, solver, *, tol, max_iter, dtype, report=None, history=None):
+def raw_path(pr, v, grid, solver, *, tol, max_iter, dtype, report=None, history=None,
+             keep=None):
     """`solve_path` mapped back to the raw scale: coef (m, k, p) and intercept (m, k) float64,
     checked against `dtype`'s range; with n_iter, df, the solver used and the α where an
     iterative solver stopped short, as `solve_path` gives them."""
     B, n_iter, df, used, short = solve_path(pr, v, grid, solver, tol=tol, max_iter=max_iter,
-                                            report=report, history=history)
+                                            report=report, history=history, keep=keep)
     coef = np.empty((grid.size, pr.k, pr.p))
     intercept = np.empty((grid.size, pr.k))
     for i in range(grid.size):

@@ -50,18 +50,30 @@ def is_leave_one_out(cv):
     return cv is None or (isinstance(cv, str) and cv == "loo")
 
 
-CV_KINDS = ("None or 'loo' (leave-one-out), an int >= 2, a splitter with split(X, y) or an "
-             "iterable of (train, test) index pairs")
+def is_gcv(cv):
+    """Whether `cv` asks for generalized cross-validation: "gcv"."""
+    return isinstance(cv, str) and cv == "gcv"
+
+
+def is_closed_form(cv):
+    """Whether `cv` asks for a criterion from one decomposition of all the rows (leave-one-out
+    or generalized cross-validation) rather than folds."""
+    return is_leave_one_out(cv) or is_gcv(cv)
+
+
+CV_KINDS = ("None or 'loo' (leave-one-out), 'gcv' (generalized cross-validation), an int >= 2, "
+            "a splitter with split(X, y) or an iterable of (train, test) index pairs")
 
 
 def cv_folds(cv, X, y, groups=None):
-    """None for leave-one-out (``cv=None`` or ``"loo"``), else a list of (train, test) index
-    arrays; `groups` goes to a splitter's ``split(X, y, groups)``."""
+    """None for leave-one-out (``cv=None`` or ``"loo"``) and generalized cross-validation
+    (``"gcv"``), else a list of (train, test) index arrays; `groups` goes to a splitter's
+    ``split(X, y, groups)``."""
     n = X.shape[0]
     if groups is not None and not hasattr(cv, "split"):
         raise ValueError(f"groups are passed to the splitter, but cv={cv!r} is not a splitter "
                          f"with split(X, y, groups) (e.g. sklearn.model_selection.GroupKFold).")
-    if is_leave_one_out(cv):
+    if is_closed_form(cv):
         return None
     if isinstance(cv, np.ndarray) and cv.ndim == 0:
         cv = cv.item()  # a 0-d array is a scalar (and cannot be iterated)
@@ -274,13 +286,14 @@ def loo_from_blocks(map_blocks, pr, sp, alphas, per_target):
 
 class LeaveOneOut:
     """Exact leave-one-out over any α from one spectral decomposition of all the rows (in
-    memory), for the criterion `criterion` (`fastridge._scoring`): `curve(alphas)` gives the
+    memory; `sp`, when given, is that decomposition), for the criterion `criterion`
+    (`fastridge._scoring`): `curve(alphas)` gives the
     mean error and its standard error per α (and target with `per_target`), and the per-row
     values scikit-learn's ``store_cv_results`` keeps (the squared errors with the default
     criterion, else the leave-one-out predictions)."""
 
     def __init__(self, pr, v, X, Y, sw, *, per_target, single, criterion, params, store,
-                 predictions):
+                 predictions, sp=None):
         from fastridge import _policy, _spectral
 
         why = _policy.spectral_unavailable(pr, v)
@@ -297,7 +310,7 @@ class LeaveOneOut:
                              f"needs at least 2 samples with positive weight; got {n_eff} "
                              f"sample(s) (n_samples={n}).")
         W = float(w.sum())
-        sp = _spectral.spectrum(pr, v)
+        sp = _spectral.spectrum(pr, v) if sp is None else sp
         s2 = sp.s2
         U = sp.left() if s2.size else np.zeros((n, 0))
         c = sp.P / np.sqrt(s2)[:, None] if s2.size else np.zeros((0, k))   # Uᵀỹ
@@ -381,6 +394,110 @@ class LeaveOneOut:
 
         coef, intercept = P.to_raw(self.pr, self.sp.coef(np.full(self.pr.k, alpha)))
         return np.asarray(self.X[rows] @ coef.T, dtype=np.float64) + intercept
+
+
+def positive_rows(X, Y, w):
+    """The rows of a block with positive weight (all of them without weights)."""
+    return Y.shape[0] if w is None else int(np.count_nonzero(np.asarray(w) > 0))
+
+
+class GeneralizedCV:
+    """Generalized cross-validation (Craven and Wahba, 1979) over any α from one spectral
+    decomposition of all the rows, with the interface of `LeaveOneOut` (`sp`, `curve`).
+
+    With the fit coordinates of `fastridge._spectral` (Ẑ = U S Vᵀ of rank r, ỹ = W^{1/2} y_c,
+    c = Uᵀỹ), the weighted residual sum of squares and the effective degrees of freedom of the
+    fit at α are
+
+        RSS_w(α) = ‖ỹ − U diag(s²/(s² + α)) c‖² = RSS₀ + Σⱼ (α/(sⱼ² + α))² cⱼ²,
+        df(α) = Σⱼ sⱼ²/(sⱼ² + α),
+
+    RSS₀ = ‖ỹ − U c‖² the least-squares residual (the intercept is not counted in df, as in
+    ``MASS::lm.ridge``), and
+
+        GCV(α) = (RSS_w(α) / W) / (1 − df(α)/n₊)²,
+
+    W = Σ wᵢ and n₊ the number of rows of positive weight: leave-one-out's mean of
+    wᵢ eᵢ²/(1 − hᵢᵢ)² / W with every leverage replaced by the mean df/n₊.  Without weights this
+    is n · RSS/(n − df)², n times MASS's GCV: the same minimizer.  Undefined (NaN) where
+    df = n₊ (an interpolating fit at α = 0 without intercept).
+
+    `pr` may hold the rows (RSS₀ from them, without cancellation) or only sufficient statistics
+    (RSS₀ = ‖ỹ‖² − ‖c‖², clipped at 0); then `n_pos` must be given.  `sp`, when given, is
+    the decomposition of `pr` (not made again).  There is no per-row error,
+    so the standard error is NaN.
+    """
+
+    def __init__(self, pr, v, *, per_target, n_pos=None, sp=None,
+                 label="RidgeCV with cv='gcv'"):
+        from fastridge import _policy, _spectral
+
+        why = _policy.spectral_unavailable(pr, v)
+        if why is not None:
+            raise ValueError(f"{label} (generalized cross-validation) needs one spectral "
+                             f"decomposition, which is not available here: {why}. Use k-fold "
+                             f"cross-validation instead, e.g. cv=5.")
+        sp = _spectral.spectrum(pr, v) if sp is None else sp
+        k = pr.k
+        c = sp.P / np.sqrt(sp.s2)[:, None] if sp.rank else np.zeros((0, k))     # Uᵀỹ
+        if pr.form == "rows":
+            yt = pr.Yc.astype(np.float64)
+            if pr.sqw is not None:
+                yt = yt * pr.sqw[:, None]
+            U = sp.left() if sp.rank else np.zeros((pr.n, 0))
+            r0 = yt - U @ c
+            rss0 = np.einsum("ij,ij->j", r0, r0)
+            if n_pos is None:
+                n_pos = pr.n if pr.sw is None else int(np.count_nonzero(pr.sw > 0))
+        else:
+            rss0 = np.maximum(sp.yy - np.einsum("ij,ij->j", c, c), 0.0)
+        self.pr, self.sp, self.c, self.rss0 = pr, sp, c, rss0
+        self.n_pos, self.W, self.per_target = int(n_pos), float(pr.W), per_target
+
+    def rss(self, alphas):
+        """RSS_w (m, k) at each α of `alphas`."""
+        s2 = self.sp.s2
+        with np.errstate(divide="ignore", invalid="ignore"):
+            shrink = alphas[None, :] / (s2[:, None] + alphas[None, :])     # (r, m)
+        shrink[~np.isfinite(shrink)] = 1.0                                 # α = ∞
+        return self.rss0[None, :] + (shrink * shrink).T @ (self.c * self.c)
+
+    def values(self, alphas):
+        """GCV (m, k) at each α of `alphas` (see the class docstring)."""
+        alphas = np.asarray(alphas, dtype=np.float64).reshape(-1)
+        gap = 1.0 - self.sp.df(alphas) / self.n_pos
+        out = self.rss(alphas) / self.W
+        with np.errstate(divide="ignore", invalid="ignore"):
+            out = out / (gap * gap)[:, None]
+        out[gap <= 0.0] = np.nan
+        return out
+
+    def curve(self, alphas):
+        """(mean, se, values) as `LeaveOneOut.curve`: mean (m, K) the GCV (averaged over the
+        targets unless `per_target`), se NaN, values None."""
+        mean = self.values(alphas)
+        if not self.per_target:
+            mean = mean.mean(axis=1, keepdims=True)
+        return mean, np.full(mean.shape, np.nan), None
+
+    def classical(self):
+        """The modified Hoerl–Kennard–Baldwin and Lawless–Wang estimates of α (k,) each, as
+        ``MASS::lm.ridge``'s ``kHKB`` and ``kLW``, in the fit coordinates:
+
+            σ̂² = RSS₀ / (n₊ − r − [intercept]),   γ = diag(1/s) c (the least-squares
+            coefficients of Ẑ),  HKB = (r − 2) σ̂² / ‖γ‖²,  LW = (r − 2) σ̂² W / ‖Ẑγ‖²
+
+        (‖γ‖² = Σ c²/s², ‖Ẑγ‖² = Σ c²).  MASS standardizes X by the population SD, so
+        ``standardize=True`` without weights gives its values (r = p, W = n).  NaN where
+        n₊ − r − [intercept] ≤ 0 (no residual degrees of freedom)."""
+        r = self.sp.rank
+        dof = self.n_pos - r - (1 if self.pr.center else 0)
+        c2 = self.c * self.c
+        with np.errstate(divide="ignore", invalid="ignore"):
+            s2hat = self.rss0 / dof if dof > 0 else np.full(self.rss0.shape, np.nan)
+            hkb = (r - 2) * s2hat / (c2 / self.sp.s2[:, None]).sum(axis=0)
+            lw = (r - 2) * s2hat * self.W / c2.sum(axis=0)
+        return hkb, lw
 
 
 def kfold_curve(backend, data, folds, alphas, v, *, solver, fit_intercept, standardize, tol,
