@@ -369,11 +369,11 @@ class RidgeCV(RoutingMixin, LinearRegressorBase):
         from sklearn.utils.metadata_routing import MetadataRouter, MethodMapping
 
         router = MetadataRouter(owner=self).add_self_request(self._metadata_request_object())
-        crit = resolve_scoring(self.scoring, loo=is_leave_one_out(self.cv))
+        crit = self._criterion(loo=is_leave_one_out(self.cv))
         scorer = None
-        if crit.kind in ("mse", "r2"):
-            name = "r2" if crit.kind == "r2" else "neg_mean_squared_error"
-            scorer = get_scorer(name).set_score_request(sample_weight=True)
+        native = {"r2": "r2", "mse": "neg_mean_squared_error", "accuracy": "accuracy"}
+        if crit.kind in native:
+            scorer = get_scorer(native[crit.kind]).set_score_request(sample_weight=True)
         elif hasattr(crit.func, "get_metadata_routing"):
             scorer = crit.func
         if scorer is not None:
@@ -383,6 +383,18 @@ class RidgeCV(RoutingMixin, LinearRegressorBase):
             router.add(splitter=self.cv,
                        method_mapping=MethodMapping().add(caller="fit", callee="split"))
         return router
+
+    # ---------------------------------------------------------------- what subclasses change
+    def _criterion(self, loo):
+        """The resolved `scoring` (`fastridge._scoring.Criterion`); `loo` says whether it
+        scores leave-one-out predictions.  RidgeClassifierCV gives its classification
+        criteria here."""
+        return resolve_scoring(self.scoring, loo=loo)
+
+    def _folds(self, X, y, groups):
+        """None for leave-one-out, else the (train, test) folds of `cv`
+        (`selection.cv_folds`).  RidgeClassifierCV splits on the class labels here."""
+        return cv_folds(self.cv, X, y, groups)
 
     # ---------------------------------------------------------------- validation
     def _check_own_params(self):
@@ -456,6 +468,7 @@ class RidgeCV(RoutingMixin, LinearRegressorBase):
             folds, m, what = self._fit(X, y, sample_weight, progress, groups, params)
         finally:
             self.__dict__.pop("_fit_ctx", None)
+            self.__dict__.pop("_loo_state", None)
         if progress is not None:
             progress.write(self._summary(folds, m, what, progress.elapsed()))
         return self
@@ -466,7 +479,7 @@ class RidgeCV(RoutingMixin, LinearRegressorBase):
             return (f"{x:.4g}" if np.ndim(x) == 0 else
                     "[" + ", ".join(f"{v:.4g}" for v in np.ravel(x)) + "]")
 
-        kind = resolve_scoring(self.scoring, loo=folds is None).kind
+        kind = self._criterion(loo=folds is None).kind
         if kind == "mse":
             err = f"mean squared error {fmt(-np.asarray(self.best_score_))}"
         else:
@@ -495,8 +508,8 @@ class RidgeCV(RoutingMixin, LinearRegressorBase):
         Y = y[:, None] if single else y
         k = Y.shape[1]
         per_target = bool(self.alpha_per_target) and not single
-        folds = cv_folds(self.cv, X, y, groups)
-        crit = resolve_scoring(self.scoring, loo=folds is None)
+        folds = self._folds(X, y, groups)
+        crit = self._criterion(loo=folds is None)
         if score_params and crit.kind in ("mse", "r2"):
             raise TypeError(f"RidgeCV.fit got unexpected keyword argument(s) "
                             f"{sorted(score_params)}: they are passed to a scoring callable, "
@@ -570,8 +583,7 @@ class RidgeCV(RoutingMixin, LinearRegressorBase):
             self._refine_alpha(grid, mean)
         if folds is None and self._fit_ctx["store"]:
             self._loo_curve(desc)  # the per-row values of the final grid (not of the last call)
-        self.__dict__.pop("_loo_state", None)
-        self.__dict__.pop("_fold_tails", None)
+        self.__dict__.pop("_fold_tails", None)  # `_loo_state` stays until `fit` returns
         self.cv_summary_ = self.cv_results_
         values = self._fit_ctx["values"]
         if values is not None:
@@ -626,7 +638,7 @@ class RidgeCV(RoutingMixin, LinearRegressorBase):
                              f"groups, scoring "
                              f"keywords nor store_cv_results=True.")
         cv = None if is_leave_one_out(self.cv) else self.cv
-        crit = resolve_scoring(self.scoring, loo=cv is None)
+        crit = self._criterion(loo=cv is None)
         if crit.kind not in ("mse", "r2") or (cv is None and crit.kind != "mse"):
             raise ValueError(f"RidgeCV on a {backend.name.capitalize()} array computes its "
                              "criterion from sufficient statistics: the (weighted) mean squared "
