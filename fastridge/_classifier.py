@@ -20,7 +20,7 @@ import numpy as np
 from fastridge import _validation as V
 from fastridge._base import unchanged_on_failure
 from fastridge._cv import RidgeCV
-from fastridge._engine.selection import cv_folds, is_leave_one_out
+from fastridge._engine.selection import cv_folds
 from fastridge._linear import LinearRegressorBase
 from fastridge._ridge import Ridge
 from fastridge._scoring import Criterion, resolve_scoring
@@ -45,7 +45,8 @@ def encode(y, estimator_name):
 
     kind is "binary" (at most two classes; one column, +1 for ``classes[1]``), "multiclass"
     (one column per class, +1 in the row's class) or "multilabel" (a 2-D indicator matrix of
-    0/1: one column per label, ``classes = arange(n_labels)``); codes (n,) the index of each
+    two values, the larger marking a label present, as 1 in 0/1: one column per label,
+    ``classes = arange(n_labels)``); codes (n,) the index of each
     row's class in `classes` (None for multilabel); Y (n, k) float64."""
     if y is None:
         raise ValueError(f"{estimator_name} requires y to be passed, but the target y is None.")
@@ -64,7 +65,7 @@ def encode(y, estimator_name):
     if arr.shape[0] == 0:
         raise ValueError("y: found an array with 0 sample(s) while a minimum of 1 is required.")
     if arr.dtype.kind == "c":
-        raise ValueError("y: complex labels are not supported.")
+        raise ValueError("Complex data not supported: y holds complex labels.")
     if arr.dtype.kind == "f":
         if not np.all(np.isfinite(arr)):
             raise ValueError("Input y contains NaN or infinity: labels must be finite.")
@@ -72,11 +73,15 @@ def encode(y, estimator_name):
             raise ValueError("Unknown label type: continuous. y holds non-integer values; a "
                              "classifier needs class labels (use Ridge or RidgeCV to regress).")
     if arr.ndim == 2:
-        if arr.dtype.kind not in "biuf" or not np.all((arr == 0) | (arr == 1)):
+        values = np.unique(arr) if arr.dtype.kind in "biuf" else None
+        if values is None or values.size > 2:
             raise ValueError("Unknown label type: a 2-D y must be a multilabel indicator matrix "
-                             "of 0 and 1 (multiclass-multioutput is not supported).")
-        Y = np.where(arr == 1, 1.0, -1.0)
-        return MULTILABEL, np.arange(arr.shape[1]), None, Y
+                             "of two values, such as 0 and 1 (multiclass-multioutput is not "
+                             "supported).")
+        # the larger of the two values marks a label present (1 of 0/1, 1 of -1/+1), as
+        # scikit-learn's indicator matrices; one value throughout: present if it is > 0
+        present = arr == values[-1] if values.size == 2 else arr > 0
+        return MULTILABEL, np.arange(arr.shape[1]), None, np.where(present, 1.0, -1.0)
     if arr.dtype == object:
         kinds = {type(v) for v in arr}
         if any(issubclass(t, str) for t in kinds) and not all(issubclass(t, str) for t in kinds):
@@ -310,8 +315,10 @@ class _Classifier:
 
     def score(self, X: MatrixLike, y: ArrayLike,  # type: ignore[override]
               sample_weight: ArrayLike | None = None) -> float:
-        """The accuracy of `predict` on X: the (weighted) fraction of rows whose label (all of
-        whose labels, for multilabel y) is predicted.
+        """Return the accuracy of `predict` on X.
+
+        The (weighted) fraction of rows whose label (all of whose labels, for multilabel y) is
+        predicted, as scikit-learn's ``accuracy_score``.
 
         Parameters
         ----------
@@ -369,13 +376,30 @@ class RidgeClassifier(_Classifier, Ridge):
     ----------
     alpha : float or array of shape (n_classes,), default=1.0
         Penalty strength (≥ 0); an array gives one α per target column.
-    fit_intercept, standardize, penalty_factor, positive, solver, tol, max_iter, warm_start, \
-copy_X, random_state
-        As in :class:`fastridge.Ridge` (every solver, dense and sparse X).
+    fit_intercept : bool, default=True
+        Fit an unpenalized intercept per column (sparse X is centred implicitly).
+    standardize : bool, default=False
+        Standardize the columns before the penalty, as in :class:`fastridge.Ridge`.
+    penalty_factor : array-like of shape (n_features,), default=None
+        Per-feature multipliers of the penalty, as in :class:`fastridge.Ridge`.
+    positive : bool, default=False
+        Constrain the coefficients to be ≥ 0 (coordinate descent).
+    solver : {"auto", "cd", "cg", "cholesky", "svd"} or a scikit-learn name, default="auto"
+        As in :class:`fastridge.Ridge`; every solver takes dense and sparse X.
+    tol : float, default=1e-6
+        Tolerance of the iterative solvers, as in :class:`fastridge.Ridge`.
+    max_iter : int, default=None
+        Iteration cap of the iterative solvers (None: 1000).
+    warm_start : bool, default=False
+        Start an iterative solver from the previous `coef_`.
+    copy_X : bool, default=True
+        Accepted for scikit-learn; X is never modified.
     class_weight : dict, "balanced" or None, default=None
         Weights of the classes, multiplying the sample weights: ``{label: weight}`` (a class
         not named weighs 1), or ``"balanced"``: n / (n_classes · n_c) for class c with n_c
         rows.  For multilabel y: "balanced" (per label, multiplied) or a list of dicts.
+    random_state : None, int or numpy.random.Generator, default=None
+        Accepted for scikit-learn and unused (every solver is deterministic).
 
     Attributes
     ----------
@@ -390,7 +414,7 @@ copy_X, random_state
 
     See Also
     --------
-    RidgeClassifierCV : α by exact leave-one-out, and calibrated probabilities.
+    RidgeClassifierCV : The α by exact leave-one-out, and calibrated probabilities.
     Ridge : The regression fitted to the ±1 columns.
 
     Notes
@@ -474,13 +498,14 @@ class RidgeClassifierCV(_Classifier, RidgeCV):
         The α grid, used as given.  None: glmnet's default grid, extended past an end where the
         minimum sits and refined between grid points, as in :class:`fastridge.RidgeCV`
         (scikit-learn's default is the three values (0.1, 1, 10)).
-    n_alphas, standardize, penalty_factor, rule, solver, tol, max_iter, verbose, gcv_mode
-        As in :class:`fastridge.RidgeCV`.
+    n_alphas : int, default=100
+        Size of the default grid.
     cv : None, "loo", int, splitter or iterable, default=None
         None or "loo": exact leave-one-out.  An int k: scikit-learn's ``StratifiedKFold(k)``
-        on the labels (two or more classes; needs scikit-learn), contiguous ``KFold(k)`` folds
-        for multilabel y, as scikit-learn's cross-validation of a classifier.  A splitter
-        receives the labels: ``split(X, labels, groups)``.
+        on the labels (needs scikit-learn), contiguous ``KFold(k)`` folds for multilabel y,
+        as scikit-learn's cross-validation of a classifier.  A splitter receives the labels:
+        ``split(X, labels, groups)``.  Any other mode of :class:`fastridge.RidgeCV` works
+        the same way, through the same code.
     scoring : None, str, scorer or callable, default=None
         None: with leave-one-out the (weighted) mean squared error of the ±1 target columns,
         averaged over the columns — what scikit-learn's ``RidgeClassifierCV`` minimizes by
@@ -491,15 +516,31 @@ class RidgeClassifierCV(_Classifier, RidgeCV):
         ``"r2"`` score the ±1 columns' held-out values.
     fit_intercept : bool, default=True
         Fit an unpenalized intercept for each column.
-    class_weight : dict, "balanced" or None, default=None
-        As in :class:`RidgeClassifier`: they weight the fits and the cross-validation errors.
+    standardize : bool, default=False
+        Standardize the columns before the penalty, as in :class:`fastridge.RidgeCV`.
+    penalty_factor : array-like of shape (n_features,), default=None
+        Per-feature multipliers of the penalty, as in :class:`fastridge.RidgeCV`.
     alpha_per_target : bool, default=False
         One α per class column, each chosen on its own error curve (a single one-vs-all column
         is scored as its own binary problem by label criteria).  scikit-learn has no such
         option for classifiers.
+    rule : {"min", "1se"}, default="min"
+        The choice on the error curve, as in :class:`fastridge.RidgeCV`.
+    solver : {"auto", "cd", "cg", "cholesky", "svd"}, default="auto"
+        Solver of the folds' paths and of the refit, as in :class:`fastridge.RidgeCV`.
+    tol : float, default=1e-6
+        Tolerance of the iterative solvers.
+    max_iter : int, default=None
+        Iteration cap of the iterative solvers at each α.
+    verbose : int or bool, default=0
+        Progress report on ``sys.stderr``, as in :class:`fastridge.RidgeCV`.
+    class_weight : dict, "balanced" or None, default=None
+        As in :class:`RidgeClassifier`: they weight the fits and the cross-validation errors.
     store_cv_results : bool, default=False
         Keep scikit-learn's per-row values in `cv_results_`, (n_samples, n_columns,
         n_alphas), as :class:`fastridge.RidgeCV`.
+    gcv_mode : {"auto", "svd", "eigen"} or None, default=None
+        Accepted for scikit-learn's code, as in :class:`fastridge.RidgeCV`.
 
     Attributes
     ----------
@@ -508,10 +549,9 @@ class RidgeClassifierCV(_Classifier, RidgeCV):
     alpha_, best_score_, coef_, intercept_, cv_results_, cv_summary_, n_iter_, solver_, \
 n_features_in_, feature_names_in_
         As in :class:`fastridge.RidgeCV`, for the ±1 columns.
-    calibration_coef_ : float, or ndarray of shape (n_labels,) for multilabel y
-        The slope a of the calibration (see `predict_proba`); absent after k-fold.
-    calibration_intercept_ : float, or ndarray of shape (n_classes,) or (n_labels,)
-        Its intercepts b (for more than two classes ``b[0] = 0``).
+    calibration_scale_ : float, or ndarray of shape (n_labels,) for multilabel y
+        The slope a ≥ 0 of the calibration (see Notes), the inverse of a softmax
+        temperature.
 
     See Also
     --------
@@ -530,21 +570,23 @@ n_features_in_, feature_names_in_
     rows by the sample weights, as the fits.  Among equal scores the largest α is chosen
     (scikit-learn takes the first of the grid).
 
-    Calibrated probabilities (leave-one-out only): the leave-one-out decision values dᵢ at
-    `alpha_` — each row's decision value from the fit without that row, from the same
-    decomposition, no refit — are mapped to probabilities by a model fitted to them by
-    maximum likelihood, weighted by the sample weights (not the class weights, so that the
-    probabilities follow the classes' frequencies in the data):
+    Calibrated probabilities: the held-out decision values dᵢ at `alpha_` — with
+    leave-one-out each row's decision value from the fit without that row, from the same
+    decomposition (no refit); with k-fold the out-of-fold values, from one more fit per fold
+    at `alpha_` — are mapped to probabilities by a model of one slope a ≥ 0
+    fitted to them by maximum likelihood, weighted by the sample weights (not the class
+    weights, so that the probabilities follow the classes' frequencies in the data):
 
-    - two classes: Platt scaling, P(classes_[1] | d) = 1 / (1 + exp(−(a d + b)));
-    - more classes: a multinomial softmax with one slope (an inverse temperature) a and
-      class intercepts b: P(c | d) ∝ exp(a d_c + b_c), b_0 = 0;
-    - multilabel: Platt scaling of each label's column.
+    - two classes: Platt scaling through the origin, P(classes_[1] | d) = 1 / (1 + exp(−a d));
+    - more classes: softmax temperature scaling, P(c | d) = exp(a d_c) / Σ_j exp(a d_j);
+    - multilabel: Platt scaling through the origin of each label's column (one a per label).
 
-    The targets of the likelihood are Platt's: for a row of class c, (N_c + 1)/(N_c + 2)
-    for c and 1/(N_c + 2) shared equally by the other classes, N_c the total sample weight of
-    class c (for two classes exactly Platt's 1999 targets); they keep a, b finite when the
-    leave-one-out values separate the classes.
+    Without intercepts the most probable class is the predicted one (d > 0, the largest
+    d_c), as scikit-learn requires of a classifier.  The targets of the likelihood are
+    Platt's: for a row of class c, (N_c + 1)/(N_c + 2) for c and 1/(N_c + 2) shared equally
+    by the other classes, N_c the total sample weight of class c (for two classes exactly
+    Platt's 1999 targets); they keep a finite when the leave-one-out values separate the
+    classes.
 
     Examples
     --------
@@ -555,9 +597,9 @@ n_features_in_, feature_names_in_
     >>> y = np.where(X[:, 0] + 0.5 * rng.standard_normal(200) > 0, "pos", "neg")
     >>> clf = RidgeClassifierCV(alphas=np.logspace(-2, 3, 11)).fit(X, y)
     >>> clf.classes_, round(clf.score(X, y), 3)
-    (array(['neg', 'pos'], dtype='<U3'), 0.885)
+    (array(['neg', 'pos'], dtype='<U3'), 0.895)
     >>> print(np.round(clf.predict_proba([[-1.0, 0, 0, 0], [1.0, 0, 0, 0]]), 2))
-    [[0.97 0.03]
+    [[0.98 0.02]
      [0.03 0.97]]
     """
 
@@ -609,8 +651,7 @@ n_features_in_, feature_names_in_
         """
         Y, fit_sw, sw, codes = self._encode(y, sample_weight)
         self._split = (np.asarray(y) if self._label_kind != MULTILABEL else Y > 0, sw, codes, Y)
-        for name in ("calibration_coef_", "calibration_intercept_"):
-            self.__dict__.pop(name, None)
+        self.__dict__.pop("calibration_scale_", None)
         try:
             super().fit(X, Y, fit_sw, groups, **params)
         finally:
@@ -656,21 +697,54 @@ n_features_in_, feature_names_in_
 
     def _fit(self, X, y, sample_weight, progress, groups=None, score_params=None):
         out = super()._fit(X, y, sample_weight, progress, groups, score_params)
+        folds = out[0]
+        _, sw, codes, Y = self._split
+        alphas = np.broadcast_to(np.asarray(self.alpha_, dtype=np.float64), (Y.shape[1],))
         loo = self.__dict__.get("_loo_state")
-        if loo is not None and is_leave_one_out(self.cv):
-            _, sw, codes, Y = self._split
-            alphas = np.broadcast_to(np.asarray(self.alpha_, dtype=np.float64), (Y.shape[1],))
+        if folds is None and loo is not None:        # leave-one-out: closed form, no refit
             D = np.empty(Y.shape)
             for a in np.unique(alphas):
                 cols = alphas == a
                 D[:, cols] = loo.predictions(np.array([a]), Y)[:, 0, cols]
-            self.calibration_coef_, self.calibration_intercept_ = calibrate(
-                D, self._label_kind, codes, Y, sw)
+        elif folds is not None and folds[0] is not None:
+            D = self._out_of_fold(X, y, sample_weight, folds, alphas)
+        else:
+            return out                                 # no held-out values: no probabilities
+        w = np.ones(Y.shape[0]) if sw is None else sw.astype(np.float64)
+        held = np.all(np.isfinite(D), axis=1)          # rows in some test fold
+        w = np.where(held, w, 0.0)
+        D = np.where(held[:, None], D, 0.0)
+        self.calibration_scale_ = calibrate(D, self._label_kind, codes, Y, w)
         return out
 
+    def _out_of_fold(self, X, Y, sample_weight, folds, alphas):
+        """k-fold: the out-of-fold decision values (n, k) at the chosen α (per column), from
+        one fit per fold at that α (`selection.kfold_curve`, as the cross-validation ran
+        them); NaN for rows in no test fold."""
+        from fastridge._backends import get_backend
+        from fastridge._engine.selection import kfold_curve
+
+        backend = get_backend(X, Y, sample_weight)
+        data = backend.validate(self, X, Y, sample_weight)
+        pf = V.check_penalty_factor(self.penalty_factor, data.p)
+        v = np.ones(data.p) if pf is None else pf
+        D = np.empty(Y.shape)
+        for a in np.unique(alphas):
+            cols = alphas == a
+            values = kfold_curve(
+                backend, data, folds, np.array([a]), v, solver=V.canonical_solver(self.solver),
+                fit_intercept=self.fit_intercept, standardize=self.standardize,
+                tol=float(self.tol), max_iter=self.max_iter,
+                criterion=resolve_scoring(None, loo=True), params={}, per_target=False,
+                store=True, tails={}, label=type(self).__name__)[2]
+            D[:, cols] = values[:, 0, cols]
+        return D
+
     def predict_proba(self, X: MatrixLike) -> NDArray[np.float64]:
-        """Calibrated class probabilities (see Notes of the class): from the decision values,
-        by the model fitted to the leave-one-out decision values in `fit`.
+        """Calibrated class probabilities.
+
+        From the decision values, by the model fitted in `fit` to the held-out decision
+        values (see Notes of the class).
 
         Parameters
         ----------
@@ -686,8 +760,7 @@ n_features_in_, feature_names_in_
         Raises
         ------
         NotFittedError
-            Before `fit`, or after a k-fold fit (leave-one-out gives the held-out decision
-            values without refits).
+            Before `fit`, or after a fit that had no held-out decision values.
 
         Examples
         --------
@@ -699,23 +772,16 @@ n_features_in_, feature_names_in_
         >>> p.shape, bool(p[0, 0] > 0.5 > p[1, 0])
         ((2, 2), True)
         """
-        if not hasattr(self, "calibration_coef_"):
+        if not hasattr(self, "calibration_scale_"):
             raise NotFittedError(
                 f"This {type(self).__name__} has no calibrated probabilities: predict_proba "
-                f"needs a fit with leave-one-out cross-validation (cv=None), whose held-out "
-                f"decision values the calibration is fitted on.")
+                f"needs a fit whose cross-validation gave held-out decision values "
+                f"(leave-one-out or k-fold), on which the calibration is fitted.")
         d = np.asarray(self.decision_function(X), dtype=np.float64)
-        return probabilities(d, self._label_kind, self.classes_.size, self.calibration_coef_,
-                             self.calibration_intercept_)
+        return probabilities(d, self._label_kind, self.classes_.size, self.calibration_scale_)
 
 
 # --------------------------------------------------------------------------- calibration
-def _softmax(eta):
-    eta = eta - eta.max(axis=1, keepdims=True)
-    e = np.exp(eta)
-    return e / e.sum(axis=1, keepdims=True)
-
-
 def platt_targets(codes, C, w):
     """Platt's targets (n, C): (N_c + 1)/(N_c + 2) for a row's class c, 1/(N_c + 2) shared
     equally by the other classes; N_c the total weight of class c."""
@@ -726,76 +792,68 @@ def platt_targets(codes, C, w):
     return T
 
 
-def fit_softmax_scaling(F, T, w, max_iter=200):
-    """Maximum likelihood (targets T (n, C), weights w (n,)) of P(c | f) ∝ exp(a f_c + b_c),
-    b_0 = 0, by Newton's method with step halving (the negative log-likelihood is convex in
-    (a, b)): returns (a, b (C,))."""
-    n, C = F.shape
-    J = np.zeros((n, C, C))                  # ∂η_ic / ∂θ_q, θ = (a, b_1, ..., b_{C-1})
-    J[:, :, 0] = F
-    J[:, np.arange(1, C), np.arange(1, C)] = 1.0
-    prior = (w @ T) / w.sum()
-    theta = np.concatenate([[1.0], np.log(prior[1:] / prior[0])])
+def _log_softmax(eta):
+    eta = eta - eta.max(axis=1, keepdims=True)
+    return eta - np.log(np.exp(eta).sum(axis=1, keepdims=True))
 
-    def nll(th):
-        eta = F * th[0]
-        eta[:, 1:] += th[1:]
-        eta = eta - eta.max(axis=1, keepdims=True)
-        logp = eta - np.log(np.exp(eta).sum(axis=1, keepdims=True))
+
+def fit_scale(F, T, w, max_iter=200):
+    """The a ≥ 0 of largest likelihood (targets T (n, C), weights w (n,)) of
+    P(c | f) = softmax(a f)_c, by Newton's method with step halving (the negative
+    log-likelihood is convex in a; its minimizer is clipped at 0, whose probabilities are
+    uniform)."""
+    def nll(a):
+        logp = _log_softmax(a * F)
         return -float(w @ (T * logp).sum(axis=1)), np.exp(logp)
 
-    f, P = nll(theta)
+    a = 1.0
+    f, P = nll(a)
     for _ in range(max_iter):
-        R = (P - T) * w[:, None]
-        g = np.einsum("ic,icq->q", R, J)
-        Hrow = (P[:, :, None] * np.eye(C)[None]) - P[:, :, None] * P[:, None, :]
-        H = np.einsum("icq,icd,idr,i->qr", J, Hrow, J, w)
-        step = np.linalg.lstsq(H, g, rcond=None)[0]
-        t = 1.0
+        mean_f = (P * F).sum(axis=1)
+        g = float(w @ (mean_f - (T * F).sum(axis=1)))
+        h = float(w @ ((P * F * F).sum(axis=1) - mean_f * mean_f))
+        if not h > 0.0:
+            break                                # F constant in every row: any a is as good
+        step, t = g / h, 1.0
         while True:
-            f_new, P_new = nll(theta - t * step)
-            if f_new <= f or t < 1e-10:
+            f_new, P_new = nll(a - t * step)
+            if f_new <= f or t < 1e-12:
                 break
             t *= 0.5
-        theta, done = theta - t * step, f - f_new <= 1e-15 * max(abs(f), 1.0)
+        a, done = a - t * step, abs(t * step) <= 1e-14 * max(abs(a), 1.0)
         f, P = f_new, P_new
         if done:
             break
-    return float(theta[0]), np.concatenate([[0.0], theta[1:]])
+    return max(a, 0.0)
 
 
 def calibrate(D, kind, codes, Y, sw):
-    """(a, b) of the calibration (see RidgeClassifierCV's Notes) fitted on the leave-one-out
-    decision values D (n, k)."""
+    """The slope(s) a of the calibration (see RidgeClassifierCV's Notes) fitted on the
+    leave-one-out decision values D (n, k)."""
     n = D.shape[0]
     w = np.ones(n) if sw is None else np.asarray(sw, dtype=np.float64)
     if kind == MULTILABEL:
-        a, b = np.empty(D.shape[1]), np.empty(D.shape[1])
-        for t in range(D.shape[1]):
-            a[t], b[t] = _platt(D[:, t], (Y[:, t] > 0).astype(np.intp), w)
-        return a, b
+        return np.array([_platt(D[:, t], (Y[:, t] > 0).astype(np.intp), w)
+                         for t in range(D.shape[1])])
     if D.shape[1] == 1:
         if np.unique(codes).size < 2:            # one class: nothing to calibrate
-            return 0.0, 0.0
+            return 0.0
         return _platt(D[:, 0], codes, w)
-    a, b = fit_softmax_scaling(D, platt_targets(codes, D.shape[1], w), w)
-    return a, b
+    return fit_scale(D, platt_targets(codes, D.shape[1], w), w)
 
 
 def _platt(d, codes, w):
-    """Platt scaling of one column: (a, b) of P(1 | d) = σ(a d + b)."""
-    F = np.column_stack([np.zeros_like(d), d])
-    a, b = fit_softmax_scaling(F, platt_targets(codes, 2, w), w)
-    return a, float(b[1])
+    """Platt scaling through the origin of one column: a of P(1 | d) = σ(a d)."""
+    return fit_scale(np.column_stack([np.zeros_like(d), d]), platt_targets(codes, 2, w), w)
 
 
-def probabilities(d, kind, n_classes, a, b):
-    """Class probabilities of decision values `d` under the calibration (a, b)."""
+def probabilities(d, kind, n_classes, a):
+    """Class probabilities of decision values `d` under the calibration slope(s) `a`."""
     if kind == MULTILABEL:
-        return 1.0 / (1.0 + np.exp(-(d * a + b)))
+        return 1.0 / (1.0 + np.exp(-(d * a)))
     if d.ndim == 1:
         if n_classes < 2:
             return np.ones((d.shape[0], 1))
-        p1 = 1.0 / (1.0 + np.exp(-(a * d + b)))
+        p1 = 1.0 / (1.0 + np.exp(-(a * d)))
         return np.column_stack([1.0 - p1, p1])
-    return _softmax(a * d + b)
+    return np.exp(_log_softmax(a * d))

@@ -228,21 +228,21 @@ def test_binary_calibration_is_platt_on_brute_force_loo():
     w = np.random.default_rng(2).uniform(0.5, 2.0, 60)
     clf = RidgeClassifierCV(alphas=[3.0]).fit(X, y, sample_weight=w)
     d = loo_decision(X, pm1(y), 3.0, w)[:, 0]
-    # Platt's targets, as duplicated rows of weights w·t and w·(1 − t)
+    # Platt's targets, as duplicated rows of weights w·t and w·(1 − t); no intercept
     n1, n0 = w[y == 1].sum(), w[y == 0].sum()
     t = np.where(y == 1, (n1 + 1) / (n1 + 2), 1 / (n0 + 2))
-    lr = LogisticRegression(C=np.inf, tol=1e-14, max_iter=10000).fit(
+    lr = LogisticRegression(C=np.inf, fit_intercept=False, tol=1e-14, max_iter=10000).fit(
         np.concatenate([d, d])[:, None], np.r_[np.ones(60), np.zeros(60)],
         sample_weight=np.r_[w * t, w * (1 - t)])
-    assert clf.calibration_coef_ == pytest.approx(lr.coef_[0, 0], rel=1e-6)
-    assert clf.calibration_intercept_ == pytest.approx(lr.intercept_[0], rel=1e-6, abs=1e-8)
+    assert clf.calibration_scale_ == pytest.approx(lr.coef_[0, 0], rel=1e-6)
     P = clf.predict_proba(X)
     np.testing.assert_allclose(P, lr.predict_proba(clf.decision_function(X)[:, None]),
                                rtol=1e-6, atol=1e-9)
+    np.testing.assert_array_equal(clf.classes_[P.argmax(axis=1)], clf.predict(X))
 
 
 def test_multiclass_calibration_maximizes_the_likelihood(problems):
-    from scipy.optimize import minimize
+    from scipy.optimize import minimize_scalar
 
     X, y = problems["multiclass"]
     X = X + np.random.default_rng(0).normal(0, 0.5, X.shape)     # classes that overlap
@@ -252,27 +252,47 @@ def test_multiclass_calibration_maximizes_the_likelihood(problems):
     T = np.repeat((1 / (N[y] + 2) / 2)[:, None], 3, axis=1)
     T[np.arange(y.size), y] = (N[y] + 1) / (N[y] + 2)
 
-    def nll(theta):
-        eta = theta[0] * D + np.r_[0.0, theta[1:]]
+    def nll(a):
+        eta = a * D
         eta -= eta.max(axis=1, keepdims=True)
         logp = eta - np.log(np.exp(eta).sum(axis=1, keepdims=True))
         return -(T * logp).sum()
 
-    best = minimize(nll, np.r_[1.0, 0.0, 0.0], method="BFGS", options={"gtol": 1e-10})
-    assert clf.calibration_coef_ == pytest.approx(best.x[0], rel=1e-6)
-    np.testing.assert_allclose(clf.calibration_intercept_, np.r_[0.0, best.x[1:]], atol=1e-6)
+    best = minimize_scalar(nll, bounds=(0.0, 100.0), method="bounded",
+                           options={"xatol": 1e-12})
+    assert clf.calibration_scale_ == pytest.approx(best.x, rel=1e-6)
     P = clf.predict_proba(X)
-    np.testing.assert_allclose(P.sum(axis=1), 1.0, rtol=1e-12)
-    eta = best.x[0] * clf.decision_function(X) + np.r_[0.0, best.x[1:]]
+    eta = best.x * clf.decision_function(X)
     expected = np.exp(eta) / np.exp(eta).sum(axis=1, keepdims=True)
-    np.testing.assert_allclose(P, expected, rtol=1e-5, atol=1e-8)
+    np.testing.assert_allclose(P, expected, rtol=1e-6, atol=1e-9)
+    np.testing.assert_array_equal(P.argmax(axis=1), clf.predict(X))
 
 
-def test_no_probabilities_after_kfold(problems):
+def test_multilabel_calibration_is_platt_per_label(problems):
+    X, Y = problems["multilabel"]
+    clf = RidgeClassifierCV(alphas=[2.0]).fit(X, Y)
+    D = loo_decision(X, 2.0 * Y - 1.0, 2.0)
+    for t in range(Y.shape[1]):
+        n1, n0 = Y[:, t].sum(), (1 - Y[:, t]).sum()
+        tt = np.where(Y[:, t] == 1, (n1 + 1) / (n1 + 2), 1 / (n0 + 2))
+        # the score equation of the likelihood at the fitted slope: Σ (σ(a d) − t) d = 0
+        a = clf.calibration_scale_[t]
+        assert abs(np.sum((1 / (1 + np.exp(-a * D[:, t])) - tt) * D[:, t])) < 1e-9
+    np.testing.assert_array_equal(clf.predict_proba(X) > 0.5, clf.predict(X) == 1)
+
+
+def test_kfold_calibration_is_fitted_on_out_of_fold_refits(problems):
     X, y = problems["binary"]
-    clf = RidgeClassifierCV(alphas=[1.0, 10.0], cv=3).fit(X, y)
-    with pytest.raises(NotFittedError, match="leave-one-out"):
-        clf.predict_proba(X)
+    folds = [(np.arange(40, 80), np.arange(40)), (np.arange(40), np.arange(40, 80))]
+    clf = RidgeClassifierCV(alphas=[0.5, 5.0], cv=folds).fit(X, y)
+    d = np.empty(80)
+    for train, test in folds:
+        B, b = ridge_closed_form(X[train], pm1(y[train]), clf.alpha_)
+        d[test] = X[test] @ B[0] + b[0]
+    n1, n0 = (y == 1).sum(), (y == 0).sum()
+    t = np.where(y == 1, (n1 + 1) / (n1 + 2), 1 / (n0 + 2))
+    a = clf.calibration_scale_
+    assert abs(np.sum((1 / (1 + np.exp(-a * d)) - t) * d)) < 1e-9      # the score equation
 
 
 # --------------------------------------------------------------------------- errors, inputs
