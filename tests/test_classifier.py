@@ -338,3 +338,31 @@ def test_no_partial_fit_and_classifier_tags():
 
     assert not hasattr(RidgeClassifier(), "partial_fit")
     assert is_classifier(RidgeClassifier()) and is_classifier(RidgeClassifierCV())
+
+
+def test_label_scorer_on_loo_labels_is_brute_force():
+    from sklearn.metrics import f1_score
+
+    rng = np.random.default_rng(7)
+    X = rng.standard_normal((45, 4))
+    y = np.array(["x", "y", "z"])[(X[:, 0] + X[:, 1] + rng.normal(0, 1.5, 45) > 0).astype(int)
+                                   + (X[:, 2] > 0.8)]
+    alphas = np.array([0.01, 3.0, 30.0, 300.0])
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", AlphaGridWarning)
+        clf = RidgeClassifierCV(alphas=alphas, scoring="f1_macro").fit(X, y)
+    classes = np.unique(y)
+    scores = [f1_score(y, classes[loo_decision(X, pm1(y), a).argmax(axis=1)], average="macro")
+              for a in alphas]
+    best = max(scores)
+    assert clf.alpha_ == alphas[[s == best for s in scores]].max()    # ties: the larger α
+    np.testing.assert_allclose(-clf.cv_summary_["mean_error"], scores, rtol=1e-12)
+
+
+def test_one_class_predicts_it_and_unfitted_proba_raises():
+    X = np.random.default_rng(0).standard_normal((6, 2))
+    clf = RidgeClassifier().fit(X, ["only"] * 6)
+    np.testing.assert_array_equal(clf.predict(X), ["only"] * 6)
+    assert sk.RidgeClassifier().fit(X, ["only"] * 6).predict(X[:1])[0] == "only"
+    with pytest.raises(NotFittedError):
+        RidgeClassifierCV().predict_proba(X)
