@@ -366,3 +366,22 @@ def test_one_class_predicts_it_and_unfitted_proba_raises():
     assert sk.RidgeClassifier().fit(X, ["only"] * 6).predict(X[:1])[0] == "only"
     with pytest.raises(NotFittedError):
         RidgeClassifierCV().predict_proba(X)
+
+
+def test_dask_rows_equal_in_memory(problems):
+    da = pytest.importorskip("dask.array")
+    X, y = problems["multiclass"]
+    Xd = da.from_array(X, chunks=(50, 4))
+    ours = RidgeClassifier(alpha=0.3).fit(Xd, y)
+    np.testing.assert_allclose(ours.coef_, RidgeClassifier(alpha=0.3).fit(X, y).coef_,
+                               rtol=1e-10)
+    alphas = [0.01, 0.1, 1.0, 10.0]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", AlphaGridWarning)
+        cv_d = RidgeClassifierCV(alphas=alphas).fit(Xd, y)      # LOO from the statistics
+        cv_m = RidgeClassifierCV(alphas=alphas).fit(X, y)
+    assert cv_d.alpha_ == cv_m.alpha_
+    np.testing.assert_allclose(cv_d.coef_, cv_m.coef_, rtol=1e-10)
+    np.testing.assert_array_equal(cv_d.predict(Xd), cv_m.predict(X))
+    with pytest.raises(NotFittedError, match="held-out"):       # the rows were not at hand
+        cv_d.predict_proba(X)
