@@ -385,3 +385,38 @@ def test_dask_rows_equal_in_memory(problems):
     np.testing.assert_array_equal(cv_d.predict(Xd), cv_m.predict(X))
     with pytest.raises(NotFittedError, match="held-out"):       # the rows were not at hand
         cv_d.predict_proba(X)
+
+
+@pytest.mark.parametrize("solver", SOLVERS)
+def test_kfold_paths_of_every_solver_equal_sklearn(problems, solver):
+    X, y = problems["multiclass"]
+    Xs = sp.csr_matrix(X)
+    alphas = [0.01, 1.0, 100.0]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", AlphaGridWarning)
+        ours = RidgeClassifierCV(alphas=alphas, cv=5, solver=solver, **TIGHT).fit(Xs, y)
+    ref = sk.RidgeClassifierCV(alphas=alphas, cv=5).fit(X, y)
+    assert ours.alpha_ == ref.alpha_
+    np.testing.assert_allclose(ours.best_score_, ref.best_score_, rtol=1e-12)
+    np.testing.assert_allclose(ours.coef_, ref.coef_, rtol=1e-8, atol=1e-10)
+
+
+def test_one_alpha_per_class_column(problems):
+    X, y = problems["multiclass"]
+    alphas = np.array([0.1, 10.0, 1000.0])
+    clf = RidgeClassifier(alpha=alphas).fit(X, y)
+    for t in range(3):
+        B, b = ridge_closed_form(X, pm1(y)[:, t], alphas[t])
+        np.testing.assert_allclose(clf.coef_[t], B[0], rtol=1e-10)
+
+
+def test_sparse_input_not_modified():
+    rng = np.random.default_rng(4)
+    X = sp.random(40, 6, density=0.3, format="csr", random_state=4)
+    y = rng.integers(0, 2, 40)
+    data, indices, indptr = X.data.copy(), X.indices.copy(), X.indptr.copy()
+    RidgeClassifierCV(alphas=[0.1, 1.0], class_weight="balanced").fit(X, y)
+    RidgeClassifier(solver="cd").fit(X, y)
+    np.testing.assert_array_equal(X.data, data)
+    np.testing.assert_array_equal(X.indices, indices)
+    np.testing.assert_array_equal(X.indptr, indptr)
