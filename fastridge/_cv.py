@@ -510,7 +510,7 @@ class RidgeCV(RoutingMixin, LinearRegressorBase):
         per_target = bool(self.alpha_per_target) and not single
         folds = self._folds(X, y, groups)
         crit = self._criterion(loo=folds is None)
-        if score_params and crit.kind in ("mse", "r2"):
+        if score_params and crit.func is None:  # the built-in criteria take no keywords
             raise TypeError(f"RidgeCV.fit got unexpected keyword argument(s) "
                             f"{sorted(score_params)}: they are passed to a scoring callable, "
                             f"and scoring={self.scoring!r} takes none.")

@@ -420,3 +420,10 @@ def test_sparse_input_not_modified():
     np.testing.assert_array_equal(X.data, data)
     np.testing.assert_array_equal(X.indices, indices)
     np.testing.assert_array_equal(X.indptr, indptr)
+
+
+def test_builtin_criteria_refuse_scorer_keywords(problems):
+    X, y = problems["binary"]
+    for scoring in (None, "accuracy"):
+        with pytest.raises(TypeError, match="unexpected keyword"):
+            RidgeClassifierCV(alphas=[1.0], cv=3, scoring=scoring).fit(X, y, extra=np.ones(80))
