@@ -11,13 +11,14 @@ from fastridge._version import __version__
 
 if TYPE_CHECKING:  # what the lazy names resolve to, for type checkers and IDEs
     from fastridge import datasets, exceptions
+    from fastridge._classifier import RidgeClassifier, RidgeClassifierCV
     from fastridge._config import config_context, get_config, set_config
     from fastridge._cv import RidgeCV
     from fastridge._em import RidgeEM
     from fastridge._path import RidgePath, ridge_path
     from fastridge._ridge import Ridge
 
-__all__ = ["Ridge", "RidgeCV", "RidgeEM", "RidgePath", "ridge_path", "config_context",
+__all__ = ["Ridge", "RidgeCV", "RidgeClassifier", "RidgeClassifierCV", "RidgeEM", "RidgePath", "ridge_path", "config_context",
            "get_config", "set_config", "exceptions", "datasets", "__version__"]
 
 _LAZY = {
@@ -26,6 +27,8 @@ _LAZY = {
     "RidgePath": ("fastridge._path", "RidgePath"),
     "RidgeCV": ("fastridge._cv", "RidgeCV"),
     "RidgeEM": ("fastridge._em", "RidgeEM"),
+    "RidgeClassifier": ("fastridge._classifier", "RidgeClassifier"),
+    "RidgeClassifierCV": ("fastridge._classifier", "RidgeClassifierCV"),
     "config_context": ("fastridge._config", "config_context"),
     "get_config": ("fastridge._config", "get_config"),
     "set_config": ("fastridge._config", "set_config"),

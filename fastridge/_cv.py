@@ -404,11 +404,11 @@ class RidgeCV(RoutingMixin, LinearRegressorBase):
         from sklearn.utils.metadata_routing import MetadataRouter, MethodMapping
 
         router = MetadataRouter(owner=self).add_self_request(self._metadata_request_object())
-        crit = resolve_scoring(self.scoring, loo=is_closed_form(self.cv))
+        crit = self._criterion(loo=is_closed_form(self.cv))
         scorer = None
-        if crit.kind in ("mse", "r2"):
-            name = "r2" if crit.kind == "r2" else "neg_mean_squared_error"
-            scorer = get_scorer(name).set_score_request(sample_weight=True)
+        native = {"r2": "r2", "mse": "neg_mean_squared_error", "accuracy": "accuracy"}
+        if crit.kind in native:
+            scorer = get_scorer(native[crit.kind]).set_score_request(sample_weight=True)
         elif hasattr(crit.func, "get_metadata_routing"):
             scorer = crit.func
         if scorer is not None:
@@ -418,6 +418,18 @@ class RidgeCV(RoutingMixin, LinearRegressorBase):
             router.add(splitter=self.cv,
                        method_mapping=MethodMapping().add(caller="fit", callee="split"))
         return router
+
+    # ---------------------------------------------------------------- what subclasses change
+    def _criterion(self, loo):
+        """The resolved `scoring` (`fastridge._scoring.Criterion`); `loo` says whether it
+        scores leave-one-out predictions.  RidgeClassifierCV gives its classification
+        criteria here."""
+        return resolve_scoring(self.scoring, loo=loo)
+
+    def _folds(self, X, y, groups):
+        """None for leave-one-out, else the (train, test) folds of `cv`
+        (`selection.cv_folds`).  RidgeClassifierCV splits on the class labels here."""
+        return cv_folds(self.cv, X, y, groups)
 
     # ---------------------------------------------------------------- validation
     def _check_own_params(self):
@@ -451,7 +463,7 @@ class RidgeCV(RoutingMixin, LinearRegressorBase):
             raise ValueError("rule='1se' needs a standard error, which generalized "
                              "cross-validation (cv='gcv') does not give; use rule='min', or "
                              "cv=None (leave-one-out) or k-fold (cv=5).")
-        if resolve_scoring(self.scoring, loo=True).kind != "mse":
+        if self._criterion(loo=True).kind != "mse":
             raise ValueError(f"scoring={self.scoring!r}: generalized cross-validation "
                              f"(cv='gcv') is a criterion of the squared error only; use "
                              f"scoring=None or 'neg_mean_squared_error', or cv=None "
@@ -509,6 +521,7 @@ class RidgeCV(RoutingMixin, LinearRegressorBase):
             folds, m, what = self._fit(X, y, sample_weight, progress, groups, params)
         finally:
             self.__dict__.pop("_fit_ctx", None)
+            self.__dict__.pop("_loo_state", None)
         if progress is not None:
             progress.write(self._summary(folds, m, what, progress.elapsed()))
         return self
@@ -519,7 +532,7 @@ class RidgeCV(RoutingMixin, LinearRegressorBase):
             return (f"{x:.4g}" if np.ndim(x) == 0 else
                     "[" + ", ".join(f"{v:.4g}" for v in np.ravel(x)) + "]")
 
-        kind = resolve_scoring(self.scoring, loo=folds is None).kind
+        kind = self._criterion(loo=folds is None).kind
         if is_gcv(self.cv):
             return (f"generalized cross-validation over {m} alpha{'s' if m != 1 else ''}, X "
                     f"{what}: alpha_ = {fmt(self.alpha_)}, GCV "
@@ -554,9 +567,9 @@ class RidgeCV(RoutingMixin, LinearRegressorBase):
         Y = y[:, None] if single else y
         k = Y.shape[1]
         per_target = bool(self.alpha_per_target) and not single
-        folds = cv_folds(self.cv, X, y, groups)
-        crit = resolve_scoring(self.scoring, loo=folds is None)
-        if score_params and crit.kind in ("mse", "r2"):
+        folds = self._folds(X, y, groups)
+        crit = self._criterion(loo=folds is None)
+        if score_params and crit.func is None:  # the built-in criteria take no keywords
             raise TypeError(f"RidgeCV.fit got unexpected keyword argument(s) "
                             f"{sorted(score_params)}: they are passed to a scoring callable, "
                             f"and scoring={self.scoring!r} takes none.")
@@ -624,8 +637,7 @@ class RidgeCV(RoutingMixin, LinearRegressorBase):
         if self._fit_ctx["store"] and (folds is not None or "_loo_state" in self.__dict__):
             self._keep_out_of_fold(folds, X, Y, sw, desc, inverse, single)
         self.__dict__.pop("_fold_models", None)
-        self.__dict__.pop("_loo_state", None)
-        self.__dict__.pop("_fold_tails", None)
+        self.__dict__.pop("_fold_tails", None)  # `_loo_state` stays until `fit` returns
         self.cv_summary_ = self.cv_results_
         values = self._fit_ctx["values"]
         if values is not None:
@@ -686,7 +698,7 @@ class RidgeCV(RoutingMixin, LinearRegressorBase):
                                  f"{'groups' if groups is not None else sorted(score_params)}.")
             return self._gcv_statistics(backend, X, y, sample_weight, user_grid)
         cv = None if is_leave_one_out(self.cv) else self.cv
-        crit = resolve_scoring(self.scoring, loo=cv is None)
+        crit = self._criterion(loo=cv is None)
         if crit.kind not in ("mse", "r2") or (cv is None and crit.kind != "mse"):
             raise ValueError(f"RidgeCV on a {backend.name.capitalize()} array computes its "
                              "criterion from sufficient statistics: the (weighted) mean squared "

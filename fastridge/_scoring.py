@@ -163,6 +163,12 @@ class Criterion:
             return -float(np.average(sq, weights=w))
         if self.kind == "r2":
             return r2_score(y_true, y_pred, w, stacklevel=4)
+        return self.call(y_true, y_pred, w, X, params)
+
+    def call(self, y_true, y_pred, w, X, params):
+        """The user's metric or scorer on predictions `y_pred` of `y_true`, rows weighted by
+        `w` (or None): the one place a criterion calls user code (a classifier's criterion
+        gives it labels instead of the regression values)."""
         weight = {} if w is None else {"sample_weight": w}
         if self.kind == "metric":
             return float(self.func(y_true, y_pred, **weight, **params))

@@ -61,6 +61,7 @@ LAYERS = [
     ("estimators", [
         {"_linear", "_lazy"},
         {"_ridge", "_path", "_cv", "_em"},
+        {"_classifier"},
     ]),
     ("face", [
         {"datasets"},

@@ -370,10 +370,7 @@ class LeaveOneOut:
                                                         W * (self.n_eff - 1))
                 if not self.want_pred:
                     continue
-            pred = self.Yraw[:, None, :] - self.errors(ratio)             # (n, mb, k)
-            for j in range(mb):
-                if self.zero_rows.size:
-                    pred[self.zero_rows, j] = self._full_fit_rows(self.zero_rows, a[j])
+            pred = self._predictions(ratio, a, self.Yraw, self.zero_rows)  # (n, mb, k)
             if values is not None:
                 values[:, start:start + mb] = pred
             if not crit.per_row:
@@ -387,6 +384,24 @@ class LeaveOneOut:
         full fit's residual, `_full_fit_rows`)."""
         with np.errstate(divide="ignore", invalid="ignore"):
             return np.where(self.pos[:, None, None], ratio / self.sqw[:, None, None], 0.0)
+
+    def _predictions(self, ratio, alphas, Y, zero_rows):
+        """The leave-one-out predictions (n, m, k) of the targets `Y` from `loo_ratio`'s
+        ratios at `alphas`; `zero_rows` (rows of weight 0) get the full fit's prediction,
+        which is theirs: leaving out a row of no weight changes nothing."""
+        pred = np.asarray(Y, dtype=np.float64)[:, None, :] - self.errors(ratio)
+        for j in range(alphas.size):
+            if zero_rows.size:
+                pred[zero_rows, j] = self._full_fit_rows(zero_rows, alphas[j])
+        return pred
+
+    def predictions(self, alphas, Y):
+        """The leave-one-out predictions (n, m, k) of every row at each α of `alphas` (rows
+        of weight 0 included); `Y` (n, k) the targets this decomposition was made with."""
+        alphas = np.asarray(alphas, dtype=np.float64).reshape(-1)
+        ratio = loo_ratio(self.U, self.U2, self.r0, self.M, self.interp, self.c, self.sp.s2,
+                          alphas)
+        return self._predictions(ratio, alphas, Y, np.flatnonzero(~self.pos))
 
     def _full_fit_rows(self, rows, alpha):
         """Predictions of the full-data fit at α for the given rows, (len(rows), k)."""

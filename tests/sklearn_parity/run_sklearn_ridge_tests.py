@@ -1,9 +1,9 @@
-"""Run scikit-learn's own ridge tests against fastridge's ``Ridge`` and ``RidgeCV``.
+"""Run scikit-learn's own ridge tests against fastridge's ``Ridge``, ``RidgeCV``,
+``RidgeClassifier`` and ``RidgeClassifierCV``.
 
 scikit-learn ships ``sklearn/linear_model/tests/test_ridge.py`` in its wheel.  This script copies
-it into a temporary directory, rewrites only the import of ``Ridge`` and ``RidgeCV`` so that they
-come from fastridge (the classifiers, ``ridge_regression`` and the private helpers stay
-scikit-learn's), runs pytest on the copy with scikit-learn's own fixtures
+it into a temporary directory, rewrites only the import of those four estimators so that they
+come from fastridge (``ridge_regression`` and the private helpers stay scikit-learn's), runs pytest on the copy with scikit-learn's own fixtures
 (``-p sklearn.conftest``), and compares the failing tests with the documented, deliberate
 differences listed in ``differences.txt`` next to this script.
 
@@ -35,7 +35,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 DIFFERENCES = HERE / "differences.txt"
-SWAPPED = ("Ridge", "RidgeCV")
+SWAPPED = ("Ridge", "RidgeCV", "RidgeClassifier", "RidgeClassifierCV")
 
 
 def sklearn_test_file() -> Path:
@@ -50,7 +50,7 @@ def sklearn_test_file() -> Path:
 
 
 def swap_imports(source: str) -> str:
-    """``source`` with ``Ridge`` and ``RidgeCV`` imported from fastridge instead of
+    """``source`` with the `SWAPPED` estimators imported from fastridge instead of
     ``sklearn.linear_model``; every other line unchanged."""
     tree = ast.parse(source)
     lines = source.splitlines(keepends=True)
@@ -61,12 +61,13 @@ def swap_imports(source: str) -> str:
             new = ""
             if kept:
                 new = ast.unparse(ast.ImportFrom(module=node.module, names=kept, level=0)) + "\n"
-            new += f"from fastridge import {', '.join(SWAPPED)}\n"
+            swapped = [a.name for a in node.names if a.name in SWAPPED and a.asname is None]
+            new += f"from fastridge import {', '.join(swapped)}\n"
             start, stop = node.lineno - 1, node.end_lineno
             # keep the line count, so tracebacks point at the same lines as the original
             new += "\n" * max(0, (stop - start) - new.count("\n"))
             return "".join(lines[:start]) + new + "".join(lines[stop:])
-    raise ValueError("test_ridge.py no longer imports Ridge and RidgeCV from "
+    raise ValueError("test_ridge.py no longer imports Ridge, RidgeCV and the classifiers from "
                      "sklearn.linear_model in one statement; update swap_imports.")
 
 
@@ -169,7 +170,7 @@ def main(argv=None) -> int:
     for o in outcomes.values():
         counts[o] = counts.get(o, 0) + 1
     unexpected, matched, stale = compare(outcomes, differences)
-    print(f"scikit-learn {sklearn.__version__} test_ridge.py with fastridge's Ridge/RidgeCV: "
+    print(f"scikit-learn {sklearn.__version__} test_ridge.py with fastridge's Ridge/RidgeCV/RidgeClassifier(CV): "
           + ", ".join(f"{counts.get(k, 0)} {k}" for k in ("passed", "failed", "skipped",
                                                           "xfailed"))
           + f" ({seconds:.0f} s)")
