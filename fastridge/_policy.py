@@ -4,7 +4,7 @@ module decides these things or tests a memory size itself (they ask :func:`fastr
 
 The rules, in the words of the API (README, ``Ridge`` docstring):
 
-* one fit (:func:`fit_solver`): ``positive=True`` → ``"cd"``; some α = 0 → ``"svd"`` when a
+* one fit (:func:`fit_solver`): ``positive=True`` or box limits → ``"cd"``; some α = 0 → ``"svd"`` when a
   dense float64 copy of X fits, else ``"cg"``; dense X → ``"cholesky"`` on the Gram (n ≥ p) or
   the kernel (p > n, positive penalty factors) when that matrix fits, else ``"cg"``; sparse X →
   ``"cholesky"`` for p ≤ :data:`SPARSE_GRAM_MAX_FEATURES`, else ``"cg"``;
@@ -31,9 +31,9 @@ KEEP_STATS_MAX_FEATURES = 512
 KEEP_STATS_MAX_FLOPS = 10**7
 
 
-def fit_solver(n, p, *, sparse, alphas, positive, penalty_factor=None):
+def fit_solver(n, p, *, sparse, alphas, positive, penalty_factor=None, limits=False):
     """The "auto" rule of one fit (see the module docstring)."""
-    if positive:
+    if positive or limits:
         return "cd"
     if np.any(np.asarray(alphas) == 0.0):
         return "svd" if _config.fits(n, p) else "cg"
@@ -189,13 +189,15 @@ def keep_statistics_rule():
             f"they cost at most n*p^2 = {KEEP_STATS_MAX_FLOPS:.0e} flops")
 
 
-def form_solver(form, *, positive):
+def form_solver(form, *, positive, limits=False):
     """"auto" for a problem already built, by its form: on rows the caller has chosen with
     :func:`fit_solver` before building it; from statistics, Cholesky on the Gram (CD for
-    `positive`); with only an operator (rows elsewhere, the Gram too large), CG."""
+    `positive` or box `limits`); with only an operator (rows elsewhere, the Gram too large),
+    CG."""
     if form == "operator":
-        if positive:
-            raise ValueError("positive=True needs coordinate descent on the p x p Gram, which "
+        if positive or limits:
+            what = "positive=True" if positive else "lower_limits/upper_limits"
+            raise ValueError(f"{what} needs coordinate descent on the p x p Gram, which "
                              "would not fit in memory for this Dask array.")
         return "cg"
-    return "cd" if positive else "cholesky"
+    return "cd" if positive or limits else "cholesky"

@@ -173,12 +173,12 @@ class DaskBackend:
         return operator_problem(data, fit_intercept=fit_intercept, standardize=standardize)
 
     def problem(self, data, *, fit_intercept, standardize, solver, alphas, v, positive,
-                penalty_factor):
+                penalty_factor, limits=False):
         """(Problem, solver) for one fit; "auto" is resolved by the registry from the
         problem's form (statistics or operator).  An option the operator route cannot honour is
         refused before any pass over the data."""
-        if positive and not _policy.statistics_route(data.p, solver):
-            _policy.form_solver("operator", positive=True)  # raises
+        if (positive or limits) and not _policy.statistics_route(data.p, solver):
+            _policy.form_solver("operator", positive=positive, limits=limits)  # raises
         return self._route(data, solver, fit_intercept=fit_intercept,
                            standardize=standardize), solver
 
