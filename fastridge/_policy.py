@@ -107,12 +107,15 @@ def spectral_unavailable(pr, v):
     return _spectral.unavailable(pr, v) or spectral_fits(pr)
 
 
-def path_solver(pr, v, solver):
-    """The solver of a path over α (see the module docstring)."""
+def path_solver(pr, v, solver, *, limits=False):
+    """The solver of a path over α (see the module docstring); box `limits`: CD, the one
+    solver that honours them."""
     if pr.op is not None:  # rows elsewhere, only products with ZᵀWZ: warm-started CG (the
         return "cg"        # Dask route asked for "eigen" or "auto" when the Gram would not fit)
     if solver != "auto":
         return solver
+    if limits:
+        return "cd"
     if spectral_unavailable(pr, v) is None and (
             pr.fmt in ("dense", "stats") or min(pr.n, pr.p) <= SPARSE_GRAM_MAX_FEATURES):
         # sparse X: densifying a larger min(n, p)² Gram/kernel and decomposing it costs far

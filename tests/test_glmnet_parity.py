@@ -27,7 +27,7 @@ import pytest
 import scipy.sparse as sp
 from scipy.optimize import lsq_linear
 
-from fastridge import Ridge
+from fastridge import Ridge, ridge_path
 
 HERE = Path(__file__).parent / "data" / "glmnet_parity"
 TOL = 1e-8
@@ -125,6 +125,33 @@ def test_matches_glmnet(key, route):
         assert model.solver_ == "cd"  # "auto" takes the one solver that honours limits
     if c["exclude"]:
         assert np.all(model.coef_[c["exclude"]] == 0.0)
+
+
+@pytest.mark.parametrize("key", sorted(CASES))
+def test_ridge_path_matches_glmnet(key):
+    """ridge_path takes the same options; a path through the case's α (from 100 α above it,
+    warm-started) ends at glmnet's solution, and predicts with the new rows' offset."""
+    c = CASES[key]
+    a = _glmnet_to_alpha(c)
+    path = ridge_path(c["X"], c["y"], alphas=[100 * a + 1.0, 10 * a + 0.1, a],
+                      fit_intercept=c["intercept"], standardize=c["standardize"],
+                      penalty_factor=c["pf"], sample_weight=c["sw"], lower_limits=c["lower"],
+                      upper_limits=c["upper"], exclude=c["exclude"], offset=c["offset"],
+                      tol=1e-12, max_iter=100_000)
+    _close(np.r_[path.intercept[-1], path.coef[-1]], c["coef"])
+    if c["offset"] is not None:
+        newoff, ref = c["pred"][:, 0], c["pred"][:, 1]
+        _close(path.predict(c["X"][:5], offset=newoff)[:, -1], ref)
+        with pytest.raises(ValueError, match="fitted with an offset"):
+            path.predict(c["X"][:5])
+
+
+def test_ridge_path_limits_need_cd():
+    X, y, *_ = _setup(12)
+    for solver in ("eigen", "cg", "cholesky", "svd"):
+        with pytest.raises(ValueError, match=f"solver='{solver}' does not honour"):
+            ridge_path(X, y, alphas=[1.0], upper_limits=1.0, solver=solver)
+    assert ridge_path(X, y, alphas=[1.0, 0.0], lower_limits=-1.0, upper_limits=1.0).solver == "cd"
 
 
 @pytest.mark.parametrize("solver", ["cd", "cg", "cholesky", "svd"])

@@ -31,19 +31,13 @@ def fit(pr, alphas, v, solver, *, positive=False, limits=None, tol=1e-6, max_ite
     `asked`: the solver name the user gave (for the warning's words); `dtype`: the data's,
     whose range the coefficients must stay within; `cold`: no start was given (a cold fit
     counts at least one iteration, the gradient at 0); `limits`: None or raw-scale box limits
-    (lower, upper) on the coefficients (the solver works on them divided by the column scales;
-    the raw coefficients are clipped to them at the end, which only removes the rounding of
-    that division)."""
+    (lower, upper) on the coefficients (the solver works on them divided by the column
+    scales; see `P.to_raw`)."""
     start = None if B0 is None else P.from_raw(pr, B0)
     res = S.solve(pr, alphas, v, solver, positive=positive, limits=limits, tol=tol,
                   max_iter=max_iter, B0=start)
     warn_not_converged(res, tol, max_iter, asked, label)
-    coef, intercept = P.to_raw(pr, res.coef)
-    if limits is not None:
-        clipped = np.clip(coef, limits[0], limits[1])
-        if pr.center:  # keep β₀ = ȳ − x̄ᵀβ for the coefficients reported
-            intercept = intercept + (coef - clipped) @ pr.xbar
-        coef = clipped
+    coef, intercept = P.to_raw(pr, res.coef, limits)
     if res.intercept is not None:  # a solver that refined the intercept itself (svd)
         intercept = res.intercept
     V.check_output_range(dtype, coef, intercept)

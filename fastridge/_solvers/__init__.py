@@ -56,8 +56,9 @@ def solve(pr, alphas, v, solver, *, positive=False, limits=None, tol=1e-6, max_i
     return mod.solve(pr, alphas, v, positive=positive, tol=tol, max_iter=max_iter, B0=B0, **kw)
 
 
-def path_state(pr, v, solver):
+def path_state(pr, v, solver, limits=None):
     """The state a path over α carries: `start_from(B, α)` (iterative solvers: a warm start)
-    and `solve(alphas, tol, max_iter)` → `SolveResult`."""
-    mod = _module(pr, solver, False)
-    return mod.state(pr, v)
+    and `solve(alphas, tol, max_iter)` → `SolveResult`; within the raw-scale box `limits`
+    when given (solvers whose SPEC has `limits`)."""
+    mod = _module(pr, solver, False, limits)
+    return mod.state(pr, v) if limits is None else mod.state(pr, v, limits=limits)

@@ -154,6 +154,6 @@ def solve(pr, alphas, v, *, positive=False, limits=None, tol=1e-6, max_iter=None
     return CDState(pr, v, positive=positive, limits=limits, B0=B0).solve(alphas, tol, max_iter)
 
 
-def state(pr, v, *, positive=False):
-    """The state a path carries from one α to the next."""
-    return CDState(pr, v, positive=positive)
+def state(pr, v, *, positive=False, limits=None):
+    """The state a path carries from one α to the next (within the box `limits`)."""
+    return CDState(pr, v, positive=positive, limits=limits)
