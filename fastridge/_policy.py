@@ -4,8 +4,8 @@ module decides these things or tests a memory size itself (they ask :func:`fastr
 
 The rules, in the words of the API (README, ``Ridge`` docstring):
 
-* one fit (:func:`fit_solver`): ``positive=True`` or box limits → ``"cd"``; some α = 0 → ``"svd"`` when a
-  dense float64 copy of X fits, else ``"cg"``; dense X → ``"cholesky"`` on the Gram (n ≥ p) or
+* one fit (:func:`fit_solver`): ``positive=True`` or box limits → ``"cd"``; some α = 0 →
+  ``"svd"`` when a dense float64 copy of X fits, else ``"cg"``; dense X → ``"cholesky"`` on the Gram (n ≥ p) or
   the kernel (p > n, positive penalty factors) when that matrix fits, else ``"cg"``; sparse X →
   ``"cholesky"`` for p ≤ :data:`SPARSE_GRAM_MAX_FEATURES`, else ``"cg"``;
 * a path (:func:`path_solver`): the spectral decomposition (``"eigen"``) when it applies and its

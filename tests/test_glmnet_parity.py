@@ -386,3 +386,23 @@ def test_validation_types(params):
     X, y, *_ = _setup(11)
     with pytest.raises(TypeError, match=next(iter(params))):
         Ridge(**params).fit(X, y)
+
+
+def test_dask_takes_limits_and_exclude_and_refuses_offset():
+    da = pytest.importorskip("dask.array")
+    X, y, w, off, _ = _setup(13, 200, 5)
+    Xd, yd, wd = da.from_array(X, chunks=(50, 5)), da.from_array(y, chunks=50), \
+        da.from_array(w, chunks=50)
+    opts = dict(alpha=3.0, lower_limits=-0.5, upper_limits=[1, 1, 0.3, 1, 1], exclude=[1],
+                standardize=True, tol=1e-12)
+    ref = Ridge(**opts).fit(X, y, sample_weight=w)
+    got = Ridge(**opts).fit(Xd, yd, sample_weight=wd)     # the statistics route: CD on the Gram
+    np.testing.assert_allclose(got.coef_, ref.coef_, rtol=1e-9, atol=1e-12)
+    ex = Ridge(alpha=3.0, exclude=[1], solver="cg", tol=1e-12).fit(Xd, yd)   # the operator route
+    b0, beta = _ridge_closed(X[:, [0, 2, 3, 4]], y, np.ones(200), 3.0, np.ones(4), np.ones(4),
+                             True)
+    _close(np.r_[ex.intercept_, ex.coef_], np.r_[b0, beta[0], 0.0, beta[1:]], 1e-9)
+    with pytest.raises(ValueError, match="solver='cg' does not honour"):
+        Ridge(lower_limits=-1.0, solver="cg").fit(Xd, yd)
+    with pytest.raises(ValueError, match="offset is supported for in-memory data"):
+        Ridge().fit(Xd, yd, offset=off)

@@ -129,9 +129,7 @@ def solve_path(pr, v, alphas, solver, *, tol, max_iter, report=None, history=Non
     n_iter = np.zeros(m, dtype=np.intp)
     df, short = None, []
     used = _policy.path_solver(pr, v, solver, limits=limits is not None)
-    if limits is not None and (used not in S.SOLVERS or not S.spec(used).limits):
-        raise ValueError(f"lower_limits/upper_limits need solver='cd' (or 'auto'); "
-                         f"solver={used!r} does not honour them.")
+    S.check_options(used, limits=limits is not None)
     if used == "cd" and solver == "auto" and np.any(alphas == 0.0) and limits is None:
         used = "cholesky"  # direct solves: at α = 0, the SVD's minimum-norm one if singular
     step = no_report if report is None else report.step

@@ -15,8 +15,8 @@ from fastridge._solvers.common import DEFAULT_MAX_ITER, iteration_cap, unit_scal
 
 SOLVERS = {m.SPEC.name: m for m in (cd, cg, cholesky, svd)}
 
-__all__ = ["SOLVERS", "DEFAULT_MAX_ITER", "iteration_cap", "path_state", "solve",
-           "spec", "unit_scale"]
+__all__ = ["SOLVERS", "DEFAULT_MAX_ITER", "check_options", "iteration_cap", "path_state",
+           "solve", "spec", "unit_scale"]
 
 
 def spec(name):
@@ -35,13 +35,22 @@ def _module(pr, solver, positive, limits=None):
         raise ValueError(f"solver={solver!r} needs the {pr.p} x {pr.p} Gram matrix or the rows "
                          f"in memory; for this data (rows elsewhere, the Gram too large) use "
                          f"solver='cg'.")
-    if positive and not mod.SPEC.positive:
+    check_options(solver, positive=positive, limits=limits is not None)
+    return mod
+
+
+def check_options(solver, *, positive=False, limits=False):
+    """ValueError naming `solver` (a registered name, or "eigen") when it does not honour
+    ``positive=True`` or box limits; "auto" always does (the policy then takes CD)."""
+    if solver == "auto":
+        return
+    spec_ = SOLVERS[solver].SPEC if solver in SOLVERS else None
+    if positive and not (spec_ and spec_.positive):
         raise ValueError(f"positive=True needs solver='cd' (or 'auto'); solver={solver!r} "
                          f"does not honour it.")
-    if limits is not None and not mod.SPEC.limits:
+    if limits and not (spec_ and spec_.limits):
         raise ValueError(f"lower_limits/upper_limits need solver='cd' (or 'auto'); "
                          f"solver={solver!r} does not honour them.")
-    return mod
 
 
 def solve(pr, alphas, v, solver, *, positive=False, limits=None, tol=1e-6, max_iter=None,
