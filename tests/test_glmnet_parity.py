@@ -406,3 +406,49 @@ def test_dask_takes_limits_and_exclude_and_refuses_offset():
         Ridge(lower_limits=-1.0, solver="cg").fit(Xd, yd)
     with pytest.raises(ValueError, match="offset is supported for in-memory data"):
         Ridge().fit(Xd, yd, offset=off)
+
+
+# --------------------------------------------------------------------------- the kernels
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_kernels_box_in_fit_coordinates(dtype):
+    """ridge_cd (dense, CSC) and ridge_cd_gram on a box in fit coordinates: the box solution
+    of BVLS; positive=True is the box [0, inf) bit for bit; the bounds are checked."""
+    from fastridge import _cd_fast
+    from fastridge._view import Design
+
+    X, y, w, _, rng = _setup(14, 40, 6)
+    n, p = X.shape
+    Xf = np.asfortranarray(X, dtype=dtype)
+    yw = y.astype(dtype)
+    lo = np.array([-0.2, -np.inf, 0.0, -1.0, -0.05, -0.3])
+    hi = np.array([0.3, 0.1, np.inf, 0.0, 0.05, np.inf])
+    h = (X * X).sum(0)
+    jw = 1.0 / np.sqrt(h + 2.0)
+    ref = lsq_linear(np.vstack([X, np.sqrt(2.0) * np.eye(p)]), np.r_[y, np.zeros(p)],
+                     bounds=(lo, hi), method="bvls", tol=1e-15).x
+    tol = 1e-6 if dtype == np.float32 else 1e-10
+    t0 = tol * np.linalg.norm(jw * (X.T @ y))
+    rt = 1e-3 if dtype == np.float32 else 1e-8
+    zeros, ones = np.zeros(p), np.ones(p)
+    for Xd in (Xf, sp.csc_matrix(Xf)):
+        b, R = np.zeros(p, dtype=dtype), yw.copy()
+        _cd_fast.ridge_cd(Design(Xd, zeros, ones, False), yw, b, R, alpha=2.0, v=ones, h=h,
+                          jw=jw, W=float(n), lower=lo, upper=hi, tol_abs=t0, max_iter=10**5)
+        assert np.all(b >= lo.astype(dtype)) and np.all(b <= hi.astype(dtype))
+        np.testing.assert_allclose(b, ref, rtol=rt, atol=rt)
+    G = np.asfortranarray(X.T @ X, dtype=dtype)
+    c = (X.T @ y).astype(dtype)
+    b = np.zeros(p, dtype=dtype)
+    _cd_fast.ridge_cd_gram(G, c, ones, 2.0, b, False, jw, t0, 10**5, lo, hi)
+    np.testing.assert_allclose(b, ref, rtol=rt, atol=rt)
+    # positive=True and the box [0, inf) take the same steps
+    b1, b2 = np.zeros(p, dtype=dtype), np.zeros(p, dtype=dtype)
+    _cd_fast.ridge_cd_gram(G, c, ones, 2.0, b1, True, jw, t0, 10**5)
+    _cd_fast.ridge_cd_gram(G, c, ones, 2.0, b2, False, jw, t0, 10**5, zeros, None)
+    np.testing.assert_array_equal(b1, b2)
+    for bad in (dict(lower=np.full(p, 0.1)), dict(upper=-np.ones(p)),
+                dict(lower=np.full(p, np.nan)), dict(lower=np.zeros(p - 1))):
+        with pytest.raises(ValueError, match="lower"):
+            _cd_fast.ridge_cd(Design(Xf, zeros, ones, False), yw, np.zeros(p, dtype=dtype),
+                              yw.copy(), alpha=2.0, v=ones, h=h, jw=jw, W=float(n), tol_abs=t0,
+                              max_iter=10, **bad)
