@@ -79,10 +79,10 @@ class CDState:
                     self.unique = False  # cannot check: refuse rather than guess
         if not self.unique and self.limits is not None:
             raise ValueError(
-                "alpha=0 with lower_limits/upper_limits needs X of full column rank (or too "
-                "large to check its rank) or a finite lower and upper limit on every "
-                "coefficient: otherwise the least-squares problem can be unbounded along a "
-                "direction the limits leave open, and its solution is not unique. Box every "
+                "alpha=0 with lower_limits/upper_limits needs a finite lower and upper limit "
+                "on every coefficient, or X of full column rank (this X is rank deficient, or "
+                "too large to check its rank): otherwise the least-squares solution is not "
+                "unique and can run off along a direction the limits leave open. Box every "
                 "coefficient, or use a positive alpha.")
         if not self.unique:
             raise ValueError(
@@ -95,11 +95,11 @@ class CDState:
         from fastridge import _cd_fast
 
         pr, v = self.pr, self.v
-        if np.any(np.asarray(alphas) == 0.0):
-            if self.limits is None and not self.positive:
-                self.require_unique()
-            elif self.limits is not None and not self.boxed():
-                self.require_unique()
+        # α = 0: refused on rank-deficient X unless every coefficient is boxed (with limits)
+        # or positive=True without limits (as before limits existed)
+        bounded = self.boxed() if self.limits is not None else self.positive
+        if np.any(np.asarray(alphas) == 0.0) and not bounded:
+            self.require_unique()
         if self.lower is not None:
             # a start outside the box (a warm start from an unconstrained fit) is projected:
             # the kernels' stopping test assumes a feasible b
