@@ -16,7 +16,13 @@ products free of a large common offset).  The kernels keep R = y − X diag(d) b
 constant shift of y allowed) and the running sum S = Σ wᵢ Rᵢ; the centred residual's correlation with
 column j is then dⱼ (Σᵢ xᵢⱼ wᵢ Rᵢ − x̄ⱼ S), so one `dot` and one `axpy` per coordinate suffice.
 
-Stopping: the norm of the gradient g = Zᵀ W r − α V b (projected for `positive`), measured in the
+Box constraints: b is confined to [loⱼ, hiⱼ] per coordinate (``positive`` is lo = 0, hi = +∞),
+by projecting each exact coordinate minimizer on its interval (the exact minimizer of a convex
+quadratic in one variable on an interval).  The bounds are given in fit coordinates (the caller
+divides raw-scale limits by dⱼ).  Unbounded fits pass no bounds (NULL pointers inside): the
+coordinate step then tests one pointer and the sweep is unchanged.
+
+Stopping: the norm of the gradient g = Zᵀ W r − α V b (projected on the box), measured in the
 coordinates where every column has unit scale (g̃ⱼ = gⱼ · jwⱼ with the caller's jwⱼ = 1/√(hⱼ + α
 vⱼ)), is at most `tol_abs` (the caller passes tol · ‖g̃‖ at b = 0). Unscaled, the norm is dominated
 by the largest-scale column and small-scale coordinates are never resolved. It is checked before the
@@ -40,23 +46,30 @@ cdef enum:
 
 
 
-cdef inline double _kkt_sq(double g, double bj, bint positive) noexcept nogil:
-    """Squared KKT residual of one coordinate (projected gradient for b ≥ 0)."""
-    if positive and bj <= 0.0 and g < 0.0:
-        return 0.0
+cdef inline double _kkt_sq(double g, double bj, const double *lo, const double *hi,
+                           Py_ssize_t j) noexcept nogil:
+    """Squared KKT residual of coordinate j: g², or 0 when b_j sits at a bound that g pushes
+    against (the projected gradient on the box [lo_j, hi_j]; no bounds when lo is NULL)."""
+    if lo != NULL:
+        if (bj <= lo[j] and g < 0.0) or (bj >= hi[j] and g > 0.0):
+            return 0.0
     return g * g
 
 
-cdef inline double _coordinate_step(double corr, double pen, double denom, bint positive,
-                                    floating *bj) noexcept nogil:
+cdef inline double _coordinate_step(double corr, double pen, double denom, const double *lo,
+                                    const double *hi, Py_ssize_t j, floating *bj) noexcept nogil:
     """Exact minimization over coordinate j.  corr = z_jᵀ W r with the current residual r (b_j's
     own contribution included), pen = α v_j, denom = z_jᵀ W z_j + pen: the minimizer is
-    b_j + (corr − pen·b_j)/denom, projected on b_j ≥ 0 when `positive`.  Writes b_j and returns
-    the change actually stored (after rounding to the working precision)."""
+    b_j + (corr − pen·b_j)/denom, projected on [lo_j, hi_j] when bounds are given (lo, hi not
+    NULL).  Writes b_j and returns the change actually stored (after rounding to the working
+    precision)."""
     cdef double old = bj[0], new
     new = old + (corr - pen * old) / denom
-    if positive and new < 0.0:
-        new = 0.0
+    if lo != NULL:
+        if new < lo[j]:
+            new = lo[j]
+        elif new > hi[j]:
+            new = hi[j]
     bj[0] = <floating> new
     return <double> bj[0] - old
 
@@ -123,7 +136,8 @@ cdef double _recentre(Py_ssize_t n, const floating *w, bint weighted, double W, 
 cdef double _grad_norm_dense(const floating[::1, :] X, const floating[::1] y,
                              const floating[::1] sw, bint weighted,
                              const double[::1] xbar, const double[::1] d, const double[::1] v,
-                             double alpha, bint center, bint positive, const floating[::1] b,
+                             double alpha, bint center, const double *lo, const double *hi,
+                             const floating[::1] b,
                              floating[::1] R, floating[::1] wr, floating[::1] xtr, double W,
                              double *S, double[::1] racc, const double[::1] jw) noexcept nogil:
     """Exact ‖g‖: recomputes R = y − X(d∘b) from scratch (so rounding accumulated by the
@@ -157,7 +171,7 @@ cdef double _grad_norm_dense(const floating[::1, :] X, const floating[::1] y,
         for j in range(p):
             g = d[j] * _centred_dot(n, &X[0, j], xbar[j], &sw[0] if weighted else NULL,
                                     weighted, &R[0]) - alpha * v[j] * b[j]
-            acc += _kkt_sq(g * jw[j], b[j], positive)
+            acc += _kkt_sq(g * jw[j], b[j], lo, hi, j)
         return sqrt(acc)
     if weighted:
         for i in range(n):
@@ -169,22 +183,26 @@ cdef double _grad_norm_dense(const floating[::1, :] X, const floating[::1] y,
               zero, &xtr[0], 1)
     for j in range(p):
         g = d[j] * (xtr[j] - xbar[j] * S[0]) - alpha * v[j] * b[j]
-        acc += _kkt_sq(g * jw[j], b[j], positive)
+        acc += _kkt_sq(g * jw[j], b[j], lo, hi, j)
     return sqrt(acc)
 
 
 def _ridge_cd_dense(const floating[::1, :] X, const floating[::1] y, const floating[::1] sw,
                     const double[::1] xbar,
                     const double[::1] d, const double[::1] h, const double[::1] v, double alpha,
-                    floating[::1] b, floating[::1] R, double W, bint center, bint positive,
+                    floating[::1] b, floating[::1] R, double W, bint center,
+                    const double[::1] lower, const double[::1] upper,
                     const double[::1] jw, double tol_abs, int max_iter):
     """Cyclic coordinate descent on dense F-ordered X with residual updates.
 
     h[j] = dⱼ² Σ wᵢ (xᵢⱼ − x̄ⱼ)² is the exact diagonal of ZᵀWZ (computed without cancellation by the
     caller); `sw` is empty for unit weights; W = Σ w.  `b`, `R` in/out (R = y − X diag(d) b;
-    y may be the raw or the centred target).
+    y may be the raw or the centred target).  `lower`, `upper`: the box in fit coordinates, or
+    both empty (unbounded).
     """
     cdef Py_ssize_t n = X.shape[0], p = X.shape[1], j
+    cdef const double *lo = &lower[0] if lower.shape[0] > 0 else NULL
+    cdef const double *hi = &upper[0] if upper.shape[0] > 0 else NULL
     cdef bint weighted = sw.shape[0] > 0
     dtype = np.float32 if floating is float else np.float64
     cdef floating[::1] wr = np.empty(n if weighted else 1, dtype=dtype)
@@ -197,7 +215,7 @@ def _ridge_cd_dense(const floating[::1, :] X, const floating[::1] y, const float
         while True:
             if check or since_check >= FORCE_CHECK_EVERY:
                 measure = _grad_norm_dense(X, y, sw, weighted, xbar, d, v, alpha, center,
-                                           positive, b, R, wr, xtr, W, &S, racc, jw)
+                                           lo, hi, b, R, wr, xtr, W, &S, racc, jw)
                 since_check = 0
                 fresh = True
                 if measure <= tol_abs:
@@ -218,7 +236,7 @@ def _ridge_cd_dense(const floating[::1, :] X, const floating[::1] y, const float
                     g = _wdot(n, &X[0, j], &sw[0], &R[0])
                 else:
                     g = _dot(<blas_int> n, &X[0, j], 1, &R[0], 1)
-                delta = _coordinate_step(d[j] * g, alpha * v[j], denom, positive, &b[j])
+                delta = _coordinate_step(d[j] * g, alpha * v[j], denom, lo, hi, j, &b[j])
                 if delta != 0.0:
                     if center:
                         _centred_axpy(n, -delta * d[j], &X[0, j], xbar[j], &R[0])
@@ -234,35 +252,59 @@ def _ridge_cd_dense(const floating[::1, :] X, const floating[::1] y, const float
                 break
         if not stopped and not fresh:
             measure = _grad_norm_dense(X, y, sw, weighted, xbar, d, v, alpha, center,
-                                       positive, b, R, wr, xtr, W, &S, racc, jw)
+                                       lo, hi, b, R, wr, xtr, W, &S, racc, jw)
     if stopped:
         raise_stopped()
     return measure, tol_abs, n_iter
 
 
+def _box(Py_ssize_t p, bint positive, lower, upper):
+    """(lo, hi) float64 arrays of length p for a bounded fit, both empty when unbounded.
+    Checked here, once per call: finite-or-infinite, not NaN, lo ≤ 0 ≤ hi (so that b = 0, the
+    cold start, is feasible)."""
+    if lower is None and upper is None and not positive:
+        return np.empty(0), np.empty(0)
+    lo = np.full(p, -np.inf) if lower is None else np.array(lower, dtype=np.float64)
+    hi = np.full(p, np.inf) if upper is None else np.array(upper, dtype=np.float64)
+    if lo.shape != (p,) or hi.shape != (p,):
+        raise ValueError(f"lower and upper must have shape ({p},), got {lo.shape} and "
+                         f"{hi.shape}.")
+    if positive:
+        lo = np.maximum(lo, 0.0)
+    if not (np.all(lo <= 0.0) and np.all(hi >= 0.0)):  # also False for NaN
+        raise ValueError("the bounds must satisfy lower <= 0 <= upper (no NaN).")
+    return lo, hi
+
+
 cdef double _grad_norm_gram(const floating[::1, :] G, const floating[::1] c,
-                            const double[::1] v, double alpha, bint positive,
+                            const double[::1] v, double alpha, const double *lo,
+                            const double *hi,
                             const floating[::1] b, const floating[::1] q,
                             const double[::1] jw) noexcept nogil:
     cdef Py_ssize_t p = G.shape[0], j
     cdef double g, acc = 0.0
     for j in range(p):
         g = <double> c[j] - q[j] - alpha * v[j] * b[j]
-        acc += _kkt_sq(g * jw[j], b[j], positive)
+        acc += _kkt_sq(g * jw[j], b[j], lo, hi, j)
     return sqrt(acc)
 
 
 def ridge_cd_gram(const floating[::1, :] G, const floating[::1] c, const double[::1] v,
                   double alpha, floating[::1] b, bint positive, const double[::1] jw,
-                  double tol_abs, int max_iter):
+                  double tol_abs, int max_iter, lower=None, upper=None):
     """Coordinate descent on the Gram ("covariance") form: G = ZᵀWZ (p × p), c = ZᵀW y_c.
 
     Never touches X.  Keeps q = G b (one `axpy` of a Gram column per changed coordinate); the
     gradient c − q − αVb is then O(p) per sweep, and q is recomputed exactly (`symv`) every
     10 sweeps and before convergence is declared, so drift can neither fake convergence nor
-    steer b away from the optimum on ill-conditioned problems.
+    steer b away from the optimum on ill-conditioned problems.  `positive` or `lower`/`upper`
+    (float64 (p,), fit coordinates, lower ≤ 0 ≤ upper): the box, as in `ridge_cd`.
     """
     cdef Py_ssize_t p = G.shape[0], j
+    cdef const double[::1] lw, up
+    lw, up = _box(p, positive, lower, upper)
+    cdef const double *lo = &lw[0] if lw.shape[0] > 0 else NULL
+    cdef const double *hi = &up[0] if up.shape[0] > 0 else NULL
     dtype = np.float32 if floating is float else np.float64
     cdef floating[::1] q = np.empty(p, dtype=dtype)
     cdef double measure, denom, delta
@@ -271,7 +313,7 @@ def ridge_cd_gram(const floating[::1, :] G, const floating[::1] c, const double[
     cdef floating one = 1.0, zero = 0.0
     with nogil:
         _symv(Upper, <blas_int> p, one, &G[0, 0], <blas_int> p, &b[0], 1, zero, &q[0], 1)
-        measure = _grad_norm_gram(G, c, v, alpha, positive, b, q, jw)
+        measure = _grad_norm_gram(G, c, v, alpha, lo, hi, b, q, jw)
         while measure > tol_abs and n_iter < max_iter:
             if n_iter % FORCE_CHECK_EVERY == 0 and n_iter > 0:
                 # refresh q = G b so that the drift of the incremental updates cannot steer b
@@ -281,7 +323,7 @@ def ridge_cd_gram(const floating[::1, :] G, const floating[::1] c, const double[
                 denom = G[j, j] + alpha * v[j]
                 if denom <= 0.0:
                     continue
-                delta = _coordinate_step(<double> c[j] - q[j], alpha * v[j], denom, positive,
+                delta = _coordinate_step(<double> c[j] - q[j], alpha * v[j], denom, lo, hi, j,
                                          &b[j])
                 if delta != 0.0:
                     _axpy(<blas_int> p, <floating> delta, &G[0, j], 1, &q[0], 1)
@@ -289,11 +331,11 @@ def ridge_cd_gram(const floating[::1, :] G, const floating[::1] c, const double[
             if stop_requested():
                 stopped = True
                 break
-            measure = _grad_norm_gram(G, c, v, alpha, positive, b, q, jw)
+            measure = _grad_norm_gram(G, c, v, alpha, lo, hi, b, q, jw)
             if measure <= tol_abs:
                 _symv(Upper, <blas_int> p, one, &G[0, 0], <blas_int> p, &b[0], 1, zero,
                       &q[0], 1)
-                measure = _grad_norm_gram(G, c, v, alpha, positive, b, q, jw)
+                measure = _grad_norm_gram(G, c, v, alpha, lo, hi, b, q, jw)
     if stopped:
         raise_stopped()
     return measure, tol_abs, n_iter
@@ -303,7 +345,8 @@ cdef double _grad_norm_csc(const floating[::1] data, const index_t[::1] indices,
                            const index_t[::1] indptr, const floating[::1] y,
                            const floating[::1] sw, bint weighted,
                            const double[::1] xbar, const double[::1] d, const double[::1] v,
-                           double alpha, bint center, bint positive, const floating[::1] b,
+                           double alpha, bint center, const double *lo, const double *hi,
+                             const floating[::1] b,
                            floating[::1] R, double W, double *S,
                            const double[::1] jw) noexcept nogil:
     """Exact ‖g‖ after recomputing R = y − X(d∘b) from scratch (see `_grad_norm_dense`)."""
@@ -322,7 +365,7 @@ cdef double _grad_norm_csc(const floating[::1] data, const index_t[::1] indices,
         for k in range(indptr[j], indptr[j + 1]):
             xr += <double> data[k] * R[indices[k]] * (sw[indices[k]] if weighted else 1.0)
         g = d[j] * (xr - xbar[j] * S[0]) - alpha * v[j] * b[j]
-        acc += _kkt_sq(g * jw[j], b[j], positive)
+        acc += _kkt_sq(g * jw[j], b[j], lo, hi, j)
     return sqrt(acc)
 
 
@@ -330,7 +373,8 @@ def _ridge_cd_sparse(const floating[::1] data, const index_t[::1] indices,
                      const index_t[::1] indptr, const floating[::1] y, const floating[::1] sw,
                      const double[::1] xbar, const double[::1] d, const double[::1] h,
                      const double[::1] v, double alpha,
-                     floating[::1] b, floating[::1] R, double W, bint center, bint positive,
+                     floating[::1] b, floating[::1] R, double W, bint center,
+                     const double[::1] lower, const double[::1] upper,
                      const double[::1] jw, double tol_abs, int max_iter):
     """Cyclic coordinate descent on CSC X with implicit centring (X is never densified).
 
@@ -339,6 +383,8 @@ def _ridge_cd_sparse(const floating[::1] data, const index_t[::1] indices,
     """
     cdef Py_ssize_t p = indptr.shape[0] - 1, n = R.shape[0], j, k, i
     cdef bint weighted = sw.shape[0] > 0
+    cdef const double *lo = &lower[0] if lower.shape[0] > 0 else NULL
+    cdef const double *hi = &upper[0] if upper.shape[0] > 0 else NULL
     cdef double S = 0.0, measure = 0.0, denom, delta, step_sq, xr, sc
     cdef int n_iter = 0, since_check = 0
     cdef bint check = True, fresh = False, stopped = False
@@ -346,7 +392,7 @@ def _ridge_cd_sparse(const floating[::1] data, const index_t[::1] indices,
         while True:
             if check or since_check >= FORCE_CHECK_EVERY:
                 measure = _grad_norm_csc(data, indices, indptr, y, sw, weighted, xbar, d, v,
-                                         alpha, center, positive, b, R, W, &S, jw)
+                                         alpha, center, lo, hi, b, R, W, &S, jw)
                 since_check = 0
                 fresh = True
                 if measure <= tol_abs:
@@ -367,7 +413,7 @@ def _ridge_cd_sparse(const floating[::1] data, const index_t[::1] indices,
                     for k in range(indptr[j], indptr[j + 1]):
                         xr += <double> data[k] * R[indices[k]]
                 delta = _coordinate_step(d[j] * (xr - xbar[j] * S), alpha * v[j], denom,
-                                         positive, &b[j])
+                                         lo, hi, j, &b[j])
                 if delta != 0.0:
                     sc = delta * d[j]
                     for k in range(indptr[j], indptr[j + 1]):
@@ -384,14 +430,14 @@ def _ridge_cd_sparse(const floating[::1] data, const index_t[::1] indices,
                 break
         if not stopped and not fresh:
             measure = _grad_norm_csc(data, indices, indptr, y, sw, weighted, xbar, d, v,
-                                     alpha, center, positive, b, R, W, &S, jw)
+                                     alpha, center, lo, hi, b, R, W, &S, jw)
     if stopped:
         raise_stopped()
     return measure, tol_abs, n_iter
 
 
 def ridge_cd(Design design not None, y, b, R, *, double alpha, v, h, jw, double W,
-             bint positive, double tol_abs, int max_iter):
+             bint positive=False, lower=None, upper=None, double tol_abs, int max_iter):
     """Cyclic coordinate descent for one target on `design` (the Z, W of the problem).
 
     Parameters
@@ -413,7 +459,10 @@ def ridge_cd(Design design not None, y, b, R, *, double alpha, v, h, jw, double 
     W : float
         Σ w (n when unweighted).
     positive : bool
-        Constrain b ≥ 0.
+        Constrain b ≥ 0 (the box lo = 0, hi = +∞).
+    lower, upper : float64 ndarray of shape (p,) or None
+        Per-coordinate bounds loⱼ ≤ 0 ≤ hiⱼ in fit coordinates (±inf allowed); with `positive`
+        the lower bound is max(loⱼ, 0).  None for both (and not `positive`): unbounded.
     tol_abs, max_iter : float, int
         Absolute tolerance on the scaled gradient norm (see the module docstring); cap on the
         sweeps.
@@ -425,12 +474,13 @@ def ridge_cd(Design design not None, y, b, R, *, double alpha, v, h, jw, double 
     cdef Py_ssize_t n = design.n, p = design.p
     design.check_vectors(working=(("y", y, n), ("b", b, p), ("R", R, n)),
                          float64=(("v", v, p), ("h", h, p), ("jw", jw, p)))
+    lo, hi = _box(p, positive, lower, upper)
     if design.layout == DENSE_F:
         return _ridge_cd_dense(design.dense, y, design.sw, design.xbar, design.d, h, v, alpha,
-                               b, R, W, design.center, positive, jw, tol_abs, max_iter)
+                               b, R, W, design.center, lo, hi, jw, tol_abs, max_iter)
     if design.layout == CSC:
         return _ridge_cd_sparse(design.data, design.indices, design.indptr, y, design.sw,
                                 design.xbar, design.d, h, v, alpha, b, R, W, design.center,
-                                positive, jw, tol_abs, max_iter)
+                                lo, hi, jw, tol_abs, max_iter)
     raise ValueError(f"ridge_cd reads X by columns: it needs a design of layout DENSE_F or CSC, "
                      f"got {design!r}.")

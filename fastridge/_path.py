@@ -89,6 +89,8 @@ class RidgePath:
         ``"cholesky"``, ``"svd"``, ``"cd"`` or ``"cg"`` (warm-started from the previous α).
     feature_names : ndarray of str or None
         The column names of X when it had them (a pandas DataFrame), else None.
+    fitted_offset : bool
+        Whether the path was fitted with an ``offset`` (then :meth:`predict` needs one).
     n_features_in_ : int
         Number of columns of X; :meth:`predict` checks it.
     loo : ndarray of shape (m,) or (m, n_targets)
@@ -132,15 +134,19 @@ class RidgePath:
     df: NDArray[np.float64] | None
     solver: str
     feature_names: NDArray[np.object_] | None
+    fitted_offset: bool
     n_features_in_: int
 
-    def predict(self, X: MatrixLike) -> NDArray[np.floating]:
+    def predict(self, X: MatrixLike, offset: ArrayLike | None = None) -> NDArray[np.floating]:
         """Predict with the solution at every α of the path.
 
         Parameters
         ----------
         X : array-like or scipy.sparse matrix of shape (n_samples, n_features)
             Raw (unstandardized) data with the columns the path was fitted on.
+        offset : array-like of shape (n_samples,) or (n_samples, n_targets), default=None
+            The new rows' known term of the linear predictor, added at every α; required
+            when the path was fitted with an offset (as glmnet's ``newoffset``).
 
         Returns
         -------
@@ -167,9 +173,20 @@ class RidgePath:
 
         X = V.validate_data(self, X, reset=False)
         if self.coef.ndim == 2:
-            return linear_predict(X, self.coef, self.intercept)
-        return np.stack([linear_predict(X, self.coef[:, t, :], self.intercept[:, t])
-                         for t in range(self.coef.shape[1])], axis=-1)
+            out = linear_predict(X, self.coef, self.intercept)
+        else:
+            out = np.stack([linear_predict(X, self.coef[:, t, :], self.intercept[:, t])
+                            for t in range(self.coef.shape[1])], axis=-1)
+        if offset is None:
+            if getattr(self, "fitted_offset", False):
+                raise ValueError("This path was fitted with an offset: predict needs "
+                                 "predict(X, offset=...) for the new rows (as glmnet's "
+                                 "newoffset).")
+            return out
+        k = 1 if self.coef.ndim == 2 else self.coef.shape[1]
+        off = V.check_offset(offset, out.shape[0], k, self.coef.ndim == 2)
+        off = off[:, None] if off.ndim == 1 else off[:, None, :]   # the same at every α
+        return (out + off).astype(out.dtype, copy=False)
 
     # ------------------------------------------------------------ from the spectrum
     def _decomposition(self, what, rows=False):
@@ -182,6 +199,10 @@ class RidgePath:
             raise ValueError(f"RidgePath.{what} needs the problem the path was computed on: "
                              f"build the path with ridge_path (this one was constructed "
                              f"directly).")
+        if getattr(self, "_limits", None) is not None:
+            raise ValueError(f"RidgePath.{what} is computed from the spectral decomposition, "
+                             f"which solves the unconstrained problem: this path was fitted "
+                             f"with lower_limits/upper_limits.")
         if rows and self._rows is None:
             raise ValueError(f"RidgePath.{what} needs the rows of X in memory (a numpy array or "
                              f"scipy.sparse matrix); this path was computed from a "
@@ -482,7 +503,10 @@ def ridge_path(X: MatrixLike, y: ArrayLike, *, alphas: ArrayLike | None = None,
                penalty_factor: ArrayLike | None = None, sample_weight: ArrayLike | None = None,
                solver: Literal["auto", "eigen", "cd", "cg", "cholesky", "svd"] = "auto",
                tol: float = 1e-6, max_iter: int | None = None,
-               verbose: int | bool = 0) -> RidgePath:
+               verbose: int | bool = 0, lower_limits: float | ArrayLike | None = None,
+               upper_limits: float | ArrayLike | None = None,
+               exclude: ArrayLike | None = None,
+               offset: ArrayLike | None = None) -> RidgePath:
     """Compute ridge solutions over a grid of α, from the largest to the smallest.
 
     For each α the problem is that of :class:`Ridge`.  An iterative solver starts each α from
@@ -530,6 +554,16 @@ def ridge_path(X: MatrixLike, y: ArrayLike, *, alphas: ArrayLike | None = None,
         Progress report on ``sys.stderr``: 0 (or False) is silent; 1 (or True) writes a
         header, a line about every 10 % of the grid (α done out of m, the current α, its
         iterations, the elapsed time) and a summary; 2 or more writes a line for every α.
+    lower_limits, upper_limits : float or array of shape (n_features,), default=None
+        Raw-scale box limits on the coefficients at every α, lowerⱼ ≤ 0 ≤ upperⱼ (glmnet's
+        ``lower.limits``/``upper.limits``, as :class:`Ridge`'s); only ``"cd"`` honours them
+        (``"auto"`` takes it).
+    exclude : array of int, default=None
+        Features left out of the fit, coefficient 0 at every α (glmnet's ``exclude``).
+    offset : array-like of shape (n_samples,) or (n_samples, n_targets), default=None
+        A known per-row term of the linear predictor (glmnet's ``offset``): the path is fitted
+        on y − offset, and `RidgePath.predict` then needs the new rows' offset.  In-memory data
+        only.
 
     Returns
     -------
@@ -604,11 +638,14 @@ def ridge_path(X: MatrixLike, y: ArrayLike, *, alphas: ArrayLike | None = None,
     return _fit_path(X, y, alphas=alphas, n_alphas=n_alphas, alpha_min_ratio=alpha_min_ratio,
                      fit_intercept=fit_intercept, standardize=standardize,
                      penalty_factor=penalty_factor, sample_weight=sample_weight, solver=solver,
-                     tol=tol, max_iter=max_iter, verbose=verbose, label="ridge_path")
+                     tol=tol, max_iter=max_iter, verbose=verbose, label="ridge_path",
+                     lower_limits=lower_limits, upper_limits=upper_limits, exclude=exclude,
+                     offset=offset)
 
 
 def _fit_path(X, y, *, alphas, n_alphas, alpha_min_ratio, fit_intercept, standardize,
-              penalty_factor, sample_weight, solver, tol, max_iter, verbose, label, warm=None):
+              penalty_factor, sample_weight, solver, tol, max_iter, verbose, label, warm=None,
+              lower_limits=None, upper_limits=None, exclude=None, offset=None):
     """:func:`ridge_path`, with the label of its progress lines (RidgeCV names the fold).
 
     `warm` (or None): (α (h,), raw coefficients (h, p) or (h, k, p)) of an earlier path on the
@@ -624,10 +661,19 @@ def _fit_path(X, y, *, alphas, n_alphas, alpha_min_ratio, fit_intercept, standar
     path = RidgePath()
     data = backend.validate(path, X, y, sample_weight, name="ridge_path")
     pf = V.check_penalty_factor(penalty_factor, data.p)
+    limits = V.check_limits(lower_limits, upper_limits, data.p)
+    excluded = V.check_exclude(exclude, data.p)
+    if offset is not None:
+        if not backend.rows_in_memory:
+            raise ValueError("offset is supported for in-memory data (numpy arrays, "
+                             "scipy.sparse matrices); subtract it from y for a Dask path.")
+        data = data.minus_offset(V.check_offset(offset, data.n, data.k, data.single))
     v = np.ones(data.p) if pf is None else pf
     report = PathReport(label, verbose, data.describe()) if verbose else None
     pr = backend.path_problem(data, fit_intercept=fit_intercept, standardize=standardize,
-                              solver=solver, v=v)
+                              solver="cd" if limits is not None and solver == "auto" else solver,
+                              v=v)
+    P.exclude_columns(pr, excluded)
     if user is None:
         grid = default_alphas(pr, v, n_alphas, alpha_min_ratio)
         order = np.arange(grid.size)
@@ -643,7 +689,7 @@ def _fit_path(X, y, *, alphas, n_alphas, alpha_min_ratio, fit_intercept, standar
     keep = {}
     coef, intercept, n_iter, df, used, short = raw_path(
         pr, v, grid, solver, tol=float(tol), max_iter=max_iter, dtype=data.dtype,
-        report=report, history=history, keep=keep)
+        report=report, history=history, keep=keep, limits=limits)
     warn_short(short, used, tol, stacklevel=4)  # the caller of ridge_path
     coef, intercept = coef.astype(data.dtype), intercept.astype(data.dtype)
     path.alphas, path.order, path.n_iter, path.df, path.solver = grid, order, n_iter, df, used
@@ -654,6 +700,8 @@ def _fit_path(X, y, *, alphas, n_alphas, alpha_min_ratio, fit_intercept, standar
     # when the path's solver did not make it), the rows when in memory
     path._pr, path._v, path._spectrum, path._gcv = pr, v, keep.get("spectrum"), None
     path._rows = (data.X, data.Y, data.sw) if backend.rows_in_memory else None
+    path._limits = limits
+    path.fitted_offset = offset is not None
     if report is not None:
         report.end(used, short)
     return path

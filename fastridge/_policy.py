@@ -4,8 +4,8 @@ module decides these things or tests a memory size itself (they ask :func:`fastr
 
 The rules, in the words of the API (README, ``Ridge`` docstring):
 
-* one fit (:func:`fit_solver`): ``positive=True`` → ``"cd"``; some α = 0 → ``"svd"`` when a
-  dense float64 copy of X fits, else ``"cg"``; dense X → ``"cholesky"`` on the Gram (n ≥ p) or
+* one fit (:func:`fit_solver`): ``positive=True`` or box limits → ``"cd"``; some α = 0 →
+  ``"svd"`` when a dense float64 copy of X fits, else ``"cg"``; dense X → ``"cholesky"`` on the Gram (n ≥ p) or
   the kernel (p > n, positive penalty factors) when that matrix fits, else ``"cg"``; sparse X →
   ``"cholesky"`` for p ≤ :data:`SPARSE_GRAM_MAX_FEATURES`, else ``"cg"``;
 * a path (:func:`path_solver`): the spectral decomposition (``"eigen"``) when it applies and its
@@ -31,9 +31,9 @@ KEEP_STATS_MAX_FEATURES = 512
 KEEP_STATS_MAX_FLOPS = 10**7
 
 
-def fit_solver(n, p, *, sparse, alphas, positive, penalty_factor=None):
+def fit_solver(n, p, *, sparse, alphas, positive, penalty_factor=None, limits=False):
     """The "auto" rule of one fit (see the module docstring)."""
-    if positive:
+    if positive or limits:
         return "cd"
     if np.any(np.asarray(alphas) == 0.0):
         return "svd" if _config.fits(n, p) else "cg"
@@ -107,12 +107,15 @@ def spectral_unavailable(pr, v):
     return _spectral.unavailable(pr, v) or spectral_fits(pr)
 
 
-def path_solver(pr, v, solver):
-    """The solver of a path over α (see the module docstring)."""
+def path_solver(pr, v, solver, *, limits=False):
+    """The solver of a path over α (see the module docstring); box `limits`: CD, the one
+    solver that honours them."""
     if pr.op is not None:  # rows elsewhere, only products with ZᵀWZ: warm-started CG (the
         return "cg"        # Dask route asked for "eigen" or "auto" when the Gram would not fit)
     if solver != "auto":
         return solver
+    if limits:
+        return "cd"
     if spectral_unavailable(pr, v) is None and (
             pr.fmt in ("dense", "stats") or min(pr.n, pr.p) <= SPARSE_GRAM_MAX_FEATURES):
         # sparse X: densifying a larger min(n, p)² Gram/kernel and decomposing it costs far
@@ -189,13 +192,15 @@ def keep_statistics_rule():
             f"they cost at most n*p^2 = {KEEP_STATS_MAX_FLOPS:.0e} flops")
 
 
-def form_solver(form, *, positive):
+def form_solver(form, *, positive, limits=False):
     """"auto" for a problem already built, by its form: on rows the caller has chosen with
     :func:`fit_solver` before building it; from statistics, Cholesky on the Gram (CD for
-    `positive`); with only an operator (rows elsewhere, the Gram too large), CG."""
+    `positive` or box `limits`); with only an operator (rows elsewhere, the Gram too large),
+    CG."""
     if form == "operator":
-        if positive:
-            raise ValueError("positive=True needs coordinate descent on the p x p Gram, which "
+        if positive or limits:
+            what = "positive=True" if positive else "lower_limits/upper_limits"
+            raise ValueError(f"{what} needs coordinate descent on the p x p Gram, which "
                              "would not fit in memory for this Dask array.")
         return "cg"
-    return "cd" if positive else "cholesky"
+    return "cd" if positive or limits else "cholesky"

@@ -446,9 +446,15 @@ def _one_pass_gram(pr, X, Y, sw, mean, ss):
     return W
 
 
-def to_raw(pr, B):
-    """Fit-coordinate coefficients B (k, p) → raw-scale coef (k, p) and intercept (k,)."""
-    coef = B.astype(np.float64) * pr.d
+def to_raw(pr, B, limits=None):
+    """Fit-coordinate coefficients B (k, p) → raw-scale coef (k, p) and intercept (k,).
+
+    `limits`: None or the raw-scale box (lower, upper) the solver kept B in (as B = β/d); the
+    raw coefficients are clipped to it, which only removes the rounding of β = d·b, and the
+    intercept β₀ = ȳ − x̄ᵀβ is taken with the clipped β."""
+    coef = B.astype(np.float64) * pr.d + 0.0  # + 0.0: no -0.0 for a column with d = 0
+    if limits is not None:
+        coef = np.clip(coef, limits[0], limits[1])
     if pr.center:
         intercept = pr.ybar - coef @ pr.xbar
     else:
@@ -461,3 +467,15 @@ def from_raw(pr, coef):
     with np.errstate(divide="ignore", invalid="ignore"):
         B = np.where(pr.d != 0.0, coef / np.where(pr.d != 0.0, pr.d, 1.0), 0.0)
     return B
+
+
+def exclude_columns(pr, cols):
+    """Force the coefficients of the columns `cols` to 0 (glmnet's ``exclude``): their scale
+    dⱼ becomes 0, as a constant column's, so that every solver leaves them out of the fit and
+    `to_raw` reports 0 for them.  None or an empty `cols` leaves `pr` as it is."""
+    if cols is None or not len(cols):
+        return pr
+    pr.d = pr.d.copy()
+    pr.d[cols] = 0.0
+    pr.h = pr.d * pr.d * pr.ss
+    return pr

@@ -48,6 +48,7 @@ def _fit_small(est, X, y, P, posv):
             and 0 < alpha <= _FLOAT_MAX and type(est.solver) is str
             and est.solver in ("auto", "cholesky")
             and est.penalty_factor is None and est.positive is False
+            and est.lower_limits is None and est.upper_limits is None and est.exclude is None
             and (est.fit_intercept is True or est.fit_intercept is False)
             and (est.standardize is True or est.standardize is False)
             and (est.warm_start is True or est.warm_start is False)
@@ -150,7 +151,19 @@ class Ridge(RoutingMixin, LinearRegressorBase):
     penalty_factor : array of shape (n_features,), default=None
         Per-feature multipliers vⱼ ≥ 0 of the penalty; 0 leaves a feature unpenalized.
     positive : bool, default=False
-        Constrain the coefficients to be ≥ 0 (coordinate descent, by projection).
+        Constrain the coefficients to be ≥ 0 (coordinate descent, by projection); the same as
+        ``lower_limits=0``.
+    lower_limits, upper_limits : float or array of shape (n_features,), default=None
+        Box limits on the coefficients, glmnet's ``lower.limits``/``upper.limits``: each
+        βⱼ is confined to [lowerⱼ, upperⱼ], on the original scale of X (also with
+        ``standardize=True``); a scalar applies to every feature, ±inf leaves a side open, None
+        is -inf (upper: +inf).  As glmnet, lowerⱼ ≤ 0 ≤ upperⱼ is required.  Only ``"cd"``
+        honours them (``"auto"`` takes it; another solver raises a ValueError); the intercept
+        is never bounded.  α = 0 is allowed when every coefficient has two finite limits or X
+        has full column rank.
+    exclude : array of int, default=None
+        Indices of features left out of the fit, their coefficient reported as 0 (glmnet's
+        ``exclude``); every solver honours it.
     solver : {"auto", "cd", "cg", "cholesky", "svd"} or a scikit-learn name, default="auto"
         scikit-learn's names are accepted as aliases: ``"sparse_cg"``, ``"lsqr"``, ``"sag"``,
         ``"saga"`` mean ``"cg"``, and ``"lbfgs"`` means ``"cd"`` (which honours `positive`);
@@ -221,6 +234,14 @@ class Ridge(RoutingMixin, LinearRegressorBase):
 
     Notes
     -----
+    glmnet's options: ``offset`` in `fit` is a known per-row term of the linear predictor (the
+    fit is made on y − offset, the intercept still fitted), and a model fitted with one needs
+    ``predict(X, offset=...)`` (glmnet's ``newoffset``), a ValueError otherwise;
+    `lower_limits`/`upper_limits` and `exclude` are described above.  glmnet's λ is
+    α = λ·(Σw)·(p/Σv)/s_y, s_y the weighted population SD of y (root mean square without an
+    intercept) and Σv glmnet's penalty factors summed over all features (an excluded one counts
+    as 1); see the README's "glmnet's offset, limits and exclude".
+
     With ``standardize=True`` each column is centred (with an intercept) and divided by its
     weighted population standard deviation sⱼ (ddof=0, about the weighted mean also without
     an intercept, as ``StandardScaler(with_mean=False)``) before the penalty; the fit is made
@@ -291,6 +312,9 @@ class Ridge(RoutingMixin, LinearRegressorBase):
     def __init__(self, alpha: float | ArrayLike = 1.0, *, fit_intercept: bool = True,
                  standardize: bool = False, penalty_factor: ArrayLike | None = None,
                  positive: bool = False,
+                 lower_limits: float | ArrayLike | None = None,
+                 upper_limits: float | ArrayLike | None = None,
+                 exclude: ArrayLike | None = None,
                  solver: SolverName = "auto",
                  tol: float = 1e-6, max_iter: int | None = None, warm_start: bool = False,
                  copy_X: bool = True, random_state: Any = None,
@@ -300,6 +324,9 @@ class Ridge(RoutingMixin, LinearRegressorBase):
         self.standardize = standardize
         self.penalty_factor = penalty_factor
         self.positive = positive
+        self.lower_limits = lower_limits
+        self.upper_limits = upper_limits
+        self.exclude = exclude
         self.solver = solver
         self.tol = tol
         self.max_iter = max_iter
@@ -309,7 +336,8 @@ class Ridge(RoutingMixin, LinearRegressorBase):
         self.df = df
 
     @unchanged_on_failure
-    def fit(self, X: MatrixLike, y: ArrayLike, sample_weight: ArrayLike | None = None) -> Ridge:
+    def fit(self, X: MatrixLike, y: ArrayLike, sample_weight: ArrayLike | None = None,
+            offset: ArrayLike | None = None) -> Ridge:
         """Fit the ridge coefficients and intercept.
 
         Parameters
@@ -322,6 +350,10 @@ class Ridge(RoutingMixin, LinearRegressorBase):
         sample_weight : array-like of shape (n_samples,), default=None
             Non-negative row weights wᵢ (not all 0): a zero weight equals deleting the row, an
             integer weight k equals repeating it k times.
+        offset : array-like of shape (n_samples,) or (n_samples, n_targets), default=None
+            A known term of each row's linear predictor (glmnet's ``offset``): the model is
+            y ≈ offset + β₀ + Xβ, so the fit is made on y − offset (β₀ still fitted).  The
+            fitted model then needs ``predict(X, offset=...)``.  In-memory data only.
 
         Returns
         -------
@@ -351,36 +383,51 @@ class Ridge(RoutingMixin, LinearRegressorBase):
         from fastridge import _preprocessing as P
         from fastridge._solvers.linalg import scaled_posv
 
-        if self.df is None and sample_weight is None and type(X) is np.ndarray \
-                and type(y) is np.ndarray and _fit_small(self, X, y, P, scaled_posv):
+        if self.df is None and sample_weight is None and offset is None \
+                and type(X) is np.ndarray and type(y) is np.ndarray \
+                and _fit_small(self, X, y, P, scaled_posv):
             self.__dict__.pop("alpha_", None)
+            self._fit_offset = False
             return self
         self._check_params()
         backend = get_backend(X, y, sample_weight)
         prev = getattr(self, "coef_", None) if self.warm_start else None
         data = backend.validate(self, X, y, sample_weight)
         pf = V.check_penalty_factor(self.penalty_factor, data.p)
+        limits = V.check_limits(self.lower_limits, self.upper_limits, data.p)
+        excluded = V.check_exclude(self.exclude, data.p)
+        if offset is not None:
+            if not backend.rows_in_memory:
+                raise ValueError("offset is supported for in-memory data (numpy arrays, "
+                                 "scipy.sparse matrices); subtract it from y for a Dask fit.")
+            data = data.minus_offset(V.check_offset(offset, data.n, data.k, data.single))
         v = np.ones(data.p) if pf is None else pf
-        alpha_df = None if self.df is None else self._alpha_for_df(
-            backend.path_problem(data, fit_intercept=self.fit_intercept,
-                                 standardize=self.standardize, solver="auto", v=v), v)
+        alpha_df = None
+        if self.df is not None:        # the spectrum of the problem as fitted (exclude too)
+            pr_df = backend.path_problem(data, fit_intercept=self.fit_intercept,
+                                         standardize=self.standardize, solver="auto", v=v)
+            P.exclude_columns(pr_df, excluded)
+            alpha_df = self._alpha_for_df(pr_df, v)
         alphas = V.check_alpha(self.alpha if alpha_df is None else alpha_df, data.k)
         pr, solver = backend.problem(
             data, fit_intercept=self.fit_intercept, standardize=self.standardize,
             solver=V.canonical_solver(self.solver), alphas=alphas, v=v,
-            positive=bool(self.positive), penalty_factor=pf)
+            positive=bool(self.positive), penalty_factor=pf, limits=limits is not None)
+        P.exclude_columns(pr, excluded)
         B0 = None
         if prev is not None:
             prev = np.atleast_2d(np.asarray(prev, dtype=np.float64))
             B0 = prev if prev.shape == (pr.k, pr.p) else None
-        fit = engine.fit(pr, alphas, v, solver, positive=bool(self.positive),
+        fit = engine.fit(pr, alphas, v, solver, positive=bool(self.positive), limits=limits,
                          tol=float(self.tol), max_iter=self.max_iter, B0=B0, dtype=data.dtype,
                          asked=self.solver)
         set_linear_fit(self, fit, dtype=data.dtype, single=data.single)
         self._set_alpha_df(alpha_df)
         self.__dict__.pop("stats_", None)  # a fit on rows starts any streaming afresh
         # the statistics of these rows, for a partial_fit that follows, when they are cheap
-        self._fit_stats = backend.fit_statistics(data, pr)
+        # (not after an offset: the rows partial_fit adds would have none)
+        self._fit_offset = offset is not None
+        self._fit_stats = None if self._fit_offset else backend.fit_statistics(data, pr)
         self._stats_single = data.single
         return self
 
@@ -395,9 +442,10 @@ class Ridge(RoutingMixin, LinearRegressorBase):
             raise ValueError(f"Ridge: df= and alpha= are mutually exclusive (df chooses alpha); "
                              f"got df={self.df!r} and alpha={alpha!r}. Leave alpha at its "
                              f"default 1.0.")
-        if self.positive:
-            raise ValueError("Ridge: df= with positive=True is refused: the effective degrees "
-                             "of freedom sum d²/(d² + alpha) are those of the unconstrained fit.")
+        if self.positive or self.lower_limits is not None or self.upper_limits is not None:
+            raise ValueError("Ridge: df= with positive=True or lower_limits/upper_limits is "
+                             "refused: the effective degrees of freedom sum d²/(d² + alpha) are "
+                             "those of the unconstrained fit.")
         df, scalar = V.check_values(self.df, "df", positive=True)
         if not scalar:
             raise ValueError(f"df must be a single number (one alpha for every target), got "
@@ -414,6 +462,46 @@ class Ridge(RoutingMixin, LinearRegressorBase):
             self.__dict__.pop("alpha_", None)
         else:
             self.alpha_ = float(alpha_df)
+
+    def predict(self, X: MatrixLike, offset: ArrayLike | None = None) -> NDArray[np.floating]:
+        """Predict with the fitted linear model, plus an offset.
+
+        Parameters
+        ----------
+        X : array-like or scipy.sparse matrix of shape (n_samples, n_features)
+            Raw (unstandardized) data with the columns seen in `fit`.
+        offset : array-like of shape (n_samples,) or (n_samples, n_targets), default=None
+            The rows' known term of the linear predictor (glmnet's ``newoffset``), added to
+            the predictions.  Required when the model was fitted with an offset (as glmnet,
+            which stops when ``newoffset`` is missing), a ValueError otherwise.
+
+        Returns
+        -------
+        ndarray of shape (n_samples,) or (n_samples, n_targets)
+            ``X @ coef_.T + intercept_ (+ offset)``.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from fastridge import Ridge
+        >>> X = np.array([[0.0], [1.0], [2.0], [3.0]])
+        >>> off = np.array([10.0, 10.0, 0.0, 0.0])
+        >>> model = Ridge(alpha=1e-10).fit(X, 2 * X[:, 0] + off, offset=off)
+        >>> print(np.round(model.coef_, 6), np.round(model.predict([[4.0]], offset=[5.0]), 6))
+        [2.] [13.]
+        """
+        self._check_is_fitted()
+        if offset is None:
+            if getattr(self, "_fit_offset", False):
+                raise ValueError("This Ridge was fitted with an offset: predict needs "
+                                 "predict(X, offset=...) for the new rows (as glmnet's "
+                                 "newoffset).")
+            return super().predict(X)
+        pred = super().predict(X)
+        off = V.check_offset(offset, pred.shape[0], 1 if pred.ndim == 1 else pred.shape[1],
+                             pred.ndim == 1)
+        out = pred + (off if off.ndim == pred.ndim else off[:, None])
+        return out.astype(pred.dtype, copy=False)
 
     def _check_params(self):
         """The constructor parameters' check, as fit, partial_fit and set_params make it."""
@@ -494,6 +582,10 @@ class Ridge(RoutingMixin, LinearRegressorBase):
 
         self._check_params()
         prev = self.__dict__.get("stats_")
+        if prev is None and self.__dict__.get("_fit_offset"):
+            raise ValueError("partial_fit after a fit with an offset: the blocks partial_fit "
+                             "adds have none. Subtract the offset from y in every block and "
+                             "stream them from an unfitted estimator, or refit.")
         if prev is None and "_fit_stats" in self.__dict__:
             prev = self._fit_stats
             if isinstance(prev, tuple):
@@ -533,17 +625,19 @@ class Ridge(RoutingMixin, LinearRegressorBase):
     def _solve_stats(self):
         """(Re-)solve from `stats_` with the current parameters."""
         load_engine()
-        from fastridge import _stats
+        from fastridge import _preprocessing as P, _stats
 
         st = self.stats_
         pf = V.check_penalty_factor(self.penalty_factor, st.p)
         v = np.ones(st.p) if pf is None else pf
+        limits = V.check_limits(self.lower_limits, self.upper_limits, st.p)
         pr = _stats.problem(st, fit_intercept=self.fit_intercept,
                             standardize=self.standardize)
+        P.exclude_columns(pr, V.check_exclude(self.exclude, st.p))
         alpha_df = None if self.df is None else self._alpha_for_df(pr, v)
         alphas = V.check_alpha(self.alpha if alpha_df is None else alpha_df, st.k)
         fit = engine.fit(pr, alphas, v, V.canonical_solver(self.solver),
-                         positive=bool(self.positive), tol=float(self.tol),
+                         positive=bool(self.positive), limits=limits, tol=float(self.tol),
                          max_iter=self.max_iter, dtype=st.dtype, asked=self.solver)
         set_linear_fit(self, fit, dtype=st.dtype, single=self._stats_single)
         self._set_alpha_df(alpha_df)

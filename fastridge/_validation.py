@@ -699,6 +699,84 @@ def check_penalty_factor(penalty_factor, n_features):
     return arr
 
 
+def _check_limit(value, name, n_features, sign):
+    """One of `check_limits`' arguments: None, or a float64 (n_features,) array."""
+    if value is None:
+        return None
+    what = "a real number or a 1D array of real numbers (+-inf allowed)"
+    arr = _real_array(value, name, what)
+    if arr.ndim > 1 or (arr.ndim == 1 and arr.size not in (1, n_features)):
+        raise ValueError(f"{name} must be a scalar or a 1D array of length "
+                         f"n_features={n_features}, got an array of shape {arr.shape}.")
+    if np.isnan(arr).any():
+        raise ValueError(f"{name} must not contain NaN.")
+    if (sign * arr < 0).any():
+        rel = "<= 0" if sign < 0 else ">= 0"
+        raise ValueError(f"{name} must be {rel} (as glmnet's {name.replace('_', '.')}: a fit "
+                         f"starts from coefficient 0, which must be allowed), got "
+                         f"{arr.item() if arr.ndim == 0 else arr!r}.")
+    return np.array(np.broadcast_to(arr.reshape(-1), (n_features,)), dtype=_F64)
+
+
+def check_limits(lower_limits, upper_limits, n_features):
+    """Validate glmnet's box limits on the coefficients (raw scale).
+
+    Returns None when both are None, else ``(lower, upper)``, new float64 arrays of shape
+    (n_features,) (a scalar or a length-1 array is broadcast; a missing side is -inf or +inf)
+    with lower ≤ 0 ≤ upper, as glmnet requires.
+    """
+    lower = _check_limit(lower_limits, "lower_limits", n_features, -1)
+    upper = _check_limit(upper_limits, "upper_limits", n_features, 1)
+    if lower is None and upper is None:
+        return None
+    return (np.full(n_features, -np.inf) if lower is None else lower,
+            np.full(n_features, np.inf) if upper is None else upper)
+
+
+def check_exclude(exclude, n_features):
+    """Validate `exclude`, the features whose coefficient is forced to 0: None, or the sorted
+    unique indices as an intp array (negative indices count from the end, as numpy's)."""
+    if exclude is None:
+        return None
+    bad = TypeError(f"exclude must be a 1D array of integer feature indices, got {exclude!r}.")
+    if isinstance(exclude, (str, bytes, bool, np.bool_)) or is_sparse(exclude):
+        raise bad
+    try:
+        arr = np.asarray(exclude)
+    except (TypeError, ValueError) as exc:
+        raise bad from exc
+    if arr.ndim == 0:
+        arr = arr.reshape(1)
+    if arr.size == 0:
+        return np.zeros(0, dtype=np.intp)
+    if arr.ndim != 1 or arr.dtype.kind not in "iu":
+        raise bad
+    if (arr >= n_features).any() or (arr < -n_features).any():
+        raise ValueError(f"exclude holds an index out of range for n_features={n_features}: "
+                         f"{arr[(arr >= n_features) | (arr < -n_features)][:5].tolist()}.")
+    return np.unique(np.where(arr < 0, arr + n_features, arr).astype(np.intp))
+
+
+def check_offset(offset, n_samples, n_targets, single):
+    """Validate a per-row offset (a known term of the linear predictor): None, or a new float64
+    array of shape (n_samples,) for 1-D y / (n_samples, n_targets), finite.  A 1-D offset with
+    several targets applies to every target."""
+    if offset is None:
+        return None
+    if is_sparse(offset):
+        raise _sparse_error("offset")
+    arr = _real_array(offset, "offset", "an array of real numbers")
+    if arr.ndim == 2 and arr.shape == (n_samples, 1) and single:
+        arr = arr[:, 0]
+    ok = arr.shape == (n_samples,) or (arr.shape == (n_samples, n_targets) and not single)
+    if not ok:
+        want = f"({n_samples},)" if single else f"({n_samples},) or ({n_samples}, {n_targets})"
+        raise ValueError(f"offset has shape {arr.shape}, expected {want}.")
+    if not np.isfinite(arr).all():
+        raise ValueError("offset must be finite; it contains NaN or infinity.")
+    return arr
+
+
 # --------------------------------------------------------------------------------------------------
 # hyper-parameters
 # --------------------------------------------------------------------------------------------------

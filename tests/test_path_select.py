@@ -291,3 +291,23 @@ def test_errors_name_the_argument():
 
     with pytest.raises(ValueError, match="RidgePath.select needs|RidgePath.gcv needs"):
         RidgePath().select()
+
+
+def test_df_and_off_grid_values_meet_glmnets_options():
+    """Ridge(df=) with `exclude` solves df on the kept columns (the oracle: the same df on the
+    matrix without them); with box limits (not a spectral solution) df= and coef_at refuse."""
+    from fastridge import Ridge, ridge_path
+
+    rng = np.random.default_rng(11)
+    X = rng.standard_normal((60, 5))
+    y = X @ np.array([1.0, -2.0, 0.5, 0.0, 1.5]) + rng.standard_normal(60)
+    ex = Ridge(df=2.5, exclude=[1]).fit(X, y)
+    kept = Ridge(df=2.5).fit(np.delete(X, 1, axis=1), y)
+    assert ex.alpha_ == pytest.approx(kept.alpha_, rel=1e-10)
+    np.testing.assert_allclose(np.delete(ex.coef_, 1), kept.coef_, rtol=1e-10)
+    assert ex.coef_[1] == 0.0
+    with pytest.raises(ValueError, match="lower_limits"):
+        Ridge(df=2.5, lower_limits=-1.0).fit(X, y)
+    path = ridge_path(X, y, alphas=[1.0, 0.1], upper_limits=0.8)
+    with pytest.raises(ValueError, match="lower_limits/upper_limits"):
+        path.coef_at(alpha=0.5)

@@ -10,7 +10,7 @@ it.  Dask is imported only here, and only when a Dask array is passed.
 """
 import numpy as np
 
-from fastridge import _policy, _preprocessing as P, _stats, _validation as V
+from fastridge import _policy, _preprocessing as P, _solvers as S, _stats, _validation as V
 
 # fold the statistics of this many chunks per task of the reduction tree
 SPLIT_EVERY = 8
@@ -173,12 +173,13 @@ class DaskBackend:
         return operator_problem(data, fit_intercept=fit_intercept, standardize=standardize)
 
     def problem(self, data, *, fit_intercept, standardize, solver, alphas, v, positive,
-                penalty_factor):
+                penalty_factor, limits=False):
         """(Problem, solver) for one fit; "auto" is resolved by the registry from the
         problem's form (statistics or operator).  An option the operator route cannot honour is
         refused before any pass over the data."""
-        if positive and not _policy.statistics_route(data.p, solver):
-            _policy.form_solver("operator", positive=True)  # raises
+        S.check_options(solver, positive=positive, limits=limits)  # before any pass
+        if (positive or limits) and not _policy.statistics_route(data.p, solver):
+            _policy.form_solver("operator", positive=positive, limits=limits)  # raises
         return self._route(data, solver, fit_intercept=fit_intercept,
                            standardize=standardize), solver
 

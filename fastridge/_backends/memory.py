@@ -20,6 +20,17 @@ class MemoryData:
         self.dtype = X.dtype
         self.sparse = V.is_sparse(X)
 
+    def minus_offset(self, offset):
+        """The same rows with target y − offset (offset (n,) or (n, k), validated, float64),
+        computed in float64 and stored in the working dtype; the caller's y is not modified."""
+        off = offset if offset.ndim == self.Y.ndim else offset[:, None]
+        with np.errstate(over="ignore", invalid="ignore"):
+            Y = np.asarray(self.Y, dtype=np.float64) - off
+        if not np.isfinite(Y).all():
+            raise ValueError("y - offset is not finite in float64: rescale y or the offset.")
+        Y = Y.astype(self.dtype)
+        return MemoryData(self.X, Y[:, 0] if self.single else Y, self.sw)
+
     def describe(self):
         from fastridge._progress import shape_text
 
@@ -40,12 +51,13 @@ class MemoryBackend:
         return MemoryData(X, y, sw)
 
     def problem(self, data, *, fit_intercept, standardize, solver, alphas, v, positive,
-                penalty_factor):
+                penalty_factor, limits=False):
         """(Problem, solver) for one fit: "auto" resolved by the policy first, so that the pass
         computing the column statistics also forms the Gram when the solver works on it."""
         if solver == "auto":
             solver = _policy.fit_solver(data.n, data.p, sparse=data.sparse, alphas=alphas,
-                                        positive=positive, penalty_factor=penalty_factor)
+                                        positive=positive, penalty_factor=penalty_factor,
+                                        limits=limits)
         pr = P.prepare(data.X, data.Y, data.sw, fit_intercept=fit_intercept,
                        standardize=standardize,
                        want_gram=_policy.wants_gram(data.X, solver, v, alphas,

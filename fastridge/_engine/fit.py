@@ -23,19 +23,21 @@ class LinearFit(NamedTuple):
     solver: str
 
 
-def fit(pr, alphas, v, solver, *, positive=False, tol=1e-6, max_iter=None, B0=None,
+def fit(pr, alphas, v, solver, *, positive=False, limits=None, tol=1e-6, max_iter=None, B0=None,
         dtype=np.float64, asked=None, cold=True, label="Ridge"):
     """Solve `pr` at `alphas` (k,) and return a :class:`LinearFit`.
 
     `B0`: raw-scale coefficients (k, p) to start from (warm start; ignored by direct solvers);
     `asked`: the solver name the user gave (for the warning's words); `dtype`: the data's,
     whose range the coefficients must stay within; `cold`: no start was given (a cold fit
-    counts at least one iteration, the gradient at 0)."""
+    counts at least one iteration, the gradient at 0); `limits`: None or raw-scale box limits
+    (lower, upper) on the coefficients (the solver works on them divided by the column
+    scales; see `P.to_raw`)."""
     start = None if B0 is None else P.from_raw(pr, B0)
-    res = S.solve(pr, alphas, v, solver, positive=positive, tol=tol, max_iter=max_iter,
-                  B0=start)
+    res = S.solve(pr, alphas, v, solver, positive=positive, limits=limits, tol=tol,
+                  max_iter=max_iter, B0=start)
     warn_not_converged(res, tol, max_iter, asked, label)
-    coef, intercept = P.to_raw(pr, res.coef)
+    coef, intercept = P.to_raw(pr, res.coef, limits)
     if res.intercept is not None:  # a solver that refined the intercept itself (svd)
         intercept = res.intercept
     V.check_output_range(dtype, coef, intercept)

@@ -109,7 +109,8 @@ def extrapolate(prev_alphas, prev_B, a):
     return np.tensordot(weights, prev_B, axes=1)
 
 
-def solve_path(pr, v, alphas, solver, *, tol, max_iter, report=None, history=None, keep=None):
+def solve_path(pr, v, alphas, solver, *, tol, max_iter, report=None, history=None,
+               keep=None, limits=None):
     """Fit-coordinate solutions for each α of `alphas` (descending): B (m, k, p), n_iter (m,),
     df or None, the solver used, and a list of α at which an iterative solver stopped short.
 
@@ -120,6 +121,8 @@ def solve_path(pr, v, alphas, solver, *, tol, max_iter, report=None, history=Non
     `report` (a :class:`PathReport` or None) hears the solver once and each α as it is done.
     `keep` (a dict or None) receives the decomposition of the "eigen" path as
     ``keep["spectrum"]``, for the caller's further use at other α.
+    `limits` (or None): raw-scale box limits (lower, upper); only CD honours them ("auto" takes
+    it, another solver raises).
     """
     from fastridge import _spectral
 
@@ -127,8 +130,9 @@ def solve_path(pr, v, alphas, solver, *, tol, max_iter, report=None, history=Non
     B = np.zeros((m, k, pr.p))
     n_iter = np.zeros(m, dtype=np.intp)
     df, short = None, []
-    used = _policy.path_solver(pr, v, solver)
-    if used == "cd" and solver == "auto" and np.any(alphas == 0.0):
+    used = _policy.path_solver(pr, v, solver, limits=limits is not None)
+    S.check_options(used, limits=limits is not None)
+    if used == "cd" and solver == "auto" and np.any(alphas == 0.0) and limits is None:
         used = "cholesky"  # direct solves: at α = 0, the SVD's minimum-norm one if singular
     step = no_report if report is None else report.step
     if report is not None:
@@ -151,7 +155,7 @@ def solve_path(pr, v, alphas, solver, *, tol, max_iter, report=None, history=Non
             step(i, a, 0)
         df = spec.df(alphas)
     elif S.spec(used).warm_start:
-        state = S.path_state(pr, v, used)
+        state = S.path_state(pr, v, used, limits)
         if history is not None and not (history[0].size and np.all(history[0] > alphas[0])):
             history = None
         for i, a in enumerate(alphas):
@@ -162,7 +166,7 @@ def solve_path(pr, v, alphas, solver, *, tol, max_iter, report=None, history=Non
             start = extrapolate(prev_a, prev_B, a)
             if start is None and i == 0 and history is not None:
                 start = history[1][-1]
-            if a == 0.0:
+            if a == 0.0 and limits is None:
                 # CG reaches the minimum-norm least-squares solution from a start in the row
                 # space of Z; the penalized solutions before are not in it (unequal v)
                 start = np.zeros((k, pr.p))
@@ -202,16 +206,17 @@ def no_report(i, alpha, n_iter):
 
 
 def raw_path(pr, v, grid, solver, *, tol, max_iter, dtype, report=None, history=None,
-             keep=None):
+             keep=None, limits=None):
     """`solve_path` mapped back to the raw scale: coef (m, k, p) and intercept (m, k) float64,
     checked against `dtype`'s range; with n_iter, df, the solver used and the α where an
     iterative solver stopped short, as `solve_path` gives them."""
     B, n_iter, df, used, short = solve_path(pr, v, grid, solver, tol=tol, max_iter=max_iter,
-                                            report=report, history=history, keep=keep)
+                                            report=report, history=history, keep=keep,
+                                            limits=limits)
     coef = np.empty((grid.size, pr.k, pr.p))
     intercept = np.empty((grid.size, pr.k))
     for i in range(grid.size):
-        coef[i], intercept[i] = P.to_raw(pr, B[i])
+        coef[i], intercept[i] = P.to_raw(pr, B[i], limits)
     V.check_output_range(dtype, coef, intercept)
     return coef, intercept, n_iter, df, used, short
 

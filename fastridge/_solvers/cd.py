@@ -15,8 +15,10 @@ class CDState:
     for the residual form, from the current residuals, so a path costs no O(np) restart work.
     """
 
-    def __init__(self, pr, v, *, positive, B0=None):
+    def __init__(self, pr, v, *, positive, limits=None, B0=None):
         self.pr, self.v, self.positive = pr, v, bool(positive)
+        self.limits = limits
+        self.lower, self.upper = fit_bounds(pr, positive, limits)
         self.B = np.zeros((pr.k, pr.p), dtype=pr.dtype) if B0 is None \
             else np.array(B0, dtype=pr.dtype)
         self.gram_form = _policy.use_gram_cd(pr, offset_columns(pr).size)
@@ -41,6 +43,14 @@ class CDState:
         """Next solve starts at B (k, p) (the kernels recompute the residual from b at their
         first convergence check, so nothing else needs updating)."""
         self.B[...] = B
+
+    def boxed(self):
+        """Whether every active coefficient has a finite lower and upper bound (then α = 0
+        leaves a bounded problem whatever the rank of X)."""
+        if self.lower is None:
+            return False
+        act = self.pr.d != 0
+        return bool(np.all(np.isfinite(self.lower[act])) and np.all(np.isfinite(self.upper[act])))
 
     def require_unique(self):
         """ValueError unless the least-squares problem (α = 0) has a unique solution.
@@ -67,6 +77,13 @@ class CDState:
                         self.unique = False
                 else:
                     self.unique = False  # cannot check: refuse rather than guess
+        if not self.unique and self.limits is not None:
+            raise ValueError(
+                "alpha=0 with lower_limits/upper_limits needs a finite lower and upper limit "
+                "on every coefficient, or X of full column rank (this X is rank deficient, or "
+                "too large to check its rank): otherwise the least-squares solution is not "
+                "unique and can run off along a direction the limits leave open. Box every "
+                "coefficient, or use a positive alpha.")
         if not self.unique:
             raise ValueError(
                 "solver='cd' cannot solve alpha=0 when X is rank deficient (or too large to "
@@ -78,8 +95,15 @@ class CDState:
         from fastridge import _cd_fast
 
         pr, v = self.pr, self.v
-        if not self.positive and np.any(np.asarray(alphas) == 0.0):
+        # α = 0: refused on rank-deficient X unless every coefficient is boxed (with limits)
+        # or positive=True without limits (as before limits existed)
+        bounded = self.boxed() if self.limits is not None else self.positive
+        if np.any(np.asarray(alphas) == 0.0) and not bounded:
             self.require_unique()
+        if self.lower is not None:
+            # a start outside the box (a warm start from an unconstrained fit) is projected:
+            # the kernels' stopping test assumes a feasible b
+            np.clip(self.B, self.lower, self.upper, out=self.B)
         max_iter = iteration_cap("cd", max_iter)
         n_iter = np.zeros(pr.k, dtype=np.intp)
         measure, tol_abs = np.zeros(pr.k), np.zeros(pr.k)
@@ -89,25 +113,47 @@ class CDState:
             t0 = tol * float(np.linalg.norm(jw * self.g0[:, t]))
             if self.gram_form:
                 m, ta, it = _cd_fast.ridge_cd_gram(self.G, self.C[t], v, a, b, self.positive,
-                                                   jw, t0, max_iter)
+                                                   jw, t0, max_iter, self.lower, self.upper)
             else:
                 m, ta, it = _cd_fast.ridge_cd(self.design, self.Y[t], b, self.R[t], alpha=a,
                                               v=v, h=pr.h, jw=jw, W=pr.W,
-                                              positive=self.positive, tol_abs=t0,
+                                              positive=self.positive, lower=self.lower,
+                                              upper=self.upper, tol_abs=t0,
                                               max_iter=max_iter)
             n_iter[t], measure[t], tol_abs[t] = it, m, ta
         return SolveResult(self.B.astype(np.float64), n_iter, "cd", measure, tol_abs)
 
 
+def fit_bounds(pr, positive, limits):
+    """Raw-scale box limits (lower, upper) → the box in fit coordinates, b = β/d: (lo, hi)
+    float64 (p,) rounded to the working precision (so that a coordinate the kernel clamps sits
+    exactly on its bound), with lo ≥ 0 for `positive`; (None, None) without limits.  A column
+    with d = 0 (constant or excluded) keeps b = 0: its box is [0, 0]."""
+    if limits is None:
+        return None, None
+    d = pr.d
+    act = d != 0
+    safe = np.where(act, d, 1.0)
+    with np.errstate(over="ignore"):
+        lo = np.where(act, limits[0] / safe, 0.0)
+        hi = np.where(act, limits[1] / safe, 0.0)
+        lo = lo.astype(pr.dtype).astype(np.float64)
+        hi = hi.astype(pr.dtype).astype(np.float64)
+    if positive:
+        lo = np.maximum(lo, 0.0)
+    return lo, hi
+
+
 SPEC = SolverSpec("cd", frozenset({"rows", "stats"}), positive=True, alpha_zero=False,
-                  warm_start=True, iterative=True)
+                  warm_start=True, iterative=True, limits=True)
 
 
-def solve(pr, alphas, v, *, positive=False, tol=1e-6, max_iter=None, B0=None):
-    """Coordinate descent from B0 (or 0) at each target's α."""
-    return CDState(pr, v, positive=positive, B0=B0).solve(alphas, tol, max_iter)
+def solve(pr, alphas, v, *, positive=False, limits=None, tol=1e-6, max_iter=None, B0=None):
+    """Coordinate descent from B0 (or 0) at each target's α, within the raw-scale box
+    `limits` = (lower, upper) when given."""
+    return CDState(pr, v, positive=positive, limits=limits, B0=B0).solve(alphas, tol, max_iter)
 
 
-def state(pr, v, *, positive=False):
-    """The state a path carries from one α to the next."""
-    return CDState(pr, v, positive=positive)
+def state(pr, v, *, positive=False, limits=None):
+    """The state a path carries from one α to the next (within the box `limits`)."""
+    return CDState(pr, v, positive=positive, limits=limits)

@@ -10,7 +10,8 @@ class SolverSpec(NamedTuple):
 
     `forms`: the problem forms it works on — "rows" (X in memory), "stats" (the Gram from
     sufficient statistics), "operator" (only products with ZᵀWZ, rows elsewhere);
-    `positive`: honours ``positive=True``; `alpha_zero`: exact at α = 0 (the minimum-norm
+    `positive`: honours ``positive=True``; `limits`: honours box limits on the coefficients
+    (``lower_limits``/``upper_limits``); `alpha_zero`: exact at α = 0 (the minimum-norm
     least-squares solution) on any rank; `warm_start`: starts from given coefficients (and keeps
     a state along a path); `iterative`: stops on a tolerance (reports `measure`/`tol_abs`)."""
 
@@ -20,6 +21,7 @@ class SolverSpec(NamedTuple):
     alpha_zero: bool
     warm_start: bool
     iterative: bool
+    limits: bool = False
 
 
 DEFAULT_MAX_ITER = {"cd": 1000, "cg": 1000}
