@@ -14,10 +14,11 @@ if TYPE_CHECKING:  # what the lazy names resolve to, for type checkers and IDEs
     from fastridge._config import config_context, get_config, set_config
     from fastridge._cv import RidgeCV
     from fastridge._em import RidgeEM
+    from fastridge._engine.inference import RidgeInference
     from fastridge._path import RidgePath, ridge_path
     from fastridge._ridge import Ridge
 
-__all__ = ["Ridge", "RidgeCV", "RidgeEM", "RidgePath", "ridge_path", "config_context",
+__all__ = ["Ridge", "RidgeCV", "RidgeEM", "RidgeInference", "RidgePath", "ridge_path", "config_context",
            "get_config", "set_config", "exceptions", "datasets", "__version__"]
 
 _LAZY = {
@@ -26,6 +27,7 @@ _LAZY = {
     "RidgePath": ("fastridge._path", "RidgePath"),
     "RidgeCV": ("fastridge._cv", "RidgeCV"),
     "RidgeEM": ("fastridge._em", "RidgeEM"),
+    "RidgeInference": ("fastridge._engine.inference", "RidgeInference"),
     "config_context": ("fastridge._config", "config_context"),
     "get_config": ("fastridge._config", "get_config"),
     "set_config": ("fastridge._config", "set_config"),

@@ -523,3 +523,126 @@ class Ridge(RoutingMixin, LinearRegressorBase):
             self._check_params()  # validated as fit validates them
             self._solve_stats()
         return self
+
+    # ---------------------------------------------------------------- inference
+    def inference(self, X: MatrixLike, y: ArrayLike, sample_weight: ArrayLike | None = None,
+                  *, kind: str = "sandwich") -> Any:
+        """Standard errors, confidence intervals, tests and VIFs of the fitted coefficients.
+
+        The ridge estimator θ̂ = (β̂₀, β̂) is linear in y.  With Z the columns of X centred (with
+        an intercept) and scaled as fitted (``standardize``), W = diag(`sample_weight`),
+        V = diag(`penalty_factor`) and A = ZᵀWZ + αV, the frequentist covariance of the
+        coefficients (of the fit coordinates b, mapped exactly to the raw scale) is the
+        sandwich
+
+            Cov b̂ = σ̂² A⁻¹ ZᵀWZ A⁻¹,   Var ȳ = σ̂²/Σw,   Cov(ȳ, b̂) = 0,
+            σ̂² = Σ wᵢ eᵢ² / ν,   ν = n₊ − tr(2H − HᵀH) − 1,
+
+        H = W^½ Z A⁻¹ ZᵀW^½ (the penalized part of the hat matrix), n₊ the rows with positive
+        weight, −1 only with an intercept; the intercept's rows are those of the same sandwich
+        for [1 X] with the intercept unpenalized.  It is the covariance of the estimator
+        around its mean E β̂ (the bias-free target): the ridge bias is not in it, and intervals
+        cover E β̂, not β.  At α = 0 it is ordinary (weighted) least squares' covariance.
+
+        Parameters
+        ----------
+        X : array-like, scipy.sparse matrix or Dask array of shape (n_samples, n_features)
+            The rows the model was fitted on (after `partial_fit`: all the blocks, e.g. a
+            memmap or a Dask array).
+        y : array-like of shape (n_samples,) or (n_samples, n_targets)
+            Their targets.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Their weights, read as precision weights (Var εᵢ = σ²/wᵢ, R's ``lm(weights=)``):
+            rows of weight 0 are left out, also of n₊.
+        kind : {"sandwich", "HC0", "HC1", "HC2", "HC3", "bayes"}, default="sandwich"
+            ``"sandwich"``: the formula above (homoscedastic noise).  ``"HC0"`` … ``"HC3"``:
+            heteroscedasticity-consistent, A⁻¹ (Σᵢ ωᵢ wᵢ² eᵢ² zᵢzᵢᵀ) A⁻¹ (the intercept
+            included as above) with ωᵢ = 1, n₊/ν, 1/(1 − hᵢ), 1/(1 − hᵢ)², hᵢ = wᵢ(1/Σw +
+            zᵢᵀA⁻¹zᵢ) the leverage; one more pass over the rows.  ``"bayes"``: the posterior of
+            `RidgeEM`'s model at this α (b ~ N(0, σ²(αV)⁻¹), flat intercept): Cov b = σ̂²A⁻¹,
+            σ̂² = (Σwe² + α bᵀVb)/(Σw − 1 − #unpenalized), with weights counting observations.
+
+        Returns
+        -------
+        RidgeInference
+            `coef`, `se`, `cov`, `t`, `p_values`, `vif`, `conf_int(level)` and `summary()`;
+            the parameters are the intercept (first, when fitted) and the features.
+
+        Raises
+        ------
+        ValueError
+            For ``positive=True`` (the constrained estimator is not linear in y), a singular
+            system (α = 0 on collinear columns), no residual degrees of freedom, or X, y not
+            of the fitted shape.
+
+        Notes
+        -----
+        Everything comes from the p × p sufficient statistics of (X, y, w), one pass over the
+        rows (as a fit with solver "cholesky"), plus for HC one more pass for the residuals and
+        leverages; the same on Dask.  The coefficients are solved exactly from those
+        statistics; when they differ from `coef_` (X, y are not the fitted data, or an
+        iterative solver stopped early) a UserWarning says so.  With several targets each has
+        its own table.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from fastridge import Ridge
+        >>> rng = np.random.default_rng(0)
+        >>> X = rng.standard_normal((100, 3))
+        >>> y = X @ np.array([1.0, 0.0, -1.0]) + rng.standard_normal(100)
+        >>> res = Ridge(alpha=5.0).fit(X, y).inference(X, y)
+        >>> print(np.round(res.coef, 3))
+        [ 0.062  0.916  0.091 -0.901]
+        >>> print(np.round(res.se, 3))
+        [0.096 0.093 0.104 0.09 ]
+        >>> print(np.round(res.p_values, 4))
+        [0.5208 0.     0.3851 0.    ]
+        """
+        load_engine()
+        from fastridge._engine.inference import check_kind, ridge_inference
+
+        self._check_is_fitted()
+        kind = check_kind(kind)
+        if self.positive:
+            raise ValueError("Ridge.inference is not available for positive=True: the "
+                             "constrained estimator is not linear in y, and its sandwich "
+                             "covariance does not hold.")
+        self._check_params()
+        backend = get_backend(X, y, sample_weight)
+        data = backend.validate(self, X, y, sample_weight, reset=False)
+        fitted_k = 1 if np.ndim(self.coef_) == 1 else np.shape(self.coef_)[0]
+        if data.k != fitted_k:
+            raise ValueError(f"y has {data.k} target(s), but this Ridge was fitted with "
+                             f"{fitted_k}.")
+        alphas = V.check_alpha(self.alpha, data.k)
+        pf = V.check_penalty_factor(self.penalty_factor, data.p)
+        names = list(getattr(self, "feature_names_in_", [f"x{j}" for j in range(data.p)]))
+        if self.fit_intercept:
+            names = ["intercept"] + names
+        res = ridge_inference(backend, data, alphas=alphas,
+                              v=np.ones(data.p) if pf is None else pf,
+                              fit_intercept=self.fit_intercept, standardize=self.standardize,
+                              kind=kind, names=names, single=np.ndim(self.coef_) == 1)
+        _warn_if_not_fitted_data(self, res)
+        return res
+
+
+def _warn_if_not_fitted_data(est, res):
+    """UserWarning when the exact coefficients of the data given to `inference` differ from
+    the fitted `coef_`/`intercept_` beyond an iterative solver's tolerance."""
+    from fastridge.exceptions import warn
+
+    coef = np.atleast_2d(res.coef)
+    fitted = np.atleast_2d(np.asarray(est.coef_, dtype=np.float64))
+    if est.fit_intercept:
+        fitted = np.hstack([np.atleast_1d(np.asarray(est.intercept_, np.float64))[:, None],
+                            fitted])
+    scale = np.maximum(np.abs(coef).max(axis=1), np.finfo(np.float64).tiny)
+    gap = np.abs(coef - fitted).max(axis=1) / scale
+    if np.any(gap > 1e-4):
+        warn(UserWarning,
+             f"Ridge.inference: the exact ridge coefficients of the X, y given differ from the "
+             f"fitted coef_/intercept_ (largest relative gap {gap.max():.3g}): the inference is "
+             "for the exact solution on the data given. Pass the data the model was fitted on "
+             "(or refit with solver='cholesky').")
