@@ -577,9 +577,12 @@ class Ridge(RoutingMixin, LinearRegressorBase):
 
         Notes
         -----
-        Everything comes from the p × p sufficient statistics of (X, y, w), one pass over the
-        rows (as a fit with solver "cholesky"), plus for HC one more pass for the residuals and
-        leverages; the same on Dask.  The coefficients are solved exactly from those
+        Everything comes from the p × p sufficient statistics of (X, y, w), plus for HC one
+        more pass over the rows for the residuals and leverages; the same on Dask.  When the
+        estimator kept the statistics of its rows (`partial_fit`, or a `fit` that formed them,
+        see `partial_fit`) and X, y, w are those rows — checked in one read of them, O(n·p):
+        count, total weight, means, Xᵀ W y and ZᵀWZ along two random directions — they are
+        reused; otherwise one pass forms them (O(n·p²), as a fit with solver "cholesky").  The coefficients are solved exactly from those
         statistics; when they differ from `coef_` (X, y are not the fitted data, or an
         iterative solver stopped early) a UserWarning says so.  With several targets each has
         its own table.
@@ -593,11 +596,17 @@ class Ridge(RoutingMixin, LinearRegressorBase):
         >>> y = X @ np.array([1.0, 0.0, -1.0]) + rng.standard_normal(100)
         >>> res = Ridge(alpha=5.0).fit(X, y).inference(X, y)
         >>> print(np.round(res.coef, 3))
-        [ 0.062  0.916  0.091 -0.901]
+        [-0.045  0.945 -0.129 -1.097]
         >>> print(np.round(res.se, 3))
-        [0.096 0.093 0.104 0.09 ]
+        [0.093 0.081 0.088 0.092]
         >>> print(np.round(res.p_values, 4))
-        [0.5208 0.     0.3851 0.    ]
+        [0.6271 0.     0.1455 0.    ]
+
+        At α → 0 these are ordinary least squares' standard errors (R's ``summary(lm())``);
+        ``kind="HC3"`` drops the assumption of a constant noise variance:
+
+        >>> print(np.round(Ridge(alpha=5.0).fit(X, y).inference(X, y, kind="HC3").se, 3))
+        [0.094 0.085 0.078 0.097]
         """
         load_engine()
         from fastridge._engine.inference import check_kind, ridge_inference
@@ -620,10 +629,14 @@ class Ridge(RoutingMixin, LinearRegressorBase):
         names = list(getattr(self, "feature_names_in_", [f"x{j}" for j in range(data.p)]))
         if self.fit_intercept:
             names = ["intercept"] + names
+        kept = self.__dict__.get("stats_", self.__dict__.get("_fit_stats"))
+        if isinstance(kept, tuple):
+            kept = _small_fit_stats(*kept)
         res = ridge_inference(backend, data, alphas=alphas,
                               v=np.ones(data.p) if pf is None else pf,
                               fit_intercept=self.fit_intercept, standardize=self.standardize,
-                              kind=kind, names=names, single=np.ndim(self.coef_) == 1)
+                              kind=kind, names=names, single=np.ndim(self.coef_) == 1,
+                              kept=kept)
         _warn_if_not_fitted_data(self, res)
         return res
 

@@ -263,7 +263,7 @@ def test_vif_equals_genridge_formula_in_R_and_published():
 
 def test_vif_at_alpha_zero_is_classical():
     """1/(1 − R²ⱼ) from regressing each column on the others."""
-    X, Y, _ = make_data(n=50, p=4, cond=30.0, seed=5)[0], None, None
+    X = make_data(n=50, p=4, cond=30.0, seed=5)[0]
     y = np.random.default_rng(0).standard_normal(50)
     res = Ridge(alpha=0.0).fit(X, y).inference(X, y)
     for j in range(4):
@@ -452,3 +452,67 @@ def test_blocked_pass_equals_one_block(data):
     one = model3.inference(X3, Y3, sample_weight=w3, kind="HC0")
     _close(small.cov, one.cov, rtol=1e-10)
     assert ref.cov.shape == one.cov.shape
+
+
+def test_dask_equals_in_memory():
+    """On Dask arrays (row chunks, a chunking of y and w unlike X's), on a real process
+    cluster: the statistics and the HC pass (backend.map_blocks) give the in-memory result."""
+    da = pytest.importorskip("dask.array")
+    pytest.importorskip("distributed")
+    from conftest import process_cluster_client
+
+    X, Y = make_data(n=900, p=5, k=2, offset=50.0, noise=0.3, seed=4)
+    w = np.random.default_rng(4).uniform(0, 2, 900)
+    w[::13] = 0.0
+    model = Ridge(alpha=3.0, standardize=True).fit(X, Y, sample_weight=w)
+    Xd = da.from_array(X, chunks=(200, 5))
+    Yd = da.from_array(Y, chunks=(250, -1))
+    wd = da.from_array(w, chunks=170)
+    with process_cluster_client():
+        for kind in ("sandwich", "HC3", "bayes"):
+            got = model.inference(Xd, Yd, sample_weight=wd, kind=kind)
+            ref = model.inference(X, Y, sample_weight=w, kind=kind)
+            _close(got.cov, ref.cov, rtol=1e-9)
+            _close(got.coef, ref.coef, rtol=1e-9)
+            assert got.df_resid == pytest.approx(ref.df_resid, rel=1e-12)
+        with pytest.raises(ValueError, match="features"):
+            model.inference(Xd[:, :3], Yd, sample_weight=wd)
+    assert model.n_features_in_ == 5
+
+
+def test_reuses_the_statistics_fit_kept(data, monkeypatch):
+    """After a fit that kept its rows' statistics, inference on those rows forms no Gram (the
+    backend's statistics pass is never called) and gives the oracle's answer."""
+    from fastridge._backends.memory import MemoryBackend
+
+    X, Y, _ = data
+    y = Y[:, 0]
+    model = Ridge(alpha=4.0).fit(X, y)
+    assert model.__dict__.get("_fit_stats") is not None
+
+    def no_pass(*a, **k):
+        raise AssertionError("statistics formed again")
+
+    monkeypatch.setattr(MemoryBackend, "statistics", no_pass)
+    for kind in ("sandwich", "HC2"):
+        res = model.inference(X, y, kind=kind)
+        theta, cov, _, _ = oracle(X, y, 4.0, kind)
+        _close(res.cov, cov)
+        _close(res.coef, theta)
+
+
+def test_other_rows_with_the_same_means_and_cross_products_are_not_taken_for_the_kept(data):
+    """X + E with E orthogonal to 1 and y keeps n, the means and Xᵀy but not XᵀX: the check
+    along random directions sees it, and the statistics are formed from the rows given."""
+    X, Y, _ = data
+    y = Y[:, 0]
+    model = Ridge(alpha=4.0).fit(X, y)
+    Q, _ = np.linalg.qr(np.c_[np.ones(80), y])
+    E = np.random.default_rng(1).standard_normal(X.shape)
+    E -= Q @ (Q.T @ E)
+    X2 = X + 0.5 * E
+    np.testing.assert_allclose(X2.mean(axis=0), X.mean(axis=0), atol=1e-12)
+    np.testing.assert_allclose(X2.T @ y, X.T @ y, rtol=1e-12)
+    with pytest.warns(UserWarning, match="differ from the fitted"):
+        res = model.inference(X2, y)
+    _close(res.cov, oracle(X2, y, 4.0, "sandwich")[1])

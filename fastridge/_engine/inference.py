@@ -38,6 +38,8 @@ Everything comes from the sufficient statistics (`_stats`) of the rows — W, x�
 yᵀWy — plus, for HC, one pass over row blocks (`backend.map_blocks`): so it runs on data in
 memory, in row chunks (after `partial_fit`) and on Dask.
 """
+from typing import Any
+
 import numpy as np
 
 from fastridge import _stats
@@ -111,17 +113,77 @@ def sum_blocks(parts):
     return total
 
 
-def ridge_inference(backend, data, *, alphas, v, fit_intercept, standardize, kind, names,
-                    single):
-    """A :class:`RidgeInference` for the ridge fit of `data` (a backend's validated rows) at
-    `alphas` (k,) with penalty factors `v` (p,): see the module docstring for the formulas."""
-    kind = check_kind(kind)
+def fingerprint_block(X, Y, w, xbar, ybar, R):
+    """One row block's sums about given means (x̄, ȳ of kept statistics), to tell whether the
+    rows are those the statistics were made from: (rows, rows of positive weight, Σw,
+    Σw(x − x̄), Σw(y − ȳ), Σw(x − x̄)(y − ȳ)ᵀ, Σw(y − ȳ)², Σw((x − x̄)ᵀR)²)."""
+    Xd = np.asarray(X.toarray() if hasattr(X, "toarray") else X, dtype=np.float64)
+    Xc = Xd - xbar
+    Yc = np.asarray(Y, dtype=np.float64) - ybar
+    n = Xc.shape[0]
+    w = np.ones(n) if w is None else np.asarray(w, dtype=np.float64)
+    Yw = Yc * w[:, None]
+    U = Xc @ R
+    return (n, int(np.count_nonzero(w > 0)), float(w.sum()), w @ Xc, Yw.sum(axis=0),
+            Xc.T @ Yw, np.einsum("ij,ij->j", Yw, Yc), w @ (U * U))
+
+
+def sum_tuples(parts):
+    """Element-wise sums of the blocks' `fingerprint_block` tuples."""
+    out = list(parts[0])
+    for part in parts[1:]:
+        out = [a + b for a, b in zip(out, part)]
+    return tuple(out)
+
+
+def _matches(st, fp, R):
+    """Whether the sums `fp` (`fingerprint_block` over all the rows) agree with the statistics
+    `st` to rounding: same rows, total weight, means, cross products with y, sums of squares
+    of y, and the quadratic form of ZᵀWZ along two random directions `R`."""
+    n, _, W, sx, sy, cross, yy, quad = fp
+    if n != st.n or not abs(W - st.W) <= 1e-10 * st.W or st.W <= 0:
+        return False
+    tol = 1e-4 if st.dtype == np.float32 else 1e-8
+    tiny = np.finfo(np.float64).tiny
+    dx, dy = sx / W, sy / W
+    sdx = np.sqrt(np.clip(np.diag(st.Mxx), 0.0, None) / W)
+    sdy = np.sqrt(np.clip(st.Myy, 0.0, None) / W)
+    with np.errstate(all="ignore"):
+        ok = (np.all(np.abs(dx) <= tol * sdx + tiny) and np.all(np.abs(dy) <= tol * sdy + tiny)
+              and np.all(np.abs(cross - W * np.outer(dx, dy) - st.Mxy)
+                         <= tol * W * np.outer(sdx, sdy) + tiny)
+              and np.all(np.abs(yy - W * dy * dy - st.Myy) <= tol * st.Myy + tiny))
+        ref = np.einsum("ji,jk,ki->i", R, st.Mxx, R) + W * (dx @ R) ** 2
+        ok = ok and np.all(np.abs(quad - ref) <= tol * np.abs(ref) + tiny)
+    return bool(ok)
+
+
+def statistics(backend, data, kept=None):
+    """(statistics, rows of positive weight) of `data`: `kept` statistics when the rows are
+    the ones they were made from (one read of the rows, O(n·p) flops, checks it), else one
+    pass that forms them (O(n·p²))."""
+    if kept is not None and (kept.p, kept.k) == (data.p, data.k):
+        R = np.random.default_rng(0).standard_normal((data.p, 2))
+        with np.errstate(all="ignore"):
+            fp = backend.map_blocks(data, fingerprint_block, sum_tuples, kept.xbar, kept.ybar, R)
+        if _matches(kept, fp, R):
+            return kept, fp[1]
     with np.errstate(all="ignore"):
         st = backend.statistics(data)
     if not _stats.finite(st):
         raise ValueError("Input X, y or sample_weight contains NaN or infinity, or values "
                          "whose squares overflow float64.")
-    n_pos = int(backend.positive_rows(data))
+    return st, int(backend.positive_rows(data))
+
+
+def ridge_inference(backend, data, *, alphas, v, fit_intercept, standardize, kind, names,
+                    single, kept=None):
+    """A :class:`RidgeInference` for the ridge fit of `data` (a backend's validated rows) at
+    `alphas` (k,) with penalty factors `v` (p,): see the module docstring for the formulas.
+    `kept`: the statistics the estimator kept of the rows it was fitted on, reused when `data`
+    are those rows (see `statistics`)."""
+    kind = check_kind(kind)
+    st, n_pos = statistics(backend, data, kept)
     pr = _stats.problem(st, fit_intercept=fit_intercept, standardize=standardize)
     act = np.flatnonzero(pr.d != 0)
     d = pr.d[act]
@@ -205,7 +267,7 @@ def ridge_inference(backend, data, *, alphas, v, fit_intercept, standardize, kin
         J[0, 1:] = -(pr.xbar[act] * d)
     thf = np.hstack([pr.ybar[:, None], B]) if center else B
     coef = thf @ J.T
-    cov = np.einsum("ij,tjk,lk->til", J, covf, J)
+    cov = J @ covf @ J.T
     return RidgeInference(coef=coef, cov=cov, kind=kind, df_resid=df_resid, sigma2=sigma2,
                           vif=vif, names=names, fit_intercept=center, single=single,
                           alpha=np.asarray(alphas, dtype=np.float64), n_pos=n_pos)
@@ -228,7 +290,32 @@ class RidgeInference:
     features, on the raw scale of X (also with ``standardize=True``: the covariance is mapped
     exactly).  Arrays are laid out as the estimator's `coef_`: one target (1-D y) gives
     (n_params,) vectors and an (n_params, n_params) covariance; several targets add a leading
-    n_targets axis.
+    n_targets axis.  Made by `Ridge.inference`, not by hand.
+
+    Parameters
+    ----------
+    coef : ndarray of shape (n_targets, n_params)
+        The coefficients, intercept first when fitted.
+    cov : ndarray of shape (n_targets, n_params, n_params)
+        Their covariance matrices.
+    kind : str
+        The kind of covariance (see `Ridge.inference`).
+    df_resid : ndarray of shape (n_targets,)
+        Residual degrees of freedom ν.
+    sigma2 : ndarray of shape (n_targets,)
+        The noise variance used.
+    vif : ndarray of shape (n_targets, n_features)
+        Ridge variance inflation factors.
+    names : list of str
+        Parameter names.
+    fit_intercept : bool
+        Whether the first parameter is the intercept.
+    single : bool
+        One target given as 1-D y: the arrays lose their leading axis.
+    alpha : ndarray of shape (n_targets,)
+        The penalty of each target.
+    n_pos : int
+        The number of rows with positive weight.
 
     Attributes
     ----------
@@ -258,6 +345,13 @@ class RidgeInference:
         1992); at α = 0 the classical 1/(1 − R²ⱼ).  NaN for a constant column.
     alpha : float or ndarray
         The penalty of each target.
+    n_samples_positive : int
+        The number of rows with positive weight, n₊.
+
+    See Also
+    --------
+    Ridge.inference : Makes it.
+    RidgeEM : Its ``coef_cov_`` is the ``"bayes"`` covariance at the chosen α.
 
     Examples
     --------
@@ -270,17 +364,18 @@ class RidgeInference:
     >>> res.names
     ['intercept', 'x0', 'x1']
     >>> print(np.round(res.se, 3))
-    [0.071 0.069 0.072]
+    [0.071 0.072 0.07 ]
     >>> print(res.p_values[1] < 1e-10, res.p_values[2] > 0.05)
     True True
     >>> print(np.round(res.conf_int(0.90), 2))
-    [[ 0.91  1.14]
-     [ 1.8   2.03]
-     [-0.17  0.07]]
+    [[0.88 1.11]
+     [1.82 2.06]
+     [0.   0.23]]
     """
 
-    def __init__(self, *, coef, cov, kind, df_resid, sigma2, vif, names, fit_intercept, single,
-                 alpha, n_pos):
+    def __init__(self, *, coef: np.ndarray, cov: np.ndarray, kind: str, df_resid: np.ndarray,
+                 sigma2: np.ndarray, vif: np.ndarray, names: list, fit_intercept: bool,
+                 single: bool, alpha: np.ndarray, n_pos: int) -> None:
         self.kind = kind
         self.names = list(names)
         self._single = single
@@ -304,7 +399,7 @@ class RidgeInference:
         self.sigma2 = float(sigma2[0]) if single else sigma2
         self.alpha = float(alpha[0]) if single else alpha
 
-    def conf_int(self, level=0.95):
+    def conf_int(self, level: float = 0.95) -> np.ndarray:
         """Confidence (credible, for ``"bayes"``) intervals θⱼ ± q·seⱼ.
 
         Parameters
@@ -326,8 +421,8 @@ class RidgeInference:
         >>> y = np.array([0.1, 1.2, 1.9, 3.2, 3.9, 5.1, 6.0, 6.8, 8.1, 9.0])
         >>> ci = Ridge(alpha=1e-9).fit(X, y).inference(X, y).conf_int(0.95)
         >>> print(np.round(ci, 3))
-        [[-0.147  0.31 ]
-         [ 0.947  1.033]]
+        [[-0.082  0.279]
+         [ 0.951  1.019]]
         """
         if isinstance(level, (bool, np.bool_)) or not isinstance(
                 level, (int, float, np.integer, np.floating)) or not 0.0 < float(level) < 1.0:
@@ -352,11 +447,10 @@ class RidgeInference:
                 f"P>|{stat}|": sl(self.p_values), lo: ci[:, 0], hi: ci[:, 1], "VIF": vif}
         return cols
 
-    def summary(self, target=0, level=0.95):
-        """The coefficient table of one target: a pandas DataFrame when pandas is installed,
-        else a text table (str).
+    def summary(self, target: int = 0, level: float = 0.95) -> Any:
+        """Tabulate one target's coefficients, standard errors, tests, intervals and VIFs.
 
-        Columns: coef, std err, t (z for ``"bayes"``), P>|t|, the `level` interval's bounds
+        A pandas DataFrame when pandas is installed, else a text table (str).  Columns: coef, std err, t (z for ``"bayes"``), P>|t|, the `level` interval's bounds
         and the ridge VIF; one row per parameter.
 
         Parameters
@@ -369,6 +463,7 @@ class RidgeInference:
         Returns
         -------
         pandas.DataFrame or str
+            One row per parameter (index: `names`).
 
         Examples
         --------
@@ -395,7 +490,7 @@ class RidgeInference:
             lines.append(f"{name:<{width}}" + "".join(f"{cols[c][i]:>11.4g}" for c in cols))
         return "\n".join(lines)
 
-    def __str__(self):
+    def __str__(self) -> str:
         k = 1 if self._single else np.shape(self.coef)[0]
         parts = []
         for t in range(k):
@@ -405,6 +500,6 @@ class RidgeInference:
                          + self._text(self._table(t, 0.95)))
         return "\n\n".join(parts)
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         k = "" if self._single else f", n_targets={np.shape(self.coef)[0]}"
         return f"RidgeInference(kind={self.kind!r}, n_params={len(self.names)}{k})"
