@@ -77,13 +77,19 @@ def hc_block(X, Y, w, act, xbar, d, ybar, B, inv, which, W, center, kind):
 
     `B` (k, len(act)) fit-coordinate coefficients, `inv` (u, len(act), len(act)) the distinct
     A⁻¹ and `which` (k,) the one of each target."""
-    Xa = X[:, act]
+    from scipy.linalg.blas import dsyrk
+
+    Xa = X if len(act) == X.shape[1] else X[:, act]
     Xa = np.asarray(Xa.toarray() if hasattr(Xa, "toarray") else Xa, dtype=np.float64)
-    Z = (Xa - xbar) * d
+    n = Xa.shape[0]
+    Z1 = np.empty((n, len(act) + center))               # (1, z) with an intercept, by rows
+    if center:
+        Z1[:, 0] = 1.0
+    Z = Z1[:, center:]
+    np.subtract(Xa, xbar, out=Z)
+    Z *= d
     E = (np.asarray(Y, dtype=np.float64) - ybar) - Z @ B.T
-    n = Z.shape[0]
     w = np.ones(n) if w is None else np.asarray(w, dtype=np.float64)
-    Z1 = np.hstack([np.ones((n, 1)), Z]) if center else Z
     k = B.shape[0]
     out = np.zeros((k, Z1.shape[1], Z1.shape[1]))
     lev = {}
@@ -101,7 +107,10 @@ def hc_block(X, Y, w, act, xbar, d, ybar, B, inv, which, W, center, kind):
         q = (w * E[:, t]) ** 2
         with np.errstate(invalid="ignore"):
             q = np.where(q > 0, q * omega, 0.0)
-        out[t] = Z1.T @ (q[:, None] * Z1)
+        # Z̃ᵀ diag(q) Z̃ as the Gram of √q Z̃ (one triangle: syrk)
+        S = np.sqrt(q)[:, None] * Z1
+        M = dsyrk(1.0, S.T, trans=0, lower=1)          # S.T is column-major: no copy
+        out[t] = np.tril(M) + np.tril(M, -1).T
     return out
 
 
@@ -117,15 +126,15 @@ def fingerprint_block(X, Y, w, xbar, ybar, R):
     """One row block's sums about given means (x̄, ȳ of kept statistics), to tell whether the
     rows are those the statistics were made from: (rows, rows of positive weight, Σw,
     Σw(x − x̄), Σw(y − ȳ), Σw(x − x̄)(y − ȳ)ᵀ, Σw(y − ȳ)², Σw((x − x̄)ᵀR)²)."""
-    Xd = np.asarray(X.toarray() if hasattr(X, "toarray") else X, dtype=np.float64)
-    Xc = Xd - xbar
+    Xc = np.asarray(X.toarray() if hasattr(X, "toarray") else X, dtype=np.float64) - xbar
     Yc = np.asarray(Y, dtype=np.float64) - ybar
     n = Xc.shape[0]
     w = np.ones(n) if w is None else np.asarray(w, dtype=np.float64)
-    Yw = Yc * w[:, None]
+    WY = np.hstack([w[:, None], Yc * w[:, None]])
+    S = Xc.T @ WY                                       # Σw(x − x̄) and Σw(x − x̄)(y − ȳ)ᵀ
     U = Xc @ R
-    return (n, int(np.count_nonzero(w > 0)), float(w.sum()), w @ Xc, Yw.sum(axis=0),
-            Xc.T @ Yw, np.einsum("ij,ij->j", Yw, Yc), w @ (U * U))
+    return (n, int(np.count_nonzero(w > 0)), float(w.sum()), S[:, 0], WY[:, 1:].sum(axis=0),
+            S[:, 1:], np.einsum("ij,ij->j", WY[:, 1:], Yc), w @ (U * U))
 
 
 def sum_tuples(parts):
