@@ -516,3 +516,19 @@ def test_other_rows_with_the_same_means_and_cross_products_are_not_taken_for_the
     with pytest.warns(UserWarning, match="differ from the fitted"):
         res = model.inference(X2, y)
     _close(res.cov, oracle(X2, y, 4.0, "sandwich")[1])
+
+
+@pytest.mark.parametrize("kind", ["sandwich", "HC3"])
+def test_columns_with_large_means(data, kind):
+    """Shifting the columns by 1e7 (means 1e7 × their spread) changes only the intercept: the
+    features' covariance is that of the unshifted data, whether the kept statistics are reused
+    or formed again."""
+    X, Y, w = data
+    y = Y[:, 0]
+    ref = Ridge(alpha=4.0).fit(X, y, sample_weight=w).inference(X, y, sample_weight=w,
+                                                                kind=kind)
+    Xs = X + 1e7
+    model = Ridge(alpha=4.0).fit(Xs, y, sample_weight=w)
+    res = model.inference(Xs, y, sample_weight=w, kind=kind)
+    _close(res.cov[1:, 1:], ref.cov[1:, 1:], rtol=1e-7)
+    _close(res.coef[1:], ref.coef[1:], rtol=1e-7)

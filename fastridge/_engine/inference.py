@@ -76,22 +76,18 @@ def hc_block(X, Y, w, act, xbar, d, ybar, B, inv, which, W, center, kind):
     (k, m, m) with m = 1 + len(act) (intercept first) or len(act).
 
     `B` (k, len(act)) fit-coordinate coefficients, `inv` (u, len(act), len(act)) the distinct
-    A⁻¹ and `which` (k,) the one of each target."""
+    A⁻¹ and `which` (k,) the one of each target.  The block is centred once (C = X − x̄, a
+    row-major buffer); z = d∘c, so the meat is that of C scaled by d on both sides."""
     from scipy.linalg.blas import dsyrk
 
     Xa = X if len(act) == X.shape[1] else X[:, act]
     Xa = np.asarray(Xa.toarray() if hasattr(Xa, "toarray") else Xa, dtype=np.float64)
-    n = Xa.shape[0]
-    Z1 = np.empty((n, len(act) + center))               # (1, z) with an intercept, by rows
-    if center:
-        Z1[:, 0] = 1.0
-    Z = Z1[:, center:]
-    np.subtract(Xa, xbar, out=Z)
-    Z *= d
-    E = (np.asarray(Y, dtype=np.float64) - ybar) - Z @ B.T
+    C = np.subtract(Xa, xbar)
+    E = (np.asarray(Y, dtype=np.float64) - ybar) - C @ (B * d).T
+    n = C.shape[0]
     w = np.ones(n) if w is None else np.asarray(w, dtype=np.float64)
-    k = B.shape[0]
-    out = np.zeros((k, Z1.shape[1], Z1.shape[1]))
+    k, pa = B.shape
+    out = np.zeros((k, pa + center, pa + center))
     lev = {}
     for t in range(k):
         omega = 1.0
@@ -99,7 +95,7 @@ def hc_block(X, Y, w, act, xbar, d, ybar, B, inv, which, W, center, kind):
             u = int(which[t])
             if u not in lev:
                 lev[u] = w * ((1.0 / W if center else 0.0)
-                              + np.einsum("ij,ij->i", Z @ inv[u], Z))
+                              + np.einsum("ij,ij->i", C @ (inv[u] * d[:, None] * d), C))
             with np.errstate(divide="ignore"):
                 omega = 1.0 / (1.0 - lev[u])
             if kind == "HC3":
@@ -107,10 +103,16 @@ def hc_block(X, Y, w, act, xbar, d, ybar, B, inv, which, W, center, kind):
         q = (w * E[:, t]) ** 2
         with np.errstate(invalid="ignore"):
             q = np.where(q > 0, q * omega, 0.0)
-        # Z̃ᵀ diag(q) Z̃ as the Gram of √q Z̃ (one triangle: syrk)
-        S = np.sqrt(q)[:, None] * Z1
-        M = dsyrk(1.0, S.T, trans=0, lower=1)          # S.T is column-major: no copy
-        out[t] = np.tril(M) + np.tril(M, -1).T
+        r = np.sqrt(q)
+        S = C if t == k - 1 else C.copy()   # the last target scales the buffer in place
+        S *= r[:, None]
+        # Cᵀ diag(q) C as the Gram of √q C (one triangle: syrk; S.T is column-major)
+        M = dsyrk(1.0, S.T, trans=0, lower=1)
+        M = (np.tril(M) + np.tril(M, -1).T) * d[:, None] * d
+        out[t, center:, center:] = M
+        if center:
+            out[t, 0, 0] = q.sum()
+            out[t, 0, 1:] = out[t, 1:, 0] = (r @ S) * d
     return out
 
 
@@ -126,13 +128,16 @@ def fingerprint_block(X, Y, w, xbar, ybar, R):
     """One row block's sums about given means (x̄, ȳ of kept statistics), to tell whether the
     rows are those the statistics were made from: (rows, rows of positive weight, Σw,
     Σw(x − x̄), Σw(y − ȳ), Σw(x − x̄)(y − ȳ)ᵀ, Σw(y − ȳ)², Σw((x − x̄)ᵀR)²)."""
-    Xc = np.asarray(X.toarray() if hasattr(X, "toarray") else X, dtype=np.float64) - xbar
+    # products with X itself, centred after (two reads of X, no centred copy): with means
+    # far beyond the spread the rounding of x̄ᵀ(…) fails the check, and the statistics are
+    # formed again, exactly
+    Xd = np.asarray(X.toarray() if hasattr(X, "toarray") else X, dtype=np.float64)
     Yc = np.asarray(Y, dtype=np.float64) - ybar
-    n = Xc.shape[0]
+    n = Xd.shape[0]
     w = np.ones(n) if w is None else np.asarray(w, dtype=np.float64)
     WY = np.hstack([w[:, None], Yc * w[:, None]])
-    S = Xc.T @ WY                                       # Σw(x − x̄) and Σw(x − x̄)(y − ȳ)ᵀ
-    U = Xc @ R
+    S = Xd.T @ WY - np.outer(xbar, WY.sum(axis=0))     # Σw(x − x̄) and Σw(x − x̄)(y − ȳ)ᵀ
+    U = Xd @ R - xbar @ R
     return (n, int(np.count_nonzero(w > 0)), float(w.sum()), S[:, 0], WY[:, 1:].sum(axis=0),
             S[:, 1:], np.einsum("ij,ij->j", WY[:, 1:], Yc), w @ (U * U))
 
