@@ -532,3 +532,18 @@ def test_columns_with_large_means(data, kind):
     res = model.inference(Xs, y, sample_weight=w, kind=kind)
     _close(res.cov[1:, 1:], ref.cov[1:, 1:], rtol=1e-7)
     _close(res.coef[1:], ref.coef[1:], rtol=1e-7)
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_all_columns_constant_leaves_the_intercept(kind):
+    """Only the intercept is estimated: its standard error is that of a weighted mean (the
+    oracle on the design [1])."""
+    rng = np.random.default_rng(0)
+    X = np.full((20, 3), 2.5)
+    y = rng.standard_normal(20)
+    w = rng.uniform(0.5, 2.0, 20)
+    res = Ridge().fit(X, y, sample_weight=w).inference(X, y, sample_weight=w, kind=kind)
+    theta, cov, _, _ = oracle(np.zeros((20, 0)), y, 1.0, kind, w=w)
+    _close(res.coef, np.r_[theta, 0.0, 0.0, 0.0])
+    _close(res.se, np.r_[np.sqrt(cov[0, 0]), 0.0, 0.0, 0.0])
+    assert np.all(np.isnan(res.vif))

@@ -107,9 +107,9 @@ def hc_block(X, Y, w, act, xbar, d, ybar, B, inv, which, W, center, kind):
         S = C if t == k - 1 else C.copy()   # the last target scales the buffer in place
         S *= r[:, None]
         # Cᵀ diag(q) C as the Gram of √q C (one triangle: syrk; S.T is column-major)
-        M = dsyrk(1.0, S.T, trans=0, lower=1)
-        M = (np.tril(M) + np.tril(M, -1).T) * d[:, None] * d
-        out[t, center:, center:] = M
+        if pa:
+            M = dsyrk(1.0, S.T, trans=0, lower=1)
+            out[t, center:, center:] = (np.tril(M) + np.tril(M, -1).T) * d[:, None] * d
         if center:
             out[t, 0, 0] = q.sum()
             out[t, 0, 1:] = out[t, 1:, 0] = (r @ S) * d
