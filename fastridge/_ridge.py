@@ -583,8 +583,8 @@ class Ridge(RoutingMixin, LinearRegressorBase):
         see `partial_fit`) and X, y, w are those rows — checked in one read of them, O(n·p):
         count, total weight, means, Xᵀ W y and ZᵀWZ along two random directions — they are
         reused; otherwise one pass forms them (O(n·p²), as a fit with solver "cholesky").  The coefficients are solved exactly from those
-        statistics; when they differ from `coef_` (X, y are not the fitted data, or an
-        iterative solver stopped early) a UserWarning says so.  With several targets each has
+        statistics; when they differ from `coef_` by more than 1% of a standard error (X, y
+        are not the fitted data, or an iterative solver stopped early) a UserWarning says so.  With several targets each has
         its own table.
 
         Examples
@@ -643,19 +643,22 @@ class Ridge(RoutingMixin, LinearRegressorBase):
 
 def _warn_if_not_fitted_data(est, res):
     """UserWarning when the exact coefficients of the data given to `inference` differ from
-    the fitted `coef_`/`intercept_` beyond an iterative solver's tolerance."""
+    the fitted `coef_`/`intercept_` by more than 1% of a standard error (an iterative solver's
+    tolerance stays far below)."""
     from fastridge.exceptions import warn
 
     coef = np.atleast_2d(res.coef)
+    se = np.atleast_2d(res.se)
     fitted = np.atleast_2d(np.asarray(est.coef_, dtype=np.float64))
     if est.fit_intercept:
         fitted = np.hstack([np.atleast_1d(np.asarray(est.intercept_, np.float64))[:, None],
                             fitted])
-    scale = np.maximum(np.abs(coef).max(axis=1), np.finfo(np.float64).tiny)
-    gap = np.abs(coef - fitted).max(axis=1) / scale
-    if np.any(gap > 1e-4):
+    with np.errstate(divide="ignore", invalid="ignore"):
+        gap = np.where(se > 0, np.abs(coef - fitted) / se, 0.0)
+    gap = np.where(np.isnan(gap), np.inf, gap)  # NaN standard errors: compare at all
+    if np.any(gap > 0.01):
         warn(UserWarning,
              f"Ridge.inference: the exact ridge coefficients of the X, y given differ from the "
-             f"fitted coef_/intercept_ (largest relative gap {gap.max():.3g}): the inference is "
-             "for the exact solution on the data given. Pass the data the model was fitted on "
-             "(or refit with solver='cholesky').")
+             f"fitted coef_/intercept_ (by up to {gap.max():.3g} standard errors): the "
+             "inference is for the exact solution on the data given. Pass the data the model "
+             "was fitted on (or refit with solver='cholesky').")
