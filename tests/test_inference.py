@@ -421,6 +421,10 @@ def test_warns_when_data_are_not_the_fitted_data(data):
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         model.inference(X, Y[:, 0])
+        # iterative solvers at their default tolerance, on columns with offset means
+        X2, y2 = make_data(n=500, p=30, cond=100.0, offset=3.0, noise=0.5, seed=1)
+        for solver in ("cd", "cg"):
+            Ridge(alpha=1.0, solver=solver).fit(X2, y2).inference(X2, y2)
 
 
 def test_after_partial_fit_and_on_a_memmap(data, tmp_path):
