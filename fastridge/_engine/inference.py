@@ -82,11 +82,18 @@ def hc_block(X, Y, w, act, xbar, d, ybar, B, inv, which, W, center, kind):
 
     Xa = X if len(act) == X.shape[1] else X[:, act]
     Xa = np.asarray(Xa.toarray() if hasattr(Xa, "toarray") else Xa, dtype=np.float64)
-    C = np.subtract(Xa, xbar)
-    E = (np.asarray(Y, dtype=np.float64) - ybar) - C @ (B * d).T
-    n = C.shape[0]
-    w = np.ones(n) if w is None else np.asarray(w, dtype=np.float64)
+    n = Xa.shape[0]
     k, pa = B.shape
+    C1 = np.empty((n, pa + int(center)))            # (1, x − x̄) by rows
+    if center:
+        C1[:, 0] = 1.0
+    C = C1[:, center:]
+    np.subtract(Xa, xbar, out=C)
+    # the residuals by einsum, not a BLAS matrix-vector product: interleaving the two kinds
+    # of threaded BLAS call made the syrk below several times slower
+    E = (np.asarray(Y, dtype=np.float64) - ybar) - np.einsum("ij,kj->ik", C, B * d)
+    w = np.ones(n) if w is None else np.asarray(w, dtype=np.float64)
+    scale = np.r_[np.ones(int(center)), d]
     out = np.zeros((k, pa + center, pa + center))
     lev = {}
     for t in range(k):
@@ -103,16 +110,13 @@ def hc_block(X, Y, w, act, xbar, d, ybar, B, inv, which, W, center, kind):
         q = (w * E[:, t]) ** 2
         with np.errstate(invalid="ignore"):
             q = np.where(q > 0, q * omega, 0.0)
-        r = np.sqrt(q)
-        S = C if t == k - 1 else C.copy()   # the last target scales the buffer in place
-        S *= r[:, None]
-        # Cᵀ diag(q) C as the Gram of √q C (one triangle: syrk; S.T is column-major)
-        if pa:
+        S = C1 if t == k - 1 else C1.copy()   # the last target scales the buffer in place
+        S *= np.sqrt(q)[:, None]
+        if S.shape[1]:
+            # (1, c)ᵀ diag(q) (1, c) as the Gram of √q (1, c): one triangle (syrk; S.T is
+            # column-major, no copy), then z = d∘c on both sides
             M = dsyrk(1.0, S.T, trans=0, lower=1)
-            out[t, center:, center:] = (np.tril(M) + np.tril(M, -1).T) * d[:, None] * d
-        if center:
-            out[t, 0, 0] = q.sum()
-            out[t, 0, 1:] = out[t, 1:, 0] = (r @ S) * d
+            out[t] = (np.tril(M) + np.tril(M, -1).T) * scale[:, None] * scale
     return out
 
 
