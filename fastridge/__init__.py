@@ -15,10 +15,12 @@ if TYPE_CHECKING:  # what the lazy names resolve to, for type checkers and IDEs
     from fastridge._config import config_context, get_config, set_config
     from fastridge._cv import RidgeCV
     from fastridge._em import RidgeEM
+    from fastridge._engine.inference import RidgeInference
     from fastridge._path import RidgePath, ridge_path
     from fastridge._ridge import Ridge
 
-__all__ = ["Ridge", "RidgeCV", "RidgeClassifier", "RidgeClassifierCV", "RidgeEM", "RidgePath", "ridge_path", "config_context",
+__all__ = ["Ridge", "RidgeCV", "RidgeClassifier", "RidgeClassifierCV", "RidgeEM", "RidgeInference",
+           "RidgePath", "ridge_path", "config_context",
            "get_config", "set_config", "exceptions", "datasets", "__version__"]
 
 _LAZY = {
@@ -29,6 +31,7 @@ _LAZY = {
     "RidgeEM": ("fastridge._em", "RidgeEM"),
     "RidgeClassifier": ("fastridge._classifier", "RidgeClassifier"),
     "RidgeClassifierCV": ("fastridge._classifier", "RidgeClassifierCV"),
+    "RidgeInference": ("fastridge._engine.inference", "RidgeInference"),
     "config_context": ("fastridge._config", "config_context"),
     "get_config": ("fastridge._config", "get_config"),
     "set_config": ("fastridge._config", "set_config"),

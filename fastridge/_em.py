@@ -204,6 +204,21 @@ def maximize_evidence(ev, alpha_ref, *, tol, max_iter):
     return np.exp(t), n_iter, done
 
 
+def _posterior_cov(Vr, s2, d, alphas, sigma2):
+    """Posterior covariances (k, p, p) of the raw coefficients: diag(d) σ²(ZᵀWZ + αI)⁻¹ diag(d)
+    from the eigenvectors Vr (p, r) and eigenvalues s2 (r,) of ZᵀWZ."""
+    p = Vr.shape[0]
+    out = np.empty((alphas.size, p, p))
+    for t, (a, s) in enumerate(zip(alphas, sigma2)):
+        with np.errstate(divide="ignore", invalid="ignore"):
+            C = (Vr / (s2 + a)) @ Vr.T
+            if Vr.shape[1] < p:
+                C += (np.eye(p) - Vr @ Vr.T) / a
+        C = s * C * d[:, None] * d[None, :]
+        out[t] = 0.5 * (C + C.T)
+    return out
+
+
 # --------------------------------------------------------------------------- the estimator
 
 class RidgeEM(RegressorBase):
@@ -248,6 +263,12 @@ class RidgeEM(RegressorBase):
         :meth:`log_marginal_likelihood`.
     n_iter_ : int or ndarray of shape (n_targets,)
         Newton iterations run after the grid search (≥ 1).
+    coef_cov_ : ndarray of shape (n_features, n_features) or (n_targets, n_features, n_features)
+        Posterior covariance of `coef_` (original scale): with d the column scales,
+        diag(d) σ²(ZᵀWZ + αI)⁻¹ diag(d) = diag(d) σ² [Vᵣ diag(1/(s² + α)) Vᵣᵀ + (I − VᵣVᵣᵀ)/α]
+        diag(d) at `alpha_` and `noise_variance_` (Vᵣ, s² the eigenvectors and eigenvalues of
+        ZᵀWZ; the second term is the prior along directions the data do not reach).  The same
+        as ``Ridge(alpha=alpha_).inference(X, y, kind="bayes").cov`` without the intercept.
     n_features_in_ : int
         Number of columns of X seen in `fit`.
     feature_names_in_ : ndarray of str of shape (n_features_in_,)
@@ -439,6 +460,8 @@ class RidgeEM(RegressorBase):
         self._d = np.asarray(pr.d, dtype=np.float64)
         self._W = W
         self._full_rank = s2.size == int(np.count_nonzero(pr.d))
+        cov = _posterior_cov(spec.Vr, s2, self._d, alphas, sigma2)
+        self.coef_cov_ = cov[0] if single else cov
         return self
 
     def log_marginal_likelihood(self, alpha: float | ArrayLike,

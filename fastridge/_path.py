@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from fastridge import _validation as V
-from fastridge._backends import get_backend
+from fastridge._backends import get_backend, minus_offset
 from fastridge._engine.path import PathReport, default_alphas, raw_path, warn_short
 from fastridge._lazy import load_engine
 
@@ -663,11 +663,7 @@ def _fit_path(X, y, *, alphas, n_alphas, alpha_min_ratio, fit_intercept, standar
     pf = V.check_penalty_factor(penalty_factor, data.p)
     limits = V.check_limits(lower_limits, upper_limits, data.p)
     excluded = V.check_exclude(exclude, data.p)
-    if offset is not None:
-        if not backend.rows_in_memory:
-            raise ValueError("offset is supported for in-memory data (numpy arrays, "
-                             "scipy.sparse matrices); subtract it from y for a Dask path.")
-        data = data.minus_offset(V.check_offset(offset, data.n, data.k, data.single))
+    data = minus_offset(backend, data, offset, "path")
     v = np.ones(data.p) if pf is None else pf
     report = PathReport(label, verbose, data.describe()) if verbose else None
     pr = backend.path_problem(data, fit_intercept=fit_intercept, standardize=standardize,

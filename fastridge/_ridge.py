@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from fastridge import _policy, _validation as V
-from fastridge._backends import get_backend
+from fastridge._backends import get_backend, minus_offset
 from fastridge._base import set_linear_fit, unchanged_on_failure
 from fastridge._engine import fit as engine
 from fastridge._lazy import load_engine
@@ -396,11 +396,7 @@ class Ridge(RoutingMixin, LinearRegressorBase):
         pf = V.check_penalty_factor(self.penalty_factor, data.p)
         limits = V.check_limits(self.lower_limits, self.upper_limits, data.p)
         excluded = V.check_exclude(self.exclude, data.p)
-        if offset is not None:
-            if not backend.rows_in_memory:
-                raise ValueError("offset is supported for in-memory data (numpy arrays, "
-                                 "scipy.sparse matrices); subtract it from y for a Dask fit.")
-            data = data.minus_offset(V.check_offset(offset, data.n, data.k, data.single))
+        data = minus_offset(backend, data, offset, "fit")
         v = np.ones(data.p) if pf is None else pf
         alpha_df = None
         if self.df is not None:        # the spectrum of the problem as fitted (exclude too)
@@ -673,3 +669,149 @@ class Ridge(RoutingMixin, LinearRegressorBase):
             self._check_params()  # validated as fit validates them
             self._solve_stats()
         return self
+
+    # ---------------------------------------------------------------- inference
+    def inference(self, X: MatrixLike, y: ArrayLike, sample_weight: ArrayLike | None = None,
+                  *, kind: str = "sandwich", offset: ArrayLike | None = None) -> Any:
+        """Standard errors, confidence intervals, tests and VIFs of the fitted coefficients.
+
+        The ridge estimator θ̂ = (β̂₀, β̂) is linear in y.  With Z the columns of X centred (with
+        an intercept) and scaled as fitted (``standardize``), W = diag(`sample_weight`),
+        V = diag(`penalty_factor`) and A = ZᵀWZ + αV, the frequentist covariance of the
+        coefficients (of the fit coordinates b, mapped exactly to the raw scale) is the
+        sandwich
+
+            Cov b̂ = σ̂² A⁻¹ ZᵀWZ A⁻¹,   Var ȳ = σ̂²/Σw,   Cov(ȳ, b̂) = 0,
+            σ̂² = Σ wᵢ eᵢ² / ν,   ν = n₊ − tr(2H − HᵀH) − 1,
+
+        H = W^½ Z A⁻¹ ZᵀW^½ (the penalized part of the hat matrix), n₊ the rows with positive
+        weight, −1 only with an intercept; the intercept's rows are those of the same sandwich
+        for [1 X] with the intercept unpenalized.  It is the covariance of the estimator
+        around its mean E β̂ (the bias-free target): the ridge bias is not in it, and intervals
+        cover E β̂, not β.  At α = 0 it is ordinary (weighted) least squares' covariance.
+
+        Parameters
+        ----------
+        X : array-like, scipy.sparse matrix or Dask array of shape (n_samples, n_features)
+            The rows the model was fitted on (after `partial_fit`: all the blocks, e.g. a
+            memmap or a Dask array).
+        y : array-like of shape (n_samples,) or (n_samples, n_targets)
+            Their targets.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Their weights, read as precision weights (Var εᵢ = σ²/wᵢ, R's ``lm(weights=)``):
+            rows of weight 0 are left out, also of n₊.
+        kind : {"sandwich", "HC0", "HC1", "HC2", "HC3", "bayes"}, default="sandwich"
+            ``"sandwich"``: the formula above (homoscedastic noise).  ``"HC0"`` … ``"HC3"``:
+            heteroscedasticity-consistent, A⁻¹ (Σᵢ ωᵢ wᵢ² eᵢ² zᵢzᵢᵀ) A⁻¹ (the intercept
+            included as above) with ωᵢ = 1, n₊/ν, 1/(1 − hᵢ), 1/(1 − hᵢ)², hᵢ = wᵢ(1/Σw +
+            zᵢᵀA⁻¹zᵢ) the leverage; one more pass over the rows.  ``"bayes"``: the posterior of
+            `RidgeEM`'s model at this α (b ~ N(0, σ²(αV)⁻¹), flat intercept): Cov b = σ̂²A⁻¹,
+            σ̂² = (Σwe² + α bᵀVb)/(Σw − 1 − #unpenalized), with weights counting observations.
+        offset : array-like of shape (n_samples,) or (n_samples, n_targets), default=None
+            The rows' offset, when the model was fitted with one (required then, as in
+            `predict`).  Columns in `exclude` are fixed at 0: their standard error is 0.
+
+        Returns
+        -------
+        RidgeInference
+            `coef`, `se`, `cov`, `t`, `p_values`, `vif`, `conf_int(level)` and `summary()`;
+            the parameters are the intercept (first, when fitted) and the features.
+
+        Raises
+        ------
+        ValueError
+            For ``positive=True`` (the constrained estimator is not linear in y), a singular
+            system (α = 0 on collinear columns), no residual degrees of freedom, or X, y not
+            of the fitted shape.
+
+        Notes
+        -----
+        Everything comes from the p × p sufficient statistics of (X, y, w), plus for HC one
+        more pass over the rows for the residuals and leverages; the same on Dask.  When the
+        estimator kept the statistics of its rows (`partial_fit`, or a `fit` that formed them,
+        see `partial_fit`) and X, y, w are those rows — checked in one read of them, O(n·p):
+        count, total weight, means, Xᵀ W y and ZᵀWZ along two random directions — they are
+        reused; otherwise one pass forms them (O(n·p²), as a fit with solver "cholesky").  The coefficients are solved exactly from those
+        statistics; when they differ from `coef_` by more than 1% of a standard error (X, y
+        are not the fitted data, or an iterative solver stopped early) a UserWarning says so.  With several targets each has
+        its own table.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from fastridge import Ridge
+        >>> rng = np.random.default_rng(0)
+        >>> X = rng.standard_normal((100, 3))
+        >>> y = X @ np.array([1.0, 0.0, -1.0]) + rng.standard_normal(100)
+        >>> res = Ridge(alpha=5.0).fit(X, y).inference(X, y)
+        >>> print(np.round(res.coef, 3))
+        [-0.045  0.945 -0.129 -1.097]
+        >>> print(np.round(res.se, 3))
+        [0.093 0.081 0.088 0.092]
+        >>> print(np.round(res.p_values, 4))
+        [0.6271 0.     0.1455 0.    ]
+
+        At α → 0 these are ordinary least squares' standard errors (R's ``summary(lm())``);
+        ``kind="HC3"`` drops the assumption of a constant noise variance:
+
+        >>> print(np.round(Ridge(alpha=5.0).fit(X, y).inference(X, y, kind="HC3").se, 3))
+        [0.094 0.085 0.078 0.097]
+        """
+        load_engine()
+        from fastridge._engine.inference import check_kind, ridge_inference
+
+        self._check_is_fitted()
+        kind = check_kind(kind)
+        if self.positive or self.lower_limits is not None or self.upper_limits is not None:
+            raise ValueError("Ridge.inference is not available for positive=True or "
+                             "lower_limits/upper_limits: the constrained estimator is not "
+                             "linear in y, and its sandwich covariance does not hold.")
+        self._check_params()
+        backend = get_backend(X, y, sample_weight)
+        data = backend.validate(self, X, y, sample_weight, reset=False)
+        if offset is None and getattr(self, "_fit_offset", False):
+            raise ValueError("This Ridge was fitted with an offset: inference needs the rows' "
+                             "offset too, inference(X, y, offset=...).")
+        data = minus_offset(backend, data, offset, "fit")
+        fitted_k = 1 if np.ndim(self.coef_) == 1 else np.shape(self.coef_)[0]
+        if data.k != fitted_k:
+            raise ValueError(f"y has {data.k} target(s), but this Ridge was fitted with "
+                             f"{fitted_k}.")
+        alphas = V.check_alpha(self.alpha if self.df is None else self.alpha_, data.k)
+        pf = V.check_penalty_factor(self.penalty_factor, data.p)
+        names = list(getattr(self, "feature_names_in_", [f"x{j}" for j in range(data.p)]))
+        if self.fit_intercept:
+            names = ["intercept"] + names
+        kept = self.__dict__.get("stats_", self.__dict__.get("_fit_stats"))
+        if isinstance(kept, tuple):
+            kept = _small_fit_stats(*kept)
+        res = ridge_inference(backend, data, alphas=alphas,
+                              v=np.ones(data.p) if pf is None else pf,
+                              fit_intercept=self.fit_intercept, standardize=self.standardize,
+                              kind=kind, names=names, single=np.ndim(self.coef_) == 1,
+                              kept=kept, exclude=V.check_exclude(self.exclude, data.p))
+        _warn_if_not_fitted_data(self, res)
+        return res
+
+
+def _warn_if_not_fitted_data(est, res):
+    """UserWarning when the exact coefficients of the data given to `inference` differ from
+    the fitted `coef_`/`intercept_` by more than 1% of a standard error (an iterative solver's
+    tolerance stays far below)."""
+    from fastridge.exceptions import warn
+
+    coef = np.atleast_2d(res.coef)
+    se = np.atleast_2d(res.se)
+    fitted = np.atleast_2d(np.asarray(est.coef_, dtype=np.float64))
+    if est.fit_intercept:
+        fitted = np.hstack([np.atleast_1d(np.asarray(est.intercept_, np.float64))[:, None],
+                            fitted])
+    with np.errstate(divide="ignore", invalid="ignore"):
+        gap = np.where(se > 0, np.abs(coef - fitted) / se, 0.0)
+    gap = np.where(np.isnan(gap), np.inf, gap)  # NaN standard errors: compare at all
+    if np.any(gap > 0.01):
+        warn(UserWarning,
+             f"Ridge.inference: the exact ridge coefficients of the X, y given differ from the "
+             f"fitted coef_/intercept_ (by up to {gap.max():.3g} standard errors): the "
+             "inference is for the exact solution on the data given. Pass the data the model "
+             "was fitted on (or refit with solver='cholesky').")

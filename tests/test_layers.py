@@ -46,7 +46,7 @@ LAYERS = [
         {"_solvers"},
     ]),
     ("engine", [
-        {"_engine.fit", "_engine.path", "_grid", "_scoring", "_parallel"},
+        {"_engine.fit", "_engine.path", "_engine.inference", "_grid", "_scoring", "_parallel"},
         {"_engine.selection"},
         {"_engine.conformal"},
         {"_engine"},

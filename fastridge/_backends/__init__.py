@@ -24,3 +24,16 @@ def get_backend(*arrays):
     from fastridge._backends.memory import MemoryBackend
 
     return MemoryBackend()
+
+
+def minus_offset(backend, data, offset, what):
+    """`data` with its targets less glmnet's `offset` (validated against them), for `what`
+    ("fit", "path", ...); None leaves `data` as it is.  In-memory rows only."""
+    if offset is None:
+        return data
+    from fastridge import _validation as V
+
+    if not backend.rows_in_memory:
+        raise ValueError(f"offset is supported for in-memory data (numpy arrays, scipy.sparse "
+                         f"matrices); subtract it from y for a Dask {what}.")
+    return data.minus_offset(V.check_offset(offset, data.n, data.k, data.single))

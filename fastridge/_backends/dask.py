@@ -160,6 +160,11 @@ class DaskBackend:
 
     def validate(self, est, X, y, sample_weight, *, reset=True, name=None):
         data = Data(name or type(est).__name__, X, y, sample_weight)
+        if not reset:  # a fitted estimator's data (inference): checked, nothing recorded
+            if data.p != est.n_features_in_:
+                raise ValueError(f"X has {data.p} features, but {type(est).__name__} is "
+                                 f"expecting {est.n_features_in_} features as input.")
+            return data
         est.n_features_in_ = data.p
         est.__dict__.pop("feature_names_in_", None)
         return data
@@ -192,6 +197,12 @@ class DaskBackend:
 
     def fold_statistics(self, data, bounds):
         return fold_statistics(data, bounds)
+
+    def positive_rows(self, data):
+        """The number of rows with positive weight (a reduction over the weights only)."""
+        if data.w is None:
+            return data.n
+        return int((data.w > 0).sum().compute())
 
     def fit_statistics(self, data, pr):
         return None  # not kept: partial_fit after a Dask fit refuses

@@ -2,7 +2,7 @@
 densified; see `fastridge._preprocessing`)."""
 import numpy as np
 
-from fastridge import _policy, _preprocessing as P, _stats, _validation as V
+from fastridge import _config, _policy, _preprocessing as P, _stats, _validation as V
 from fastridge._base import linear_predict
 
 
@@ -95,6 +95,22 @@ class MemoryBackend:
         if keep == "compute":
             return _stats.finite_or_none(lambda: _stats.block_stats(data.X, data.Y, data.sw))
         return None
+
+    def positive_rows(self, data):
+        """The number of rows with positive weight."""
+        return data.n if data.sw is None else int(np.count_nonzero(data.sw > 0))
+
+    def map_blocks(self, data, func, combine, *args):
+        """``combine([func(X, Y, w, *args) for each block of rows])`` (blocks of the
+        `block_memory` budget, at least 1024 rows; sparse X read as CSR)."""
+        X = data.X
+        if data.sparse and X.format != "csr":
+            X = X.tocsr()
+        step = _config.block_rows(data.p, minimum=1024)
+        parts = [func(X[i:i + step], data.Y[i:i + step],
+                      None if data.sw is None else data.sw[i:i + step], *args)
+                 for i in range(0, data.n, step)]
+        return combine(parts)
 
     def predict(self, est, X, coef, intercept):
         """X @ coefᵀ + intercept for X validated against `est`'s fitted features."""
