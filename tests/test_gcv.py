@@ -120,7 +120,7 @@ def test_wide_and_sparse(data):
 
 
 def _mass(name):
-    import pandas as pd
+    pd = pytest.importorskip("pandas")   # reads MASS's CSVs (the 'test' extra)
 
     d = pd.read_csv(DATA / "data.csv")
     d = d[d.dataset == name]
@@ -205,7 +205,7 @@ def test_errors_name_the_argument(data):
 
 
 def test_plot_names_the_criterion(data):
-    from matplotlib.figure import Figure
+    Figure = pytest.importorskip("matplotlib.figure").Figure
 
     X, Y, _ = data
     ax = RidgeCV(cv="gcv", alphas=GRID).fit(X, Y[:, 0]).plot(ax=Figure().subplots())

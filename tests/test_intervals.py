@@ -298,7 +298,7 @@ def test_predict_interval_refusals_name_the_argument():
     with pytest.raises(ValueError, match="features"):
         loo.predict_interval(Xt[:, :2])
     # CV+ needs a partition: ShuffleSplit's test sets leave rows out
-    from sklearn.model_selection import ShuffleSplit
+    ShuffleSplit = pytest.importorskip("sklearn.model_selection").ShuffleSplit
 
     ss = RidgeCV(alphas=[1.0], cv=ShuffleSplit(3, random_state=0), store_cv_results=True,
                  scoring="neg_mean_squared_error").fit(X, Y[:, 0])

@@ -20,7 +20,7 @@ RTOL = 1e-10
 
 
 def _csv(name):
-    import pandas as pd
+    pd = pytest.importorskip("pandas")   # reads MASS's CSVs (the 'test' extra)
 
     return pd.read_csv(DATA / name)
 

@@ -491,6 +491,7 @@ class RidgeInference:
         >>> from fastridge import Ridge
         >>> X = np.arange(10.0)[:, None]
         >>> y = np.array([0.1, 1.2, 1.9, 3.2, 3.9, 5.1, 6.0, 6.8, 8.1, 9.0])
+        >>> import pandas  # with pandas installed the table is a DataFrame, else text
         >>> table = Ridge(alpha=1.0).fit(X, y).inference(X, y).summary()
         >>> list(table.columns)
         ['coef', 'std err', 't', 'P>|t|', '[0.025', '0.975]', 'VIF']
