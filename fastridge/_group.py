@@ -21,11 +21,11 @@ The search has two stages.  (1) A start: for each of a few directions γ on the 
 centre, the vertices and Dirichlet draws), α = s/γ for every scale s of the grid — one
 eigendecomposition K_γ = Σ γₘ XₘXₘᵀ = Q Λ Qᵀ gives the exact leave-one-out curve over s for every
 target at once (A = Q diag(s/(λ + s)) Qᵀ − 11ᵀ/n); each target keeps its best (γ, s).  (2) A
-refinement: the targets that chose the same start share it; for the largest such clusters,
-L-BFGS-B on t (bounded) minimizes their summed leave-one-out error from the cluster's median
+refinement: with at most `n_refine` targets each is refined alone; otherwise the targets that
+chose the same start share it, and for the `n_refine` largest such clusters L-BFGS-B on t (bounded) minimizes their summed leave-one-out error from the cluster's median
 start, with the closed-form gradient, and the refined direction is then scored as one more
 candidate (with a scale grid around it) for every target, each target keeping whichever is
-best.  A single target is its own cluster, so its α is the exact leave-one-out minimizer
+best.  So with few targets each α is the exact leave-one-out minimizer
 (within the bounds and `tol`).
 
 Cost: the kernels Xₘ Xₘᵀ (n²p once), O(n³) per candidate and per optimizer step, O(n²p) for a
@@ -177,7 +177,7 @@ class GroupRidgeCV(LinearRegressorBase):
         The grid of the start along each direction γ of the simplex: grid value a gives
         αₘ = a · (trₘ / tr̄) / (M γₘ), trₘ = ‖Xₘ‖²_F / n (centred) and tr̄ their mean — at the
         centre γ = 1/M the grid itself, scaled by each group's relative size; with one group
-        exactly the grid (as RidgeCV's).  None is ``np.logspace(-3, 7, 41) * tr̄``.
+        exactly the grid (as RidgeCV's).  None is ``np.logspace(-3, 7, 21) * tr̄``.
     cv : None or "loo", default=None
         Exact leave-one-out (the only criterion implemented; k-fold is not).
     fit_intercept : bool, default=True
@@ -191,7 +191,9 @@ class GroupRidgeCV(LinearRegressorBase):
         L-BFGS-B's tolerance on the relative change of the objective and its projected
         gradient.
     n_refine : int, default=10
-        How many clusters of targets (targets sharing a start) are refined, largest first.
+        With at most `n_refine` targets, each target's α-vector is refined on its own (its
+        exact leave-one-out minimizer); with more, the targets sharing a start form clusters
+        and the `n_refine` largest are refined, each on its summed leave-one-out error.
     alpha_per_target : bool, default=True
         One α-vector per target; False: one shared α-vector minimizing the mean leave-one-out
         error over targets.
@@ -328,7 +330,7 @@ class GroupRidgeCV(LinearRegressorBase):
         # kernels on a common scale: γ on the simplex weighs normalized kernels; α = s·tr/γ
         kn = kernels / traces[:, None, None]
         if grid is None:
-            grid = np.logspace(-3, 7, 41) * traces.mean()
+            grid = np.logspace(-3, 7, 21) * traces.mean()
         grid = grid / (M * traces.mean())    # the scales s on the normalized kernels
         rng = np.random.default_rng(self.random_state)
         dirs = [np.full(M, 1.0 / M)]
@@ -371,13 +373,17 @@ class GroupRidgeCV(LinearRegressorBase):
         if M > 1 and self.max_iter > 0 and self.n_refine > 0:
             lo_b = np.log(grid[0]) - np.log(1e3) + np.log(traces.min())
             hi_b = np.log(grid[-1]) + np.log(1e6) + np.log(traces.max())
-            tags, counts = np.unique(start_of, return_counts=True)
-            order = tags[np.argsort(-counts, kind="stable")][: self.n_refine]
-            fine = np.logspace(-1, 1, 9)
-            for c, tag in enumerate(order):
-                members = np.flatnonzero(start_of == tag)
+            start0, t_start = start_of.copy(), best_t.copy()   # the clusters of the start
+            if K <= self.n_refine:      # few targets: each refined on its own
+                clusters = [np.array([j]) for j in range(K)]
+            else:
+                tags, counts = np.unique(start0, return_counts=True)
+                order = tags[np.argsort(-counts, kind="stable")][: self.n_refine]
+                clusters = [np.flatnonzero(start0 == tag) for tag in order]
+            fine = np.logspace(-0.5, 0.5, 5)
+            for c, members in enumerate(clusters):
                 Ym = Yc[:, members] if per_target else Yc
-                t0 = np.clip(np.median(best_t[members], axis=0), lo_b, hi_b)
+                t0 = np.clip(np.median(t_start[members], axis=0), lo_b, hi_b)
 
                 def fun(t, Ym=Ym):
                     loss, grad, _ = loo_at(kernels, t, Ym, center, True, blocks)

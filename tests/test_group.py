@@ -123,12 +123,18 @@ def test_coef_at_best_alphas_is_the_closed_form(intercept):
     np.testing.assert_allclose(model.predict(X), X @ model.coef_.T + model.intercept_)
 
 
-def test_refinement_never_worse_than_the_start_and_each_target_at_a_minimum():
+@pytest.mark.parametrize("n_refine", [10, 1])
+def test_refinement_never_worse_than_the_start_and_each_target_at_a_minimum(n_refine):
     X, Y, groups = make(n=60, sizes=(4, 6), k=3, scales=(1.0, 0.3), seed=8)
     start = GroupRidgeCV(groups=groups, max_iter=0).fit(X, Y)
-    full = GroupRidgeCV(groups=groups, tol=1e-10).fit(X, Y)
+    full = GroupRidgeCV(groups=groups, tol=1e-10, n_refine=n_refine).fit(X, Y)
     assert np.all(full.cv_scores_ >= start.cv_scores_ - 1e-12)
     kern, blocks, Yc = kernels_of(X, Y, groups)
+    for j in range(3):      # the reported score is the leave-one-out error at best_alphas_
+        loo = brute_loo(X, Y[:, j], groups, full.best_alphas_[j])
+        assert full.cv_scores_[j] == pytest.approx(1 - loo / np.var(Y[:, j]), rel=1e-9)
+    if n_refine < 3:        # clusters of targets share a refined α: no per-target minimum
+        return
     for j in range(3):   # each target's α: no better point nearby (steps of 10% in each α)
         t = np.log(full.best_alphas_[j])
         here = loo_at(kern, t, Yc[:, [j]], True)[0][0]
