@@ -214,8 +214,9 @@ class GroupRidgeCV(LinearRegressorBase):
         The column indices of each group.
     explained_variance_per_group_ : ndarray of shape (n_groups,) or (n_targets, n_groups)
         `score_per_group` on the training data (the training R² split into groups).
-    n_iter_ : int or ndarray
-        L-BFGS-B iterations of the refinement each target's α came from (0: the start).
+    n_iter_ : int or ndarray of shape (n_targets,)
+        1 + the L-BFGS-B iterations of the refinement each target's α came from (1: the
+        start).
     n_features_in_ : int
         Number of features seen in `fit`.
 
@@ -252,6 +253,11 @@ class GroupRidgeCV(LinearRegressorBase):
         self.n_refine = n_refine
         self.alpha_per_target = alpha_per_target
         self.random_state = random_state
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.sparse = False       # dense input only
+        return tags
 
     def _check_params(self):
         if not (self.cv is None or (isinstance(self.cv, str) and self.cv == "loo")):
@@ -317,7 +323,8 @@ class GroupRidgeCV(LinearRegressorBase):
         M = len(groups)
         center = bool(self.fit_intercept)
         if center and n < 2:
-            raise ValueError("GroupRidgeCV with fit_intercept=True needs at least 2 samples.")
+            raise ValueError(f"GroupRidgeCV with fit_intercept=True needs at least 2 samples; "
+                             f"got n_samples={n}.")
         xbar = Xf.mean(axis=0) if center else np.zeros(p)
         ybar = Y.mean(axis=0) if center else np.zeros(k)
         Yc = Y - ybar
@@ -344,7 +351,7 @@ class GroupRidgeCV(LinearRegressorBase):
         best_loss = np.full(K, np.inf)
         best_t = np.zeros((K, M))
         duals = np.zeros((n, k))
-        n_iter_ = np.zeros(K, dtype=int)
+        n_iter_ = np.ones(K, dtype=int)
         start_of = np.zeros(K, dtype=int)
 
         def score_direction(gamma, scales, tag, iters):
@@ -368,7 +375,7 @@ class GroupRidgeCV(LinearRegressorBase):
                 duals[:, better] = D[:, better]
 
         for c, gamma in enumerate(dirs):
-            score_direction(gamma, grid, c, 0)
+            score_direction(gamma, grid, c, 1)
 
         if M > 1 and self.max_iter > 0 and self.n_refine > 0:
             lo_b = np.log(grid[0]) - np.log(1e3) + np.log(traces.min())
@@ -398,7 +405,7 @@ class GroupRidgeCV(LinearRegressorBase):
                 gamma = (s / a) * traces      # direction on the normalized kernels
                 g_sum = gamma.sum()
                 score_direction(gamma / g_sum, s / g_sum * fine, len(dirs) + c,
-                                int(res.nit))
+                                1 + int(res.nit))
 
         alphas_t = np.exp(best_t)                        # (K, M)
         if not per_target:
