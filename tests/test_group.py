@@ -224,3 +224,18 @@ def test_inputs_not_modified_and_failed_fit_keeps_the_model():
     with pytest.raises(ValueError, match="overlapping"):
         model.fit(X[:, ::-1] * 2, Y)
     np.testing.assert_array_equal(model.coef_, coef)
+
+
+def test_shapes_for_one_column_y_and_float32():
+    X, y, groups = make(n=50, sizes=(3, 4), seed=9)
+    a = GroupRidgeCV(groups=groups).fit(X, y)
+    b = GroupRidgeCV(groups=groups).fit(X, y[:, None])
+    assert a.coef_.shape == (7,) and np.ndim(a.intercept_) == 0 and a.best_alphas_.shape == (2,)
+    assert b.coef_.shape == (7,) and b.best_alphas_.shape == (1, 2)
+    np.testing.assert_allclose(b.best_alphas_[0], a.best_alphas_)
+    c = GroupRidgeCV(groups=groups).fit(X.astype(np.float32), y.astype(np.float32))
+    assert c.coef_.dtype == np.float32
+    # the search runs in float64: the float32 data's own optimum, to float32 rounding
+    b32, _ = closed_form(X.astype(np.float32).astype(np.float64),
+                         y.astype(np.float32).astype(np.float64), groups, c.best_alphas_)
+    np.testing.assert_allclose(c.coef_, b32, rtol=1e-5, atol=1e-6)
