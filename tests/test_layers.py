@@ -60,7 +60,7 @@ LAYERS = [
     ]),
     ("estimators", [
         {"_linear", "_lazy"},
-        {"_ridge", "_path", "_cv", "_em"},
+        {"_ridge", "_path", "_cv", "_em", "_group"},
         {"_classifier"},
     ]),
     ("face", [

@@ -5,10 +5,10 @@ import pytest
 sklearn = pytest.importorskip("sklearn")
 from sklearn.utils.estimator_checks import parametrize_with_checks  # noqa: E402
 
-from fastridge import Ridge, RidgeClassifier, RidgeClassifierCV  # noqa: E402
+from fastridge import GroupRidgeCV, Ridge, RidgeClassifier, RidgeClassifierCV  # noqa: E402
 
 ESTIMATORS = [Ridge()] + [Ridge(solver=s) for s in ("cd", "cg", "cholesky", "svd")] + [
-    RidgeClassifier(), RidgeClassifier(solver="cd"), RidgeClassifierCV()]
+    RidgeClassifier(), RidgeClassifier(solver="cd"), RidgeClassifierCV(), GroupRidgeCV()]
 
 
 @parametrize_with_checks(ESTIMATORS)

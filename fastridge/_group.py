@@ -1,0 +1,487 @@
+"""Banded ridge: one penalty per group of features, chosen by exact leave-one-out.
+
+With the columns split into groups (bands) X = [X₁ … X_M] (centred when `fit_intercept`),
+the coefficients at a penalty vector α = (α₁ … α_M) solve
+
+    min_b ‖y − Σₘ Xₘ bₘ‖² + Σₘ αₘ ‖bₘ‖²,
+
+which is Ridge with ``penalty_factor`` vⱼ = α_{g(j)} / α_ref at α_ref.  Scaling the columns of
+group m by 1/√αₘ, Z = X D^{-1/2}, turns it into plain ridge at α = 1 with the kernel
+
+    K(α) = Z Zᵀ = Σₘ Xₘ Xₘᵀ / αₘ,     G = K + I,     A = G⁻¹ − 11ᵀ/n (without intercept: G⁻¹),
+
+and, since I − H = A (H the hat matrix, intercept included), the leave-one-out residuals are
+rᵢ = (A y)ᵢ / Aᵢᵢ.  The objective is L(t) = Σᵢ rᵢ² / n as a function of t = log α.  Its gradient
+is closed-form: ∂G⁻¹/∂tₘ = G⁻¹ (Xₘ Xₘᵀ/αₘ) G⁻¹ = Bₘ Bₘᵀ / αₘ with Bₘ = G⁻¹ Xₘ, so
+
+    ∂(Ay)/∂tₘ = Bₘ (Bₘᵀ y) / αₘ,    ∂Aᵢᵢ/∂tₘ = Σⱼ (Bₘ)ᵢⱼ² / αₘ,
+    ∂rᵢ/∂tₘ = (∂(Ay)ᵢ/∂tₘ − rᵢ ∂Aᵢᵢ/∂tₘ) / Aᵢᵢ,    ∂L/∂tₘ = 2 Σᵢ rᵢ ∂rᵢ/∂tₘ / n.
+
+The search has two stages.  (1) A start: for each of a few directions γ on the simplex (the
+centre, the vertices and Dirichlet draws), α = s/γ for every scale s of the grid — one
+eigendecomposition K_γ = Σ γₘ XₘXₘᵀ = Q Λ Qᵀ gives the exact leave-one-out curve over s for every
+target at once (A = Q diag(s/(λ + s)) Qᵀ − 11ᵀ/n); each target keeps its best (γ, s).  (2) A
+refinement: with at most `n_refine` targets each is refined alone; otherwise the targets that
+chose the same start share it, and for the `n_refine` largest such clusters L-BFGS-B on t (bounded) minimizes their summed leave-one-out error from the cluster's median
+start, with the closed-form gradient, and the refined direction is then scored as one more
+candidate (with a scale grid around it) for every target, each target keeping whichever is
+best.  So with few targets each α is the exact leave-one-out minimizer
+(within the bounds and `tol`).
+
+Cost: the kernels Xₘ Xₘᵀ (n²p once), O(n³) per candidate and per optimizer step, O(n²p) for a
+gradient; memory O(M n²).  This is the regime of himalaya's banded ridge (n up to a few
+thousand, p and the number of targets large).
+"""
+from __future__ import annotations
+
+import numbers
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from fastridge import _validation as V
+from fastridge._base import set_linear_fit, unchanged_on_failure
+from fastridge._engine.fit import LinearFit
+from fastridge._linear import LinearRegressorBase
+
+if TYPE_CHECKING:
+    from numpy.typing import ArrayLike, NDArray
+
+    from fastridge._typing import MatrixLike
+
+__all__ = ["GroupRidgeCV"]
+
+
+def check_groups(groups, n_features):
+    """The groups as a list of sorted index arrays partitioning range(n_features), from a list
+    of index arrays or from one integer label per column (groups = sorted distinct labels);
+    None is one group of every column."""
+    if groups is None:
+        return [np.arange(n_features)]
+    if isinstance(groups, (str, bytes)):
+        raise TypeError(f"groups must be None, a list of index arrays or an array of one "
+                        f"integer label per feature; got groups={groups!r}.")
+    if isinstance(groups, np.ndarray) and groups.ndim == 1 and groups.dtype.kind in "iu" \
+            or (not isinstance(groups, np.ndarray) and len(groups) > 0
+                and all(isinstance(g, numbers.Integral) and not isinstance(g, bool)
+                        for g in groups)):
+        labels = np.asarray(groups)
+        if labels.shape != (n_features,):
+            raise ValueError(f"groups: an array of labels must have one label per feature "
+                             f"(n_features={n_features}); got shape {labels.shape}.")
+        return [np.flatnonzero(labels == u) for u in np.unique(labels)]
+    out = []
+    for i, g in enumerate(groups):
+        a = np.asarray(g)
+        if a.ndim != 1 or (a.size and a.dtype.kind not in "iu") or a.dtype == bool:
+            raise ValueError(f"groups: group {i} must be a 1-D array of integer column "
+                             f"indices.")
+        if a.size == 0:
+            raise ValueError(f"groups: group {i} is empty.")
+        if a.min() < 0 or a.max() >= n_features:
+            raise ValueError(f"groups: group {i} has column indices out of range for "
+                             f"n_features={n_features}.")
+        out.append(np.sort(a.astype(np.intp)))
+    if not out:
+        raise ValueError("groups: no group given.")
+    allcols = np.concatenate(out)
+    counts = np.bincount(allcols, minlength=n_features)
+    if np.any(counts > 1):
+        raise ValueError(f"groups: overlapping groups (column(s) "
+                         f"{np.flatnonzero(counts > 1)[:5].tolist()} in more than one group).")
+    if np.any(counts == 0):
+        raise ValueError(f"groups: column(s) {np.flatnonzero(counts == 0)[:5].tolist()} "
+                         f"belong to no group; every feature must be in one group.")
+    return out
+
+
+def loo_at(kernels, t, Y, center, want_grad=False, blocks=None):
+    """Mean squared leave-one-out residual per target (k,) at log-penalties `t` (M,), from the
+    group kernels `kernels` (M, n, n) = XₘXₘᵀ of the centred blocks, and with `want_grad` its
+    gradient (M, k) (module docstring), which needs the centred `blocks` Xₘ.  Also returns the
+    dual vectors G⁻¹Y (n, k) (the in-sample residuals)."""
+    from scipy import linalg
+
+    n = Y.shape[0]
+    alpha = np.exp(t)
+    G = np.tensordot(1.0 / alpha, kernels, axes=1)
+    G[np.diag_indices(n)] += 1.0
+    c = linalg.cho_factor(G, lower=True, check_finite=False)
+    Ginv = linalg.cho_solve(c, np.eye(n), check_finite=False)
+    W = Ginv @ Y                                      # G⁻¹y: the residual of the full fit
+    d = np.diag(Ginv).copy()
+    if center:
+        d -= 1.0 / n                                  # A = G⁻¹ − 11ᵀ/n, and 1ᵀY = 0
+    R = W / d[:, None]
+    loss = np.einsum("ij,ij->j", R, R) / n
+    if not want_grad:
+        return loss, None, W
+    grad = np.empty((alpha.size, Y.shape[1]))
+    for m, Xm in enumerate(blocks):
+        B = Ginv @ Xm
+        dW = B @ (B.T @ Y) / alpha[m]
+        dd = np.einsum("ij,ij->i", B, B) / alpha[m]
+        dR = (dW - R * dd[:, None]) / d[:, None]
+        grad[m] = 2.0 * np.einsum("ij,ij->j", R, dR) / n
+    return loss, grad, W
+
+
+def loo_curve(Kg, Yc, scales, center):
+    """Mean squared leave-one-out residual (len(scales), k) of kernel ridge on `Kg` at each
+    penalty s of `scales` (all targets at once), and for each target the dual vector at its
+    best s: (curve, best index (k,), duals (n, k))."""
+    n = Kg.shape[0]
+    lam, Q = np.linalg.eigh(Kg)
+    lam = np.clip(lam, 0.0, None)
+    QY = Q.T @ Yc
+    Q2 = Q * Q
+    curve = np.empty((scales.size, Yc.shape[1]))
+    for i, s in enumerate(scales):
+        f = s / (lam + s)
+        E = Q @ (f[:, None] * QY)
+        d = Q2 @ f
+        if center:
+            d = d - 1.0 / n
+        d = np.where(d > 0, d, np.finfo(np.float64).tiny)
+        R = E / d[:, None]
+        curve[i] = np.einsum("ij,ij->j", R, R) / n
+    best = np.argmin(curve, axis=0)
+    f = scales[best][None, :] / (lam[:, None] + scales[best][None, :])  # (n, k)
+    duals = Q @ (f * QY)
+    return curve, best, duals
+
+
+class GroupRidgeCV(LinearRegressorBase):
+    """Banded ridge regression: one penalty per feature group, by exact leave-one-out.
+
+    The penalties are found by a gradient search on log α from a random/grid start.
+
+    The coefficients solve, for each target,
+
+        min_b ‖y − 1b₀ − Σₘ Xₘ bₘ‖² + Σₘ αₘ ‖bₘ‖²
+
+    (Xₘ the columns of group m, b₀ the unpenalized intercept): Ridge with ``penalty_factor``
+    vⱼ = α_{g(j)}/α_ref.  The penalty vector α minimizes the exact leave-one-out mean squared
+    error L(log α) = Σᵢ ((A y)ᵢ / Aᵢᵢ)² / n, A = (Σₘ XₘXₘᵀ/αₘ + I)⁻¹ − 11ᵀ/n (intercept
+    included; the columns centred), found by a random/grid start over directions of the
+    simplex and scales, then L-BFGS-B on log α with the closed-form gradient (see the module
+    `fastridge._group`).
+
+    Parameters
+    ----------
+    groups : None, list of array-like of int, or array-like of int of shape (n_features,)
+        The bands: a list of column-index arrays that partition the columns (every column in
+        exactly one group), or one integer label per column (groups ordered by label).  None
+        puts every column in one group (then this is RidgeCV with leave-one-out).
+    alphas : array-like of float, default=None
+        The grid of the start along each direction γ of the simplex: grid value a gives
+        αₘ = a · (trₘ / tr̄) / (M γₘ), trₘ = ‖Xₘ‖²_F / n (centred) and tr̄ their mean — at the
+        centre γ = 1/M the grid itself, scaled by each group's relative size; with one group
+        exactly the grid (as RidgeCV's).  None is ``np.logspace(-3, 7, 21) * tr̄``.
+    cv : None or "loo", default=None
+        Exact leave-one-out (the only criterion implemented; k-fold is not).
+    fit_intercept : bool, default=True
+        Fit an unpenalized intercept (the columns and targets are centred).
+    n_iter : int, default=20
+        Random directions of the start (Dirichlet draws with concentrations 0.1 and 1 in
+        turn), besides the centre and the M vertices (slightly inside) of the simplex.
+    max_iter : int, default=50
+        Iterations of L-BFGS-B per refined cluster; 0 keeps the start.
+    tol : float, default=1e-6
+        L-BFGS-B's tolerance on the relative change of the objective and its projected
+        gradient.
+    n_refine : int, default=10
+        With at most `n_refine` targets, each target's α-vector is refined on its own (its
+        exact leave-one-out minimizer); with more, the targets sharing a start form clusters
+        and the `n_refine` largest are refined, each on its summed leave-one-out error.
+    alpha_per_target : bool, default=True
+        One α-vector per target; False: one shared α-vector minimizing the mean leave-one-out
+        error over targets.
+    random_state : int or None, default=0
+        Seed of the random directions.
+
+    Attributes
+    ----------
+    best_alphas_ : ndarray of shape (n_groups,) or (n_targets, n_groups)
+        The chosen penalty per group ((n_groups,) for 1-D y or ``alpha_per_target=False``).
+    coef_ : ndarray of shape (n_features,) or (n_targets, n_features)
+        Coefficients at `best_alphas_`.
+    intercept_ : float or ndarray of shape (n_targets,)
+        Intercept (0.0 without `fit_intercept`).
+    cv_scores_ : float or ndarray of shape (n_targets,)
+        Leave-one-out R² at `best_alphas_`: 1 − L / (‖y − ȳ‖²/n).
+    groups_ : list of ndarray
+        The column indices of each group.
+    explained_variance_per_group_ : ndarray of shape (n_groups,) or (n_targets, n_groups)
+        `score_per_group` on the training data (the training R² split into groups).
+    n_iter_ : int or ndarray of shape (n_targets,)
+        1 + the L-BFGS-B iterations of the refinement each target's α came from (1: the
+        start).
+    n_features_in_ : int
+        Number of features seen in `fit`.
+
+    See Also
+    --------
+    fastridge.RidgeCV : One α for every column.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from fastridge import GroupRidgeCV
+    >>> rng = np.random.default_rng(0)
+    >>> X = rng.standard_normal((200, 30))
+    >>> y = X[:, :10] @ rng.standard_normal(10) + 3 * rng.standard_normal(200)
+    >>> model = GroupRidgeCV(groups=[np.arange(10), np.arange(10, 30)]).fit(X, y)
+    >>> print(model.best_alphas_[0] < model.best_alphas_[1])
+    True
+    >>> print(np.round(model.explained_variance_per_group_, 2))
+    [0.52 0.01]
+    """
+
+    def __init__(self, groups: ArrayLike | list[ArrayLike] | None = None,
+                 alphas: ArrayLike | None = None, cv: str | None = None,
+                 fit_intercept: bool = True, n_iter: int = 20, max_iter: int = 50,
+                 tol: float = 1e-6, n_refine: int = 10, alpha_per_target: bool = True,
+                 random_state: int | None = 0) -> None:
+        self.groups = groups
+        self.alphas = alphas
+        self.cv = cv
+        self.fit_intercept = fit_intercept
+        self.n_iter = n_iter
+        self.max_iter = max_iter
+        self.tol = tol
+        self.n_refine = n_refine
+        self.alpha_per_target = alpha_per_target
+        self.random_state = random_state
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.sparse = False       # dense input only
+        return tags
+
+    def _check_params(self):
+        if not (self.cv is None or (isinstance(self.cv, str) and self.cv == "loo")):
+            raise ValueError(f"cv: GroupRidgeCV implements exact leave-one-out only (cv=None "
+                             f"or 'loo'); got cv={self.cv!r}.")
+        for name in ("n_iter", "max_iter", "n_refine"):
+            value = getattr(self, name)
+            if not isinstance(value, numbers.Integral) or isinstance(value, bool) or value < 0:
+                raise ValueError(f"{name} must be a non-negative int; got {name}={value!r}.")
+        if not isinstance(self.tol, numbers.Real) or not self.tol > 0:
+            raise ValueError(f"tol must be a positive float; got tol={self.tol!r}.")
+        for name in ("fit_intercept", "alpha_per_target"):
+            if not isinstance(getattr(self, name), (bool, np.bool_)):
+                raise TypeError(f"{name} must be a bool; got {getattr(self, name)!r}.")
+        if self.alphas is None:
+            return None
+        grid = np.asarray(self.alphas, dtype=np.float64).reshape(-1)
+        if grid.size == 0 or not np.all(np.isfinite(grid)) or np.any(grid <= 0):
+            raise ValueError("alphas must be positive finite floats.")
+        return np.unique(grid)
+
+    @unchanged_on_failure
+    def fit(self, X: MatrixLike, y: ArrayLike) -> GroupRidgeCV:
+        """Choose one α per group (and target) by exact leave-one-out, and fit.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Training data (dense).
+        y : array-like of shape (n_samples,) or (n_samples, n_targets)
+            Targets.
+
+        Returns
+        -------
+        GroupRidgeCV
+            The fitted estimator (``self``).
+
+        See Also
+        --------
+        GroupRidgeCV.score_per_group : The R² split into groups.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from fastridge import GroupRidgeCV
+        >>> rng = np.random.default_rng(1)
+        >>> X = rng.standard_normal((100, 6))
+        >>> Y = X[:, :3] @ rng.standard_normal((3, 2)) + rng.standard_normal((100, 2))
+        >>> model = GroupRidgeCV(groups=[0, 0, 0, 1, 1, 1]).fit(X, Y)
+        >>> model.best_alphas_.shape, model.coef_.shape
+        ((2, 2), (2, 6))
+        """
+        from scipy import optimize
+
+        grid = self._check_params()
+        X, y = V.validate_data(self, X, y, reset=True, accept_sparse=False)
+        single = y.ndim == 1
+        Y = np.asarray(y, dtype=np.float64).reshape(y.shape[0], -1)
+        Xf = np.asarray(X, dtype=np.float64)
+        n, p = Xf.shape
+        k = Y.shape[1]
+        groups = check_groups(self.groups, p)
+        M = len(groups)
+        center = bool(self.fit_intercept)
+        if center and n < 2:
+            raise ValueError(f"GroupRidgeCV with fit_intercept=True needs at least 2 samples; "
+                             f"got n_samples={n}.")
+        xbar = Xf.mean(axis=0) if center else np.zeros(p)
+        ybar = Y.mean(axis=0) if center else np.zeros(k)
+        Yc = Y - ybar
+        blocks = [Xf[:, g] - xbar[g] for g in groups]
+        kernels = np.stack([B @ B.T for B in blocks])
+        traces = np.array([np.trace(Km) for Km in kernels]) / n
+        if np.any(traces <= 0):
+            raise ValueError(f"groups: group(s) {np.flatnonzero(traces <= 0).tolist()} have "
+                             f"only constant columns.")
+        # kernels on a common scale: γ on the simplex weighs normalized kernels; α = s·tr/γ
+        kn = kernels / traces[:, None, None]
+        if grid is None:
+            grid = np.logspace(-3, 7, 21) * traces.mean()
+        grid = grid / (M * traces.mean())    # the scales s on the normalized kernels
+        rng = np.random.default_rng(self.random_state)
+        dirs = [np.full(M, 1.0 / M)]
+        if M > 1:
+            dirs += list(0.98 * np.eye(M) + 0.02 / M)
+            conc = (0.1, 1.0)
+            dirs += [rng.dirichlet(np.full(M, conc[i % 2])) for i in range(self.n_iter)]
+        per_target = self.alpha_per_target
+        K = k if per_target else 1
+
+        best_loss = np.full(K, np.inf)
+        best_t = np.zeros((K, M))
+        duals = np.zeros((n, k))
+        n_iter_ = np.ones(K, dtype=int)
+        start_of = np.zeros(K, dtype=int)
+
+        def score_direction(gamma, scales, tag, iters):
+            gamma = np.clip(gamma, 1e-300, None)
+            Kg = np.tensordot(gamma, kn, axes=1)
+            curve, best, D = loo_curve(Kg, Yc, scales, center)
+            if not per_target:
+                curve = curve.mean(axis=1, keepdims=True)
+                best = np.argmin(curve, axis=0)
+                D = None
+            lo = curve[best, np.arange(K)]
+            better = lo < best_loss
+            if not better.any():
+                return
+            best_loss[better] = lo[better]
+            t = np.log(scales[best][:, None]) - np.log(gamma)[None, :] + np.log(traces)
+            best_t[better] = t[better]
+            start_of[better] = tag
+            n_iter_[better] = iters
+            if per_target:
+                duals[:, better] = D[:, better]
+
+        for c, gamma in enumerate(dirs):
+            score_direction(gamma, grid, c, 1)
+
+        if M > 1 and self.max_iter > 0 and self.n_refine > 0:
+            lo_b = np.log(grid[0]) - np.log(1e3) + np.log(traces.min())
+            hi_b = np.log(grid[-1]) + np.log(1e6) + np.log(traces.max())
+            start0, t_start = start_of.copy(), best_t.copy()   # the clusters of the start
+            if K <= self.n_refine:      # few targets: each refined on its own
+                clusters = [np.array([j]) for j in range(K)]
+            else:
+                tags, counts = np.unique(start0, return_counts=True)
+                order = tags[np.argsort(-counts, kind="stable")][: self.n_refine]
+                clusters = [np.flatnonzero(start0 == tag) for tag in order]
+            fine = np.logspace(-0.5, 0.5, 5)
+            for c, members in enumerate(clusters):
+                Ym = Yc[:, members] if per_target else Yc
+                t0 = np.clip(np.median(t_start[members], axis=0), lo_b, hi_b)
+
+                def fun(t, Ym=Ym):
+                    loss, grad, _ = loo_at(kernels, t, Ym, center, True, blocks)
+                    return loss.mean(), grad.mean(axis=1)
+
+                res = optimize.minimize(fun, t0, jac=True, method="L-BFGS-B",
+                                        bounds=[(lo_b, hi_b)] * M,
+                                        options={"maxiter": self.max_iter, "ftol": self.tol,
+                                                 "gtol": self.tol})
+                a = np.exp(res.x)
+                s = 1.0 / np.sum(1.0 / a)
+                gamma = (s / a) * traces      # direction on the normalized kernels
+                g_sum = gamma.sum()
+                score_direction(gamma / g_sum, s / g_sum * fine, len(dirs) + c,
+                                1 + int(res.nit))
+
+        alphas_t = np.exp(best_t)                        # (K, M)
+        if not per_target:
+            _, _, duals = loo_at(kernels, best_t[0], Yc, center)
+            alphas_k = np.broadcast_to(alphas_t, (k, M))
+        else:
+            alphas_k = alphas_t
+        coef = np.empty((k, p))
+        for m, g in enumerate(groups):
+            coef[:, g] = (blocks[m].T @ duals).T / alphas_k[:, m][:, None]
+        intercept = ybar - coef @ xbar
+        self.groups_ = groups
+        self.best_alphas_ = alphas_t[0] if (single or not per_target) else alphas_t
+        sst = np.einsum("ij,ij->j", Yc, Yc) / n
+        with np.errstate(divide="ignore", invalid="ignore"):
+            loo = best_loss if per_target else loo_at(kernels, best_t[0], Yc, center)[0]
+            r2 = 1.0 - loo / sst
+        self.cv_scores_ = float(r2[0]) if single else r2
+        set_linear_fit(self, LinearFit(coef, intercept, np.broadcast_to(n_iter_, (k,)), None),
+                       dtype=X.dtype, single=single)
+        self.explained_variance_per_group_ = self.score_per_group(X, y)
+        return self
+
+    def score_per_group(self, X: MatrixLike, y: ArrayLike) -> NDArray[np.floating]:
+        """The R² of the predictions split into groups by the partial predictions of each band.
+
+        With ŷₘ = Xₘ bₘ centred over the rows given, ŷ = Σₘ ŷₘ and y_c = y − ȳ,
+
+            R²ₘ = (2 y_cᵀ ŷₘ − ŷₘᵀ ŷ) / ‖y_c‖²,
+
+        whose sum over groups is 1 − ‖y_c − ŷ‖²/‖y_c‖²: the R² of the predictions once their
+        mean bias is removed (on the training data, where that bias is 0, exactly `score`).
+        A group's share can be negative (a band that hurts, or correlated bands).
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Data with the columns seen in `fit`.
+        y : array-like of shape (n_samples,) or (n_samples, n_targets)
+            True targets.
+
+        Returns
+        -------
+        ndarray of shape (n_groups,) or (n_targets, n_groups)
+            R²ₘ for each group (and target).
+
+        See Also
+        --------
+        GroupRidgeCV.score : The R² itself.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from fastridge import GroupRidgeCV
+        >>> rng = np.random.default_rng(2)
+        >>> X = rng.standard_normal((150, 4))
+        >>> y = X @ np.array([1.0, 1.0, 0.0, 0.0]) + rng.standard_normal(150)
+        >>> model = GroupRidgeCV(groups=[0, 0, 1, 1]).fit(X, y)
+        >>> split = model.score_per_group(X, y)
+        >>> print(np.round(split, 2), np.isclose(split.sum(), model.score(X, y)))
+        [0.66 0.01] True
+        """
+        self._check_is_fitted()
+        X = V.validate_data(self, X, reset=False, accept_sparse=False)
+        y = np.asarray(y, dtype=np.float64)
+        single = y.ndim == 1
+        Y = y.reshape(y.shape[0], -1)
+        Yc = Y - Y.mean(axis=0)
+        coef = np.asarray(self.coef_, dtype=np.float64).reshape(-1, X.shape[1])
+        Xf = np.asarray(X, dtype=np.float64)
+        parts = []
+        for g in self.groups_:
+            P = Xf[:, g] @ coef[:, g].T
+            parts.append(P - P.mean(axis=0))
+        total = np.sum(parts, axis=0)
+        sst = np.einsum("ij,ij->j", Yc, Yc)
+        out = np.stack([(2 * np.einsum("ij,ij->j", Yc, P) - np.einsum("ij,ij->j", P, total))
+                        / sst for P in parts], axis=1)          # (k, M)
+        return out[0] if single else out
