@@ -391,13 +391,17 @@ class KernelLeaveOneOut:
     others)."""
 
     def __init__(self, K, Y, w, *, center, per_target, store):
+        """`K` (n, n) is overwritten; `Y` (n, k) the (centred) targets, `w` (n,) the
+        weights (ones without)."""
         from scipy import linalg
 
         n, k = Y.shape
         W = float(w.sum())
         sqw = np.sqrt(w)
-        A = K * np.outer(sqw, sqw)
-        lam, Q = linalg.eigh(A, overwrite_a=True, check_finite=False, driver="evd")
+        if np.any(w != 1.0):       # K is the caller's copy: scaled in place
+            K *= sqw[:, None]
+            K *= sqw[None, :]
+        lam, Q = linalg.eigh(K, overwrite_a=True, check_finite=False, driver="evd")
         tol = n * np.finfo(np.float64).eps * max(float(np.abs(lam).max(initial=0.0)), 0.0)
         keep = lam > tol
         self.s2, U = lam[keep], np.ascontiguousarray(Q[:, keep])
