@@ -649,9 +649,11 @@ class KernelRidgeCV(_KernelMixin):
         if user_grid is None:
             desc, mean, se, df, stuck = _grid.extend_loo(curve, desc, mean, se, df, loo.rank)
             grid, inverse = desc, np.arange(desc.size)
-            _grid.warn_loo_limits(stuck, loo.rank, desc, mean)
+            _grid.warn_loo_limits(stuck, loo.rank, desc, mean, estimator="KernelRidgeCV",
+                                  null_model=("the intercept-only model" if self.fit_intercept
+                                              else "the zero function"))
         else:
-            _grid.warn_at_end(desc, mean, user=True, how="")
+            _grid.warn_at_end(desc, mean, user=True, how="", estimator="KernelRidgeCV")
         record_choice(self, grid, mean[inverse], se[inverse], per_target, {"df": df[inverse]})
         if self.store_cv_results:
             curve(desc)    # the per-row values of the final grid

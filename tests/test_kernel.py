@@ -115,11 +115,13 @@ def test_intercept_linear_is_sklearn_ridge_and_rbf_the_normal_equations():
 
 
 # --------------------------------------------------------------------------- leave-one-out
-def brute_loo(X, Y, w, alphas, kernel, params, fit_intercept):
-    """(m, k) Σ wᵢ eᵢ² / Σ w from n refits without row i, in numpy."""
+def brute_loo(X, Y, w, alphas, kernel, params, fit_intercept, rows=False):
+    """(m, k) Σ wᵢ eᵢ² / Σ w from n refits without row i, in numpy (and the (n, m, k)
+    squared errors eᵢ² with `rows`)."""
     n, k = Y.shape
     K = sk_kernel(X, X, kernel, params)
     err = np.zeros((len(alphas), k))
+    per_row = np.zeros((n, len(alphas), k))
     for j, a in enumerate(alphas):
         for i in range(n):
             keep = np.arange(n) != i
@@ -132,8 +134,9 @@ def brute_loo(X, Y, w, alphas, kernel, params, fit_intercept):
                     c = sq * np.linalg.solve(sq[:, None] * Kk * sq + a * np.eye(n - 1),
                                              sq * Y[keep, t])
                     b = 0.0
-                err[j, t] += w[i] * (Y[i, t] - K[i, keep] @ c - b) ** 2
-    return err / w.sum()
+                per_row[i, j, t] = (Y[i, t] - K[i, keep] @ c - b) ** 2
+                err[j, t] += w[i] * per_row[i, j, t]
+    return (err / w.sum(), per_row) if rows else err / w.sum()
 
 
 @pytest.mark.parametrize("fit_intercept", [False, True])
@@ -179,6 +182,27 @@ def test_linear_loo_equals_brute_force_wide_and_precomputed():
     np.testing.assert_allclose(m.cv_summary_["mean_error"], ref, rtol=1e-7)
     pre = KernelRidgeCV(alphas=alphas, kernel="precomputed", fit_intercept=True).fit(X @ X.T, y)
     np.testing.assert_allclose(pre.cv_summary_["mean_error"], ref, rtol=1e-7)
+
+
+def test_standard_error_and_rule_1se_against_brute_force():
+    X, Y, _ = data(n=20, k=1)
+    alphas = np.geomspace(10, 1e-3, 8)
+    mean, sq = brute_loo(X, Y, np.ones(20), alphas, "rbf", {"gamma": 0.3}, True, rows=True)
+    se = sq[:, :, 0].std(axis=0, ddof=1) / np.sqrt(20)      # cv.glmnet's, one fold per row
+    m = KernelRidgeCV(alphas=alphas, kernel="rbf", gamma=0.3, fit_intercept=True,
+                      rule="1se").fit(X, Y[:, 0])
+    np.testing.assert_allclose(m.cv_summary_["se_error"], se, rtol=1e-8)
+    best = np.argmin(mean[:, 0])
+    ok = mean[:, 0] <= mean[best, 0] + se[best]
+    assert m.alpha_ == alphas[ok].max()
+
+
+def test_grid_warning_names_the_estimator():
+    from fastridge.exceptions import AlphaGridWarning
+
+    X, Y, _ = data(n=20, k=1)
+    with pytest.warns(AlphaGridWarning, match="^KernelRidgeCV: .*smallest alpha"):
+        KernelRidgeCV(alphas=[100.0, 50.0, 20.0], kernel="rbf").fit(X, Y[:, 0])
 
 
 def test_default_grid_refines_to_the_brute_force_minimum():
