@@ -387,8 +387,8 @@ class KernelLeaveOneOut:
     A = √W K̃ √W (K̃ the kernel, centred with an intercept): `curve(alphas)` gives (mean, se,
     values) as `fastridge._engine.selection.LeaveOneOut` does, `df(alphas)` the effective
     degrees of freedom Σ λ/(λ + α) and `dual(alphas)` the dual coefficients of the fit on all
-    rows (one α per target).  Eigenvalues below n·ε·λ_max are taken as 0 (`rank` counts the
-    others)."""
+    rows (one α per target).  Eigenvalues of modulus below n·ε·max|λ| are taken as 0 (`rank`
+    counts the others); negative ones (an indefinite kernel) are kept, so α must not be −λ."""
 
     def __init__(self, K, Y, w, *, center, per_target, store):
         """`K` (n, n) is overwritten; `Y` (n, k) the (centred) targets, `w` (n,) the
@@ -403,7 +403,7 @@ class KernelLeaveOneOut:
             K *= sqw[None, :]
         lam, Q = linalg.eigh(K, overwrite_a=True, check_finite=False, driver="evd")
         tol = n * np.finfo(np.float64).eps * max(float(np.abs(lam).max(initial=0.0)), 0.0)
-        keep = lam > tol
+        keep = np.abs(lam) > tol       # an indefinite kernel (sigmoid) keeps λ < 0
         self.s2, U = lam[keep], np.ascontiguousarray(Q[:, keep])
         del Q
         yt = Y * sqw[:, None]                                 # √W ỹ

@@ -172,6 +172,17 @@ def test_loo_curve_equals_brute_force(fit_intercept, weighted):
         np.testing.assert_allclose(m.intercept_[1], b, rtol=1e-9)
 
 
+def test_indefinite_sigmoid_loo_equals_brute_force():
+    X, Y, w = data(n=25, k=1)
+    K = sk_kernel(X, X, "sigmoid", {"gamma": 0.5, "coef0": -0.5})
+    assert np.linalg.eigvalsh(K).min() < -1e-3          # indefinite: negative eigenvalues count
+    alphas = np.array([5.0, 2.0])
+    ref = brute_loo(X, Y, w, alphas, "sigmoid", {"gamma": 0.5, "coef0": -0.5}, False)[:, 0]
+    m = KernelRidgeCV(alphas=alphas, kernel="sigmoid", gamma=0.5, coef0=-0.5).fit(
+        X, Y[:, 0], sample_weight=w)
+    np.testing.assert_allclose(m.cv_summary_["mean_error"], ref, rtol=1e-8)
+
+
 def test_linear_loo_equals_brute_force_wide_and_precomputed():
     rng = np.random.default_rng(3)
     X = rng.standard_normal((15, 30))           # p > n: K is full rank, leverage near 1 at tiny α
