@@ -16,11 +16,13 @@ if TYPE_CHECKING:  # what the lazy names resolve to, for type checkers and IDEs
     from fastridge._cv import RidgeCV
     from fastridge._em import RidgeEM
     from fastridge._group import GroupRidgeCV
+    from fastridge._kernel import KernelRidge, KernelRidgeCV
     from fastridge._engine.inference import RidgeInference
     from fastridge._path import RidgePath, ridge_path
     from fastridge._ridge import Ridge
 
-__all__ = ["Ridge", "RidgeCV", "GroupRidgeCV", "RidgeClassifier", "RidgeClassifierCV", "RidgeEM", "RidgeInference",
+__all__ = ["Ridge", "RidgeCV", "GroupRidgeCV", "KernelRidge", "KernelRidgeCV", "RidgeClassifier",
+           "RidgeClassifierCV", "RidgeEM", "RidgeInference",
            "RidgePath", "ridge_path", "config_context",
            "get_config", "set_config", "exceptions", "datasets", "__version__"]
 
@@ -31,6 +33,8 @@ _LAZY = {
     "RidgeCV": ("fastridge._cv", "RidgeCV"),
     "RidgeEM": ("fastridge._em", "RidgeEM"),
     "GroupRidgeCV": ("fastridge._group", "GroupRidgeCV"),
+    "KernelRidge": ("fastridge._kernel", "KernelRidge"),
+    "KernelRidgeCV": ("fastridge._kernel", "KernelRidgeCV"),
     "RidgeClassifier": ("fastridge._classifier", "RidgeClassifier"),
     "RidgeClassifierCV": ("fastridge._classifier", "RidgeClassifierCV"),
     "RidgeInference": ("fastridge._engine.inference", "RidgeInference"),

@@ -162,15 +162,17 @@ def _edge_numbers(desc, mean, end):
     return float(desc[i]), float(mean[i, 0]), float(desc[j]), float(mean[j, 0])
 
 
-def warn_loo_limits(stuck, rank, desc, mean, score=False, criterion="leave-one-out"):
+def warn_loo_limits(stuck, rank, desc, mean, score=False, criterion="leave-one-out",
+                    estimator="RidgeCV", null_model="the intercept-only model"):
     """AlphaGridWarning for each end where the minimum of the `criterion` curve (leave-one-out
-    or generalized cross-validation) stayed (df at its limit)."""
+    or generalized cross-validation) stayed (df at its limit); `estimator` names the caller and
+    `null_model` the fit at df = 0."""
     for end, (a, d) in sorted(stuck.items()):
         a_end, e_end, a_next, e_next = _edge_numbers(desc, mean, end)
         reason = "df_limit"
         if end == "top" and d <= DF_ZERO:
             what = (f"its largest alpha = {_fmt(a)}, where the effective degrees of freedom "
-                    f"df = {d:.3g} are ~0: the intercept-only model predicts as well as any "
+                    f"df = {d:.3g} are ~0: {null_model} predicts as well as any "
                     f"ridge fit")
         elif end == "bottom" and rank - d <= DF_RANK_GAP:
             what = (f"its smallest alpha = {_fmt(a)}, where df = {_fmt(d)} has reached the "
@@ -181,7 +183,7 @@ def warn_loo_limits(stuck, rank, desc, mean, score=False, criterion="leave-one-o
                     f"({LOO_MAX_POINTS} points or alpha {TINY_ALPHA:.0e})")
             reason = "loo_limit"
         name, best, s = _measure(score)
-        message = (f"RidgeCV: the {criterion} {name} is {best} at the end of the extended "
+        message = (f"{estimator}: the {criterion} {name} is {best} at the end of the extended "
                    f"grid (alpha from {_fmt(desc[-1])} to {_fmt(desc[0])}), at {what} "
                    f"({name} {_fmt(s * e_end)} there, {_fmt(s * e_next)} at alpha = "
                    f"{_fmt(a_next)}).")
@@ -194,10 +196,11 @@ def _measure(score):
     return ("score", "largest", -1.0) if score else ("error", "smallest", 1.0)
 
 
-def warn_at_end(desc, mean, *, user, how, reason="kfold_limit", score=False):
+def warn_at_end(desc, mean, *, user, how, reason="kfold_limit", score=False,
+                estimator="RidgeCV"):
     """AlphaGridWarning when the minimum of the error curve sits at an end of the grid that
     was not (user grid) or no further (k-fold limit) extended; `how` says how a default grid
-    was extended (or why not)."""
+    was extended (or why not); `estimator` names the caller."""
     for end in sorted(ends_of_minimum(mean)):
         a_end, e_end, a_next, e_next = _edge_numbers(desc, mean, end)
         side = "largest" if end == "top" else "smallest"
@@ -215,7 +218,7 @@ def warn_at_end(desc, mean, *, user, how, reason="kfold_limit", score=False):
             fix = (f"The default grid was {how}; pass a wider grid (alphas=...)"
                    + ("" if reason != "kfold_limit" else " or use cv=None (leave-one-out), "
                       "which extends until the minimum is interior") + ".")
-        _warn(f"RidgeCV: the cross-validation {name} is {best} at {where}. {fix}", end,
+        _warn(f"{estimator}: the cross-validation {name} is {best} at {where}. {fix}", end,
               a_end, (float(desc[-1]), float(desc[0])), (e_end, e_next), reason)
 
 

@@ -61,7 +61,7 @@ LAYERS = [
     ("estimators", [
         {"_linear", "_lazy"},
         {"_ridge", "_path", "_cv", "_em", "_group"},
-        {"_classifier"},
+        {"_classifier", "_kernel"},
     ]),
     ("face", [
         {"datasets"},
