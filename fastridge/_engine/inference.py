@@ -24,8 +24,8 @@ Model (precision weights, as R's ``lm(weights=)``): yᵢ = β₀ + xᵢᵀβ + �
     The heteroscedasticity-consistent sandwich of the weighted (whitened) problem:
     Cov θ_f = B M B, B = blockdiag(1/Σw, A⁻¹), M = Σᵢ ωᵢ wᵢ² eᵢ² z̃ᵢz̃ᵢᵀ with z̃ᵢ = (1, zᵢ) and
     ωᵢ = 1 (HC0), n₊/ν (HC1), 1/(1 − hᵢ) (HC2), 1/(1 − hᵢ)² (HC3), hᵢ = wᵢ (1/Σw + zᵢᵀA⁻¹zᵢ)
-    the leverage of row i in the full hat matrix (intercept included).  One more pass over the
-    rows (the residuals and leverages of every row).
+    the leverage of row i in the full hat matrix (intercept included), as wᵢ(1/Σw + ‖L⁻¹zᵢ‖²)
+    with A = LLᵀ (one triangular solve a row).  One more pass over the rows (`hc_block`).
 ``"bayes"``
     The posterior of the Bayesian ridge model of `RidgeEM` (b ~ N(0, σ²(αV)⁻¹), flat intercept,
     frequency weights): Cov b = σ̂² A⁻¹, Var ȳ = σ̂²/Σw, with σ̂² = (Σwe² + α bᵀVb) / N,
