@@ -458,6 +458,65 @@ def test_blocked_pass_equals_one_block(data):
     assert ref.cov.shape == one.cov.shape
 
 
+@pytest.mark.parametrize("kind", ["HC0", "HC3"])
+@pytest.mark.parametrize("center", [True, False])
+def test_hc_block_in_sub_blocks_equals_dense_meat(kind, center):
+    """The block function on a chunk larger than its block budget (several sub-blocks, as a
+    large Dask chunk), two targets with their own ridge systems (two triangular factors), then
+    `unwhiten`: the dense Σ ωᵢ wᵢ² eᵢ² z̃ᵢz̃ᵢᵀ with hᵢ = wᵢ(1/W + zᵢᵀA⁻¹zᵢ) from A⁻¹ itself."""
+    from fastridge import config_context
+    from fastridge._engine import inference as inf
+
+    rng = np.random.default_rng(7)
+    n, p, k = 3000, 5, 2
+    X = rng.standard_normal((n, p)) * [1.0, 2.0, 0.5, 3.0, 1.0] + 4.0
+    Y = rng.standard_normal((n, k))
+    w = rng.uniform(0.0, 2.0, n)
+    xbar = w @ X / w.sum() if center else np.zeros(p)
+    ybar = w @ Y / w.sum() if center else np.zeros(k)
+    d = 1.0 / np.array([1.0, 2.0, 0.5, 3.0, 1.0])
+    Z = (X - xbar) * d
+    G = Z.T @ (w[:, None] * Z)
+    A = [G + a * np.eye(p) for a in (30.0, 900.0)]
+    B = np.array([np.linalg.solve(A[t], Z.T @ (w * (Y[:, t] - ybar[t]))) for t in range(k)])
+    chol = np.stack([inf._factor(a) for a in A])
+    which = np.array([0, 1])
+    W = w.sum()
+    with config_context(block_memory=0.01):            # sub-blocks of 1024 rows
+        got = inf.hc_block(X, Y, w, np.arange(p), xbar, d, ybar, B, chol, which, W, center,
+                           kind)
+    got = inf.unwhiten(got, chol, which, center, kind)
+    Zt = np.hstack([np.ones((n, 1)), Z]) if center else Z
+    for t in range(k):
+        e = Y[:, t] - ybar[t] - Z @ B[t]
+        h = w * ((1.0 / W if center else 0.0)
+                 + np.einsum("ij,jk,ik->i", Z, np.linalg.inv(A[t]), Z))
+        om = 1.0 / (1.0 - h) ** 2 if kind == "HC3" else 1.0
+        ref = Zt.T @ ((om * w ** 2 * e ** 2)[:, None] * Zt)
+        _close(got[t], ref)
+
+
+def test_factor_is_the_cholesky_factor_also_by_its_fallback(monkeypatch):
+    """`_factor` gives the lower triangle with positive diagonal and LLᵀ = A (the Cholesky
+    factor, numpy's), also through its eigendecomposition route when Cholesky fails."""
+    from fastridge._engine import inference as inf
+
+    rng = np.random.default_rng(8)
+    M = rng.standard_normal((40, 6)) * [1e3, 1.0, 1e-2, 5.0, 1.0, 1.0]
+    A = M.T @ M + 0.1 * np.eye(6)
+    ref = np.linalg.cholesky(A)
+    _close(inf._factor(A), ref)
+
+    def fail(_):
+        raise np.linalg.LinAlgError("not positive definite")
+
+    monkeypatch.setattr(np.linalg, "cholesky", fail)
+    L = inf._factor(A)
+    assert np.all(np.triu(L, 1) == 0.0) and np.all(np.diag(L) > 0)
+    _close(L @ L.T, A)
+    _close(L, ref, rtol=1e-8)
+
+
 def test_dask_equals_in_memory():
     """On Dask arrays (row chunks, a chunking of y and w unlike X's), on a real process
     cluster: the statistics and the HC pass (backend.map_blocks) give the in-memory result."""

@@ -24,8 +24,8 @@ Model (precision weights, as R's ``lm(weights=)``): yᵢ = β₀ + xᵢᵀβ + �
     The heteroscedasticity-consistent sandwich of the weighted (whitened) problem:
     Cov θ_f = B M B, B = blockdiag(1/Σw, A⁻¹), M = Σᵢ ωᵢ wᵢ² eᵢ² z̃ᵢz̃ᵢᵀ with z̃ᵢ = (1, zᵢ) and
     ωᵢ = 1 (HC0), n₊/ν (HC1), 1/(1 − hᵢ) (HC2), 1/(1 − hᵢ)² (HC3), hᵢ = wᵢ (1/Σw + zᵢᵀA⁻¹zᵢ)
-    the leverage of row i in the full hat matrix (intercept included).  One more pass over the
-    rows (the residuals and leverages of every row).
+    the leverage of row i in the full hat matrix (intercept included), as wᵢ(1/Σw + ‖L⁻¹zᵢ‖²)
+    with A = LLᵀ (one triangular solve a row).  One more pass over the rows (`hc_block`).
 ``"bayes"``
     The posterior of the Bayesian ridge model of `RidgeEM` (b ~ N(0, σ²(αV)⁻¹), flat intercept,
     frequency weights): Cov b = σ̂² A⁻¹, Var ȳ = σ̂²/Σw, with σ̂² = (Σwe² + α bᵀVb) / N,
@@ -71,52 +71,132 @@ def _inverse(A):
     return inv * s[:, None] * s[None, :]
 
 
-def hc_block(X, Y, w, act, xbar, d, ybar, B, inv, which, W, center, kind):
-    """One row block's share of the HC "meat" Σᵢ ωᵢ wᵢ² eᵢ² z̃ᵢz̃ᵢᵀ for every target:
-    (k, m, m) with m = 1 + len(act) (intercept first) or len(act).
+def _factor(A):
+    """A lower-triangular L with A = LLᵀ, A symmetric positive definite (`_inverse` has
+    checked it): the Cholesky factor of the equilibrated A, or — when rounding defeats the
+    Cholesky recursion on a badly conditioned A — the same factor from the eigendecomposition
+    (A = QΛQᵀ = RᵀR with R the triangle of the QR of Λ^½Qᵀ)."""
+    s = 1.0 / np.sqrt(np.diag(A))
+    As = A * s[:, None] * s[None, :]
+    try:
+        L = np.linalg.cholesky(As)
+    except np.linalg.LinAlgError:
+        lam, Q = np.linalg.eigh(As)
+        R = np.linalg.qr(np.sqrt(np.clip(lam, 0.0, None))[:, None] * Q.T, mode="r")
+        L = R.T * np.where(np.diag(R) < 0, -1.0, 1.0)   # a positive diagonal, as Cholesky's
+    return L / s[:, None]
 
-    `B` (k, len(act)) fit-coordinate coefficients, `inv` (u, len(act), len(act)) the distinct
-    A⁻¹ and `which` (k,) the one of each target.  The block is centred once (C = X − x̄, a
-    row-major buffer); z = d∘c, so the meat is that of C scaled by d on both sides."""
-    from scipy.linalg.blas import dsyrk
+
+def hc_block(X, Y, w, act, xbar, d, ybar, B, chol, which, W, center, kind):
+    """One row block's share of the HC "meat" Σᵢ ωᵢ wᵢ² eᵢ² z̃ᵢz̃ᵢᵀ for every target:
+    (k, m, m) with m = 1 + len(act) (intercept first) or len(act) — for HC2/HC3 in the
+    whitened coordinates t̃ᵢ = L̃⁻¹z̃ᵢ of the target's factor (`unwhiten` maps it back).
+
+    `B` (k, len(act)) fit-coordinate coefficients; for HC2/HC3, `chol` (u, len(act), len(act))
+    lower-triangular factors A = LLᵀ of the distinct ridge systems (fit coordinates),
+    L̃ = blockdiag(1, L) with an intercept, and `which` (k,) the factor of each target.  Rows
+    are taken in sub-blocks (a Dask chunk may be large); in each, the centred rows
+    C̃ = (1, x − x̄) are formed once (row-major, so C̃ᵀ is a column-major BLAS operand), z = d∘c:
+
+    * residuals  E = (Y − ȳ) − C(d∘b)                    one gemv per target
+    * HC2/HC3    T̃ = Z̃ L̃⁻ᵀ in place of C̃ (one trsm per distinct factor, b·p² flops);
+      hᵢ = wᵢ(1/W + ‖tᵢ‖²) as zᵢᵀA⁻¹zᵢ = ‖L⁻¹zᵢ‖²; meat T̃ᵀ diag(q) T̃
+    * HC0/HC1    meat C̃ᵀ diag(q) C̃, then z = d∘c on both sides
+    * q = ω w² e²; each meat one syrk per target of the rows scaled by √q.
+
+    Every BLAS call is SciPy's (the library of the fit's kernels): a product from NumPy's own
+    OpenBLAS between the syrk calls makes the two libraries' thread pools contend, several
+    times slower."""
+    from scipy.linalg.blas import dgemm, dgemv, dsyrk, dtrsm
+
+    from fastridge import _config
 
     Xa = X if len(act) == X.shape[1] else X[:, act]
-    Xa = np.asarray(Xa.toarray() if hasattr(Xa, "toarray") else Xa, dtype=np.float64)
     n = Xa.shape[0]
     k, pa = B.shape
-    C1 = np.empty((n, pa + int(center)))            # (1, x − x̄) by rows
-    if center:
-        C1[:, 0] = 1.0
-    C = C1[:, center:]
-    np.subtract(Xa, xbar, out=C)
-    # the residuals by einsum, not a BLAS matrix-vector product: interleaving the two kinds
-    # of threaded BLAS call made the syrk below several times slower
-    E = (np.asarray(Y, dtype=np.float64) - ybar) - np.einsum("ij,kj->ik", C, B * d)
+    c0 = int(center)
+    m = pa + c0
+    Y = np.asarray(Y, dtype=np.float64).reshape(n, k)
     w = np.ones(n) if w is None else np.asarray(w, dtype=np.float64)
-    scale = np.r_[np.ones(int(center)), d]
-    out = np.zeros((k, pa + center, pa + center))
-    lev = {}
+    # (ȳ, d∘b) by targets: E = Y − (1, c)(ȳ, d∘b)ᵀ
+    coef = np.asfortranarray(np.hstack([ybar[:, None], B * d]) if center else B * d)
+    leverage = kind in ("HC2", "HC3") and m > 0
+    groups = {}                          # factor → its targets (order kept)
     for t in range(k):
-        omega = 1.0
-        if kind in ("HC2", "HC3"):
-            u = int(which[t])
-            if u not in lev:
-                lev[u] = w * ((1.0 / W if center else 0.0)
-                              + np.einsum("ij,ij->i", C @ (inv[u] * d[:, None] * d), C))
-            with np.errstate(divide="ignore"):
-                omega = 1.0 / (1.0 - lev[u])
-            if kind == "HC3":
-                omega = omega * omega
-        q = (w * E[:, t]) ** 2
-        with np.errstate(invalid="ignore"):
-            q = np.where(q > 0, q * omega, 0.0)
-        S = C1 if t == k - 1 else C1.copy()   # the last target scales the buffer in place
-        S *= np.sqrt(q)[:, None]
-        if S.shape[1]:
-            # (1, c)ᵀ diag(q) (1, c) as the Gram of √q (1, c): one triangle (syrk; S.T is
-            # column-major, no copy), then z = d∘c on both sides
-            M = dsyrk(1.0, S.T, trans=0, lower=1)
-            out[t] = (np.tril(M) + np.tril(M, -1).T) * scale[:, None] * scale
+        groups.setdefault(int(which[t]) if leverage else 0, []).append(t)
+    if leverage:
+        # L̃ of D⁻¹AD⁻¹ (c-coordinates): L⁻¹(d∘c) = (D⁻¹L)⁻¹c
+        fac = {}
+        for u in groups:
+            F = np.zeros((m, m), order="F")
+            F[:c0, :c0] = 1.0
+            F[c0:, c0:] = chol[u] / d[:, None]
+            fac[u] = F
+    # lower triangles, accumulated in place by syrk (column-major, as BLAS keeps them)
+    acc = [np.zeros((m, m), order="F") for _ in range(k)]
+    # sub-blocks as the memory backend's blocks, which are thus taken whole
+    nsub = -(-n // _config.block_rows(X.shape[1], minimum=1024))
+    step = -(-n // max(nsub, 1))                # equal sub-blocks, no sliver at the end
+    C1 = np.empty((min(step, n), m))
+    for lo in range(0, n, step):
+        hi = min(lo + step, n)
+        nb = hi - lo
+        Xb = Xa[lo:hi]
+        Xb = np.asarray(Xb.toarray() if hasattr(Xb, "toarray") else Xb, dtype=np.float64)
+        C1b = C1[:nb]
+        if center:
+            C1b[:, 0] = 1.0
+        np.subtract(Xb, xbar, out=C1b[:, c0:])
+        E = np.array(Y[lo:hi])
+        if m and k <= 4:
+            for t in range(k):
+                E[:, t] -= dgemv(1.0, C1b.T, coef[t], trans=1)
+        elif m:
+            E -= dgemm(1.0, coef, C1b.T).T
+        wb = w[lo:hi]
+        last_group = list(groups)[-1]
+        for u, targets in groups.items():
+            base = C1b if u == last_group else C1b.copy()   # the last one works in place
+            omega = 1.0
+            if leverage:
+                base = dtrsm(1.0, fac[u], base.T, side=0, lower=1, overwrite_b=1).T
+                h = np.einsum("ij,ij->i", base[:, c0:], base[:, c0:])
+                if center:
+                    h += 1.0 / W
+                h *= wb
+                with np.errstate(divide="ignore"):
+                    omega = 1.0 / (1.0 - h)
+                if kind == "HC3":
+                    omega = omega * omega
+            for t in targets:
+                q = (wb * E[:, t]) ** 2
+                with np.errstate(invalid="ignore"):
+                    q = np.where(q > 0, q * omega, 0.0)
+                if not m:
+                    continue
+                S = base if t == targets[-1] else base.copy()
+                S *= np.sqrt(q)[:, None]
+                # the Gram of √q (1, c) (or of √q t̃): one triangle, S.T column-major
+                acc[t] = dsyrk(1.0, S.T, beta=1.0, c=acc[t], trans=0, lower=1, overwrite_c=1)
+    out = np.zeros((k, m, m))
+    scale = np.ones(m) if leverage else np.r_[np.ones(c0), d]
+    for t in range(k):
+        out[t] = (np.tril(acc[t]) + np.tril(acc[t], -1).T) * scale[:, None] * scale
+    return out
+
+
+def unwhiten(meat, chol, which, center, kind):
+    """`hc_block`'s summed meat in fit coordinates: L̃ M L̃ᵀ for HC2/HC3 (as is otherwise)."""
+    if kind not in ("HC2", "HC3") or meat.shape[1] == 0:
+        return meat
+    c0 = int(center)
+    out = np.empty_like(meat)
+    for t in range(meat.shape[0]):
+        F = np.zeros(meat.shape[1:])
+        F[:c0, :c0] = 1.0
+        F[c0:, c0:] = chol[which[t]]
+        M = F @ meat[t] @ F.T
+        out[t] = 0.5 * (M + M.T)
     return out
 
 
@@ -265,9 +345,13 @@ def ridge_inference(backend, data, *, alphas, v, fit_intercept, standardize, kin
             f" = {df_resid.min():.6g} with {n_pos} rows of positive weight): the noise variance "
             "cannot be estimated. Use more rows or a larger alpha.")
     if kind.startswith("HC"):
+        # HC2/HC3's leverages zᵢᵀA⁻¹zᵢ as ‖L⁻¹zᵢ‖² (A = LLᵀ): one triangular solve a row
+        chol = (np.stack([_factor(G + float(a) * np.diag(va)) for a in seen])
+                if kind in ("HC2", "HC3") and pa else np.zeros((len(seen), pa, pa)))
         meat = backend.map_blocks(
             data, hc_block, sum_blocks, act, pr.xbar[act] if center else np.zeros(pa), d,
-            pr.ybar if center else np.zeros(k), B, inv, which, W, center, kind)
+            pr.ybar if center else np.zeros(k), B, chol, which, W, center, kind)
+        meat = unwhiten(meat, chol, which, center, kind)
         for t in range(k):
             bread = np.zeros((m, m))
             bread[center:, center:] = inv[which[t]]
