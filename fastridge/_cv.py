@@ -831,19 +831,8 @@ class RidgeCV(RoutingMixin, LinearRegressorBase):
         """Leave-one-out on the default grid, rule "min": move `alpha_` (per target with
         `alpha_per_target`) from the best grid point to the minimum of the exact LOO error
         between its neighbours (Brent on log α), and `best_score_` with it."""
-        per = np.ndim(self.alpha_) == 1
-        alphas = np.atleast_1d(np.asarray(self.alpha_, dtype=np.float64)).copy()
-        scores = np.atleast_1d(np.asarray(self.best_score_, dtype=np.float64)).copy()
-        for t in range(alphas.size):
-            i = int(np.flatnonzero(grid == alphas[t])[0])
-
-            def error(a, t=t):
-                return float(self._loo_curve(np.array([a]))[0][0, t])
-
-            alphas[t], err = _grid.refine(error, grid, mean[:, t], i)
-            scores[t] = -err
-        self.alpha_ = alphas if per else float(alphas[0])
-        self.best_score_ = scores if per else float(scores[0])
+        self.alpha_, self.best_score_ = _grid.refine_choice(self._loo_curve, grid, mean,
+                                                            self.alpha_, self.best_score_)
 
     # ---------------------------------------------------------------- k-fold
     def _kfold(self, X, y, Y, sw, pf, folds, alphas, per_target, single, progress=None):

@@ -152,6 +152,25 @@ def refine(curve, desc, mean, index):
     return a0, e0
 
 
+def refine_choice(curve, grid, mean, alpha, score):
+    """A choice (`alpha`, `score`: scalars, or (k,) with one α per target) on `grid` moved to
+    the minimum of the exact criterion between the neighbours of each target's grid point
+    (:func:`refine`); `curve(alphas)` gives the criterion as ``(mean (m, k), ...)``, `mean`
+    (m, k) its values on `grid`.  Returns the refined (alpha, score), laid out as given."""
+    per = np.ndim(alpha) == 1
+    alphas = np.atleast_1d(np.asarray(alpha, dtype=np.float64)).copy()
+    scores = np.atleast_1d(np.asarray(score, dtype=np.float64)).copy()
+    for t in range(alphas.size):
+        i = int(np.flatnonzero(grid == alphas[t])[0])
+
+        def error(a, t=t):
+            return float(curve(np.array([a]))[0][0, t])
+
+        alphas[t], err = refine(error, grid, mean[:, t], i)
+        scores[t] = -err
+    return (alphas if per else float(alphas[0])), (scores if per else float(scores[0]))
+
+
 def _fmt(x):
     return f"{x:.4g}"
 

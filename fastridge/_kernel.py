@@ -671,16 +671,5 @@ class KernelRidgeCV(_KernelMixin):
     def _refine(self, loo, grid, mean):
         """Move `alpha_` (per target) to the minimum of the exact leave-one-out error between
         the neighbours of the best grid point (`fastridge._grid.refine`)."""
-        per = np.ndim(self.alpha_) == 1
-        alphas = np.atleast_1d(np.asarray(self.alpha_, dtype=np.float64)).copy()
-        scores = np.atleast_1d(np.asarray(self.best_score_, dtype=np.float64)).copy()
-        for t in range(alphas.size):
-            i = int(np.flatnonzero(grid == alphas[t])[0])
-
-            def error(a, t=t):
-                return float(loo.curve(np.array([a]))[0][0, t])
-
-            alphas[t], err = _grid.refine(error, grid, mean[:, t], i)
-            scores[t] = -err
-        self.alpha_ = alphas if per else float(alphas[0])
-        self.best_score_ = scores if per else float(scores[0])
+        self.alpha_, self.best_score_ = _grid.refine_choice(loo.curve, grid, mean,
+                                                            self.alpha_, self.best_score_)
