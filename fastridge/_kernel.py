@@ -167,11 +167,12 @@ class _KernelMixin(RegressorBase):
         Y = y[:, None] if single else y
         return X, Y, single, sw, self._get_kernel(X)
 
-    def _set_dual(self, X, K, c, Yc, ybar, w, single):
+    def _set_dual(self, X, wK, c, ybar, w, single):
         """`dual_coef_`, `intercept_` and `X_fit_` from the dual solution c of the (centred)
-        problem: with an intercept, b = ȳ_w − wᵀK c / W."""
+        problem: with an intercept, b = ȳ_w − wᵀK c / W (`wK` = wᵀK of the uncentred kernel,
+        taken before the kernel is centred in place; None without an intercept)."""
         if self.fit_intercept:
-            intercept = ybar - (w @ K) @ c / w.sum()
+            intercept = ybar - wK @ c / w.sum()
         else:
             intercept = np.zeros(c.shape[1])
         self.dual_coef_ = c[:, 0] if single else c
@@ -344,12 +345,12 @@ class KernelRidge(_KernelMixin):
         X, Y, single, sw, K = self._validate_fit(X, y, sample_weight)
         alpha = V.check_alpha(self.alpha, Y.shape[1])
         w = np.ones(X.shape[0]) if sw is None else sw
-        Yc, ybar = Y, np.zeros(Y.shape[1])
-        Kfit = K.copy() if self.fit_intercept else K
-        if self.fit_intercept:
-            Kfit, Yc, ybar = _centre(Kfit, Y, w)
-        c = _dual_solve(Kfit, Yc, alpha, sw)
-        self._set_dual(X, K, c, Yc, ybar, w, single)
+        Yc, ybar, wK = Y, np.zeros(Y.shape[1]), None
+        if self.fit_intercept:       # wᵀK before K is centred in place (no n × n copy)
+            wK = w @ K
+            K, Yc, ybar = _centre(K, Y, w)
+        c = _dual_solve(K, Yc, alpha, sw)
+        self._set_dual(X, wK, c, ybar, w, single)
         return self
 
 
@@ -398,7 +399,7 @@ class KernelLeaveOneOut:
         n, k = Y.shape
         W = float(w.sum())
         sqw = np.sqrt(w)
-        if np.any(w != 1.0):       # K is the caller's copy: scaled in place
+        if np.any(w != 1.0):       # K is the fit's own array: scaled in place
             K *= sqw[:, None]
             K *= sqw[None, :]
         lam, Q = linalg.eigh(K, overwrite_a=True, check_finite=False, driver="evd")
@@ -625,13 +626,13 @@ class KernelRidgeCV(_KernelMixin):
                              f"samples with positive weight; got {np.count_nonzero(w)} "
                              f"(n_samples={n}).")
         per_target = bool(self.alpha_per_target) and not single
-        Yc, ybar = Y, np.zeros(k)
-        Kfit = K.copy()
-        if self.fit_intercept:
-            Kfit, Yc, ybar = _centre(Kfit, Y, w)
-        loo = KernelLeaveOneOut(Kfit, Yc, w, center=self.fit_intercept,
+        Yc, ybar, wK = Y, np.zeros(k), None
+        if self.fit_intercept:       # wᵀK before K is centred in place (no n × n copy)
+            wK = w @ K
+            K, Yc, ybar = _centre(K, Y, w)
+        loo = KernelLeaveOneOut(K, Yc, w, center=self.fit_intercept,
                                 per_target=per_target, store=bool(self.store_cv_results))
-        del Kfit
+        del K
         if user_grid is None:
             top = 10.0 * max(float(loo.s2.sum()), np.finfo(np.float64).tiny)
             grid = np.geomspace(top, top * 1e-6, int(self.n_alphas))
@@ -665,7 +666,7 @@ class KernelRidgeCV(_KernelMixin):
             self.cv_results_ = vals[:, 0, :] if single else vals
         alpha_t = np.broadcast_to(np.asarray(self.alpha_, dtype=np.float64), (k,))
         c = loo.dual(alpha_t)
-        self._set_dual(X, K, c, Yc, ybar, w, single)
+        self._set_dual(X, wK, c, ybar, w, single)
         return self
 
     def _refine(self, loo, grid, mean):
