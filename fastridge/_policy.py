@@ -45,6 +45,23 @@ def fit_solver(n, p, *, sparse, alphas, positive, penalty_factor=None, limits=Fa
     return "cholesky" if p <= SPARSE_GRAM_MAX_FEATURES else "cg"
 
 
+# a direct fit with at least this many distinct α among its targets (RidgeCV's refit with one α
+# per target) decomposes the Gram/kernel once instead of factoring it once per α: an
+# eigendecomposition costs about as much as this many Cholesky factorizations
+EIGEN_MIN_ALPHAS = 10
+
+
+def eigen_for_alphas(pr, v, alphas):
+    """Whether a direct fit at `alphas` (k,) takes one spectral decomposition for all its
+    distinct α rather than one factorization each: many distinct positive α, and the
+    decomposition applies (`spectral_unavailable`)."""
+    alphas = np.asarray(alphas)
+    if pr.X is None or not np.all(alphas > 0) \
+            or np.unique(alphas).size < EIGEN_MIN_ALPHAS:
+        return False
+    return spectral_unavailable(pr, v) is None
+
+
 def gram_cd(n, p, dense, f_contiguous):
     """CD on the p × p Gram (rather than on the residuals over X): when it fits and n ≫ p, or a
     column-major copy of X would cost more than the Gram."""

@@ -138,20 +138,48 @@ def loo_rows(U, w, W, center):
     return U * U, np.where(interp, 0.0, M), interp
 
 
-def loo_ratio(U, U2, r0, M, interp, c, s2, a):
-    """√wᵢ times the leave-one-out residual of each row for each α of `a`: (n, len(a), k)."""
+def loo_ratio(U, U2, r0, M, interp, c, s2, a, cD=None):
+    """√wᵢ times the leave-one-out residual of each row for each α of `a`: (n, len(a), k), in
+    U's dtype; `cD` (or None), c (r, k) times 1/(s² + α) for each α of `a`, (r, len(a)·k),
+    when the caller has it."""
     n, r = U.shape
-    mb, k = a.size, c.shape[1]
+    mb = a.size
     inv = 1.0 / (s2[:, None] + a[None, :])                      # (r, mb)
-    A = (U @ (c[:, None, :] * inv[:, :, None]).reshape(r, mb * k)).reshape(n, mb, k)
+    if cD is None:
+        cD = (c[:, None, :] * inv[:, :, None]).reshape(r, -1)
+    k = cD.shape[1] // max(mb, 1)
+    ratio = (U @ cD).reshape(n, mb, k)                           # A
     B = U2 @ inv                                                 # (n, mb)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        num = r0[:, None, :] + a[None, :, None] * A
-        den = M[:, None] + a[None, :] * B
-        ratio = num / den[:, :, None]
-        ratio[interp] = A[interp] / B[interp][:, :, None]
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        fix = ratio[interp] / B[interp][:, :, None] if interp.any() else None
+        ratio *= a.astype(ratio.dtype)[None, :, None]            # r0 + α A, over
+        ratio += r0[:, None, :]
+        ratio /= (M[:, None] + a[None, :] * B).astype(ratio.dtype)[:, :, None]
+        if fix is not None:
+            ratio[interp] = fix
     ratio[~np.isfinite(ratio)] = 0.0            # only rows of no weight and no leverage
     return ratio
+
+
+def sq_moments(ratio, w, pos, per_target):
+    """(weight, mean, M2, rows) of the squared leave-one-out errors eᵢ² of the rows with
+    positive weight, weighted, for each α (and target with `per_target`; else of their mean
+    over targets), from `loo_ratio`'s √wᵢ·eᵢ (n, m, k), which it overwrites; merged across
+    row blocks by `merge_moments`."""
+    sq = np.square(ratio, out=ratio)                              # wᵢ eᵢ²
+    if not per_target:
+        sq = sq.mean(axis=2, keepdims=True)
+    if not pos.all():
+        sq, w = sq[pos], w[pos]
+    Wc = float(w.sum())
+    if Wc == 0.0:
+        return 0.0, np.zeros(sq.shape[1:]), np.zeros(sq.shape[1:]), 0
+    mean = sq.sum(axis=0, dtype=np.float64) / Wc
+    sq /= w.astype(sq.dtype)[:, None, None]                       # eᵢ²
+    sq -= mean.astype(sq.dtype)
+    np.square(sq, out=sq)
+    m2 = np.einsum("i,imk->mk", w, sq.astype(np.float64, copy=False))
+    return Wc, mean, m2, int(w.size)
 
 
 def descending(grid):
@@ -219,6 +247,65 @@ def kfold_from_statistics(folds, grid, v, crit, per_target, *, fit_intercept, st
     return fold_stats(np.stack(errs), np.asarray(weights))
 
 
+def spectral_fold_errors(pr, v, X_te, Y_te, w_te, alphas, crit, per_target):
+    """Minus the "mse"/"r2" score (m, K) of one fold's test rows at every α of `alphas`, from
+    the spectral decomposition of its training problem `pr` — never the (m, k, p) coefficients.
+
+    With the fold's decomposition b(α) = E diag(1/(s² + α)) P (`fastridge._spectral`; E = the
+    scaled Vᵣ), the test residuals are R(α) = Ỹ − A diag(1/(s² + α)) P, where
+    A = W^{1/2} (X_te − 1x̄ᵀ) diag(d) E (n_te × r) and Ỹ = W^{1/2} (Y_te − ȳ), x̄, ȳ, d the
+    training rows' centring and scaling.  When the test rows outnumber the rank, A = Q T (thin
+    QR) and ‖R(α)‖² = ‖Ỹ − Q QᵀỸ‖² + ‖QᵀỸ − T diag(1/(s² + α)) P‖² per target: every α then
+    costs r²·k instead of n_te·r·k, and no sum of squares cancels.  Targets go in blocks, so
+    the memory is that of the decomposition and one block."""
+    from fastridge import _config, _spectral
+
+    sp = _spectral.spectrum(pr, v)
+    m, k = alphas.size, pr.k
+    w = np.ones(Y_te.shape[0]) if w_te is None else np.asarray(w_te, dtype=np.float64)
+    sqw = np.sqrt(w)
+    E = sp.Vr * sp.scale[:, None]
+    A = np.asarray(X_te @ (E * pr.d[:, None]), dtype=np.float64)
+    if pr.center:
+        A -= (pr.xbar * pr.d) @ E
+    A *= sqw[:, None]
+    Y = np.asarray(Y_te, dtype=np.float64)
+    # on the test targets' scale, so that no square overflows (as `Criterion.scores`)
+    scale = float(np.abs(Y).max(initial=0.0))
+    scale = scale if 0.0 < scale < np.inf else 1.0
+    W = float(w.sum())
+    Ys = Y / scale
+    centred = Ys - (w @ Ys) / W
+    tss = w @ (centred * centred)
+    T = (Ys - pr.ybar / scale) * sqw[:, None]
+    P = sp.P / scale
+    rss0 = np.zeros(k)
+    if A.shape[0] > A.shape[1]:
+        Q, A = np.linalg.qr(A)
+        QtT = Q.T @ T
+        R0 = T - Q @ QtT
+        rss0 = np.einsum("ij,ij->j", R0, R0)
+        T = QtT
+        del Q, R0
+    rss = np.empty((m, k))
+    with np.errstate(divide="ignore"):
+        D = 1.0 / (sp.s2[None, :] + alphas[:, None])           # (m, r)
+    D[~np.isfinite(D)] = 0.0
+    block = _config.block_rows(A.shape[0] + A.shape[1], minimum=1)
+    for lo in range(0, k, block):
+        hi = min(k, lo + block)
+        Tb, Pb = T[:, lo:hi], P[:, lo:hi]
+        for i in range(m):
+            Rb = Tb - A @ (Pb * D[i][:, None])
+            rss[i, lo:hi] = np.einsum("ij,ij->j", Rb, Rb)
+    rss += rss0
+    err = crit.from_sums(rss, tss, W)
+    if crit.kind == "mse":
+        with np.errstate(over="ignore"):
+            err = err * (scale * scale)
+    return err if per_target else err.mean(axis=1, keepdims=True)
+
+
 def loo_block_moments(X, Y, w, E, xbar, ybar, s2, c, alphas, W, center, per_target):
     """One block of rows' share of the leave-one-out error, from the decomposition of all the
     rows (E = V·scale·d (p, r), s2, c = Uᵀỹ): for each α (and target), the weight, the weighted
@@ -235,17 +322,7 @@ def loo_block_moments(X, Y, w, E, xbar, ybar, s2, c, alphas, W, center, per_targ
     U2, M, interp = loo_rows(U, w, W, center)
     r0[interp] = 0.0
     ratio = loo_ratio(U, U2, r0, M, interp, c, s2, alphas)      # √w · e  (n, m, k)
-    sq = ratio * ratio
-    if not per_target:
-        sq = sq.mean(axis=2, keepdims=True)
-    pos = w > 0
-    Wc = float(w[pos].sum())
-    if Wc == 0.0:
-        return 0.0, np.zeros(sq.shape[1:]), np.zeros(sq.shape[1:]), 0
-    mean = sq.sum(axis=0) / Wc
-    q = sq[pos] / w[pos][:, None, None]
-    m2 = (w[pos][:, None, None] * (q - mean) ** 2).sum(axis=0)
-    return Wc, mean, m2, int(pos.sum())
+    return sq_moments(ratio, w, w > 0, per_target)
 
 
 def merge_moments(parts):
@@ -349,6 +426,9 @@ class LeaveOneOut:
         mean = np.empty((m, K))
         se = np.full((m, K), np.nan)
         w, pos, W = self.w, self.pos, self.W
+        if crit.per_row and values is None and not self.want_pred:
+            mean[:], se[:] = self._error_moments(alphas)
+            return mean, se, values
         block = _config.block_rows(n * k, minimum=1, budget="loo_memory")
         for start in range(0, m, block):
             a = alphas[start:start + block]
@@ -377,6 +457,50 @@ class LeaveOneOut:
                 mean[start:start + mb] = crit.scores(self.y_true, pred, self.sw, self.X,
                                                      self.params, self.per_target)
         return mean, se, values
+
+    def _error_moments(self, alphas):
+        """Mean and standard error (m, K) of the squared leave-one-out errors, by blocks of α
+        and of rows merged as `merge_moments` merges them: the memory is that of the
+        decomposition and one block, whatever the number of targets.  The targets are
+        divided by a scale of their own first (one for all when they are averaged), so
+        that no fourth power of the errors overflows; float32 data take float32 products."""
+        from fastridge import _config
+
+        n, k, r = self.n, self.k, self.U.shape[1]
+        m = alphas.size
+        K = k if self.per_target else 1
+        scale = np.maximum(np.abs(self.c).max(axis=0, initial=0.0),
+                           np.abs(self.r0).max(axis=0, initial=0.0))
+        scale = np.where((scale > 0) & np.isfinite(scale), scale, 1.0)
+        if not self.per_target:
+            scale = np.full(k, scale.max())
+        dt = np.float32 if self.pr.dtype == np.float32 else np.float64
+        c = (self.c / scale).astype(dt)
+        r0 = (self.r0 / scale).astype(dt)
+        U = self.U.astype(dt, copy=False)
+        s2, w, pos, M, U2, interp = self.sp.s2, self.w, self.pos, self.M, self.U2, self.interp
+        mean = np.empty((m, K))
+        m2 = np.empty((m, K))
+        budget = _config.block_rows(1, minimum=1, budget="loo_memory")   # float64 items
+        mb = max(1, min(m, budget // max(1, r * k)))
+        nb = max(64, budget // max(1, mb * k))
+        for lo in range(0, m, mb):
+            a = alphas[lo:lo + mb]
+            inv = 1.0 / (s2[:, None] + a[None, :])                   # (r, mb)
+            cD = (c[:, None, :] * inv[:, :, None].astype(dt)).reshape(r, a.size * k)
+            parts = []
+            for b in range(0, n, nb):
+                rows = slice(b, b + nb)
+                ratio = loo_ratio(U[rows], U2[rows], r0[rows], M[rows], interp[rows], None,
+                                  s2, a, cD=cD)
+                parts.append(sq_moments(ratio, w[rows], pos[rows], self.per_target))
+            W, mean[lo:lo + mb], m2[lo:lo + mb], _ = merge_moments(parts)
+        factor = scale * scale if self.per_target else scale[:1] * scale[:1]
+        se = np.full((m, K), np.nan)
+        if self.n_eff >= 2:
+            se = np.sqrt(m2 / W / (self.n_eff - 1)) * factor
+        with np.errstate(over="ignore"):
+            return mean * factor, se
 
     def errors(self, ratio):
         """The raw leave-one-out residuals yᵢ − ŷ₋ᵢ(xᵢ) from `loo_ratio`'s √wᵢ-scaled ones
@@ -576,6 +700,12 @@ def kfold_curve(backend, data, folds, alphas, v, *, solver, fit_intercept, stand
         part = backend.rows(data, train)
         pr = backend.path_problem(part, fit_intercept=fit_intercept, standardize=standardize,
                                   solver=solver, v=v)
+        if spectral and values is None and models is None \
+                and (criterion.kind == "mse" or test.size >= 2) and _policy.path_solver(pr, v, solver) == "eigen":
+            # the default criteria from the fold's decomposition: no (m, k, p) coefficients
+            err = spectral_fold_errors(pr, v, X[test], y[test].reshape(test.size, -1), w_te,
+                                       alphas, criterion, per_target)
+            return err, weight
         history = None
         if j in tails:  # a path continuing below the α this fold has solved
             history = (tails[j][0], np.stack([P.from_raw(pr, c) for c in tails[j][1]]))
@@ -605,6 +735,9 @@ def kfold_curve(backend, data, folds, alphas, v, *, solver, fit_intercept, stand
                                per_target)
         return err, weight
 
+    # the spectral path's α = 0 with unequal penalty factors is the SVD's (`solve_path`)
+    spectral = criterion.kind in ("mse", "r2") and not (
+        np.any(alphas == 0.0) and np.ptp(np.asarray(v)) > 0)
     workers = _policy.fold_workers(data.n, data.p, sparse=data.sparse, solver=solver, v=v,
                                    n_folds=F)
     results = run_tasks(run_and_report, enumerate(folds), workers)

@@ -54,11 +54,17 @@ class CholeskyState:
 def solve_cholesky(pr, alphas, v):
     """Cholesky of G + αV (n ≥ p or some vⱼ = 0), or of K + αI in the kernel form (p > n).
 
-    Targets sharing an α share one factorization.  A matrix that is not numerically positive
-    definite (α = 0 with dependent columns) falls back to `solve_svd`.
+    Targets sharing an α share one factorization; with many distinct α
+    (`_policy.eigen_for_alphas`) one eigendecomposition serves them all.  A matrix that is
+    not numerically positive definite (α = 0 with dependent columns) falls back to
+    `solve_svd`.
     """
     from scipy.linalg import LinAlgError
 
+    from fastridge import _policy, _spectral
+
+    if _policy.eigen_for_alphas(pr, v, alphas):
+        return SolveResult(_spectral.spectrum(pr, v).coef(alphas), None, "eigen")
     try:
         B = CholeskyState(pr, v, allow_kernel=bool(np.all(alphas > 0))).solve(alphas)
     except LinAlgError:
