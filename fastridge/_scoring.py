@@ -112,6 +112,18 @@ class Criterion:
             r2 = np.where(tss > 0, 1.0 - rss / tss, np.where(rss == 0, 1.0, 0.0))
         return -r2
 
+    def from_scaled_sums(self, rss, Ys, w, scale, per_target):
+        """Minus the "mse"/"r2" score (m, K) from the weighted residual sums of squares `rss`
+        (m, k) of held-out targets divided by `scale` (`target_scale`: `Ys`, (n, k)), rows
+        weighted by `w` (n,)."""
+        W = float(w.sum())
+        centred = Ys - (w @ Ys) / W
+        err = self.from_sums(rss, w @ (centred * centred), W)
+        if self.kind == "mse":
+            with np.errstate(over="ignore"):
+                err = err * (scale * scale)
+        return err if per_target else err.mean(axis=1, keepdims=True)
+
     def scores(self, y_true, pred, w, X, params, per_target):
         """Minus the score for each α: ``(m, K)`` from held-out predictions `pred`
         ``(n, m, k)`` of `y_true` ``(n, k)`` (1-D y: k = 1, scored as 1-D), K = k per target
@@ -125,17 +137,9 @@ class Criterion:
             return np.full((m, k if per_target else 1), np.nan)
         if self.kind in ("mse", "r2"):
             wv = np.ones(n) if w is None else np.asarray(w, dtype=np.float64)
-            # on y's scale s, so that no square overflows (y ~ 1e150 squares to 1e300)
-            scale = float(np.abs(Y).max(initial=0.0))
-            scale = scale if 0.0 < scale < np.inf else 1.0
-            Ys = Y / scale
+            Ys, scale = target_scale(Y)
             rss = np.einsum("i,imk->mk", wv, (Ys[:, None, :] - pred / scale) ** 2)  # (m, k)
-            centred = Ys - (wv @ Ys) / wv.sum()
-            err = self.from_sums(rss, wv @ (centred * centred), wv.sum())
-            if self.kind == "mse":
-                with np.errstate(over="ignore"):
-                    err = err * (scale * scale)
-            return err if per_target else err.mean(axis=1, keepdims=True)
+            return self.from_scaled_sums(rss, Ys, wv, scale, per_target)
         out = np.empty((m, k if per_target else 1))
         for j in range(m):
             if per_target:
@@ -174,6 +178,14 @@ class Criterion:
             return float(self.func(y_true, y_pred, **weight, **params))
         return float(self.func(_Predicted(y_pred), y_pred if X is None else X, y_true,
                                **weight, **params))
+
+
+def target_scale(Y):
+    """(Y / s, s): held-out targets on their largest magnitude s, so that no square of theirs
+    overflows (y ~ 1e150 squares to 1e300); s = 1 for all-zero or non-finite Y."""
+    scale = float(np.abs(Y).max(initial=0.0))
+    scale = scale if 0.0 < scale < np.inf else 1.0
+    return Y / scale, scale
 
 
 def sample_params(params, n, rows):

@@ -96,17 +96,22 @@ class Spectrum:
         with np.errstate(over="ignore"):
             return float(np.exp(t))
 
+    def rows(self, X, sqw):
+        """W^{1/2} (X − 1x̄ᵀ) diag(d) V^{-1/2} Vᵣ (n, r) in float64 for rows `X` (the fit's, or
+        others' in its coordinates: a fold's test rows), `sqw` their √w (or None)."""
+        pr = self.pr
+        E = self.Vr * self.scale[:, None]          # p × r, coefficients of Ẑ-columns
+        ZV = np.asarray(X @ (E * pr.d[:, None]), dtype=np.float64)
+        ZV -= (pr.xbar * pr.d) @ E
+        if sqw is not None:
+            ZV *= sqw[:, None]
+        return ZV
+
     def left(self):
         """U (n, r): left singular vectors of Ẑ (one pass over X in the Gram form)."""
         if self._U is None:
-            pr = self.pr
-            E = self.Vr * self.scale[:, None]          # p × r, coefficients of Ẑ-columns
-            ZV = np.asarray(pr.X @ (E * pr.d[:, None]))
-            ZV = ZV - (pr.xbar * pr.d) @ E
-            if pr.sqw is not None:
-                ZV *= pr.sqw[:, None]
             with np.errstate(divide="ignore", invalid="ignore"):
-                self._U = ZV / np.sqrt(self.s2)
+                self._U = self.rows(self.pr.X, self.pr.sqw) / np.sqrt(self.s2)
         return self._U
 
 

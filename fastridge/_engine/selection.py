@@ -259,24 +259,14 @@ def spectral_fold_errors(pr, v, X_te, Y_te, w_te, alphas, crit, per_target):
     costs r²·k instead of n_te·r·k, and no sum of squares cancels.  Targets go in blocks, so
     the memory is that of the decomposition and one block."""
     from fastridge import _config, _spectral
+    from fastridge._scoring import target_scale
 
     sp = _spectral.spectrum(pr, v)
     m, k = alphas.size, pr.k
     w = np.ones(Y_te.shape[0]) if w_te is None else np.asarray(w_te, dtype=np.float64)
     sqw = np.sqrt(w)
-    E = sp.Vr * sp.scale[:, None]
-    A = np.asarray(X_te @ (E * pr.d[:, None]), dtype=np.float64)
-    if pr.center:
-        A -= (pr.xbar * pr.d) @ E
-    A *= sqw[:, None]
-    Y = np.asarray(Y_te, dtype=np.float64)
-    # on the test targets' scale, so that no square overflows (as `Criterion.scores`)
-    scale = float(np.abs(Y).max(initial=0.0))
-    scale = scale if 0.0 < scale < np.inf else 1.0
-    W = float(w.sum())
-    Ys = Y / scale
-    centred = Ys - (w @ Ys) / W
-    tss = w @ (centred * centred)
+    A = sp.rows(X_te, sqw)
+    Ys, scale = target_scale(np.asarray(Y_te, dtype=np.float64))
     T = (Ys - pr.ybar / scale) * sqw[:, None]
     P = sp.P / scale
     rss0 = np.zeros(k)
@@ -299,11 +289,7 @@ def spectral_fold_errors(pr, v, X_te, Y_te, w_te, alphas, crit, per_target):
             Rb = Tb - A @ (Pb * D[i][:, None])
             rss[i, lo:hi] = np.einsum("ij,ij->j", Rb, Rb)
     rss += rss0
-    err = crit.from_sums(rss, tss, W)
-    if crit.kind == "mse":
-        with np.errstate(over="ignore"):
-            err = err * (scale * scale)
-    return err if per_target else err.mean(axis=1, keepdims=True)
+    return crit.from_scaled_sums(rss, Ys, w, scale, per_target)
 
 
 def loo_block_moments(X, Y, w, E, xbar, ybar, s2, c, alphas, W, center, per_target):
@@ -423,12 +409,11 @@ class LeaveOneOut:
         m = alphas.size
         values = np.empty((n, m, k)) if self.store else None   # scikit-learn's cv values
         K = k if self.per_target else 1
+        if crit.per_row and values is None and not self.want_pred:
+            return (*self._error_moments(alphas), values)
         mean = np.empty((m, K))
         se = np.full((m, K), np.nan)
         w, pos, W = self.w, self.pos, self.W
-        if crit.per_row and values is None and not self.want_pred:
-            mean[:], se[:] = self._error_moments(alphas)
-            return mean, se, values
         block = _config.block_rows(n * k, minimum=1, budget="loo_memory")
         for start in range(0, m, block):
             a = alphas[start:start + block]
@@ -701,7 +686,8 @@ def kfold_curve(backend, data, folds, alphas, v, *, solver, fit_intercept, stand
         pr = backend.path_problem(part, fit_intercept=fit_intercept, standardize=standardize,
                                   solver=solver, v=v)
         if spectral and values is None and models is None \
-                and (criterion.kind == "mse" or test.size >= 2) and _policy.path_solver(pr, v, solver) == "eigen":
+                and (criterion.kind == "mse" or test.size >= 2) \
+                and _policy.path_solver(pr, v, solver) == "eigen":
             # the default criteria from the fold's decomposition: no (m, k, p) coefficients
             err = spectral_fold_errors(pr, v, X[test], y[test].reshape(test.size, -1), w_te,
                                        alphas, criterion, per_target)
