@@ -1,4 +1,4 @@
-"""Banded ridge: one penalty per group of features, chosen by exact leave-one-out.
+"""Banded ridge: one penalty per group of features, chosen by exact leave-one-out or k-fold.
 
 With the columns split into groups (bands) X = [X₁ … X_M] (centred when `fit_intercept`),
 the coefficients at a penalty vector α = (α₁ … α_M) solve
@@ -28,9 +28,20 @@ candidate (with a scale grid around it) for every target, each target keeping wh
 best.  So with few targets each α is the exact leave-one-out minimizer
 (within the bounds and `tol`).
 
-Cost: the kernels Xₘ Xₘᵀ (n²p once), O(n³) per candidate and per optimizer step, O(n²p) for a
-gradient; memory O(M n²).  This is the regime of himalaya's banded ridge (n up to a few
-thousand, p and the number of targets large).
+Two forms, chosen by ``solver="auto"`` from the shape.  Kernel (n × n) form, above: the kernels
+Xₘ Xₘᵀ (n²p once), O(n³) per candidate and per optimizer step, O(n²p) for a gradient; memory
+O(M n²) — the regime of himalaya's banded ridge (n up to a few thousand, p large).  Primal
+(p × p) form when n > p: with S = XᵀX + diag(α_g(j)), b = S⁻¹Xᵀy, e = y − Xb and the leverage
+hᵢ = xᵢᵀS⁻¹xᵢ (+ 1/n), rᵢ = eᵢ/(1 − hᵢ); with U = X S⁻¹, ∂e/∂tₘ = αₘ U₍ₘ₎ b₍ₘ₎ and
+∂(1 − hᵢ)/∂tₘ = αₘ Σ_{j∈m} Uᵢⱼ² — O(p³ + np²) a step from the Gram matrix XᵀX, and the start's
+directions from the eigendecomposition of the scaled p × p Gram.
+
+k-fold cross-validation (``cv`` an int, a splitter or (train, test) pairs) runs the same search
+on the summed held-out squared error, each fold centred on its own training rows: the start from
+one eigendecomposition per fold and direction (ŷᵥ(s) = K_w,ᵥₜ Q diag(1/(λ+s)) Qᵀyₜ, all scales
+and targets at once), the refinement with the closed-form gradient per fold (kernel form:
+w = G⁻¹yₜ, ∂ŷᵥ/∂tₘ = (−Kₘ,ᵥₜ w + P G⁻¹ Kₘ,ₜₜ w)/αₘ with P = Σ Kₘ,ᵥₜ/αₘ; primal form:
+∂ŷᵥ/∂tₘ = −αₘ (XᵥS⁻¹)₍ₘ₎ b₍ₘ₎).
 """
 from __future__ import annotations
 
@@ -42,6 +53,7 @@ import numpy as np
 from fastridge import _validation as V
 from fastridge._base import set_linear_fit, unchanged_on_failure
 from fastridge._engine.fit import LinearFit
+from fastridge._engine.selection import cv_folds
 from fastridge._linear import LinearRegressorBase
 
 if TYPE_CHECKING:
@@ -126,33 +138,188 @@ def loo_at(kernels, t, Y, center, want_grad=False, blocks=None):
     return loss, grad, W
 
 
-def loo_curve(Kg, Yc, scales, center):
-    """Mean squared leave-one-out residual (len(scales), k) of kernel ridge on `Kg` at each
-    penalty s of `scales` (all targets at once), and for each target the dual vector at its
-    best s: (curve, best index (k,), duals (n, k))."""
-    n = Kg.shape[0]
-    lam, Q = np.linalg.eigh(Kg)
-    lam = np.clip(lam, 0.0, None)
+def loo_at_primal(Xc, gram, bounds, t, Y, center, want_grad=False):
+    """`loo_at` in the p × p (primal) form, for n > p: with S = XᵀX + diag(α_g(j)) (Xc the
+    centred columns in group order, `gram` = XcᵀXc, group m the columns bounds[m]:bounds[m+1]),
+    b = S⁻¹XᵀY, the residual e = Y − Xb, the leverage hᵢ = xᵢᵀS⁻¹xᵢ (+ 1/n) and rᵢ = eᵢ/(1 − hᵢ).
+    With U = X S⁻¹, ∂e/∂tₘ = αₘ U₍ₘ₎ b₍ₘ₎ and ∂(1 − hᵢ)/∂tₘ = αₘ Σ_{j∈m} Uᵢⱼ²: O(np² + p³)
+    a step.  Returns the same (loss (k,), gradient (M, k) or None, residuals (n, k))."""
+    from scipy import linalg
+
+    n, p = Xc.shape
+    alpha = np.exp(t)
+    pen = np.repeat(alpha, np.diff(bounds))
+    S = gram.copy()
+    S[np.diag_indices(p)] += pen
+    c = linalg.cho_factor(S, lower=True, check_finite=False)
+    Sinv = linalg.cho_solve(c, np.eye(p), check_finite=False)
+    b = Sinv @ (Xc.T @ Y)
+    W = Y - Xc @ b
+    U = Xc @ Sinv
+    d = 1.0 - np.einsum("ij,ij->i", U, Xc)
+    if center:
+        d -= 1.0 / n
+    R = W / d[:, None]
+    loss = np.einsum("ij,ij->j", R, R) / n
+    if not want_grad:
+        return loss, None, W
+    grad = np.empty((alpha.size, Y.shape[1]))
+    for m in range(alpha.size):
+        sl = slice(bounds[m], bounds[m + 1])
+        Um = U[:, sl]
+        dW = alpha[m] * (Um @ b[sl])
+        dd = alpha[m] * np.einsum("ij,ij->i", Um, Um)
+        dR = (dW - R * dd[:, None]) / d[:, None]
+        grad[m] = 2.0 * np.einsum("ij,ij->j", R, dR) / n
+    return loss, grad, W
+
+
+def fold_at(fold, t, cols, want_grad=False):
+    """Sum of squared held-out errors (k,) of one fold at log-penalties `t`, and with
+    `want_grad` its gradient (M, k), for the targets `cols`.
+
+    Kernel form (fold["Ktt"] (M, nₜ, nₜ), fold["Kvt"] (M, nᵥ, nₜ) of the blocks centred on the
+    training rows): w = G⁻¹yₜ, G = Σ Kₘ,ₜₜ/αₘ + I, ŷᵥ = P w, P = Σ Kₘ,ᵥₜ/αₘ, and
+    ∂ŷᵥ/∂tₘ = (−Kₘ,ᵥₜ w + P G⁻¹ Kₘ,ₜₜ w)/αₘ.  Primal form (fold["Xt"], fold["Xv"], fold["gram"]):
+    b = S⁻¹Xₜᵀyₜ, S = XₜᵀXₜ + diag(α_g(j)), ŷᵥ = Xᵥb, ∂ŷᵥ/∂tₘ = −αₘ (XᵥS⁻¹)₍ₘ₎ b₍ₘ₎."""
+    from scipy import linalg
+
+    alpha = np.exp(t)
+    Yt, Yv = fold["Yt"][:, cols], fold["Yv"][:, cols]
+    if "Ktt" in fold:
+        nt = Yt.shape[0]
+        G = np.tensordot(1.0 / alpha, fold["Ktt"], axes=1)
+        G[np.diag_indices(nt)] += 1.0
+        c = linalg.cho_factor(G, lower=True, check_finite=False)
+        w = linalg.cho_solve(c, Yt, check_finite=False)
+        P = np.tensordot(1.0 / alpha, fold["Kvt"], axes=1)
+        E = Yv - P @ w
+        if not want_grad:
+            return np.einsum("ij,ij->j", E, E), None
+        PG = linalg.cho_solve(c, P.T, check_finite=False).T
+        grad = np.empty((alpha.size, Yt.shape[1]))
+        for m in range(alpha.size):
+            dY = (PG @ (fold["Ktt"][m] @ w) - fold["Kvt"][m] @ w) / alpha[m]
+            grad[m] = -2.0 * np.einsum("ij,ij->j", E, dY)
+        return np.einsum("ij,ij->j", E, E), grad
+    bounds = fold["bounds"]
+    p = fold["gram"].shape[0]
+    S = fold["gram"].copy()
+    S[np.diag_indices(p)] += np.repeat(alpha, np.diff(bounds))
+    c = linalg.cho_factor(S, lower=True, check_finite=False)
+    b = linalg.cho_solve(c, fold["Xt"].T @ Yt, check_finite=False)
+    E = Yv - fold["Xv"] @ b
+    if not want_grad:
+        return np.einsum("ij,ij->j", E, E), None
+    V = linalg.cho_solve(c, fold["Xv"].T, check_finite=False).T       # Xᵥ S⁻¹
+    grad = np.empty((alpha.size, Yt.shape[1]))
+    for m in range(alpha.size):
+        sl = slice(bounds[m], bounds[m + 1])
+        grad[m] = 2.0 * alpha[m] * np.einsum("ij,ij->j", E, V[:, sl] @ b[sl])
+    return np.einsum("ij,ij->j", E, E), grad
+
+
+def direction_basis(w, kernels=None, Xc=None, gram=None, bounds=None):
+    """The spectral basis of the kernel K_w = Σ wₘ XₘXₘᵀ: kernel form, (λ, Q) of K_w (Q n × n);
+    primal form, with Z = X diag(√w_g(j)), (λ, V, √w per column) of ZᵀZ (p × p)."""
+    if kernels is not None:
+        lam, Q = np.linalg.eigh(np.tensordot(w, kernels, axes=1))
+        return np.clip(lam, 0.0, None), Q, None
+    sc = np.sqrt(np.repeat(w, np.diff(bounds)))
+    lam, V = np.linalg.eigh(gram * np.outer(sc, sc))
+    return np.clip(lam, 0.0, None), V, sc
+
+
+def loo_curve(lam, Q, Yc, scales, center, Yperp=None):
+    """Mean squared leave-one-out residual (len(scales), k) of kernel ridge K = Q diag(λ) Qᵀ
+    (Q n × r with orthonormal columns; r = n, or the range of K and Yperp = Y − QQᵀY) at each
+    penalty s of `scales` (all targets at once): the residual is Q diag(s/(λ+s)) QᵀY + Yperp
+    and 1 − Hᵢᵢ = Σⱼ Qᵢⱼ² s/(λⱼ+s) + (1 − Σⱼ Qᵢⱼ²) (− 1/n with the intercept).  Also for each
+    target its best s: (curve, best index (k,), residuals (n, k))."""
+    n = Q.shape[0]
     QY = Q.T @ Yc
     Q2 = Q * Q
+    rest = 1.0 - Q2.sum(axis=1) if Q.shape[1] < n else 0.0
     curve = np.empty((scales.size, Yc.shape[1]))
     for i, s in enumerate(scales):
         f = s / (lam + s)
         E = Q @ (f[:, None] * QY)
-        d = Q2 @ f
+        if Yperp is not None:
+            E += Yperp
+        d = Q2 @ f + rest
         if center:
             d = d - 1.0 / n
         d = np.where(d > 0, d, np.finfo(np.float64).tiny)
         R = E / d[:, None]
         curve[i] = np.einsum("ij,ij->j", R, R) / n
     best = np.argmin(curve, axis=0)
-    f = scales[best][None, :] / (lam[:, None] + scales[best][None, :])  # (n, k)
-    duals = Q @ (f * QY)
+    duals = residual_at(lam, Q, QY, scales[best], Yc, Yperp)
     return curve, best, duals
 
 
+def residual_at(lam, Q, QY, scale_per_target, Yc, Yperp=None):
+    """Residuals Q diag(s/(λ+s)) QᵀY (+ Yperp) with one s per target (column)."""
+    s = np.asarray(scale_per_target)[None, :]
+    E = Q @ ((s / (lam[:, None] + s)) * QY)
+    return E + Yperp if Yperp is not None else E
+
+
+def thin_basis(lam, V, sc, Xc, Yc):
+    """The primal basis as a kernel one: Q = Z V Λ^{-1/2} over λ > 0 (Z = Xc·sc), and
+    Yperp = Y − QQᵀY."""
+    keep = lam > lam.max() * 1e-12 if lam.size and lam.max() > 0 else np.zeros(lam.size, bool)
+    Q = (Xc * sc) @ (V[:, keep] / np.sqrt(lam[keep]))
+    QY = Q.T @ Yc
+    return lam[keep], Q, Yc - Q @ QY
+
+
+def fold_curve(fold, w, scales):
+    """Sum of squared held-out errors (len(scales), k) of one fold along the direction w:
+    ŷᵥ(s) = L diag(1/(λ+s)) R with, in kernel form, K_w's eigenpairs on the training rows,
+    L = K_w,ᵥₜ Q and R = Qᵀyₜ; in primal form L = Zᵥ V and R = VᵀZₜᵀyₜ."""
+    if "Ktt" in fold:
+        lam, Q, _ = direction_basis(w, kernels=fold["Ktt"])
+        L = np.tensordot(w, fold["Kvt"], axes=1) @ Q
+        R = Q.T @ fold["Yt"]
+    else:
+        lam, V, sc = direction_basis(w, gram=fold["gram"], bounds=fold["bounds"])
+        L = (fold["Xv"] * sc) @ V
+        R = V.T @ (sc[:, None] * fold["XtY"])
+    curve = np.empty((scales.size, R.shape[1]))
+    for i, s in enumerate(scales):
+        E = fold["Yv"] - L @ (R / (lam + s)[:, None])
+        curve[i] = np.einsum("ij,ij->j", E, E)
+    return curve
+
+
+def make_folds(blocks, Yc, folds, form, center):
+    """Per fold, the blocks and targets centred on its training rows (training means), as the
+    kernels (kernel form) or the columns and Gram (primal form) that `fold_at`/`fold_curve`
+    read."""
+    out = []
+    bounds = np.concatenate([[0], np.cumsum([B.shape[1] for B in blocks])])
+    for train, test in folds:
+        yt, yv = Yc[train], Yc[test]
+        mu = yt.mean(axis=0) if center else 0.0
+        f = {"Yt": yt - mu, "Yv": yv - mu, "bounds": bounds}
+        bt, bv = [], []
+        for B in blocks:
+            xm = B[train].mean(axis=0) if center else 0.0
+            bt.append(B[train] - xm)
+            bv.append(B[test] - xm)
+        if form == "kernel":
+            f["Ktt"] = np.stack([a @ a.T for a in bt])
+            f["Kvt"] = np.stack([v @ a.T for a, v in zip(bt, bv)])
+        else:
+            f["Xt"], f["Xv"] = np.hstack(bt), np.hstack(bv)
+            f["gram"] = f["Xt"].T @ f["Xt"]
+            f["XtY"] = f["Xt"].T @ f["Yt"]
+        out.append(f)
+    return out
+
+
 class GroupRidgeCV(LinearRegressorBase):
-    """Banded ridge regression: one penalty per feature group, by exact leave-one-out.
+    """Banded ridge regression: one penalty per feature group, by exact leave-one-out or k-fold.
 
     The penalties are found by a gradient search on log α from a random/grid start.
 
@@ -178,8 +345,10 @@ class GroupRidgeCV(LinearRegressorBase):
         αₘ = a · (trₘ / tr̄) / (M γₘ), trₘ = ‖Xₘ‖²_F / n (centred) and tr̄ their mean — at the
         centre γ = 1/M the grid itself, scaled by each group's relative size; with one group
         exactly the grid (as RidgeCV's).  None is ``np.logspace(-3, 7, 21) * tr̄``.
-    cv : None or "loo", default=None
-        Exact leave-one-out (the only criterion implemented; k-fold is not).
+    cv : None, "loo", int, cross-validation splitter or iterable of (train, test), default=None
+        None or "loo": exact leave-one-out.  Otherwise k-fold cross-validation as RidgeCV's
+        `cv` (an int is that many contiguous folds): the summed held-out squared error, each
+        fold centred on its training rows, minimized by the same start and refinement.
     fit_intercept : bool, default=True
         Fit an unpenalized intercept (the columns and targets are centred).
     n_iter : int, default=20
@@ -197,6 +366,9 @@ class GroupRidgeCV(LinearRegressorBase):
     alpha_per_target : bool, default=True
         One α-vector per target; False: one shared α-vector minimizing the mean leave-one-out
         error over targets.
+    solver : {"auto", "kernel", "primal"}, default="auto"
+        "kernel": the n × n form (kernels XₘXₘᵀ); "primal": the p × p form (Gram XᵀX); "auto"
+        takes the primal form when p < n (p < the smallest training fold for k-fold).
     random_state : int or None, default=0
         Seed of the random directions.
 
@@ -209,7 +381,10 @@ class GroupRidgeCV(LinearRegressorBase):
     intercept_ : float or ndarray of shape (n_targets,)
         Intercept (0.0 without `fit_intercept`).
     cv_scores_ : float or ndarray of shape (n_targets,)
-        Leave-one-out R² at `best_alphas_`: 1 − L / (‖y − ȳ‖²/n).
+        Leave-one-out (or k-fold) R² at `best_alphas_`: 1 − L / (‖y − ȳ‖²/n), L the mean
+        squared leave-one-out (held-out) error.
+    solver_ : str
+        The form used, "kernel" or "primal".
     groups_ : list of ndarray
         The column indices of each group.
     explained_variance_per_group_ : ndarray of shape (n_groups,) or (n_targets, n_groups)
@@ -242,7 +417,7 @@ class GroupRidgeCV(LinearRegressorBase):
                  alphas: ArrayLike | None = None, cv: str | None = None,
                  fit_intercept: bool = True, n_iter: int = 20, max_iter: int = 50,
                  tol: float = 1e-6, n_refine: int = 10, alpha_per_target: bool = True,
-                 random_state: int | None = 0) -> None:
+                 solver: str = "auto", random_state: int | None = 0) -> None:
         self.groups = groups
         self.alphas = alphas
         self.cv = cv
@@ -252,6 +427,7 @@ class GroupRidgeCV(LinearRegressorBase):
         self.tol = tol
         self.n_refine = n_refine
         self.alpha_per_target = alpha_per_target
+        self.solver = solver
         self.random_state = random_state
 
     def __sklearn_tags__(self):
@@ -260,9 +436,13 @@ class GroupRidgeCV(LinearRegressorBase):
         return tags
 
     def _check_params(self):
-        if not (self.cv is None or (isinstance(self.cv, str) and self.cv == "loo")):
-            raise ValueError(f"cv: GroupRidgeCV implements exact leave-one-out only (cv=None "
-                             f"or 'loo'); got cv={self.cv!r}.")
+        if isinstance(self.cv, str) and self.cv != "loo":
+            raise ValueError(f"cv: GroupRidgeCV takes None or 'loo' (exact leave-one-out), an "
+                             f"int >= 2, a splitter or (train, test) pairs; got "
+                             f"cv={self.cv!r}.")
+        if self.solver not in ("auto", "kernel", "primal"):
+            raise ValueError(f"solver must be 'auto', 'kernel' or 'primal'; got "
+                             f"solver={self.solver!r}.")
         for name in ("n_iter", "max_iter", "n_refine"):
             value = getattr(self, name)
             if not isinstance(value, numbers.Integral) or isinstance(value, bool) or value < 0:
@@ -281,7 +461,7 @@ class GroupRidgeCV(LinearRegressorBase):
 
     @unchanged_on_failure
     def fit(self, X: MatrixLike, y: ArrayLike) -> GroupRidgeCV:
-        """Choose one α per group (and target) by exact leave-one-out, and fit.
+        """Choose one α per group (and target) by exact leave-one-out or k-fold, and fit.
 
         Parameters
         ----------
@@ -329,13 +509,47 @@ class GroupRidgeCV(LinearRegressorBase):
         ybar = Y.mean(axis=0) if center else np.zeros(k)
         Yc = Y - ybar
         blocks = [Xf[:, g] - xbar[g] for g in groups]
-        kernels = np.stack([B @ B.T for B in blocks])
-        traces = np.array([np.trace(Km) for Km in kernels]) / n
+        traces = np.array([np.einsum("ij,ij->", B, B) for B in blocks]) / n
         if np.any(traces <= 0):
             raise ValueError(f"groups: group(s) {np.flatnonzero(traces <= 0).tolist()} have "
                              f"only constant columns.")
-        # kernels on a common scale: γ on the simplex weighs normalized kernels; α = s·tr/γ
-        kn = kernels / traces[:, None, None]
+        folds = cv_folds(self.cv, Xf, Y)
+        n_train = n if folds is None else min(tr.size for tr, _ in folds)
+        form = self.solver if self.solver != "auto" else ("primal" if p < n_train else "kernel")
+        bounds = np.concatenate([[0], np.cumsum([g.size for g in groups])])
+        if form == "kernel":
+            kernels = np.stack([B @ B.T for B in blocks])
+            full = {"kernels": kernels}
+        else:
+            Xc = np.hstack(blocks)                       # the columns in group order
+            gram = Xc.T @ Xc
+            full = {"Xc": Xc, "gram": gram, "bounds": bounds}
+        fold_data = None if folds is None else make_folds(blocks, Yc, folds, form, center)
+
+        def criterion_at(t, cols, want_grad):
+            """Mean squared leave-one-out or held-out error (and gradient) at log α = t."""
+            if fold_data is None:
+                if form == "kernel":
+                    loss, grad, _ = loo_at(kernels, t, Yc[:, cols], center, want_grad, blocks)
+                else:
+                    loss, grad, _ = loo_at_primal(Xc, gram, bounds, t, Yc[:, cols], center,
+                                                  want_grad)
+                return loss, grad
+            parts = [fold_at(f, t, cols, want_grad) for f in fold_data]
+            n_held = sum(te.size for _, te in folds)
+            loss = sum(q[0] for q in parts) / n_held
+            return loss, (sum(q[1] for q in parts) / n_held if want_grad else None)
+
+        def residuals_at(w, scale_per_target):
+            """In-sample residuals on all rows along direction w at one scale per target, and
+            the basis, for the leave-one-out curve."""
+            if form == "kernel":
+                lam, Q, _ = direction_basis(w, kernels=kernels)
+                Yperp = None
+            else:
+                lam, Q, Yperp = thin_basis(*direction_basis(w, **full), Xc, Yc)
+            return lam, Q, Yperp
+
         if grid is None:
             grid = np.logspace(-3, 7, 21) * traces.mean()
         grid = grid / (M * traces.mean())    # the scales s on the normalized kernels
@@ -353,11 +567,19 @@ class GroupRidgeCV(LinearRegressorBase):
         duals = np.zeros((n, k))
         n_iter_ = np.ones(K, dtype=int)
         start_of = np.zeros(K, dtype=int)
+        won = {}                             # k-fold: tag -> (direction w, scale per target)
 
         def score_direction(gamma, scales, tag, iters):
             gamma = np.clip(gamma, 1e-300, None)
-            Kg = np.tensordot(gamma, kn, axes=1)
-            curve, best, D = loo_curve(Kg, Yc, scales, center)
+            w = gamma / traces
+            if fold_data is None:
+                lam, Q, Yperp = residuals_at(w, None)
+                curve, best, D = loo_curve(lam, Q, Yc, scales, center, Yperp)
+            else:
+                curve = sum(fold_curve(f, w, scales) for f in fold_data) \
+                    / sum(te.size for _, te in folds)
+                best = np.argmin(curve, axis=0)
+                D = None
             if not per_target:
                 curve = curve.mean(axis=1, keepdims=True)
                 best = np.argmin(curve, axis=0)
@@ -371,8 +593,10 @@ class GroupRidgeCV(LinearRegressorBase):
             best_t[better] = t[better]
             start_of[better] = tag
             n_iter_[better] = iters
-            if per_target:
+            if per_target and D is not None:
                 duals[:, better] = D[:, better]
+            elif per_target:
+                won[tag] = (w, scales[best])
 
         for c, gamma in enumerate(dirs):
             score_direction(gamma, grid, c, 1)
@@ -389,11 +613,11 @@ class GroupRidgeCV(LinearRegressorBase):
                 clusters = [np.flatnonzero(start0 == tag) for tag in order]
             fine = np.logspace(-0.5, 0.5, 5)
             for c, members in enumerate(clusters):
-                Ym = Yc[:, members] if per_target else Yc
+                cols = members if per_target else np.arange(k)
                 t0 = np.clip(np.median(t_start[members], axis=0), lo_b, hi_b)
 
-                def fun(t, Ym=Ym):
-                    loss, grad, _ = loo_at(kernels, t, Ym, center, True, blocks)
+                def fun(t, cols=cols):
+                    loss, grad = criterion_at(t, cols, True)
                     return loss.mean(), grad.mean(axis=1)
 
                 res = optimize.minimize(fun, t0, jac=True, method="L-BFGS-B",
@@ -409,20 +633,29 @@ class GroupRidgeCV(LinearRegressorBase):
 
         alphas_t = np.exp(best_t)                        # (K, M)
         if not per_target:
-            _, _, duals = loo_at(kernels, best_t[0], Yc, center)
+            duals = (loo_at(kernels, best_t[0], Yc, center)[2] if form == "kernel" else
+                     loo_at_primal(Xc, gram, bounds, best_t[0], Yc, center)[2])
             alphas_k = np.broadcast_to(alphas_t, (k, M))
         else:
             alphas_k = alphas_t
+            for tag, (w, scales_k) in won.items():  # k-fold: the residuals on all rows
+                members = np.flatnonzero(start_of == tag)
+                if members.size:
+                    lam, Q, Yperp = residuals_at(w, None)
+                    duals[:, members] = residual_at(
+                        lam, Q, Q.T @ Yc[:, members], scales_k[members], Yc[:, members],
+                        None if Yperp is None else Yperp[:, members])
         coef = np.empty((k, p))
         for m, g in enumerate(groups):
             coef[:, g] = (blocks[m].T @ duals).T / alphas_k[:, m][:, None]
         intercept = ybar - coef @ xbar
         self.groups_ = groups
+        self.solver_ = form
         self.best_alphas_ = alphas_t[0] if (single or not per_target) else alphas_t
         sst = np.einsum("ij,ij->j", Yc, Yc) / n
         with np.errstate(divide="ignore", invalid="ignore"):
-            loo = best_loss if per_target else loo_at(kernels, best_t[0], Yc, center)[0]
-            r2 = 1.0 - loo / sst
+            loss = best_loss if per_target else criterion_at(best_t[0], np.arange(k), False)[0]
+            r2 = 1.0 - loss / sst
         self.cv_scores_ = float(r2[0]) if single else r2
         set_linear_fit(self, LinearFit(coef, intercept, np.broadcast_to(n_iter_, (k,)), None),
                        dtype=X.dtype, single=single)

@@ -204,7 +204,9 @@ def test_bad_groups_are_named(groups, match):
     assert "groups" in str(err.value)
 
 
-@pytest.mark.parametrize("params, name", [({"cv": 5}, "cv"), ({"n_iter": -1}, "n_iter"),
+@pytest.mark.parametrize("params, name", [({"cv": "gcv"}, "cv"), ({"cv": 1}, "cv"),
+                                          ({"solver": "svd"}, "solver"),
+                                          ({"n_iter": -1}, "n_iter"),
                                           ({"tol": 0.0}, "tol"), ({"alphas": [1.0, -1.0]},
                                                                    "alphas")])
 def test_bad_parameters_are_named(params, name):
@@ -239,3 +241,120 @@ def test_shapes_for_one_column_y_and_float32():
     b32, _ = closed_form(X.astype(np.float32).astype(np.float64),
                          y.astype(np.float32).astype(np.float64), groups, c.best_alphas_)
     np.testing.assert_allclose(c.coef_, b32, rtol=1e-5, atol=1e-6)
+
+
+# --- the p × p (primal) form and k-fold cross-validation -----------------------------------
+
+def brute_kfold(X, y, groups, alphas, folds, intercept=True):
+    """Mean squared held-out error by one closed-form refit per fold."""
+    sse = 0.0
+    for train, test in folds:
+        b, b0 = closed_form(X[train], y[train], groups, alphas, intercept)
+        sse += np.sum((y[test] - X[test] @ b - b0) ** 2)
+    return sse / sum(len(te) for _, te in folds)
+
+
+def contiguous_folds(n, n_splits):
+    edges = np.linspace(0, n, n_splits + 1).astype(int)
+    idx = np.arange(n)
+    return [(np.r_[idx[:a], idx[b:]], idx[a:b]) for a, b in zip(edges[:-1], edges[1:])]
+
+
+@pytest.mark.parametrize("intercept", [True, False])
+def test_primal_loo_and_gradient_equal_the_kernel_form(intercept):
+    from fastridge._group import loo_at_primal
+    X, Y, groups = make(n=70, sizes=(3, 6, 4), k=3, scales=(1.0, 0.2, 0.0), seed=11)
+    kern, blocks, Yc = kernels_of(X, Y, groups, intercept)
+    Xc = np.hstack(blocks)
+    bounds = np.r_[0, np.cumsum([len(g) for g in groups])]
+    for t in (np.log([2.0, 30.0, 0.5]), np.log([1e3, 1e-2, 7.0])):
+        lk, gk, wk = loo_at(kern, t, Yc, intercept, True, blocks)
+        lp, gp, wp = loo_at_primal(Xc, Xc.T @ Xc, bounds, t, Yc, intercept, True)
+        np.testing.assert_allclose(lp, lk, rtol=1e-9)
+        np.testing.assert_allclose(gp, gk, rtol=1e-7, atol=1e-12)
+        np.testing.assert_allclose(wp, wk, rtol=1e-8, atol=1e-12)
+        for j in range(3):      # and both are the brute-force leave-one-out error
+            assert lp[j] == pytest.approx(brute_loo(X, Y[:, j], groups, np.exp(t), intercept),
+                                          rel=1e-8)
+
+
+def test_solver_auto_picks_primal_for_tall_data_and_both_forms_agree():
+    X, Y, groups = make(n=90, sizes=(4, 6), k=3, scales=(1.0, 0.3), seed=12)
+    auto = GroupRidgeCV(groups=groups, tol=1e-10).fit(X, Y)
+    kern = GroupRidgeCV(groups=groups, tol=1e-10, solver="kernel").fit(X, Y)
+    assert auto.solver_ == "primal" and kern.solver_ == "kernel"
+    np.testing.assert_allclose(auto.best_alphas_, kern.best_alphas_, rtol=1e-4)
+    np.testing.assert_allclose(auto.cv_scores_, kern.cv_scores_, rtol=1e-9)
+    np.testing.assert_allclose(auto.coef_, kern.coef_, rtol=1e-5, atol=1e-8)
+    wide = GroupRidgeCV(groups=groups).fit(X[:8], Y[:8])      # n = 8 < p = 10
+    assert wide.solver_ == "kernel"
+
+
+@pytest.mark.parametrize("solver", ["kernel", "primal"])
+@pytest.mark.parametrize("intercept", [True, False])
+def test_fold_error_and_gradient_are_brute_force_refits(solver, intercept):
+    from fastridge._group import fold_at, make_folds
+    X, Y, groups = make(n=45, sizes=(3, 5, 2), k=2, scales=(1.0, 0.2, 0.6), seed=13)
+    kern, blocks, Yc = kernels_of(X, Y, groups, intercept)
+    folds = contiguous_folds(45, 4)
+    data = make_folds(blocks, Yc, folds, solver, intercept)
+    t = np.log([2.0, 30.0, 0.5])
+    cols = np.arange(2)
+    total = sum(fold_at(f, t, cols)[0] for f in data) / 45
+    for j in range(2):
+        assert total[j] == pytest.approx(brute_kfold(X, Y[:, j], groups, np.exp(t), folds,
+                                                     intercept), rel=1e-9)
+    grad = sum(fold_at(f, t, cols, True)[1] for f in data) / 45
+    h = 1e-5
+    for m in range(3):
+        e = np.zeros(3)
+        e[m] = h
+        fd = (sum(fold_at(f, t + e, cols)[0] for f in data)
+              - sum(fold_at(f, t - e, cols)[0] for f in data)) / (2 * h * 45)
+        np.testing.assert_allclose(grad[m], fd, rtol=1e-6, atol=1e-12)
+
+
+@pytest.mark.parametrize("solver", ["kernel", "primal"])
+def test_kfold_choice_is_the_scipy_optimum_of_brute_force_refits(solver):
+    from scipy import optimize
+    X, y, groups = make(n=50, sizes=(3, 5), scales=(1.0, 0.4), seed=14, noise=1.5)
+    folds = contiguous_folds(50, 5)
+    model = GroupRidgeCV(groups=groups, cv=folds, solver=solver, tol=1e-10).fit(X, y)
+    ours = brute_kfold(X, y, groups, model.best_alphas_, folds)
+    assert model.cv_scores_ == pytest.approx(1 - ours / np.var(y), rel=1e-9)
+    # the oracle: Nelder–Mead on the brute-force objective (n_folds refits per evaluation)
+    res = optimize.minimize(lambda t: brute_kfold(X, y, groups, np.exp(t), folds),
+                            np.log(model.best_alphas_) + 0.5, method="Nelder-Mead",
+                            options={"xatol": 1e-6, "fatol": 1e-12, "maxiter": 2000})
+    assert ours <= res.fun * (1 + 1e-7)
+    b, b0 = closed_form(X, y, groups, model.best_alphas_)
+    np.testing.assert_allclose(model.coef_, b, rtol=1e-8, atol=1e-10)
+    assert model.intercept_ == pytest.approx(b0, rel=1e-8)
+
+
+@pytest.mark.parametrize("solver", ["kernel", "primal"])
+def test_kfold_many_targets_each_at_its_closed_form(solver):
+    X, Y, groups = make(n=60, sizes=(4, 3, 5), k=4, scales=(1.0, 0.0, 0.3), seed=15)
+    model = GroupRidgeCV(groups=groups, cv=3, solver=solver).fit(X, Y)
+    folds = contiguous_folds(60, 3)
+    for j in range(4):
+        b, b0 = closed_form(X, Y[:, j], groups, model.best_alphas_[j])
+        np.testing.assert_allclose(model.coef_[j], b, rtol=1e-8, atol=1e-10)
+        err = brute_kfold(X, Y[:, j], groups, model.best_alphas_[j], folds)
+        assert model.cv_scores_[j] == pytest.approx(1 - err / np.var(Y[:, j]), rel=1e-9)
+    shared = GroupRidgeCV(groups=groups, cv=3, solver=solver, alpha_per_target=False,
+                          max_iter=0).fit(X, Y)
+    for j in range(4):
+        b, _ = closed_form(X, Y[:, j], groups, shared.best_alphas_)
+        np.testing.assert_allclose(shared.coef_[j], b, rtol=1e-8, atol=1e-10)
+
+
+def test_kfold_splitter_is_its_list_of_folds():
+    model_selection = pytest.importorskip("sklearn.model_selection")
+    X, y, groups = make(n=40, sizes=(3, 4), seed=16)
+    splitter = model_selection.KFold(4, shuffle=True, random_state=0)
+    a = GroupRidgeCV(groups=groups, cv=splitter).fit(X, y)
+    b = GroupRidgeCV(groups=groups, cv=list(splitter.split(X))).fit(X, y)
+    np.testing.assert_allclose(a.best_alphas_, b.best_alphas_)
+    err = brute_kfold(X, y, groups, a.best_alphas_, list(splitter.split(X)))
+    assert a.cv_scores_ == pytest.approx(1 - err / np.var(y), rel=1e-9)
