@@ -107,6 +107,14 @@ def check_groups(groups, n_features):
     return out
 
 
+def intercept_leverage(center, n):
+    """The intercept's share of the leverage per row: `center` itself when it is an array
+    (wᵢ/Σw with sample weights), else 1/n with an intercept and 0 without."""
+    if isinstance(center, np.ndarray):
+        return center
+    return 1.0 / n if center else 0.0
+
+
 def loo_at(kernels, t, Y, center, want_grad=False, blocks=None):
     """Mean squared leave-one-out residual per target (k,) at log-penalties `t` (M,), from the
     group kernels `kernels` (M, n, n) = XₘXₘᵀ of the centred blocks, and with `want_grad` its
@@ -121,9 +129,7 @@ def loo_at(kernels, t, Y, center, want_grad=False, blocks=None):
     c = linalg.cho_factor(G, lower=True, check_finite=False)
     Ginv = linalg.cho_solve(c, np.eye(n), check_finite=False)
     W = Ginv @ Y                                      # G⁻¹y: the residual of the full fit
-    d = np.diag(Ginv).copy()
-    if center:
-        d -= 1.0 / n                                  # A = G⁻¹ − 11ᵀ/n, and 1ᵀY = 0
+    d = np.diag(Ginv) - intercept_leverage(center, n)   # A = G⁻¹ − 11ᵀ/n, and 1ᵀY = 0
     R = W / d[:, None]
     loss = np.einsum("ij,ij->j", R, R) / n
     if not want_grad:
@@ -156,9 +162,7 @@ def loo_at_primal(Xc, gram, bounds, t, Y, center, want_grad=False):
     b = Sinv @ (Xc.T @ Y)
     W = Y - Xc @ b
     U = Xc @ Sinv
-    d = 1.0 - np.einsum("ij,ij->i", U, Xc)
-    if center:
-        d -= 1.0 / n
+    d = 1.0 - np.einsum("ij,ij->i", U, Xc) - intercept_leverage(center, n)
     R = W / d[:, None]
     loss = np.einsum("ij,ij->j", R, R) / n
     if not want_grad:
@@ -246,9 +250,7 @@ def loo_curve(lam, Q, Yc, scales, center, Yperp=None):
         E = Q @ (f[:, None] * QY)
         if Yperp is not None:
             E += Yperp
-        d = Q2 @ f + rest
-        if center:
-            d = d - 1.0 / n
+        d = Q2 @ f + rest - intercept_leverage(center, n)
         d = np.where(d > 0, d, np.finfo(np.float64).tiny)
         R = E / d[:, None]
         curve[i] = np.einsum("ij,ij->j", R, R) / n
@@ -292,21 +294,30 @@ def fold_curve(fold, w, scales):
     return curve
 
 
-def make_folds(blocks, Yc, folds, form, center):
-    """Per fold, the blocks and targets centred on its training rows (training means), as the
-    kernels (kernel form) or the columns and Gram (primal form) that `fold_at`/`fold_curve`
-    read."""
+def make_folds(blocks, Yc, folds, form, center, w=None):
+    """Per fold, the blocks and targets centred on its training rows (training means,
+    weighted by `w`) and their rows scaled by √wᵢ, as the kernels (kernel form) or the columns
+    and Gram (primal form) that `fold_at`/`fold_curve` read (the held-out sum of squares is
+    then Σ wᵢ eᵢ²)."""
     out = []
     bounds = np.concatenate([[0], np.cumsum([B.shape[1] for B in blocks])])
+    if w is None:
+        w = np.ones(Yc.shape[0])
     for train, test in folds:
+        wt = w[train]
+        st, sv = np.sqrt(wt)[:, None], np.sqrt(w[test])[:, None]
+
+        def mean(A):
+            return wt @ A / wt.sum() if center else 0.0
+
         yt, yv = Yc[train], Yc[test]
-        mu = yt.mean(axis=0) if center else 0.0
-        f = {"Yt": yt - mu, "Yv": yv - mu, "bounds": bounds}
+        mu = mean(yt)
+        f = {"Yt": st * (yt - mu), "Yv": sv * (yv - mu), "bounds": bounds}
         bt, bv = [], []
         for B in blocks:
-            xm = B[train].mean(axis=0) if center else 0.0
-            bt.append(B[train] - xm)
-            bv.append(B[test] - xm)
+            xm = mean(B[train])
+            bt.append(st * (B[train] - xm))
+            bv.append(sv * (B[test] - xm))
         if form == "kernel":
             f["Ktt"] = np.stack([a @ a.T for a in bt])
             f["Kvt"] = np.stack([v @ a.T for a, v in zip(bt, bv)])
@@ -460,7 +471,8 @@ class GroupRidgeCV(LinearRegressorBase):
         return np.unique(grid)
 
     @unchanged_on_failure
-    def fit(self, X: MatrixLike, y: ArrayLike) -> GroupRidgeCV:
+    def fit(self, X: MatrixLike, y: ArrayLike,
+            sample_weight: ArrayLike | None = None) -> GroupRidgeCV:
         """Choose one α per group (and target) by exact leave-one-out or k-fold, and fit.
 
         Parameters
@@ -469,6 +481,10 @@ class GroupRidgeCV(LinearRegressorBase):
             Training data (dense).
         y : array-like of shape (n_samples,) or (n_samples, n_targets)
             Targets.
+        sample_weight : float or array-like of shape (n_samples,), default=None
+            Row weights wᵢ ≥ 0: the loss Σ wᵢ (yᵢ − b₀ − xᵢᵀb)², the intercept at the weighted
+            means, and the criterion the weighted leave-one-out (held-out) error
+            Σ wᵢ eᵢ² / Σ wᵢ (as RidgeCV's).
 
         Returns
         -------
@@ -501,15 +517,25 @@ class GroupRidgeCV(LinearRegressorBase):
         k = Y.shape[1]
         groups = check_groups(self.groups, p)
         M = len(groups)
-        center = bool(self.fit_intercept)
-        if center and n < 2:
-            raise ValueError(f"GroupRidgeCV with fit_intercept=True needs at least 2 samples; "
-                             f"got n_samples={n}.")
-        xbar = Xf.mean(axis=0) if center else np.zeros(p)
-        ybar = Y.mean(axis=0) if center else np.zeros(k)
-        Yc = Y - ybar
-        blocks = [Xf[:, g] - xbar[g] for g in groups]
-        traces = np.array([np.einsum("ij,ij->", B, B) for B in blocks]) / n
+        sw = V.check_sample_weight(sample_weight, n, np.float64)
+        w = np.ones(n) if sw is None else sw
+        W = float(w.sum())
+        n_pos = int(np.count_nonzero(w > 0))
+        if self.fit_intercept and n_pos < 2:
+            raise ValueError(f"GroupRidgeCV with fit_intercept=True needs at least 2 samples "
+                             f"with positive weight; got {n_pos} (n_samples={n}).")
+        # with weights, the rows scaled by √wᵢ after centring on the weighted means, and the
+        # intercept's leverage wᵢ/W (1/n without weights)
+        center = bool(self.fit_intercept) if sw is None else \
+            (w / W if self.fit_intercept else False)
+        sqw = np.sqrt(w)[:, None]
+        xbar = w @ Xf / W if self.fit_intercept else np.zeros(p)
+        ybar = w @ Y / W if self.fit_intercept else np.zeros(k)
+        raw = [Xf[:, g] - xbar[g] for g in groups]       # centred, for the folds
+        Yraw = Y - ybar
+        Yc = Yraw if sw is None else sqw * Yraw
+        blocks = raw if sw is None else [sqw * B for B in raw]
+        traces = np.array([np.einsum("ij,ij->", B, B) for B in blocks]) / W
         if np.any(traces <= 0):
             raise ValueError(f"groups: group(s) {np.flatnonzero(traces <= 0).tolist()} have "
                              f"only constant columns.")
@@ -524,7 +550,10 @@ class GroupRidgeCV(LinearRegressorBase):
             Xc = np.hstack(blocks)                       # the columns in group order
             gram = Xc.T @ Xc
             full = {"Xc": Xc, "gram": gram, "bounds": bounds}
-        fold_data = None if folds is None else make_folds(blocks, Yc, folds, form, center)
+        fold_data = None if folds is None else make_folds(raw, Yraw, folds, form,
+                                                          self.fit_intercept, sw)
+        # the criterion: Σ wᵢ eᵢ² / Σ wᵢ over the held-out rows (the loo_* functions divide by n)
+        held = n / W if folds is None else 1.0 / sum(w[te].sum() for _, te in folds)
 
         def criterion_at(t, cols, want_grad):
             """Mean squared leave-one-out or held-out error (and gradient) at log α = t."""
@@ -534,15 +563,14 @@ class GroupRidgeCV(LinearRegressorBase):
                 else:
                     loss, grad, _ = loo_at_primal(Xc, gram, bounds, t, Yc[:, cols], center,
                                                   want_grad)
-                return loss, grad
+                return loss * held, (grad * held if want_grad else None)
             parts = [fold_at(f, t, cols, want_grad) for f in fold_data]
-            n_held = sum(te.size for _, te in folds)
-            loss = sum(q[0] for q in parts) / n_held
-            return loss, (sum(q[1] for q in parts) / n_held if want_grad else None)
+            loss = sum(q[0] for q in parts) * held
+            return loss, (sum(q[1] for q in parts) * held if want_grad else None)
 
-        def residuals_at(w, scale_per_target):
-            """In-sample residuals on all rows along direction w at one scale per target, and
-            the basis, for the leave-one-out curve."""
+        def basis_at(w):
+            """The basis of the kernel Σ wₘXₘXₘᵀ of all the rows, as `loo_curve` and
+            `residual_at` take it: (λ, Q, Yperp)."""
             if form == "kernel":
                 lam, Q, _ = direction_basis(w, kernels=kernels)
                 Yperp = None
@@ -571,13 +599,13 @@ class GroupRidgeCV(LinearRegressorBase):
 
         def score_direction(gamma, scales, tag, iters):
             gamma = np.clip(gamma, 1e-300, None)
-            w = gamma / traces
+            wd = gamma / traces
             if fold_data is None:
-                lam, Q, Yperp = residuals_at(w, None)
+                lam, Q, Yperp = basis_at(wd)
                 curve, best, D = loo_curve(lam, Q, Yc, scales, center, Yperp)
+                curve *= held
             else:
-                curve = sum(fold_curve(f, w, scales) for f in fold_data) \
-                    / sum(te.size for _, te in folds)
+                curve = sum(fold_curve(f, wd, scales) for f in fold_data) * held
                 best = np.argmin(curve, axis=0)
                 D = None
             if not per_target:
@@ -596,7 +624,7 @@ class GroupRidgeCV(LinearRegressorBase):
             if per_target and D is not None:
                 duals[:, better] = D[:, better]
             elif per_target:
-                won[tag] = (w, scales[best])
+                won[tag] = (wd, scales[best])
 
         for c, gamma in enumerate(dirs):
             score_direction(gamma, grid, c, 1)
@@ -638,21 +666,47 @@ class GroupRidgeCV(LinearRegressorBase):
             alphas_k = np.broadcast_to(alphas_t, (k, M))
         else:
             alphas_k = alphas_t
-            for tag, (w, scales_k) in won.items():  # k-fold: the residuals on all rows
+            for tag, (wd, scales_k) in won.items():  # k-fold: the residuals on all rows
                 members = np.flatnonzero(start_of == tag)
                 if members.size:
-                    lam, Q, Yperp = residuals_at(w, None)
+                    lam, Q, Yperp = basis_at(wd)
                     duals[:, members] = residual_at(
                         lam, Q, Q.T @ Yc[:, members], scales_k[members], Yc[:, members],
                         None if Yperp is None else Yperp[:, members])
+        rows, which = np.unique(alphas_k, axis=0, return_inverse=True)
+        which = which.reshape(-1)
+        exact = rows.shape[0] <= (50 if form == "primal" else 10)
+        if exact and form == "kernel":
+            # few distinct α-vectors: the residuals G⁻¹Y by a direct solve rather than through
+            # a direction's eigenbasis (which loses digits when one αₘ is tiny)
+            from scipy import linalg
+
+            for r, a in enumerate(rows):
+                members = np.flatnonzero(which == r)
+                G = np.tensordot(1.0 / a, kernels, axes=1)
+                G[np.diag_indices(n)] += 1.0
+                duals[:, members] = linalg.solve(G, Yc[:, members], assume_a="pos",
+                                                 check_finite=False)
         coef = np.empty((k, p))
         for m, g in enumerate(groups):
             coef[:, g] = (blocks[m].T @ duals).T / alphas_k[:, m][:, None]
+        if exact and form == "primal":
+            # likewise (XᵀX + diag α) b = XᵀY solved directly
+            from scipy import linalg
+
+            cols = np.concatenate(groups)
+            XtY = Xc.T @ Yc
+            for r, a in enumerate(rows):
+                members = np.flatnonzero(which == r)
+                S = gram.copy()
+                S[np.diag_indices(p)] += np.repeat(a, np.diff(bounds))
+                coef[np.ix_(members, cols)] = linalg.solve(
+                    S, XtY[:, members], assume_a="pos", check_finite=False).T
         intercept = ybar - coef @ xbar
         self.groups_ = groups
         self.solver_ = form
         self.best_alphas_ = alphas_t[0] if (single or not per_target) else alphas_t
-        sst = np.einsum("ij,ij->j", Yc, Yc) / n
+        sst = np.einsum("ij,ij->j", Yc, Yc) / W
         with np.errstate(divide="ignore", invalid="ignore"):
             loss = best_loss if per_target else criterion_at(best_t[0], np.arange(k), False)[0]
             r2 = 1.0 - loss / sst

@@ -358,3 +358,93 @@ def test_kfold_splitter_is_its_list_of_folds():
     np.testing.assert_allclose(a.best_alphas_, b.best_alphas_)
     err = brute_kfold(X, y, groups, a.best_alphas_, list(splitter.split(X)))
     assert a.cv_scores_ == pytest.approx(1 - err / np.var(y), rel=1e-9)
+
+
+# --- sample weights --------------------------------------------------------------------------
+
+def closed_form_w(X, y, groups, alphas, w, intercept=True):
+    """Weighted normal equations: Σ wᵢ(yᵢ − b₀ − xᵢᵀb)² + Σ α‖b‖², b₀ at the weighted means."""
+    pen = np.empty(X.shape[1])
+    for g, a in zip(groups, alphas):
+        pen[g] = a
+    W = w.sum()
+    xm = w @ X / W if intercept else np.zeros(X.shape[1])
+    ym = w @ y / W if intercept else 0.0
+    Xc = X - xm
+    b = np.linalg.solve(Xc.T @ (w[:, None] * Xc) + np.diag(pen), Xc.T @ (w * (y - ym)))
+    return b, ym - xm @ b
+
+
+def brute_loo_w(X, y, groups, alphas, w, intercept=True):
+    """Σ wᵢ eᵢ² / Σ wᵢ, eᵢ the error on row i of the weighted fit without row i."""
+    sse = 0.0
+    for i in np.flatnonzero(w > 0):
+        keep = np.arange(len(y)) != i
+        b, b0 = closed_form_w(X[keep], y[keep], groups, alphas, w[keep], intercept)
+        sse += w[i] * (y[i] - X[i] @ b - b0) ** 2
+    return sse / w.sum()
+
+
+def brute_kfold_w(X, y, groups, alphas, w, folds, intercept=True):
+    sse = 0.0
+    for train, test in folds:
+        b, b0 = closed_form_w(X[train], y[train], groups, alphas, w[train], intercept)
+        sse += np.sum(w[test] * (y[test] - X[test] @ b - b0) ** 2)
+    return sse / sum(w[te].sum() for _, te in folds)
+
+
+def wvar(y, w):
+    return w @ (y - w @ y / w.sum()) ** 2 / w.sum()
+
+
+@pytest.mark.parametrize("solver", ["kernel", "primal"])
+@pytest.mark.parametrize("intercept", [True, False])
+def test_weighted_loo_is_brute_force_weighted_refits(solver, intercept):
+    X, Y, groups = make(n=40, sizes=(3, 4), k=2, scales=(1.0, 0.3), seed=17)
+    w = np.random.default_rng(0).uniform(0.2, 3.0, 40)
+    model = GroupRidgeCV(groups=groups, solver=solver, fit_intercept=intercept,
+                         tol=1e-10).fit(X, Y, sample_weight=w)
+    for j in range(2):
+        a = model.best_alphas_[j]
+        b, b0 = closed_form_w(X, Y[:, j], groups, a, w, intercept)
+        np.testing.assert_allclose(model.coef_[j], b, rtol=1e-8, atol=1e-10)
+        if intercept:
+            assert model.intercept_[j] == pytest.approx(b0, rel=1e-8)
+        err = brute_loo_w(X, Y[:, j], groups, a, w, intercept)
+        ss = wvar(Y[:, j], w) if intercept else w @ Y[:, j] ** 2 / w.sum()
+        assert model.cv_scores_[j] == pytest.approx(1 - err / ss, rel=1e-9)
+        # no better point nearby on the brute-force weighted objective (steps of 5 % in α)
+        for d in ([0.05, 0], [-0.05, 0], [0, 0.05], [0, -0.05]):
+            assert err <= brute_loo_w(X, Y[:, j], groups, a * np.exp(d), w,
+                                      intercept) * (1 + 1e-9)
+
+
+def test_zero_weights_are_dropped_rows_for_leave_one_out():
+    X, y, groups = make(n=50, sizes=(3, 5), scales=(1.0, 0.3), seed=18)
+    w = np.ones(50)
+    w[[3, 17, 40]] = 0.0
+    keep = w > 0
+    a = GroupRidgeCV(groups=groups, solver="kernel").fit(X, y, sample_weight=w)
+    b = GroupRidgeCV(groups=groups, solver="kernel").fit(X[keep], y[keep])
+    np.testing.assert_allclose(a.best_alphas_, b.best_alphas_, rtol=1e-6)
+    np.testing.assert_allclose(a.coef_, b.coef_, rtol=1e-6, atol=1e-9)
+    assert a.cv_scores_ == pytest.approx(b.cv_scores_, rel=1e-9)
+
+
+@pytest.mark.parametrize("solver", ["kernel", "primal"])
+def test_weighted_kfold_is_brute_force_weighted_refits(solver):
+    X, y, groups = make(n=48, sizes=(3, 4), scales=(1.0, 0.3), seed=19)
+    w = np.random.default_rng(1).uniform(0.0, 2.0, 48)
+    folds = contiguous_folds(48, 4)
+    model = GroupRidgeCV(groups=groups, cv=folds, solver=solver, tol=1e-10).fit(
+        X, y, sample_weight=w)
+    b, b0 = closed_form_w(X, y, groups, model.best_alphas_, w)
+    # (α₂ ~ 1e-6 here: the n × n system is ill-conditioned, hence 1e-7)
+    np.testing.assert_allclose(model.coef_, b, rtol=1e-7, atol=1e-10)
+    assert model.intercept_ == pytest.approx(b0, rel=1e-7)
+    err = brute_kfold_w(X, y, groups, model.best_alphas_, w, folds)
+    assert model.cv_scores_ == pytest.approx(1 - err / wvar(y, w), rel=1e-9)
+    for d in ([0.05, 0], [-0.05, 0], [0, 0.05], [0, -0.05]):
+        # (relative: here α₂ runs towards 0 on a plateau flat to ~1e-10)
+        assert err <= brute_kfold_w(X, y, groups, model.best_alphas_ * np.exp(d), w,
+                                    folds) * (1 + 1e-9)
