@@ -91,18 +91,31 @@ def pairwise_kernel(X, Y, kernel, *, gamma=None, degree=3.0, coef0=1.0, kernel_p
                 out[i, j] = kernel(X[i], Y[j], **params)
         return out
     g = 1.0 / X.shape[1] if gamma is None else float(gamma)
+    # every formula below works in place on the one (n_X, n_Y) array of XYᵀ (no temporaries
+    # of that size: at n = 15,000 each is 1.8 GB), in the order of operations of the
+    # expressions in the docstring (so the values are those of scikit-learn's)
     if kernel == "linear":
         return _dot(X, Y)
     if kernel in ("poly", "polynomial"):
-        return (g * _dot(X, Y) + coef0) ** degree
+        K = _dot(X, Y)
+        K *= g
+        K += coef0
+        return np.power(K, degree, out=K)
     if kernel == "sigmoid":
-        return np.tanh(g * _dot(X, Y) + coef0)
+        K = _dot(X, Y)
+        K *= g
+        K += coef0
+        return np.tanh(K, out=K)
     if kernel == "rbf":
-        d = _row_sq(X)[:, None] - 2.0 * _dot(X, Y) + _row_sq(Y)[None, :]
+        d = _dot(X, Y)
+        d *= -2.0
+        d += _row_sq(X)[:, None]
+        d += _row_sq(Y)[None, :]
         np.maximum(d, 0.0, out=d)
         if same:
             np.fill_diagonal(d, 0.0)
-        return np.exp(-g * d)
+        d *= -g
+        return np.exp(d, out=d)
     if kernel == "laplacian":
         from scipy.spatial.distance import cdist
 
@@ -383,6 +396,32 @@ def _dual_solve(K, Y, alpha, sw):
 
 
 # --------------------------------------------------------------------------- leave-one-out
+def _eigen(K, w):
+    """(λ, U, √w): the eigenvalues λ (r,) and eigenvectors U (n, r) of A = √W K √W (W =
+    diag(w)) of modulus above n·ε·max|λ| (an indefinite kernel, e.g. sigmoid, keeps its λ < 0).
+
+    `K` (symmetric, the caller's own array) is overwritten: it is scaled in place, and LAPACK's
+    divide-and-conquer ``syevd`` (the fastest driver here: 9.2 s at n = 4000 against 20.7 s for
+    ``syevr``) runs on its transpose — the same symmetric matrix in Fortran order, so that no
+    n × n copy is made — and leaves the eigenvectors in it; U is a view of its columns when the
+    kept eigenvalues are contiguous (always for a positive semi-definite kernel)."""
+    from scipy import linalg
+
+    n = K.shape[0]
+    sqw = np.sqrt(w)
+    if np.any(w != 1.0):
+        K *= sqw[:, None]
+        K *= sqw[None, :]
+    lam, Q = linalg.eigh(K.T, overwrite_a=True, check_finite=False, driver="evd")
+    tol = n * np.finfo(lam.dtype).eps * float(np.abs(lam).max(initial=0.0))
+    keep = np.flatnonzero(np.abs(lam) > tol)
+    if keep.size and keep[-1] - keep[0] + 1 == keep.size:      # one block: a view
+        U = Q[:, keep[0]:keep[-1] + 1]
+    else:
+        U = Q[:, keep]
+    return lam[keep], U, sqw
+
+
 class KernelLeaveOneOut:
     """Exact leave-one-out over any α > 0 for all targets, from one eigendecomposition of
     A = √W K̃ √W (K̃ the kernel, centred with an intercept): `curve(alphas)` gives (mean, se,
@@ -394,19 +433,10 @@ class KernelLeaveOneOut:
     def __init__(self, K, Y, w, *, center, per_target, store):
         """`K` (n, n) is overwritten; `Y` (n, k) the (centred) targets, `w` (n,) the
         weights (ones without)."""
-        from scipy import linalg
-
         n, k = Y.shape
         W = float(w.sum())
-        sqw = np.sqrt(w)
-        if np.any(w != 1.0):       # K is the fit's own array: scaled in place
-            K *= sqw[:, None]
-            K *= sqw[None, :]
-        lam, Q = linalg.eigh(K, overwrite_a=True, check_finite=False, driver="evd")
-        tol = n * np.finfo(np.float64).eps * max(float(np.abs(lam).max(initial=0.0)), 0.0)
-        keep = np.abs(lam) > tol       # an indefinite kernel (sigmoid) keeps λ < 0
-        self.s2, U = lam[keep], np.ascontiguousarray(Q[:, keep])
-        del Q
+        self.s2, U, sqw = _eigen(K, w)
+        del K
         yt = Y * sqw[:, None]                                 # √W ỹ
         self.c = U.T @ yt                                     # Uᵀ√W ỹ
         r0 = yt - U @ self.c                                  # its part in A's null space
