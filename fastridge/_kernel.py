@@ -29,7 +29,9 @@ import numpy as np
 from fastridge import _grid, _validation as V
 from fastridge._base import RegressorBase, unchanged_on_failure
 from fastridge._cv import record_choice
-from fastridge._engine.selection import descending, loo_ratio, loo_rows, weighted_rms
+from fastridge._engine.selection import (cv_folds, descending, fold_stats, is_closed_form,
+                                         is_gcv, loo_ratio, loo_rows, weighted_rms)
+from fastridge._scoring import resolve_scoring
 
 if TYPE_CHECKING:
     from typing import Callable
@@ -165,8 +167,9 @@ class _KernelMixin(RegressorBase):
         return pairwise_kernel(X, Y, self.kernel, gamma=self.gamma, degree=self.degree,
                                coef0=self.coef0, kernel_params=self.kernel_params)
 
-    def _validate_fit(self, X, y, sample_weight):
-        """(X, Y (n, k) float64, single, w or None, K (n, n) a new float64 array)."""
+    def _validate_fit(self, X, y, sample_weight, kernel=True):
+        """(X, Y (n, k) float64, single, w or None, K (n, n) a new float64 array, or None
+        without `kernel`)."""
         _check_kernel_params(self)
         X, y = V.validate_data(self, X, y, reset=True)
         n = X.shape[0]
@@ -178,7 +181,7 @@ class _KernelMixin(RegressorBase):
         y = np.asarray(y, dtype=np.float64)
         single = y.ndim == 1
         Y = y[:, None] if single else y
-        return X, Y, single, sw, self._get_kernel(X)
+        return X, Y, single, sw, (self._get_kernel(X) if kernel else None)
 
     def _set_dual(self, X, wK, c, ybar, w, single):
         """`dual_coef_`, `intercept_` and `X_fit_` from the dual solution c of the (centred)
@@ -489,6 +492,74 @@ class KernelLeaveOneOut:
         return c * self.sqw[:, None]
 
 
+# --------------------------------------------------------------------------- k-fold
+class KernelFold:
+    """One fold of k-fold cross-validation: the fit on the fold's training rows for any α and
+    every target, from one eigendecomposition of their (weighted, centred with an intercept)
+    kernel A = √W K̃ √W = U Λ Uᵀ, and its predictions on the fold's test rows.
+
+    The dual coefficients at α are c(α) = √W (U diag(1/(λ + α)) Uᵀ √W ỹ + r/α) (r the part of
+    √W ỹ in A's null space) and the test predictions ŷ(α) = K̃ₜ c(α) + ȳ_w, with K̃ₜ = Kₜ −
+    1 wᵀK/W the test rows' kernel against the training rows, centred as the intercept is
+    (b = ȳ_w − wᵀK c/W, as :class:`KernelRidge` fits it; K̃ₜ = Kₜ and ȳ_w = 0 without).  With
+    G = K̃ₜ √W U (n_test, r) and h = K̃ₜ r, formed once, ŷ(α) = G diag(1/(λ + α)) Uᵀ√Wỹ + h/α
+    + ȳ_w: one (n_test × r) by (r × m·k) product for m α and k targets.  Only G, h and the
+    small pieces are kept (the fold's n_train² arrays are freed)."""
+
+    def __init__(self, K_train, K_test, Y, w, *, center):
+        """`K_train` (n_train, n_train) and `K_test` (n_test, n_train) are the fold's own
+        arrays and are overwritten; `Y` (n_train, k) the training targets, `w` their weights
+        (ones without)."""
+        W = float(w.sum())
+        self.ybar = np.zeros(Y.shape[1])
+        if center:
+            wK = w @ K_train                     # before K_train is centred in place
+            K_test -= (wK / W)[None, :]
+            K_train, Y, self.ybar = _centre(K_train, Y, w)
+        self.s2, U, sqw = _eigen(K_train, w)
+        del K_train
+        yt = Y * sqw[:, None]
+        self.c = U.T @ yt                        # Uᵀ√W ỹ (r, k)
+        r0 = yt - U @ self.c
+        if np.any(w != 1.0):
+            K_test *= sqw[None, :]
+        self.G = K_test @ U                      # K̃ₜ √W U
+        self.h = K_test @ r0                     # K̃ₜ √W r
+
+    def predict(self, alphas):
+        """The test rows' predictions (n_test, m, k) for each α of `alphas` (m,)."""
+        r, k = self.c.shape
+        m = alphas.size
+        inv = 1.0 / (self.s2[:, None] + alphas[None, :])                  # (r, m)
+        P = (self.G @ (self.c[:, None, :] * inv[:, :, None]).reshape(r, m * k))
+        P = P.reshape(-1, m, k)
+        P += self.h[:, None, :] / alphas[None, :, None]
+        P += self.ybar
+        return P
+
+
+def kernel_kfold(est, X, Y, sw, folds, *, center):
+    """The `KernelFold` of each (train, test) fold of `folds`, one after the other (each is
+    one n_train × n_train eigendecomposition: BLAS-bound, so threads over folds would only
+    share the same cores, and each would hold its own n_train² arrays).  Kernels of the rows
+    from X (or slices of the precomputed one)."""
+    out = []
+    for train, test in folds:
+        w = np.ones(train.size) if sw is None else sw[train]
+        if sw is not None and not np.any(w):
+            raise ValueError("cv: every training row of a fold has sample_weight 0, so that "
+                             "fold cannot be fitted; use other folds (shuffled, or fewer of "
+                             "them).")
+        if est.kernel == "precomputed":
+            K = _dense(X)
+            K_train, K_test = K[np.ix_(train, train)], K[np.ix_(test, train)]
+        else:
+            K_train, K_test = est._get_kernel(X[train]), est._get_kernel(X[test], X[train])
+        out.append(KernelFold(K_train, np.array(K_test, dtype=np.float64, copy=True),
+                              Y[train], w, center=center))
+    return out
+
+
 # --------------------------------------------------------------------------- KernelRidgeCV
 class KernelRidgeCV(_KernelMixin):
     """Kernel ridge regression with α chosen by exact leave-one-out.
@@ -588,10 +659,13 @@ class KernelRidgeCV(_KernelMixin):
     def __init__(self, alphas: ArrayLike | None = None, *, n_alphas: int = 100,
                  kernel: str | Callable = "linear", gamma: float | None = None,
                  degree: float = 3, coef0: float = 1, kernel_params: dict | None = None,
-                 fit_intercept: bool = False, alpha_per_target: bool = False,
+                 fit_intercept: bool = False, cv: int | object | None = None,
+                 scoring: str | Callable | None = None, alpha_per_target: bool = False,
                  rule: str = "min", store_cv_results: bool = False) -> None:
         self.alphas = alphas
         self.n_alphas = n_alphas
+        self.cv = cv
+        self.scoring = scoring
         self.kernel = kernel
         self.gamma = gamma
         self.degree = degree
@@ -648,7 +722,13 @@ class KernelRidgeCV(_KernelMixin):
         0.1
         """
         user_grid = self._check_own_params()
-        X, Y, single, sw, K = self._validate_fit(X, y, sample_weight)
+        kfold = not is_closed_form(self.cv) or is_gcv(self.cv)
+        crit = resolve_scoring(self.scoring, loo=True, estimator_name="KernelRidgeCV")
+        if not kfold and crit.kind != "mse":
+            raise ValueError(f"KernelRidgeCV: leave-one-out (cv=None) scores the squared error "
+                             f"only; got scoring={self.scoring!r}. Use scoring=None or "
+                             f"'neg_mean_squared_error', or k-fold (cv=5) for another scoring.")
+        X, Y, single, sw, K = self._validate_fit(X, y, sample_weight, kernel=not kfold)
         n, k = Y.shape
         w = np.ones(n) if sw is None else sw
         if self.fit_intercept and np.count_nonzero(w) < 2:
@@ -656,6 +736,14 @@ class KernelRidgeCV(_KernelMixin):
                              f"samples with positive weight; got {np.count_nonzero(w)} "
                              f"(n_samples={n}).")
         per_target = bool(self.alpha_per_target) and not single
+        if kfold:
+            if is_gcv(self.cv):
+                raise ValueError("KernelRidgeCV: cv must be None (leave-one-out), an int >= 2, "
+                                 "a splitter or an iterable of (train, test) pairs; got "
+                                 "cv='gcv'.")
+            self._fit_kfold(X, Y, single, sw, w, cv_folds(self.cv, X, y), crit, user_grid,
+                            per_target)
+            return self
         Yc, ybar, wK = Y, np.zeros(k), None
         if self.fit_intercept:       # wᵀK before K is centred in place (no n × n copy)
             wK = w @ K
@@ -698,6 +786,71 @@ class KernelRidgeCV(_KernelMixin):
         c = loo.dual(alpha_t)
         self._set_dual(X, wK, c, ybar, w, single)
         return self
+
+    def _fit_kfold(self, X, Y, single, sw, w, folds, crit, user_grid, per_target):
+        """k-fold: each fold's `KernelFold` (one eigendecomposition), its test predictions for
+        every α and target scored by `crit` (`fastridge._scoring`), the folds' mean and standard
+        error (`selection.fold_stats`, as `RidgeCV`'s k-fold); the default grid extended as
+        `RidgeCV`'s k-fold grid (`fastridge._grid.extend_kfold`); then the fit on all rows at
+        the chosen α, as :class:`KernelRidge` makes it."""
+        parts = kernel_kfold(self, X, Y, sw, folds, center=self.fit_intercept)
+        n, k = Y.shape
+        store = bool(self.store_cv_results)
+        kept = [None]     # the out-of-fold predictions of the last curve (with `store`)
+
+        def curve(a):
+            errs, weights = [], []
+            values = np.full((n, a.size, k), np.nan) if store else None
+            for part, (train, test) in zip(parts, folds):
+                w_te = None if sw is None else sw[test]
+                weight = float(test.size) if w_te is None else float(w_te.sum())
+                pred = part.predict(a)
+                if values is not None:
+                    values[test] = pred
+                if weight <= 0.0:
+                    errs.append(np.full((a.size, k if per_target else 1), np.nan))
+                else:
+                    yt = Y[test, 0] if single else Y[test]
+                    errs.append(crit.scores(yt, pred, w_te, X[test] if crit.kind == "scorer"
+                                            else None, {}, per_target))
+                weights.append(weight)
+            kept[0] = values
+            return fold_stats(np.stack(errs), np.array(weights))
+
+        if user_grid is None:
+            trace = max(float(part.s2.sum()) for part in parts)
+            top = 10.0 * max(trace, np.finfo(np.float64).tiny)
+            grid = np.geomspace(top, top * 1e-6, int(self.n_alphas))
+        else:
+            grid = user_grid
+        desc, inverse = descending(grid)
+        mean, se = curve(desc)
+        if user_grid is None:
+            desc, mean, se = _grid.extend_kfold(curve, desc, mean, se)
+            grid, inverse = desc, np.arange(desc.size)
+            _grid.warn_at_end(desc, mean, user=False, score=crit.kind != "mse",
+                              estimator="KernelRidgeCV", how=(
+                                  f"extended by up to a factor "
+                                  f"{_grid.KFOLD_FACTOR ** _grid.KFOLD_EXTENSIONS:.0f} in alpha "
+                                  f"at that end"))
+        else:
+            _grid.warn_at_end(desc, mean, user=True, how="", score=crit.kind != "mse",
+                              estimator="KernelRidgeCV")
+        record_choice(self, grid, mean[inverse], se[inverse], per_target, {})
+        self.cv_summary_ = self.cv_results_
+        if store:        # the out-of-fold predictions of the final grid, scikit-learn's layout
+            curve(desc)
+            vals = kept[0][:, inverse, :].transpose(0, 2, 1)
+            self.cv_results_ = vals[:, 0, :] if single else vals
+        del parts
+        K = self._get_kernel(X)
+        alpha_t = np.broadcast_to(np.asarray(self.alpha_, dtype=np.float64), (k,))
+        Yc, ybar, wK = Y, np.zeros(k), None
+        if self.fit_intercept:
+            wK = w @ K
+            K, Yc, ybar = _centre(K, Y, w)
+        c = _dual_solve(K, Yc, np.array(alpha_t), sw)
+        self._set_dual(X, wK, c, ybar, w, single)
 
     def _refine(self, loo, grid, mean):
         """Move `alpha_` (per target) to the minimum of the exact leave-one-out error between

@@ -229,6 +229,132 @@ def test_default_grid_refines_to_the_brute_force_minimum():
 
 
 # --------------------------------------------------------------------------- errors
+# --------------------------------------------------------------------------- k-fold
+def brute_kfold(X, Y, w, alphas, kernel, params, fit_intercept, folds):
+    """(mean (m, k), se (m, k), out-of-fold predictions (n, m, k)): for each fold the fit on
+    its training rows solved in numpy (the normal equations, `intercept_oracle`, with an
+    intercept; √W (√W K √W + αI)⁻¹ √W y without), its weighted mean squared error on the test
+    rows; the folds weighted by their test weight, se = sqrt(Σ ω (e − ē)² / Σ ω / (F − 1))."""
+    n, k = Y.shape
+    K = sk_kernel(X, X, kernel, params)
+    errs, weights = [], []
+    pred = np.zeros((n, len(alphas), k))
+    for train, test in folds:
+        Kt = K[np.ix_(train, train)]
+        e = np.zeros((len(alphas), k))
+        for j, a in enumerate(alphas):
+            for t in range(k):
+                if fit_intercept:
+                    c, b = intercept_oracle(Kt, Y[train, t], w[train], a)
+                else:
+                    sq = np.sqrt(w[train])
+                    c = sq * np.linalg.solve(sq[:, None] * Kt * sq + a * np.eye(train.size),
+                                             sq * Y[train, t])
+                    b = 0.0
+                pred[test, j, t] = K[np.ix_(test, train)] @ c + b
+                e[j, t] = w[test] @ (Y[test, t] - pred[test, j, t]) ** 2 / w[test].sum()
+        errs.append(e)
+        weights.append(w[test].sum())
+    errs, om = np.array(errs), np.array(weights)
+    mean = np.einsum("f,fmk->mk", om, errs) / om.sum()
+    se = np.sqrt(np.einsum("f,fmk->mk", om, (errs - mean) ** 2) / om.sum() / (len(om) - 1))
+    return mean, se, pred
+
+
+@pytest.mark.parametrize("kernel, params", [("rbf", {"gamma": 0.3}), ("linear", {}),
+                                            ("poly", {"gamma": 0.2, "degree": 2})])
+def test_kfold_matches_sklearn_gridsearchcv(kernel, params):
+    from sklearn.model_selection import GridSearchCV, KFold
+
+    X, Y, _ = data()
+    alphas = np.geomspace(10, 1e-3, 9)
+    ours = KernelRidgeCV(alphas=alphas, kernel=kernel, cv=5, **params).fit(X, Y)
+    ref = GridSearchCV(SkKernelRidge(kernel=kernel, **params), {"alpha": alphas}, cv=KFold(5),
+                       scoring="neg_mean_squared_error").fit(X, Y)
+    # 40 rows in 5 folds of 8: GridSearchCV's unweighted mean over folds is the weighted one
+    np.testing.assert_allclose(ours.cv_results_["mean_error"],
+                               -ref.cv_results_["mean_test_score"], rtol=1e-9)
+    assert ours.alpha_ == ref.best_params_["alpha"]
+    np.testing.assert_allclose(ours.dual_coef_, ref.best_estimator_.dual_coef_, rtol=1e-8,
+                               atol=1e-10)
+    np.testing.assert_allclose(ours.predict(X[:6] + 0.2), ref.predict(X[:6] + 0.2), rtol=1e-8)
+    # scoring="r2" as GridSearchCV's r2 (a splitter with shuffling, one α per target chosen)
+    cv = KFold(4, shuffle=True, random_state=1)
+    ours = KernelRidgeCV(alphas=alphas, kernel=kernel, cv=cv, scoring="r2", **params).fit(X, Y)
+    ref = GridSearchCV(SkKernelRidge(kernel=kernel, **params), {"alpha": alphas}, cv=cv,
+                       scoring="r2").fit(X, Y)
+    np.testing.assert_allclose(-ours.cv_results_["mean_error"],
+                               ref.cv_results_["mean_test_score"], rtol=1e-9)
+    assert ours.alpha_ == ref.best_params_["alpha"]
+
+
+def test_kfold_alpha_per_target_matches_cross_val_score():
+    from sklearn.model_selection import KFold, cross_val_score
+
+    X, Y, _ = data(n=45)
+    alphas = np.geomspace(10, 1e-3, 7)
+    ours = KernelRidgeCV(alphas=alphas, kernel="rbf", gamma=0.3, cv=KFold(3),
+                         alpha_per_target=True).fit(X, Y)
+    for t in range(2):
+        err = [-cross_val_score(SkKernelRidge(alpha=a, kernel="rbf", gamma=0.3), X, Y[:, t],
+                                cv=KFold(3), scoring="neg_mean_squared_error").mean()
+               for a in alphas]
+        np.testing.assert_allclose(ours.cv_results_["mean_error"][:, t], err, rtol=1e-9)
+        assert ours.alpha_[t] == alphas[np.argmin(err)]
+        ref = SkKernelRidge(alpha=ours.alpha_[t], kernel="rbf", gamma=0.3).fit(X, Y[:, t])
+        np.testing.assert_allclose(ours.dual_coef_[:, t], ref.dual_coef_, rtol=1e-8)
+
+
+@pytest.mark.parametrize("fit_intercept", [False, True])
+def test_kfold_weighted_equals_brute_force(fit_intercept):
+    X, Y, w = data(n=37)
+    w[3] = 0.0                                  # a row of no weight, in a test fold
+    folds = [(np.setdiff1d(np.arange(37), t), t) for t in np.array_split(np.arange(37), 4)]
+    alphas = np.geomspace(5, 1e-3, 6)
+    ours = KernelRidgeCV(alphas=alphas, kernel="rbf", gamma=0.25, cv=folds,
+                         fit_intercept=fit_intercept, alpha_per_target=True,
+                         store_cv_results=True).fit(X, Y, sample_weight=w)
+    mean, se, pred = brute_kfold(X, Y, w, alphas, "rbf", {"gamma": 0.25}, fit_intercept, folds)
+    np.testing.assert_allclose(ours.cv_summary_["mean_error"], mean, rtol=1e-8)
+    np.testing.assert_allclose(ours.cv_summary_["se_error"], se, rtol=1e-7)
+    np.testing.assert_allclose(ours.cv_results_, pred.transpose(0, 2, 1), rtol=1e-8,
+                               atol=1e-10)
+    np.testing.assert_array_equal(ours.alpha_, alphas[mean.argmin(axis=0)])
+    K = sk_kernel(X, X, "rbf", {"gamma": 0.25})
+    for t in range(2):
+        if fit_intercept:
+            c, b = intercept_oracle(K, Y[:, t], w, ours.alpha_[t])
+        else:
+            sq = np.sqrt(w)
+            c = sq * np.linalg.solve(sq[:, None] * K * sq + ours.alpha_[t] * np.eye(37),
+                                     sq * Y[:, t])
+            b = 0.0
+        np.testing.assert_allclose(ours.dual_coef_[:, t], c, rtol=1e-7, atol=1e-9)
+        np.testing.assert_allclose(ours.intercept_[t], b, rtol=1e-9, atol=1e-12)
+    # the precomputed kernel gives the same curve; 1-D y that of its column
+    pre = KernelRidgeCV(alphas=alphas, kernel="precomputed", cv=folds,
+                        fit_intercept=fit_intercept).fit(K, Y, sample_weight=w)
+    np.testing.assert_allclose(pre.cv_results_["mean_error"], mean.mean(axis=1), rtol=1e-8)
+    one = KernelRidgeCV(alphas=alphas, kernel="rbf", gamma=0.25, cv=folds,
+                        fit_intercept=fit_intercept).fit(X, Y[:, 1], sample_weight=w)
+    np.testing.assert_allclose(one.cv_results_["mean_error"], mean[:, 1], rtol=1e-8)
+
+
+def test_kfold_default_grid_and_errors():
+    X, Y, _ = data()
+    model = KernelRidgeCV(kernel="rbf", gamma=0.3, cv=5, n_alphas=30).fit(X, Y[:, 0])
+    grid = model.cv_results_["alphas"]
+    assert grid.size >= 30 and np.all(np.diff(grid) < 0)
+    j = int(np.argmin(model.cv_results_["mean_error"]))
+    assert 0 < j < grid.size - 1 and model.alpha_ == grid[j]     # interior, not refined
+    with pytest.raises(ValueError, match="cv"):
+        KernelRidgeCV(cv=1).fit(X, Y)
+    with pytest.raises(ValueError, match="cv='gcv'"):
+        KernelRidgeCV(cv="gcv").fit(X, Y)
+    with pytest.raises(ValueError, match="scoring='r2'"):
+        KernelRidgeCV(scoring="r2").fit(X, Y)
+
+
 @pytest.mark.parametrize("Est", [KernelRidge, KernelRidgeCV])
 def test_errors_name_the_argument_and_inputs_are_untouched(Est):
     X, Y, w = data()
