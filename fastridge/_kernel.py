@@ -842,7 +842,7 @@ class KernelRidgeCV(_KernelMixin):
             curve(desc)
             vals = kept[0][:, inverse, :].transpose(0, 2, 1)
             self.cv_results_ = vals[:, 0, :] if single else vals
-        del parts
+        parts.clear()     # the folds' arrays (n × r in all) freed before the refit's kernel
         K = self._get_kernel(X)
         alpha_t = np.broadcast_to(np.asarray(self.alpha_, dtype=np.float64), (k,))
         Yc, ybar, wK = Y, np.zeros(k), None
