@@ -562,12 +562,14 @@ def kernel_kfold(est, X, Y, sw, folds, *, center):
 
 # --------------------------------------------------------------------------- KernelRidgeCV
 class KernelRidgeCV(_KernelMixin):
-    """Kernel ridge regression with α chosen by exact leave-one-out.
+    """Kernel ridge regression with α chosen by exact leave-one-out or k-fold
+    cross-validation.
 
     For every α of the grid and every target, the leave-one-out error — that of refits
     without each row in turn — comes from one eigendecomposition of the (weighted, centred
-    with an intercept) kernel; the model is then the fit on all rows at the chosen α, as
-    :class:`KernelRidge` (same kernels and parameters) fits it.
+    with an intercept) kernel; k-fold errors from one eigendecomposition per fold's training
+    kernel.  The model is then the fit on all rows at the chosen α, as :class:`KernelRidge`
+    (same kernels and parameters) fits it.
 
     Parameters
     ----------
@@ -589,26 +591,39 @@ class KernelRidgeCV(_KernelMixin):
         As :class:`KernelRidge`'s.
     fit_intercept : bool, default=False
         Fit an unpenalized intercept (see :class:`KernelRidge`); its leverage wᵢ/W enters the
-        leave-one-out residuals.
+        leave-one-out residuals (each fold's fit has its own, with k-fold).
+    cv : None, int, splitter or iterable, default=None
+        None: exact leave-one-out.  An int k ≥ 2: scikit-learn's ``KFold(k)`` (contiguous
+        folds); a splitter with ``split(X, y)`` or an iterable of (train, test) index pairs:
+        those folds.
+    scoring : None, str, scorer or callable, default=None
+        The k-fold criterion, as `RidgeCV`'s: None (or "neg_mean_squared_error") the weighted
+        mean squared error of each test fold, "r2", a scikit-learn scorer name, a scorer or a
+        callable metric(y_true, y_pred) (higher is better).  Leave-one-out takes the squared
+        error only.
     alpha_per_target : bool, default=False
         Choose α separately for each target (2-D y); else on the error averaged over targets.
     rule : {"min", "1se"}, default="min"
         The lowest mean error, or the largest α within one standard error of it.
     store_cv_results : bool, default=False
-        Keep the per-row leave-one-out values wᵢ eᵢ² in `cv_results_`.
+        Keep the per-row leave-one-out values wᵢ eᵢ² in `cv_results_` (k-fold: the
+        out-of-fold predictions).
 
     Attributes
     ----------
     alpha_ : float or ndarray of shape (n_targets,)
         The chosen α (per target with `alpha_per_target`).
     best_score_ : float or ndarray of shape (n_targets,)
-        Minus the leave-one-out mean squared error at `alpha_`.
+        Minus the cross-validation error at `alpha_` (the score with a k-fold `scoring`).
     cv_summary_ : dict
         ``alphas`` (the final grid), ``mean_error``, ``se_error`` ((n_alphas,) or
-        (n_alphas, n_targets) per target) and ``df``.
+        (n_alphas, n_targets) per target) and, for leave-one-out, ``df``.  With k-fold,
+        ``mean_error`` is the mean over folds weighted by their test weight (minus the score
+        for a `scoring` other than the squared error).
     cv_results_ : dict or ndarray
-        `cv_summary_`, or with ``store_cv_results`` the per-row values of shape
-        (n_samples, n_alphas) or (n_samples, n_targets, n_alphas).
+        `cv_summary_`, or with ``store_cv_results`` the per-row values (leave-one-out) or
+        out-of-fold predictions (k-fold) of shape (n_samples, n_alphas) or
+        (n_samples, n_targets, n_alphas).
     dual_coef_ : ndarray of shape (n_samples,) or (n_samples, n_targets)
         The dual coefficients of the fit at `alpha_`.
     intercept_ : float or ndarray of shape (n_targets,)
@@ -638,8 +653,19 @@ class KernelRidgeCV(_KernelMixin):
     The default grid is ``n_alphas`` values log-spaced from 10·tr(A) (where df ≤ 0.1) down to
     10⁻⁶ times that, then extended (20 points at a time) past the end where the minimum sits
     until it is interior or df reaches 0 or the rank, as `RidgeCV`'s (``fastridge._grid``).
-    k-fold cross-validation is not offered (use scikit-learn's ``GridSearchCV`` with
-    :class:`KernelRidge`).
+
+    k-fold (``cv``): for each fold, A = √W K̃ √W = U Λ Uᵀ on its training rows (K̃ centred with
+    the training weights with an intercept) and, with K̃ₜ the test rows' kernel against them
+    (centred likewise), the test predictions for every α and target are
+    ŷ(α) = K̃ₜ√W U diag(1/(λ + α)) Uᵀ√Wỹ (+ the null-space part over α, + ȳ_w): the
+    fold's fit as :class:`KernelRidge` makes it, for all α and targets from one
+    eigendecomposition and one (n_test × r) by (r × n_alphas·n_targets) product.  A fold's
+    error is its test rows' weighted mean squared error (or `scoring`); the curve is their
+    mean weighted by the folds' test weights, its standard error cv.glmnet's (as `RidgeCV`).
+    The default grid starts at 10 times the largest fold trace and is extended as `RidgeCV`'s
+    k-fold grid (by up to a factor 10³ at the end where the minimum sits); the choice is not
+    refined between grid points.  Folds run one after the other (each is a BLAS-bound
+    eigendecomposition that uses every core).
 
     Examples
     --------
@@ -654,6 +680,10 @@ class KernelRidgeCV(_KernelMixin):
     0.0574
     >>> model.cv_results_["mean_error"].shape
     (30,)
+    >>> kfold = KernelRidgeCV(alphas=np.geomspace(10, 1e-4, 30), kernel="rbf", gamma=0.5,
+    ...                       cv=5).fit(X, y)
+    >>> round(kfold.alpha_, 4)
+    0.0174
     """
 
     def __init__(self, alphas: ArrayLike | None = None, *, n_alphas: int = 100,
@@ -693,7 +723,7 @@ class KernelRidgeCV(_KernelMixin):
     @unchanged_on_failure
     def fit(self, X: MatrixLike, y: ArrayLike,
             sample_weight: ArrayLike | None = None) -> KernelRidgeCV:
-        """Choose α by exact leave-one-out and fit on all rows at that α.
+        """Choose α by exact leave-one-out (or k-fold, `cv`) and fit on all rows at that α.
 
         Parameters
         ----------
