@@ -340,6 +340,21 @@ def test_kfold_weighted_equals_brute_force(fit_intercept):
     np.testing.assert_allclose(one.cv_results_["mean_error"], mean[:, 1], rtol=1e-8)
 
 
+def test_kfold_float32_X_matches_sklearn_in_float64():
+    from sklearn.model_selection import GridSearchCV, KFold
+
+    X, Y, _ = data(n=60)
+    X32 = X.astype(np.float32)
+    alphas = np.geomspace(10, 1e-3, 9)
+    ours = KernelRidgeCV(alphas=alphas, kernel="rbf", gamma=0.3, cv=5).fit(X32, Y)
+    ref = GridSearchCV(SkKernelRidge(kernel="rbf", gamma=0.3), {"alpha": alphas}, cv=KFold(5),
+                       scoring="neg_mean_squared_error").fit(X32.astype(np.float64), Y)
+    # the float32 kernel's rounding only (the folds' algebra runs in float64)
+    np.testing.assert_allclose(ours.cv_results_["mean_error"],
+                               -ref.cv_results_["mean_test_score"], rtol=1e-5)
+    assert ours.alpha_ == ref.best_params_["alpha"]
+
+
 def test_kfold_default_grid_and_errors():
     X, Y, _ = data()
     model = KernelRidgeCV(kernel="rbf", gamma=0.3, cv=5, n_alphas=30).fit(X, Y[:, 0])
