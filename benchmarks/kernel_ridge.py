@@ -13,7 +13,9 @@ table from one run, for a size given on the command line.
   ``sklearn-sub`` times a subset only — the fits of fold 1 at the first and last α (the cost
   of a fit does not depend on α) and the refit on all rows — and extrapolates the total to
   100 × (the mean fold fit, with its test-fold prediction) + the refit; its chosen α and R²
-  are then not available.
+  are then not available.  ``himalaya-sub`` likewise times himalaya's kernel and solver on
+  fold 1 only (no refit) and extrapolates to 5 folds + the refit (an eigendecomposition of the
+  full kernel, estimated as the fold's time × (n / n_train)³).
 
 Wall-clock and CPU (all threads) seconds of one run each, the chosen α (of the first target),
 the R² on 1000 held-out rows (mean over targets), and the peak resident memory of the process
@@ -21,7 +23,8 @@ after each fastridge fit (the first methods run, so it is their peak, data inclu
 
     PYTHONPATH=. python benchmarks/kernel_ridge.py [n] [p] [methods]
 
-`methods`: comma-separated, of fastridge,fastridge-kfold,himalaya,sklearn,sklearn-sub
+`methods`: comma-separated, of fastridge,fastridge-kfold,himalaya,himalaya-sub,sklearn,
+sklearn-sub
 (default: fastridge,fastridge-kfold,himalaya,sklearn; n default 5000, p 100).  Run at
 n = 15,000 as ``nice -n 10 ... 15000 100 fastridge,sklearn-sub,himalaya`` (see the README).
 """
@@ -83,6 +86,29 @@ def run(name, X, Y, alphas, gamma):
                 np.atleast_1d(np.asarray(h.best_alphas_))[0], h, "")
     from sklearn.kernel_ridge import KernelRidge
     from sklearn.model_selection import GridSearchCV, KFold
+    if name == "himalaya-sub":
+        from himalaya.backend import get_backend
+        from himalaya.kernel_ridge._kernels import pairwise_kernels
+        from himalaya.kernel_ridge._random_search import (
+            solve_multiple_kernel_ridge_random_search)
+
+        fold = next(KFold(5).split(X))
+
+        K, kwall, kcpu = timed(lambda: pairwise_kernels(X, metric="rbf", gamma=gamma))
+
+        def one_fold():     # KernelRidgeCV.fit's solver on fold 1 only, without the refit
+            return solve_multiple_kernel_ridge_random_search(
+                K[None], Y, n_iter=get_backend().ones_like(K, shape=(1, 1)), alphas=alphas,
+                cv=[fold], return_weights=None, local_alpha=True, progress_bar=False,
+                concentration=None, jitter_alphas=False, random_state=None)
+        _, wall, cpu = timed(one_fold)
+        grow = (X.shape[0] / fold[0].size) ** 3
+        note = (f"EXTRAPOLATED: the timed kernel ({kwall:.1f} s wall) + 5 x the timed fold 1 "
+                f"({wall:.1f} s wall: eigh of its training kernel, all alphas and targets) + "
+                f"the refit's eigh of the full kernel estimated as {grow:.2f} x that fold (n^3 "
+                f"scaling); lower bound without the refit {kwall + 5 * wall:.1f} s")
+        return ("himalaya KernelRidgeCV (cv=5, alpha per target)", kwall + (5 + grow) * wall,
+                kcpu + (5 + grow) * cpu, None, None, note)
     if name == "sklearn":
         g, wall, cpu = timed(lambda: GridSearchCV(KernelRidge(kernel="rbf", gamma=gamma),
                                                   {"alpha": alphas}, cv=KFold(5),
