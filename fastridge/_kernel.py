@@ -565,8 +565,7 @@ def kernel_kfold(est, X, Y, sw, folds, *, center):
 
 # --------------------------------------------------------------------------- KernelRidgeCV
 class KernelRidgeCV(_KernelMixin):
-    """Kernel ridge regression with α chosen by exact leave-one-out or k-fold
-    cross-validation.
+    """Kernel ridge regression with α chosen by exact leave-one-out or k-fold.
 
     For every α of the grid and every target, the leave-one-out error — that of refits
     without each row in turn — comes from one eigendecomposition of the (weighted, centred
