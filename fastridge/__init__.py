@@ -15,6 +15,7 @@ if TYPE_CHECKING:  # what the lazy names resolve to, for type checkers and IDEs
     from fastridge._config import config_context, get_config, set_config
     from fastridge._cv import RidgeCV
     from fastridge._em import RidgeEM
+    from fastridge._generalized import difference_penalty
     from fastridge._group import GroupRidgeCV
     from fastridge._kernel import KernelRidge, KernelRidgeCV
     from fastridge._engine.inference import RidgeInference
@@ -23,7 +24,7 @@ if TYPE_CHECKING:  # what the lazy names resolve to, for type checkers and IDEs
 
 __all__ = ["Ridge", "RidgeCV", "GroupRidgeCV", "KernelRidge", "KernelRidgeCV", "RidgeClassifier",
            "RidgeClassifierCV", "RidgeEM", "RidgeInference",
-           "RidgePath", "ridge_path", "config_context",
+           "RidgePath", "ridge_path", "difference_penalty", "config_context",
            "get_config", "set_config", "exceptions", "datasets", "__version__"]
 
 _LAZY = {
@@ -32,6 +33,7 @@ _LAZY = {
     "RidgePath": ("fastridge._path", "RidgePath"),
     "RidgeCV": ("fastridge._cv", "RidgeCV"),
     "RidgeEM": ("fastridge._em", "RidgeEM"),
+    "difference_penalty": ("fastridge._generalized", "difference_penalty"),
     "GroupRidgeCV": ("fastridge._group", "GroupRidgeCV"),
     "KernelRidge": ("fastridge._kernel", "KernelRidge"),
     "KernelRidgeCV": ("fastridge._kernel", "KernelRidgeCV"),

@@ -35,7 +35,7 @@ from fastridge._engine.selection import (
     kfold_bounds, kfold_curve, kfold_from_statistics, loo_from_blocks, positive_rows,
     select_alpha)
 from fastridge._lazy import load_engine
-from fastridge._linear import LinearRegressorBase
+from fastridge._linear import LinearRegressorBase, generalized_fit, generalized_requested
 from fastridge._progress import Progress, seconds
 from fastridge._routing import RoutingMixin
 from fastridge._scoring import resolve_scoring
@@ -355,7 +355,10 @@ class RidgeCV(RoutingMixin, LinearRegressorBase):
                  solver: SolverName = "auto",
                  tol: float = 1e-6, max_iter: int | None = None,
                  verbose: int | bool = 0, store_cv_results: bool = False,
-                 gcv_mode: Literal["auto", "svd", "eigen"] | None = None) -> None:
+                 gcv_mode: Literal["auto", "svd", "eigen"] | None = None,
+                 penalty_matrix: ArrayLike | None = None,
+                 penalty_root: ArrayLike | None = None,
+                 coef_prior: ArrayLike | None = None) -> None:
         self.alphas = alphas
         self.n_alphas = n_alphas
         self.cv = cv
@@ -371,6 +374,9 @@ class RidgeCV(RoutingMixin, LinearRegressorBase):
         self.verbose = verbose
         self.store_cv_results = store_cv_results
         self.gcv_mode = gcv_mode
+        self.penalty_matrix = penalty_matrix
+        self.penalty_root = penalty_root
+        self.coef_prior = coef_prior
 
     # ---------------------------------------------------------------- metadata routing
     def get_metadata_routing(self) -> MetadataRouter:  # type: ignore[override]
@@ -515,6 +521,10 @@ class RidgeCV(RoutingMixin, LinearRegressorBase):
         (10.0, ['alphas', 'mean_error', 'se_error'])
         """
         load_engine()
+        if generalized_requested(self):
+            return generalized_fit(self, X, y, sample_weight, groups=groups, **params)
+        self.__dict__.pop("_fit_generalized", None)
+        self.__dict__.pop("_generalized_T", None)
         verbose = V.check_verbose(self.verbose, "RidgeCV")
         progress = Progress("RidgeCV", verbose) if verbose else None
         try:

@@ -46,6 +46,7 @@ from fastridge import _policy, _validation as V
 from fastridge._base import RegressorBase, linear_predict, set_linear_fit, unchanged_on_failure
 from fastridge._engine.fit import LinearFit
 from fastridge._lazy import load_engine
+from fastridge._linear import generalized_fit, generalized_requested
 from fastridge.exceptions import ConvergenceWarning, warn
 
 if TYPE_CHECKING:
@@ -328,11 +329,16 @@ class RidgeEM(RegressorBase):
     """
 
     def __init__(self, *, fit_intercept: bool = True, standardize: bool = False,
-                 tol: float = 1e-8, max_iter: int = 1000) -> None:
+                 tol: float = 1e-8, max_iter: int = 1000,
+                 penalty_matrix: ArrayLike | None = None, penalty_root: ArrayLike | None = None,
+                 coef_prior: ArrayLike | None = None) -> None:
         self.fit_intercept = fit_intercept
         self.standardize = standardize
         self.tol = tol
         self.max_iter = max_iter
+        self.penalty_matrix = penalty_matrix
+        self.penalty_root = penalty_root
+        self.coef_prior = coef_prior
 
     @unchanged_on_failure
     def fit(self, X: MatrixLike, y: ArrayLike,
@@ -378,6 +384,10 @@ class RidgeEM(RegressorBase):
         from fastridge import _preprocessing as P
         from fastridge import _spectral as SP
 
+        if generalized_requested(self):
+            return generalized_fit(self, X, y, sample_weight)
+        self.__dict__.pop("_fit_generalized", None)
+        self.__dict__.pop("_generalized_T", None)
         name = type(self).__name__
         V.check_params(tol=self.tol, max_iter=self.max_iter, fit_intercept=self.fit_intercept,
                        standardize=self.standardize, estimator_name=name)
@@ -584,6 +594,9 @@ class RidgeEM(RegressorBase):
         return mean, (std[:, 0] if std.shape[1] == 1 else std).astype(dt)
 
     def _predictive_std(self, X):
+        T = self.__dict__.get("_generalized_T")
+        if T is not None:   # the posterior is kept in the standard form's coordinates X T
+            X = np.asarray(X @ T)
         d = self._d
         Vr = self._Vr
         xbar = self._xbar

@@ -10,6 +10,7 @@ from fastridge import _validation as V
 from fastridge._backends import get_backend, minus_offset
 from fastridge._engine.path import PathReport, default_alphas, raw_path, warn_short
 from fastridge._lazy import load_engine
+from fastridge._linear import generalized_data
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -250,13 +251,20 @@ class RidgePath:
 
     @property
     def hkb(self) -> float | NDArray[np.float64]:
+        self._not_generalized("hkb")
         hkb = self._gcv_state("hkb").classical()[0]
         return float(hkb[0]) if self.coef.ndim == 2 else hkb
 
     @property
     def lw(self) -> float | NDArray[np.float64]:
+        self._not_generalized("lw")
         lw = self._gcv_state("lw").classical()[1]
         return float(lw[0]) if self.coef.ndim == 2 else lw
+
+    def _not_generalized(self, what):
+        if getattr(self, "_generalized", None) is not None:
+            raise ValueError(f"RidgePath.{what} (MASS's estimate for plain ridge) is not "
+                             f"defined for a path with penalty_matrix/penalty_root/coef_prior.")
 
     def select(self) -> None:
         """Print the classical choices of α, as ``MASS::select`` on ``lm.ridge``.
@@ -373,6 +381,12 @@ class RidgePath:
         icpt = np.empty((alphas.size, pr.k))
         for i, a in enumerate(alphas):
             coef[i], icpt[i] = P.to_raw(pr, sp.coef(np.full(pr.k, a)))
+        gen = getattr(self, "_generalized", None)
+        if gen is not None:  # the standard form's coefficients γ → β = Tγ + β₀
+            if gen[0] is not None:
+                coef = gen[0].coef(coef)
+            if gen[1] is not None:
+                coef = coef + gen[1][None]
         V.check_output_range(self.coef.dtype, coef, icpt)
         coef, icpt = coef.astype(self.coef.dtype), icpt.astype(self.coef.dtype)
         if self.coef.ndim == 2:
@@ -506,7 +520,9 @@ def ridge_path(X: MatrixLike, y: ArrayLike, *, alphas: ArrayLike | None = None,
                verbose: int | bool = 0, lower_limits: float | ArrayLike | None = None,
                upper_limits: float | ArrayLike | None = None,
                exclude: ArrayLike | None = None,
-               offset: ArrayLike | None = None) -> RidgePath:
+               offset: ArrayLike | None = None, penalty_matrix: ArrayLike | None = None,
+               penalty_root: ArrayLike | None = None,
+               coef_prior: ArrayLike | None = None) -> RidgePath:
     """Compute ridge solutions over a grid of α, from the largest to the smallest.
 
     For each α the problem is that of :class:`Ridge`.  An iterative solver starts each α from
@@ -635,12 +651,47 @@ def ridge_path(X: MatrixLike, y: ArrayLike, *, alphas: ArrayLike | None = None,
     [ridge_path] alpha 3/3 (100%): alpha=..., ... iterations, elapsed ... s
     [ridge_path] done: 3 alphas in ... s, ... iterations in all, solver 'cd'
     """
-    return _fit_path(X, y, alphas=alphas, n_alphas=n_alphas, alpha_min_ratio=alpha_min_ratio,
-                     fit_intercept=fit_intercept, standardize=standardize,
-                     penalty_factor=penalty_factor, sample_weight=sample_weight, solver=solver,
-                     tol=tol, max_iter=max_iter, verbose=verbose, label="ridge_path",
-                     lower_limits=lower_limits, upper_limits=upper_limits, exclude=exclude,
-                     offset=offset)
+    kw = dict(alphas=alphas, n_alphas=n_alphas, alpha_min_ratio=alpha_min_ratio,
+              fit_intercept=fit_intercept, standardize=standardize,
+              penalty_factor=penalty_factor, sample_weight=sample_weight, solver=solver,
+              tol=tol, max_iter=max_iter, verbose=verbose, label="ridge_path",
+              lower_limits=lower_limits, upper_limits=upper_limits, exclude=exclude,
+              offset=offset)
+    if penalty_matrix is None and penalty_root is None and coef_prior is None:
+        return _fit_path(X, y, **kw)
+    return _generalized_path(X, y, penalty_matrix, penalty_root, coef_prior, kw)
+
+
+def _generalized_path(X, y, penalty_matrix, penalty_root, coef_prior, kw):
+    """`ridge_path` with a penalty matrix and/or a prior mean: the path of the standard form
+    (`fastridge._linear.generalized_data`), its coefficients mapped back to β = Tγ + β₀ (the
+    intercepts, df, LOO and GCV are the same in both parametrizations)."""
+    if kw["lower_limits"] is not None or kw["upper_limits"] is not None \
+            or kw["exclude"] is not None:
+        raise ValueError("ridge_path: lower_limits, upper_limits and exclude act on single "
+                         "coefficients and are not supported with penalty_matrix, "
+                         "penalty_root or coef_prior.")
+    check = RidgePath()
+    X, y = V.validate_data(check, X, y, reset=True)
+    Xt, yt, form, prior, _ = generalized_data(
+        "ridge_path", X, y, kw["sample_weight"], penalty_matrix, penalty_root, coef_prior,
+        penalty_factor=kw["penalty_factor"], standardize=kw["standardize"],
+        unpenalized_ok=True)
+    if form is not None:
+        kw["penalty_factor"] = form.v if form.null_dim else None
+    path = _fit_path(Xt, yt, **kw)
+    coef = np.asarray(path.coef, dtype=np.float64)
+    if form is not None:
+        coef = form.coef(coef)
+    if prior is not None:
+        coef = coef + (prior[0] if coef.ndim == 2 else prior[None])
+    path.coef = coef.astype(path.coef.dtype)
+    path._generalized = (form, prior)
+    path.n_features_in_ = X.shape[1]
+    path.feature_names = getattr(check, "feature_names_in_", None)
+    if path.feature_names is not None:
+        path.feature_names_in_ = path.feature_names
+    return path
 
 
 def _fit_path(X, y, *, alphas, n_alphas, alpha_min_ratio, fit_intercept, standardize,

@@ -11,7 +11,7 @@ from fastridge._backends import get_backend, minus_offset
 from fastridge._base import set_linear_fit, unchanged_on_failure
 from fastridge._engine import fit as engine
 from fastridge._lazy import load_engine
-from fastridge._linear import LinearRegressorBase
+from fastridge._linear import LinearRegressorBase, generalized_fit, generalized_requested
 from fastridge._routing import RoutingMixin
 
 if TYPE_CHECKING:
@@ -318,7 +318,9 @@ class Ridge(RoutingMixin, LinearRegressorBase):
                  solver: SolverName = "auto",
                  tol: float = 1e-6, max_iter: int | None = None, warm_start: bool = False,
                  copy_X: bool = True, random_state: Any = None,
-                 df: float | None = None) -> None:
+                 df: float | None = None, penalty_matrix: ArrayLike | None = None,
+                 penalty_root: ArrayLike | None = None,
+                 coef_prior: ArrayLike | None = None) -> None:
         self.alpha = alpha
         self.fit_intercept = fit_intercept
         self.standardize = standardize
@@ -334,6 +336,9 @@ class Ridge(RoutingMixin, LinearRegressorBase):
         self.copy_X = copy_X
         self.random_state = random_state
         self.df = df
+        self.penalty_matrix = penalty_matrix
+        self.penalty_root = penalty_root
+        self.coef_prior = coef_prior
 
     @unchanged_on_failure
     def fit(self, X: MatrixLike, y: ArrayLike, sample_weight: ArrayLike | None = None,
@@ -383,6 +388,10 @@ class Ridge(RoutingMixin, LinearRegressorBase):
         from fastridge import _preprocessing as P
         from fastridge._solvers.linalg import scaled_posv
 
+        if generalized_requested(self):
+            return generalized_fit(self, X, y, sample_weight, offset=offset)
+        self.__dict__.pop("_fit_generalized", None)
+        self.__dict__.pop("_generalized_T", None)
         if self.df is None and sample_weight is None and offset is None \
                 and type(X) is np.ndarray and type(y) is np.ndarray \
                 and _fit_small(self, X, y, P, scaled_posv):
@@ -577,6 +586,10 @@ class Ridge(RoutingMixin, LinearRegressorBase):
         from fastridge import _preprocessing as P, _stats
 
         self._check_params()
+        if generalized_requested(self) or self.__dict__.get("_fit_generalized"):
+            raise ValueError("Ridge.partial_fit does not support penalty_matrix, penalty_root or "
+                             "coef_prior (nor continuing a fit made with them): fit on all the "
+                             "rows instead.")
         prev = self.__dict__.get("stats_")
         if prev is None and self.__dict__.get("_fit_offset"):
             raise ValueError("partial_fit after a fit with an offset: the blocks partial_fit "
@@ -762,6 +775,9 @@ class Ridge(RoutingMixin, LinearRegressorBase):
 
         self._check_is_fitted()
         kind = check_kind(kind)
+        if self.__dict__.get("_fit_generalized"):
+            raise ValueError("Ridge.inference is not available for a fit with penalty_matrix, "
+                             "penalty_root or coef_prior.")
         if self.positive or self.lower_limits is not None or self.upper_limits is not None:
             raise ValueError("Ridge.inference is not available for positive=True or "
                              "lower_limits/upper_limits: the constrained estimator is not "

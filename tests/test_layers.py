@@ -36,7 +36,7 @@ LAYERS = [
     ("core", [
         {"_dd", "_preprocessing"},
         {"_design"},
-        {"_stats", "_spectral"},
+        {"_stats", "_spectral", "_generalized"},
     ]),
     ("solvers", [
         {"_policy"},
