@@ -872,7 +872,9 @@ class RidgeCV(RoutingMixin, LinearRegressorBase):
         alphas = np.broadcast_to(np.asarray(self.alpha_, dtype=np.float64), (Y.shape[1],))
         if folds is None:
             pred = Y[:, None, :] - conformal.loo_residuals(self._loo_state, Y, desc)
-            self._intervals = conformal.JackknifePlus(self._loo_state, Y, alphas)
+            # jackknife+ downdates the penalized fit only: not with unpenalized columns
+            self._intervals = "unpenalized" if self._loo_state.sp.q \
+                else conformal.JackknifePlus(self._loo_state, Y, alphas)
         else:
             pred = self._fit_ctx["values"]
             self._intervals = conformal.CVPlus(folds, self.__dict__["_fold_models"], pred, Y,
@@ -971,6 +973,12 @@ class RidgeCV(RoutingMixin, LinearRegressorBase):
                             "SciPy sparse matrix), not a Dask array: compute the rows first "
                             "(X.compute(), a block at a time).")
         state = self.__dict__.get("_intervals")
+        if self.__dict__.get("_fit_generalized") or isinstance(state, str):
+            raise ValueError("RidgeCV.predict_interval is not available after a fit with "
+                             "penalty_matrix/penalty_root/coef_prior or zero penalty factors "
+                             "with cv=None (jackknife+ downdates the penalized fit only); "
+                             "k-fold CV+ (cv=5, store_cv_results=True) works with zero "
+                             "penalty factors.")
         if state is None:
             raise ValueError("RidgeCV.predict_interval needs the out-of-fold state that fit "
                              "keeps only with store_cv_results=True (and rows in memory); "

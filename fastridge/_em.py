@@ -220,6 +220,22 @@ def _posterior_cov(Vr, s2, d, alphas, sigma2):
     return out
 
 
+def _posterior_cov_dense(G, J, e, alphas, sigma2):
+    """Posterior covariances (k, p, p) of the raw coefficients when some directions have a flat
+    prior: diag(e) σ²(G + α diag(J))⁻¹ diag(e), G the Gram of the fit coordinates divided by
+    √v (`Spectrum.gram`), J the penalized (or inactive) columns, e = d/√v."""
+    out = np.empty((alphas.size, G.shape[0], G.shape[0]))
+    for t, (a, s) in enumerate(zip(alphas, sigma2)):
+        M = G + a * np.diag(J.astype(np.float64))
+        q = np.sqrt(np.diag(M))
+        q = 1.0 / np.where(q > 0, q, 1.0)          # equilibrated: α may dwarf the Gram
+        C = s * np.linalg.pinv(M * q[:, None] * q[None, :], hermitian=True) * q[:, None] * q
+
+        C = C * e[:, None] * e[None, :]
+        out[t] = 0.5 * (C + C.T)
+    return out
+
+
 # --------------------------------------------------------------------------- the estimator
 
 class RidgeEM(RegressorBase):
@@ -398,8 +414,11 @@ class RidgeEM(RegressorBase):
         Y = y[:, None] if single else y
         pr = P.prepare(X, Y, sw, fit_intercept=self.fit_intercept,
                        standardize=self.standardize)
-        v = np.ones(p)
-        why = _policy.spectral_unavailable(pr, v)
+        # the standard form of a penalty matrix with a null space (`_linear.generalized_fit`):
+        # its directions (penalty factor 0) get a flat prior, as the intercept
+        v = self.__dict__.get("_standard_form_v")
+        v = np.ones(p) if v is None else v
+        why = _policy.spectral_unavailable(pr, v, unpenalized=True)
         if why is not None:
             raise ValueError(
                 f"{name} needs one eigendecomposition, which is not available here: {why}; "
@@ -412,7 +431,7 @@ class RidgeEM(RegressorBase):
         c2 = c * c
         yy = spec.yy.copy()
         W = float(pr.W)
-        N = W - 1.0 if pr.center else W
+        N = (W - 1.0 if pr.center else W) - spec.q   # flat directions each take one
         if not N > 0:
             raise ValueError(
                 f"{name} needs more than one observation in X and y to estimate the noise "
@@ -428,10 +447,11 @@ class RidgeEM(RegressorBase):
                                           lambda cols: P.common_values(Y, sw, cols))
         yy[constant] = 0.0
         c2[:, constant] = 0.0
-        R0 = yy - c2.sum(axis=0)
+        yy0 = np.where(constant, 0.0, spec.yy0)          # ‖H₀ỹ‖² of the flat directions
+        R0 = yy - c2.sum(axis=0) - yy0
         # below the rounding level of ‖ỹ‖² the residual outside the column space is zero
         R0 = np.where(R0 <= 8 * max(n, 1) * eps * yy, 0.0, R0)
-        logW = float(np.log(W)) if pr.center else 0.0
+        logW = (float(np.log(W)) if pr.center else 0.0) + spec.logdet0
         ev = _Evidence(s2, c2, R0, N, logW)
         alpha_ref = float(s2[0]) if s2.size else 1.0
 
@@ -469,8 +489,13 @@ class RidgeEM(RegressorBase):
         self._xbar = np.asarray(pr.xbar, dtype=np.float64) if pr.center else None
         self._d = np.asarray(pr.d, dtype=np.float64)
         self._W = W
-        self._full_rank = s2.size == int(np.count_nonzero(pr.d))
-        cov = _posterior_cov(spec.Vr, s2, self._d, alphas, sigma2)
+        self._full_rank = s2.size + spec.q == int(np.count_nonzero(pr.d))
+        if spec.q:   # flat directions: σ²(ẐᵀẐ + αJ)⁻¹, J = 1 on the penalized ones
+            cov = _posterior_cov_dense(spec.gram, (v > 0) | (pr.d == 0), self._d * spec.scale,
+                                       alphas, sigma2)
+        else:
+            cov = _posterior_cov(spec.Vr, s2, self._d, alphas, sigma2)
+        self._cov_dense = cov if spec.q else None
         self.coef_cov_ = cov[0] if single else cov
         return self
 
@@ -600,6 +625,15 @@ class RidgeEM(RegressorBase):
         d = self._d
         Vr = self._Vr
         xbar = self._xbar
+        cov = self.__dict__.get("_cov_dense")
+        if cov is not None:   # flat directions: the posterior covariance itself, raw scale
+            Z = np.asarray(X.toarray() if V.is_sparse(X) else X, dtype=np.float64)
+            if xbar is not None:
+                Z = Z - xbar
+            quad = np.einsum("ni,tij,nj->nt", Z, cov, Z)
+            sigma2 = np.atleast_1d(np.asarray(self.noise_variance_, dtype=np.float64))
+            base = 1.0 + (1.0 / self._W if xbar is not None else 0.0)
+            return np.sqrt(sigma2[None, :] * base + quad)
         if V.is_sparse(X):
             Xd = X.astype(np.float64).multiply(d[None, :]).tocsr()
             ZV = np.asarray(Xd @ Vr)

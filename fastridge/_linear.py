@@ -10,7 +10,6 @@ from fastridge._backends import get_backend
 from fastridge._base import RegressorBase
 
 if TYPE_CHECKING:
-    import numpy as np
     from numpy.typing import NDArray
 
     from fastridge._typing import MatrixLike
@@ -128,12 +127,14 @@ def generalized_fit(est, X, y, sample_weight=None, **fit_kwargs):
     Xt, yt, form, prior, shift = generalized_data(
         name, X, y, sample_weight, params["penalty_matrix"], params["penalty_root"],
         params["coef_prior"], penalty_factor=params.get("penalty_factor"),
-        standardize=params.get("standardize"), unpenalized_ok="penalty_factor" in params)
+        standardize=params.get("standardize"), unpenalized_ok=True)
     n, p = X.shape
     inner_params = {**params, "penalty_matrix": None, "penalty_root": None, "coef_prior": None}
     if form is not None and "penalty_factor" in params:
         inner_params["penalty_factor"] = form.v if form.null_dim else None
     inner = type(est)(**inner_params)
+    if form is not None and form.null_dim and "penalty_factor" not in params:
+        inner._standard_form_v = form.v   # RidgeEM: flat prior on Ω's null space
     try:
         inner.fit(Xt, yt, sample_weight, **fit_kwargs)
     except ValueError as exc:
@@ -144,7 +145,8 @@ def generalized_fit(est, X, y, sample_weight=None, **fit_kwargs):
         raise
     # the fitted state only: the constructor parameters stay the user's
     state = {key: val for key, val in inner.__dict__.items()
-             if key not in params and key not in ("n_features_in_", "feature_names_in_")}
+             if key not in params and key not in ("n_features_in_", "feature_names_in_",
+                                                  "_standard_form_v")}
     est.__dict__.update(state)
     est.n_features_in_ = p
     if names is not None:
@@ -159,12 +161,14 @@ def generalized_fit(est, X, y, sample_weight=None, **fit_kwargs):
         est.__dict__.pop("_generalized_T", None)
     if prior is not None:
         coef = coef + (prior[0] if coef.ndim == 1 else prior)
-        values = est.__dict__.get("cv_results_")
-        if isinstance(values, np.ndarray) and getattr(est, "scoring", None) is not None:
-            # leave-one-out/out-of-fold predictions of y − Xβ₀: add Xβ₀ back (squared errors,
-            # the default criterion's values, are the same in both)
-            sh = shift[:, 0] if values.ndim == 2 else shift
-            est.cv_results_ = (values + sh[..., None]).astype(values.dtype)
+        # leave-one-out/out-of-fold predictions of y − Xβ₀: add Xβ₀ back (squared errors,
+        # the default criterion's values, are the same in both)
+        for key, preds in (("cv_results_", getattr(est, "scoring", None) is not None),
+                           ("cv_predictions_", True)):
+            values = est.__dict__.get(key)
+            if preds and isinstance(values, np.ndarray):
+                sh = shift[:, 0] if values.ndim == 2 else shift
+                setattr(est, key, (values + sh[..., None]).astype(values.dtype))
     est.coef_ = coef.astype(np.asarray(inner.coef_).dtype)
     cov = est.__dict__.get("coef_cov_")
     if cov is not None and form is not None:

@@ -211,7 +211,7 @@ class RidgePath:
                              f"RidgeCV(cv='gcv') for the GCV choice.")
         if self._spectrum is None:
             why = "the rows are held elsewhere (Dask)" if pr.form == "operator" \
-                else _policy.spectral_unavailable(pr, self._v)
+                else _policy.spectral_unavailable(pr, self._v, unpenalized=True)
             if why is not None:
                 raise ValueError(f"RidgePath.{what} needs one spectral decomposition of the "
                                  f"problem, which is not available here: {why}.")

@@ -116,12 +116,13 @@ def spectral_fits(pr):
         f"the {m} x {m} Gram/kernel matrix would not fit in memory"
 
 
-def spectral_unavailable(pr, v):
+def spectral_unavailable(pr, v, unpenalized=False):
     """Why a spectral decomposition (leave-one-out, the "eigen" path, EM) does not apply here,
-    or None: the numerical conditions of `fastridge._spectral.unavailable` and the budget."""
+    or None: the numerical conditions of `fastridge._spectral.unavailable` and the budget.
+    `unpenalized`: the caller handles zero penalty factors (`fastridge._spectral`)."""
     from fastridge import _spectral
 
-    return _spectral.unavailable(pr, v) or spectral_fits(pr)
+    return _spectral.unavailable(pr, v, unpenalized) or spectral_fits(pr)
 
 
 def path_solver(pr, v, solver, *, limits=False):

@@ -10,8 +10,19 @@ so after one eigendecomposition — of the Gram ẐᵀẐ (p × p) when n ≥ p,
 freedom df(α) = Σ s²/(s² + α) and the diagonal of the hat matrix (exact leave-one-out), and the
 marginal likelihood used by RidgeEM.
 
-Penalty factors must be positive here (a zero factor makes V^{-1/2} undefined); callers fall back
-to per-α solves otherwise.
+Zero penalty factors (unpenalized columns, e.g. the null space of a generalized ridge penalty in
+its standard form, `fastridge._generalized`) are decomposed only for the callers that ask
+(``unavailable(..., unpenalized=True)``): with Ẑ = [Ẑ₀ Ẑ₊] (unpenalized, penalized columns),
+G = ẐᵀẐ and B = G₀₀⁺G₀₊, the penalized columns are projected off Ẑ₀ (the Schur complement
+G₊₊ − G₊₀B is the Gram of (I − H₀)Ẑ₊, H₀ the projection on Ẑ₀) and decomposed as above; then
+
+    b(α) = scale ∘ (Vᵣ diag(1/(s² + α)) P + b_fix),   Vᵣ = [−B V₊; V₊],   b_fix = [G₀₀⁺C₀; 0],
+
+and the hat matrix is H₀ + U diag(s²/(s² + α)) Uᵀ (U the left singular vectors of (I − H₀)Ẑ₊),
+so leave-one-out, GCV and the evidence add H₀'s leverage, its q degrees of freedom and
+‖H₀ỹ‖² (`q`, `yy0`, `unpenalized_basis`, `logdet0`).  Always in the Gram form (p × p).
+Otherwise penalty factors must be positive here (a zero factor makes V^{-1/2} undefined);
+callers fall back to per-α solves.
 """
 import numpy as np
 
@@ -28,6 +39,9 @@ class Spectrum:
     def __init__(self, pr, kind, s2, Vr, P, scale, U=None):
         self.pr, self.kind, self.s2, self.Vr, self.P, self.scale = pr, kind, s2, Vr, P, scale
         self._U = U
+        # unpenalized columns (module docstring): none here; `_unpenalized_spectrum` sets them
+        self.q, self.fixed, self.yy0, self.logdet0, self.gram = 0, None, 0.0, 0.0, None
+        self._unpen = None
         if pr.yy is not None:  # a Problem made from sufficient statistics (no rows)
             self.yy = pr.yy
             return
@@ -46,7 +60,24 @@ class Spectrum:
         with np.errstate(divide="ignore", invalid="ignore"):
             F = self.P / (self.s2[:, None] + alphas[None, :])
         F[~np.isfinite(F)] = 0.0
-        return ((self.Vr @ F) * self.scale[:, None]).T
+        B = self.Vr @ F
+        if self.fixed is not None:
+            B = B + self.fixed
+        return (B * self.scale[:, None]).T
+
+    def unpenalized_basis(self):
+        """Q₀ (n, q): an orthonormal basis of the unpenalized columns Ẑ₀ (weighted, centred,
+        scaled), from the rows; H₀ = Q₀Q₀ᵀ.  (n, 0) without unpenalized columns."""
+        pr = self.pr
+        if self._unpen is None:
+            return np.zeros((pr.n, 0))
+        cols, R = self._unpen
+        Xu = pr.X[:, cols]
+        Xu = np.asarray(Xu.toarray() if hasattr(Xu, "toarray") else Xu, dtype=np.float64)
+        Z0 = (Xu - pr.xbar[cols]) * (pr.d[cols] * self.scale[cols])
+        if pr.sqw is not None:
+            Z0 *= pr.sqw[:, None]
+        return Z0 @ R
 
     def df(self, alpha):
         """Effective degrees of freedom Σ s²/(s² + α) of the penalized part (array-friendly)."""
@@ -122,14 +153,21 @@ def _rank_cut(s2):
     return s2 > s2.max() * s2.size * np.finfo(np.float64).eps * 10
 
 
-def unavailable(pr, v):
+def unavailable(pr, v, unpenalized=False):
     """Why a spectral decomposition does not apply numerically, or None: it needs positive
     penalty factors on the active columns and a diagonal hⱼ/vⱼ of ẐᵀẐ that the working
-    precision represents (penalty factors over hundreds of decades would overflow it).  Whether
+    precision represents (penalty factors over hundreds of decades would overflow it).
+    `unpenalized`: the caller handles zero penalty factors (see the module docstring), which
+    are then decomposed too (in the p × p Gram form).  Whether
     its matrix fits in memory is the policy's question (`_policy.spectral_unavailable`)."""
     act = pr.d != 0
     if np.any(v[act] <= 0):
-        return "a zero penalty factor (in penalty_factor) leaves a feature unpenalized"
+        if not unpenalized:
+            return "a zero penalty factor (in penalty_factor) leaves a feature unpenalized"
+        if not _config.fits(pr.p, pr.p):
+            return ("a zero penalty factor needs the p x p Gram matrix, beyond the working "
+                    "memory")
+        act = act & (v > 0)
     # float32: the Gram is formed in float32, its entries at most max hⱼ/vⱼ (the range the
     # preprocessing keeps h in); float64: its trace, at most p · max hⱼ/vⱼ, stays finite too
     if pr.dtype == np.float32:
@@ -166,11 +204,47 @@ def _svd_spectrum(pr, e, scale):
     return Spectrum(pr, "svd", s * s, Vr, s[:, None] * (U.T @ Yt), scale, U=U)
 
 
+def _unpenalized_spectrum(pr, v, scale, e):
+    """The decomposition with unpenalized active columns (module docstring), Gram form."""
+    G, C = D.gram(pr, e)
+    G, C = G.astype(np.float64), C.astype(np.float64)
+    p = pr.p
+    unpen = (v <= 0) & (pr.d != 0)
+    u, g = np.flatnonzero(unpen), np.flatnonzero(~unpen)
+    G00, G0p, Gpp = G[np.ix_(u, u)], G[np.ix_(u, g)], G[np.ix_(g, g)]
+    lam0, Q0 = np.linalg.eigh(G00)
+    keep0 = _rank_cut(lam0)
+    lam0, Q0 = lam0[keep0], Q0[:, keep0]
+    R = Q0 / np.sqrt(lam0)                              # Ẑ₀R orthonormal; G₀₀⁺ = RRᵀ
+    B = R @ (R.T @ G0p)                                 # G₀₀⁺ G₀₊
+    C0 = C[u]
+    A0 = R.T @ C0                                       # (Ẑ₀R)ᵀỹ
+    Gr = Gpp - G0p.T @ B
+    Cr = C[g] - B.T @ C0
+    lam, Q = np.linalg.eigh(0.5 * (Gr + Gr.T))
+    lam, Q = lam[::-1], Q[:, ::-1]
+    keep = _rank_cut(lam)
+    s2, Vp = lam[keep], Q[:, keep]
+    Vr = np.zeros((p, s2.size))
+    Vr[g], Vr[u] = Vp, -B @ Vp
+    fixed = np.zeros((p, pr.k))
+    fixed[u] = R @ A0
+    sp = Spectrum(pr, "gram", s2, Vr, Vp.T @ Cr, scale)
+    sp.q, sp.fixed = int(lam0.size), fixed
+    sp.yy0 = np.einsum("ij,ij->j", A0, A0)             # ‖H₀ỹ‖²
+    sp.logdet0 = float(np.log(lam0).sum())              # log det of Ẑ₀ᵀẐ₀ (its range)
+    sp.gram, sp._unpen = G, (u, R)
+    return sp
+
+
 def spectrum(pr, v):
-    """Eigendecomposition of the Gram (n ≥ p) or kernel (p > n) matrix of Ẑ, in float64."""
+    """Eigendecomposition of the Gram (n ≥ p) or kernel (p > n) matrix of Ẑ, in float64
+    (always the Gram with unpenalized columns, see the module docstring)."""
     vs = np.where(v > 0, v, 1.0)
     scale = 1.0 / np.sqrt(vs)
     e = pr.d * scale
+    if np.any((v <= 0) & (pr.d != 0)):
+        return _unpenalized_spectrum(pr, v, scale, e)
     if pr.n >= pr.p:
         G, C = D.gram(pr, e)
         lam, Q = np.linalg.eigh(G.astype(np.float64))

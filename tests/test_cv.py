@@ -208,11 +208,22 @@ def test_loo_equals_n_fold():
     assert loo.alpha_ == nfold.alpha_
 
 
-def test_loo_zero_penalty_factor_refused():
+def test_loo_zero_penalty_factor_exact():
+    # an unpenalized column joins the intercept's projection (its leverage in 1 − hᵢᵢ):
+    # exact leave-one-out equals n refits of the closed form with that column unpenalized
     X, y = make_data(n=30, p=4, seed=12)
-    with pytest.raises(ValueError, match=r"penalty factor.*cv=5"):
-        RidgeCV(penalty_factor=[1.0, 0.0, 1.0, 1.0]).fit(X, y)
-    # k-fold handles it
+    v = np.array([1.0, 0.0, 1.0, 1.0])
+    est = RidgeCV(alphas=GRID, penalty_factor=v).fit(X, y)
+    for j, a in enumerate(GRID):
+        err = []
+        for i in range(30):
+            keep = np.arange(30) != i
+            xm, ym = X[keep].mean(axis=0), y[keep].mean()
+            Xc = X[keep] - xm
+            b = np.linalg.solve(Xc.T @ Xc + a * np.diag(v), Xc.T @ (y[keep] - ym))
+            err.append((y[i] - ym - (X[i] - xm) @ b) ** 2)
+        np.testing.assert_allclose(est.cv_results_["mean_error"][j], np.mean(err), rtol=1e-9)
+    # k-fold handles it too
     est = RidgeCV(alphas=GRID, penalty_factor=[1.0, 0.0, 1.0, 1.0], cv=3).fit(X, y)
     assert est.alpha_ in GRID
 

@@ -535,7 +535,9 @@ def test_feature_names_and_params():
     assert list(m.feature_names_in_) == list(df.columns)
     assert m.n_features_in_ == X.shape[1]
     assert RidgeEM(tol=1e-4).get_params() == {"fit_intercept": True, "standardize": False,
-                                              "tol": 1e-4, "max_iter": 1000}
+                                              "tol": 1e-4, "max_iter": 1000,
+                                              "penalty_matrix": None, "penalty_root": None,
+                                              "coef_prior": None}
     assert repr(RidgeEM(standardize=True)) == "RidgeEM(standardize=True)"
 
 

@@ -90,6 +90,10 @@ class JackknifePlus:
 
     def __init__(self, loo, Y, alphas):
         pr, sp = loo.pr, loo.sp
+        if sp.q:
+            raise ValueError("jackknife+ intervals are not available with unpenalized "
+                             "directions (a zero penalty factor, or the null space of a "
+                             "penalty_matrix); use k-fold cross-validation (CV+), e.g. cv=5.")
         k = Y.shape[1]
         pos = loo.pos
         self.E = (sp.Vr * sp.scale[:, None]) * pr.d[:, None]            # p × r

@@ -127,13 +127,18 @@ def select_alpha(alphas, mean_error, se_error, rule):
     return int(ok[np.argmax(alphas[ok])])
 
 
-def loo_rows(U, w, W, center):
+def loo_rows(U, w, W, center, Q0=None):
     """Per-row pieces of the leave-one-out residuals (see the module docstring) for rows with
-    left singular vectors U (n, r) and weights w (n,) out of the total W: (U², M, interp)."""
+    left singular vectors U (n, r) and weights w (n,) out of the total W: (U², M, interp).
+    `Q0` (n, q) or None: an orthonormal basis of unpenalized columns (`Spectrum.
+    unpenalized_basis`), whose leverage ‖Q0ᵢ‖² the intercept's joins in M."""
     r = U.shape[1]
     M = 1.0 - np.einsum("ij,ij->i", U, U)
     if center:
         M -= w / W
+    if Q0 is not None and Q0.shape[1]:
+        M -= np.einsum("ij,ij->i", Q0, Q0)
+        r += Q0.shape[1]
     interp = M <= 64.0 * np.finfo(np.float64).eps * (r + 2)
     return U * U, np.where(interp, 0.0, M), interp
 
@@ -359,7 +364,7 @@ class LeaveOneOut:
                  predictions, sp=None):
         from fastridge import _policy, _spectral
 
-        why = _policy.spectral_unavailable(pr, v)
+        why = _policy.spectral_unavailable(pr, v, unpenalized=True)
         if why is not None:
             raise ValueError(f"RidgeCV with cv=None (exact leave-one-out) needs one spectral "
                              f"decomposition, which is not available here: {why}. Use k-fold "
@@ -382,7 +387,10 @@ class LeaveOneOut:
         if sw is not None:
             yt = yt * sqw[:, None]
         r0 = yt - U @ c                                   # residual of the least-squares fit
-        U2, M, interp = loo_rows(U, w, W, pr.center)
+        Q0 = sp.unpenalized_basis() if sp.q else None     # unpenalized columns: H₀ = Q0Q0ᵀ
+        if Q0 is not None:
+            r0 -= Q0 @ (Q0.T @ yt)
+        U2, M, interp = loo_rows(U, w, W, pr.center, Q0)
         r0[interp] = 0.0
         # scikit-learn stores the per-row squared errors with its default scoring, else the
         # leave-one-out predictions
@@ -534,7 +542,8 @@ class GeneralizedCV:
     fit at α are
 
         RSS_w(α) = ‖ỹ − U diag(s²/(s² + α)) c‖² = RSS₀ + Σⱼ (α/(sⱼ² + α))² cⱼ²,
-        df(α) = Σⱼ sⱼ²/(sⱼ² + α),
+        df(α) = Σⱼ sⱼ²/(sⱼ² + α)   (+ q, the number of unpenalized columns, when some
+                                    penalty factors are 0: their fit's degrees of freedom),
 
     RSS₀ = ‖ỹ − U c‖² the least-squares residual (the intercept is not counted in df, as in
     ``MASS::lm.ridge``), and
@@ -556,7 +565,7 @@ class GeneralizedCV:
                  label="RidgeCV with cv='gcv'"):
         from fastridge import _policy, _spectral
 
-        why = _policy.spectral_unavailable(pr, v)
+        why = _policy.spectral_unavailable(pr, v, unpenalized=True)
         if why is not None:
             raise ValueError(f"{label} (generalized cross-validation) needs one spectral "
                              f"decomposition, which is not available here: {why}. Use k-fold "
@@ -570,11 +579,14 @@ class GeneralizedCV:
                 yt = yt * pr.sqw[:, None]
             U = sp.left() if sp.rank else np.zeros((pr.n, 0))
             r0 = yt - U @ c
+            if sp.q:                                     # the unpenalized columns' fit
+                Q0 = sp.unpenalized_basis()
+                r0 -= Q0 @ (Q0.T @ yt)
             rss0 = np.einsum("ij,ij->j", r0, r0)
             if n_pos is None:
                 n_pos = pr.n if pr.sw is None else int(np.count_nonzero(pr.sw > 0))
         else:
-            rss0 = np.maximum(sp.yy - np.einsum("ij,ij->j", c, c), 0.0)
+            rss0 = np.maximum(sp.yy - np.einsum("ij,ij->j", c, c) - sp.yy0, 0.0)
         self.pr, self.sp, self.c, self.rss0 = pr, sp, c, rss0
         self.n_pos, self.W, self.per_target = int(n_pos), float(pr.W), per_target
 
@@ -589,7 +601,7 @@ class GeneralizedCV:
     def values(self, alphas):
         """GCV (m, k) at each α of `alphas` (see the class docstring)."""
         alphas = np.asarray(alphas, dtype=np.float64).reshape(-1)
-        gap = 1.0 - self.sp.df(alphas) / self.n_pos
+        gap = 1.0 - (self.sp.df(alphas) + self.sp.q) / self.n_pos
         out = self.rss(alphas) / self.W
         with np.errstate(divide="ignore", invalid="ignore"):
             out = out / (gap * gap)[:, None]
@@ -614,6 +626,9 @@ class GeneralizedCV:
         (‖γ‖² = Σ c²/s², ‖Ẑγ‖² = Σ c²).  MASS standardizes X by the population SD, so
         ``standardize=True`` without weights gives its values (r = p, W = n).  NaN where
         n₊ − r − [intercept] ≤ 0 (no residual degrees of freedom)."""
+        if self.sp.q:
+            raise ValueError("the HKB and Lawless-Wang estimates (MASS::lm.ridge) are defined "
+                             "for plain ridge, not with unpenalized columns.")
         r = self.sp.rank
         dof = self.n_pos - r - (1 if self.pr.center else 0)
         c2 = self.c * self.c
