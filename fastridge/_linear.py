@@ -58,6 +58,15 @@ def generalized_requested(est):
     return any(getattr(est, name, None) is not None for name in _GENERALIZED)
 
 
+def check_in_memory(name, X, y, sample_weight):
+    """The generalized fits need the rows in memory: a ValueError for Dask arrays (before any
+    validation, which would compute them)."""
+    if not get_backend(X, y, sample_weight).rows_in_memory:
+        raise ValueError(f"{name}: penalty_matrix, penalty_root and coef_prior need the rows in "
+                         f"memory (numpy or scipy.sparse); Dask arrays are not supported with "
+                         f"them. Compute the array first (X.compute()).")
+
+
 def generalized_data(name, X, y, sample_weight, penalty_matrix, penalty_root, coef_prior, *,
                      penalty_factor, standardize, unpenalized_ok):
     """The standard form of the data (X, y validated arrays): ``(X̃, ỹ, form, prior, shift)``
@@ -68,10 +77,6 @@ def generalized_data(name, X, y, sample_weight, penalty_matrix, penalty_root, co
     (zero ones for Ω's null space)."""
     from fastridge import _config, _generalized as G, _validation as V
 
-    if not get_backend(X, y, sample_weight).rows_in_memory:
-        raise ValueError(f"{name}: penalty_matrix, penalty_root and coef_prior need the rows in "
-                         f"memory (numpy or scipy.sparse); Dask arrays are not supported with "
-                         f"them. Compute the array first (X.compute()).")
     n, p = X.shape
     k = 1 if y.ndim == 1 else y.shape[1]
     omega = G.check_penalty(penalty_matrix, penalty_root, p)
@@ -122,6 +127,7 @@ def generalized_fit(est, X, y, sample_weight=None, **fit_kwargs):
 
     name = type(est).__name__
     params = est.get_params(deep=False)
+    check_in_memory(name, X, y, sample_weight)
     X, y = V.validate_data(est, X, y, reset=True)   # X's feature names are est's
     names = est.__dict__.get("feature_names_in_")
     Xt, yt, form, prior, shift = generalized_data(

@@ -10,7 +10,7 @@ from fastridge import _validation as V
 from fastridge._backends import get_backend, minus_offset
 from fastridge._engine.path import PathReport, default_alphas, raw_path, warn_short
 from fastridge._lazy import load_engine
-from fastridge._linear import generalized_data
+from fastridge._linear import check_in_memory, generalized_data
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -672,6 +672,7 @@ def _generalized_path(X, y, penalty_matrix, penalty_root, coef_prior, kw):
                          "coefficients and are not supported with penalty_matrix, "
                          "penalty_root or coef_prior.")
     check = RidgePath()
+    check_in_memory("ridge_path", X, y, kw["sample_weight"])
     X, y = V.validate_data(check, X, y, reset=True)
     Xt, yt, form, prior, _ = generalized_data(
         "ridge_path", X, y, kw["sample_weight"], penalty_matrix, penalty_root, coef_prior,
