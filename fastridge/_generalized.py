@@ -26,7 +26,7 @@ import numpy as np
 _PSD_RTOL = 1e3 * float(np.finfo(np.float64).eps)
 
 
-def difference_penalty(n_features, order=2):
+def difference_penalty(n_features: int, order: int = 2) -> np.ndarray:
     """The difference matrix D of the P-spline penalty (Eilers & Marx 1996): Ω = DᵀD.
 
     Row i of D holds the `order`-th finite difference of coefficients i … i + order, so that
@@ -48,6 +48,11 @@ def difference_penalty(n_features, order=2):
     -------
     ndarray of shape (n_features - order, n_features)
         The difference matrix D (float64), ``numpy.diff(numpy.eye(n_features), order, axis=0)``.
+
+    See Also
+    --------
+    Ridge : ``Ridge(penalty_root=D)``, and `penalty_matrix`, `coef_prior`.
+    RidgeCV : Chooses α of such a penalty by exact leave-one-out, GCV or k-fold.
 
     Examples
     --------

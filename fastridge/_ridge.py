@@ -204,6 +204,23 @@ class Ridge(RoutingMixin, LinearRegressorBase):
         counted), df in (0, rank]; `alpha_` is that α, one for all targets.  Needs positive
         penalty factors and the min(n, p)² decomposition in memory; exclusive with a `alpha`
         other than its default and with ``positive=True``.
+    penalty_matrix : array-like of shape (n_features, n_features), default=None
+        Generalized ridge: a symmetric positive semidefinite Ω replacing the diagonal penalty,
+        so that each target minimizes
+        ``Σᵢ wᵢ (yᵢ − xᵢᵀβ − β_int)² + α (β − β₀)ᵀ Ω (β − β₀)`` (β₀ = `coef_prior`, the
+        intercept β_int never penalized).  Directions in Ω's null space are not penalized
+        (e.g. the polynomials of a :func:`fastridge.difference_penalty`).  Fitted as ordinary
+        ridge in Ω's standard form β = Tγ + β₀ (``fastridge._generalized``), which keeps the
+        hat matrix: every solver works on it, and `coef_` is β.  Not with `penalty_factor` (a diagonal Ω is one) nor
+        ``standardize=True`` (Ω applies to the coefficients of X as given); sparse X is
+        multiplied into the dense n × p array X T; Dask arrays are refused.
+    penalty_root : array-like of shape (n_rows, n_features), default=None
+        A factor L of the penalty, Ω = LᵀL (as ``difference_penalty(p)``, mgcv's and the
+        P-spline literature's D); exclusive with `penalty_matrix`.
+    coef_prior : array-like of shape (n_features,) or (n_targets, n_features), default=None
+        The prior mean β₀ the coefficients are shrunk towards instead of 0 (one per target,
+        or one for all); with `penalty_matrix` or alone (then also with `penalty_factor`,
+        `standardize` and sparse X, which stays sparse: the fit is made on y − Xβ₀).
 
     Attributes
     ----------
@@ -299,6 +316,17 @@ class Ridge(RoutingMixin, LinearRegressorBase):
     >>> model = Ridge(df=2.0).fit(X, y)
     >>> print(f"alpha_ = {model.alpha_:.4g}", np.round(model.coef_, 2))
     alpha_ = 51.16 [ 0.69 -1.31  0.29]
+
+    Generalized ridge: a second-difference penalty ‖Dβ‖² pulls neighbouring coefficients
+    together (a linear trend in the index is not penalized), and `coef_prior` shrinks towards
+    a prior mean instead of 0:
+
+    >>> from fastridge import difference_penalty
+    >>> D = difference_penalty(3, order=2)          # [[1, -2, 1]]
+    >>> print(np.round(Ridge(alpha=1e4, penalty_root=D).fit(X, y).coef_, 3))
+    [ 0.227 -0.182 -0.582]
+    >>> print(np.round(Ridge(alpha=1e4, coef_prior=[1.0, 1.0, 1.0]).fit(X, y).coef_, 3))
+    [0.999 0.97  0.994]
     """
 
     # fitted attributes, declared for type checkers (set by fit)
