@@ -410,3 +410,43 @@ def test_refit_without_penalty_is_plain():
     model.set_params(penalty_matrix=None).fit(X, y)
     np.testing.assert_allclose(model.coef_, Ridge(alpha=1.0).fit(X, y).coef_, rtol=1e-12)
     assert "_generalized_T" not in model.__dict__
+
+
+# ------------------------------------------------------------------------- real data, R oracle
+
+MCYCLE = __import__("pathlib").Path(__file__).parent / "data" / "mcycle"
+
+
+def _csv(name):
+    return np.genfromtxt(MCYCLE / name, delimiter=",", skip_header=1)
+
+
+def test_pspline_on_mcycle_equals_r():
+    # MASS::mcycle with a cubic B-spline basis (20 segments) and the second-difference penalty:
+    # df, GCV, exact LOO and the coefficients computed in R (tests/data/mcycle/mcycle.R) from
+    # its own basis (splines::splineDesign) and hat matrix
+    interpolate = pytest.importorskip("scipy.interpolate")
+    data_ = _csv("mcycle.csv")
+    x, y = data_[:, 0], data_[:, 1]
+    knots = _csv("knots.csv")
+    B = interpolate.BSpline.design_matrix(x, knots, 3).toarray()
+    np.testing.assert_allclose(B, _csv("basis.csv"), atol=1e-13)      # the same basis
+    D = difference_penalty(B.shape[1], 2)
+    ref = _csv("pspline.csv")                                          # lambda, df, rss, gcv, loo
+    lam = ref[:, 0]
+    loo = RidgeCV(alphas=lam, penalty_root=D, fit_intercept=False).fit(B, y)
+    np.testing.assert_allclose(loo.cv_results_["mean_error"], ref[:, 4], rtol=1e-8)
+    gcv = RidgeCV(alphas=lam, penalty_root=D, fit_intercept=False, cv="gcv").fit(B, y)
+    np.testing.assert_allclose(gcv.cv_results_["mean_error"], ref[:, 3], rtol=1e-8)
+    # df: the penalized directions' plus the null space's 2 (constants and lines)
+    np.testing.assert_allclose(gcv.cv_results_["df"] + 2, ref[:, 1], rtol=1e-8)
+    path = ridge_path(B, y, alphas=lam, penalty_root=D, fit_intercept=False, solver="cholesky")
+    rss = ((y[:, None] - path.predict(B)) ** 2).sum(axis=0)
+    np.testing.assert_allclose(rss, ref[::-1, 2], rtol=1e-9)           # the path: descending
+    coef = Ridge(alpha=10.0, penalty_root=D, fit_intercept=False).fit(B, y).coef_
+    np.testing.assert_allclose(coef, _csv("coef.csv"), rtol=1e-8, atol=1e-8)
+    # with an intercept, which the basis already holds (it sums to 1): the same smoother,
+    # the same leave-one-out errors
+    with_icpt = RidgeCV(alphas=lam, penalty_root=D).fit(B, y)
+    np.testing.assert_allclose(with_icpt.cv_results_["mean_error"], ref[:, 4], rtol=1e-7)
+    np.testing.assert_allclose(with_icpt.predict(B), loo.predict(B), rtol=1e-7, atol=1e-7)
