@@ -140,10 +140,43 @@ class StandardForm:
         self.null_dim = p - r
         self._U, self._scale = U, scale
 
-    def design(self, X):
-        """X̃ = X T, dense float (X's float dtype; sparse X gives a dense array)."""
+    def design(self, X, sample_weight=None, center=False):
+        """X̃ = X T, dense float (X's float dtype; sparse X gives a dense array).
+
+        With `center` (an intercept), a null-space direction whose column X U₀u is constant
+        up to rounding (its weighted spread ≤ 8(n + p)·eps·|mean|: a difference penalty's
+        constant on a basis summing to 1) is the intercept's own direction: the null-space
+        basis is rotated so that it is one column, which is then made exactly constant —
+        the fit gives it coefficient 0 (the intercept takes it), as the minimum-norm closed
+        form does, instead of fitting the rounding noise of its centring unpenalized."""
+        if center and self.null_dim:
+            self._align_null_space(X, sample_weight)
         out = X @ self.T.astype(X.dtype if X.dtype == np.float32 else np.float64)
-        return np.asarray(out)
+        out = np.array(out, dtype=out.dtype, order="F")
+        for j in self._constant:
+            out[:, j] = self._constant[j]
+        return out
+
+    _constant = {}
+
+    def _align_null_space(self, X, sample_weight):
+        n, p = X.shape
+        r = p - self.null_dim
+        w = np.ones(n) if sample_weight is None else np.asarray(sample_weight, np.float64)
+        N = np.asarray(X @ self.T[:, r:], dtype=np.float64)
+        W = float(w.sum())
+        mean = (w @ N) / W
+        Nc = (N - mean) * np.sqrt(w)[:, None]
+        _, sv, Vt = np.linalg.svd(Nc, full_matrices=False)
+        sv = np.concatenate([sv, np.zeros(self.null_dim - sv.size)])
+        V = Vt.T if Vt.shape[0] == self.null_dim else np.linalg.qr(Vt.T, mode="complete")[0]
+        means = mean @ V
+        flat = sv <= 8.0 * (n + p) * np.finfo(np.float64).eps * np.sqrt(W) * np.abs(means)
+        if not flat.any():
+            return
+        self.T = self.T.copy()
+        self.T[:, r:] = self.T[:, r:] @ V
+        self._constant = {r + j: float(means[j]) for j in np.flatnonzero(flat)}
 
     def coef(self, gamma):
         """β = Tγ for coefficients γ laid out as `coef_` ((p,) or (k, p))."""

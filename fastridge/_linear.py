@@ -68,7 +68,7 @@ def check_in_memory(name, X, y, sample_weight):
 
 
 def generalized_data(name, X, y, sample_weight, penalty_matrix, penalty_root, coef_prior, *,
-                     penalty_factor, standardize, unpenalized_ok):
+                     penalty_factor, standardize, unpenalized_ok, fit_intercept):
     """The standard form of the data (X, y validated arrays): ``(X̃, ỹ, form, prior, shift)``
     with X̃ = X T (X itself without a penalty matrix), ỹ = y − Xβ₀ (y without a prior), `form`
     the `fastridge._generalized.StandardForm` or None, `prior` (k, p) or None, `shift` = Xβ₀
@@ -102,7 +102,11 @@ def generalized_data(name, X, y, sample_weight, penalty_matrix, penalty_root, co
             raise ValueError(f"{name}: with penalty_matrix/penalty_root, sparse X becomes the "
                              f"dense {n} x {p} array X @ T, which exceeds the working memory "
                              f"(fastridge.config_context(working_memory=...)).")
-    Xt = X if form is None else form.design(X)
+    if form is not None:
+        sw = V.check_sample_weight(sample_weight, n, np.float64)   # the fit checks it too
+        Xt = form.design(X, sw, center=fit_intercept)
+    else:
+        Xt = X
     yt, shift = y, None
     if prior is not None:
         shift = np.asarray(X @ prior.T, dtype=np.float64)            # (n, k)
@@ -133,7 +137,8 @@ def generalized_fit(est, X, y, sample_weight=None, **fit_kwargs):
     Xt, yt, form, prior, shift = generalized_data(
         name, X, y, sample_weight, params["penalty_matrix"], params["penalty_root"],
         params["coef_prior"], penalty_factor=params.get("penalty_factor"),
-        standardize=params.get("standardize"), unpenalized_ok=True)
+        standardize=params.get("standardize"), unpenalized_ok=True,
+        fit_intercept=params.get("fit_intercept", True))
     n, p = X.shape
     inner_params = {**params, "penalty_matrix": None, "penalty_root": None, "coef_prior": None}
     if form is not None and "penalty_factor" in params:

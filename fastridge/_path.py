@@ -694,7 +694,7 @@ def _generalized_path(X, y, penalty_matrix, penalty_root, coef_prior, kw):
     Xt, yt, form, prior, _ = generalized_data(
         "ridge_path", X, y, kw["sample_weight"], penalty_matrix, penalty_root, coef_prior,
         penalty_factor=kw["penalty_factor"], standardize=kw["standardize"],
-        unpenalized_ok=True)
+        unpenalized_ok=True, fit_intercept=kw["fit_intercept"])
     if form is not None:
         kw["penalty_factor"] = form.v if form.null_dim else None
     path = _fit_path(Xt, yt, **kw)

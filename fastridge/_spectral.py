@@ -214,6 +214,15 @@ def _unpenalized_spectrum(pr, v, scale, e):
     G00, G0p, Gpp = G[np.ix_(u, u)], G[np.ix_(u, g)], G[np.ix_(g, g)]
     lam0, Q0 = np.linalg.eigh(G00)
     keep0 = _rank_cut(lam0)
+    if pr.center and u.size:
+        # a combination of unpenalized columns that is constant up to the rounding of its
+        # centring (spread ≤ 4n·eps·|mean|, `_preprocessing.maybe_constant`'s rule for a
+        # column) is the intercept's direction, not a column to fit: its centred Gram is
+        # rounding noise (a first-difference penalty's constant on a basis summing to 1)
+        m = pr.xbar[u] * e[u]
+        bound = pr.W * float(m @ m) * (4.0 * max(pr.n, 1) * np.finfo(np.float64).eps) ** 2
+        keep0 &= lam0 > bound
+
     lam0, Q0 = lam0[keep0], Q0[:, keep0]
     R = Q0 / np.sqrt(lam0)                              # Ẑ₀R orthonormal; G₀₀⁺ = RRᵀ
     B = R @ (R.T @ G0p)                                 # G₀₀⁺ G₀₊

@@ -450,3 +450,29 @@ def test_pspline_on_mcycle_equals_r():
     with_icpt = RidgeCV(alphas=lam, penalty_root=D).fit(B, y)
     np.testing.assert_allclose(with_icpt.cv_results_["mean_error"], ref[:, 4], rtol=1e-7)
     np.testing.assert_allclose(with_icpt.predict(B), loo.predict(B), rtol=1e-7, atol=1e-7)
+
+
+@pytest.mark.parametrize("order", [1, 2, 3])
+@pytest.mark.parametrize("solver", ["auto", "cholesky", "svd", "cd", "cg"])
+def test_null_space_holding_the_intercept(order, solver):
+    # a B-spline basis sums to 1: a difference penalty's constant is the intercept's own
+    # direction.  With fit_intercept=True the smoother is the same as without (the closed
+    # form's minimum-norm solution), not a fit of the rounding noise of that column's centring
+    interpolate = pytest.importorskip("scipy.interpolate")
+    x, y = _csv("mcycle.csv").T
+    B = interpolate.BSpline.design_matrix(x, _csv("knots.csv"), 3).toarray()
+    D = difference_penalty(B.shape[1], order)
+    w = 1.0 + (np.arange(x.size) % 4)
+    coef, _ = closed_form(B, y, 3.0, D.T @ D, w=w, fit_intercept=False)
+    model = Ridge(alpha=3.0, penalty_root=D, solver=solver, tol=1e-12, max_iter=100000)
+    model.fit(B, y, sample_weight=w)
+    np.testing.assert_allclose(model.predict(B), B @ coef[0], rtol=1e-7, atol=1e-6)
+    if solver == "auto":
+        cv = RidgeCV(alphas=ALPHAS, penalty_root=D).fit(B, y, sample_weight=w)
+        ref = RidgeCV(alphas=ALPHAS, penalty_root=D, fit_intercept=False).fit(B, y,
+                                                                             sample_weight=w)
+        np.testing.assert_allclose(cv.cv_results_["mean_error"],
+                                   ref.cv_results_["mean_error"], rtol=1e-9)
+        em = RidgeEM(penalty_root=D).fit(B, y)
+        assert em.alpha_ == pytest.approx(RidgeEM(penalty_root=D, fit_intercept=False)
+                                          .fit(B, y).alpha_, rel=1e-8)
