@@ -191,15 +191,16 @@ class RidgeCV(RoutingMixin, LinearRegressorBase):
         exact computation described in Notes.
     penalty_matrix : array-like of shape (n_features, n_features), default=None
         Generalized ridge: a symmetric positive semidefinite Ω replacing the diagonal penalty,
-        so that each target minimizes
-        ``Σᵢ wᵢ (yᵢ − xᵢᵀβ − β_int)² + α (β − β₀)ᵀ Ω (β − β₀)`` (β₀ = `coef_prior`, the
-        intercept β_int never penalized).  Directions in Ω's null space are not penalized
-        (e.g. the polynomials of a :func:`fastridge.difference_penalty`).  Fitted as ordinary
-        ridge in Ω's standard form β = Tγ + β₀ (``fastridge._generalized``), which keeps the
-        hat matrix: exact leave-one-out, GCV and k-fold choose α among the same models, and `alpha_`, `cv_results_` and `coef_` are those of the original problem (``cv_results_["df"]`` counts the penalized directions; GCV
-        adds the null space's dimension).  Not with `penalty_factor` (a diagonal Ω is one) nor
-        ``standardize=True`` (Ω applies to the coefficients of X as given); sparse X is
-        multiplied into the dense n × p array X T; Dask arrays are refused.
+        so that each target minimizes ``Σᵢ wᵢ (yᵢ − xᵢᵀβ − β_int)² + α (β − β₀)ᵀ Ω (β − β₀)``
+        (β₀ = `coef_prior`, the intercept β_int never penalized). Directions in Ω's null space
+        are not penalized (e.g. the polynomials of a :func:`fastridge.difference_penalty`).
+        Fitted as ordinary ridge in Ω's standard form β = Tγ + β₀ (``fastridge._generalized``),
+        which keeps the hat matrix: exact leave-one-out, GCV and k-fold choose α among the same
+        models, and `alpha_`, `cv_results_` and `coef_` are those of the original problem
+        (``cv_results_["df"]`` counts the penalized directions; GCV adds the null space's
+        dimension). Not with `penalty_factor` (a diagonal Ω is one) nor ``standardize=True`` (Ω
+        applies to the coefficients of X as given); sparse X is multiplied into the dense n × p
+        array X T; Dask arrays are refused.
     penalty_root : array-like of shape (n_rows, n_features), default=None
         A factor L of the penalty, Ω = LᵀL (as ``difference_penalty(p)``, mgcv's and the
         P-spline literature's D); exclusive with `penalty_matrix`.

@@ -230,7 +230,6 @@ def _posterior_cov_dense(G, J, e, alphas, sigma2):
         q = np.sqrt(np.diag(M))
         q = 1.0 / np.where(q > 0, q, 1.0)          # equilibrated: α may dwarf the Gram
         C = s * np.linalg.pinv(M * q[:, None] * q[None, :], hermitian=True) * q[:, None] * q
-
         C = C * e[:, None] * e[None, :]
         out[t] = 0.5 * (C + C.T)
     return out
@@ -265,21 +264,23 @@ class RidgeEM(RegressorBase):
         Cap on the Newton iterations per target; a ConvergenceWarning is issued when reached.
     penalty_matrix : array-like of shape (n_features, n_features), default=None
         Generalized ridge: a symmetric positive semidefinite Ω replacing the diagonal penalty,
-        so that each target minimizes
-        ``Σᵢ wᵢ (yᵢ − xᵢᵀβ − β_int)² + α (β − β₀)ᵀ Ω (β − β₀)`` (β₀ = `coef_prior`, the
-        intercept β_int never penalized).  Directions in Ω's null space are not penalized
-        (e.g. the polynomials of a :func:`fastridge.difference_penalty`).  Fitted as ordinary
-        ridge in Ω's standard form β = Tγ + β₀ (``fastridge._generalized``), which keeps the
-        hat matrix: the evidence is that of β − β₀ ~ N(0, σ²/α · Ω⁺) on Ω's range with a flat prior on its null space (orthonormal coordinates, REML-style: each flat direction takes one degree of freedom, as the intercept), and `coef_cov_` is σ²(ZᵀWZ + αΩ)⁻¹.  Not with `penalty_factor` (a diagonal Ω is one) nor
-        ``standardize=True`` (Ω applies to the coefficients of X as given); sparse X is
+        so that each target minimizes ``Σᵢ wᵢ (yᵢ − xᵢᵀβ − β_int)² + α (β − β₀)ᵀ Ω (β − β₀)``
+        (β₀ = `coef_prior`, the intercept β_int never penalized). Directions in Ω's null space
+        are not penalized (e.g. the polynomials of a :func:`fastridge.difference_penalty`).
+        Fitted as ordinary ridge in Ω's standard form β = Tγ + β₀ (``fastridge._generalized``),
+        which keeps the hat matrix: the evidence is that of β − β₀ ~ N(0, σ²/α · Ω⁺) on Ω's
+        range with a flat prior on its null space (orthonormal coordinates, REML-style: each
+        flat direction takes one degree of freedom, as the intercept), and `coef_cov_` is
+        σ²(ZᵀWZ + αΩ)⁻¹. Not with ``standardize=True`` (Ω applies to the coefficients of
+        X as given); sparse X is
         multiplied into the dense n × p array X T; Dask arrays are refused.
     penalty_root : array-like of shape (n_rows, n_features), default=None
         A factor L of the penalty, Ω = LᵀL (as ``difference_penalty(p)``, mgcv's and the
         P-spline literature's D); exclusive with `penalty_matrix`.
     coef_prior : array-like of shape (n_features,) or (n_targets, n_features), default=None
         The prior mean β₀ the coefficients are shrunk towards instead of 0 (one per target,
-        or one for all); with `penalty_matrix` or alone (then also with `penalty_factor`,
-        `standardize` and sparse X, which stays sparse: the fit is made on y − Xβ₀).
+        or one for all); with `penalty_matrix` or alone (then also with `standardize` and
+        sparse X, which stays sparse: the fit is made on y − Xβ₀).
 
     Attributes
     ----------
