@@ -147,6 +147,21 @@ def path_solver(pr, v, solver, *, limits=False):
     return "cd" if auto == "cholesky" and pr.n >= 2 * pr.p else auto
 
 
+def fold_scores_spectral(pr, v, solver):
+    """Whether a k-fold fold scores every α from its training rows' spectral decomposition
+    (`selection.spectral_fold_errors`) instead of a path: where the path would be "eigen", and
+    with solver="auto" where only zero penalty factors (a generalized ridge's null space)
+    keep it from that — their decomposition is the p × p Gram's, taken when p is at most
+    max(n, SPARSE_GRAM_MAX_FEATURES) for dense rows, SPARSE_GRAM_MAX_FEATURES for sparse."""
+    if path_solver(pr, v, solver) == "eigen":
+        return True
+    if solver != "auto" or pr.op is not None or pr.X is None or not np.any(v == 0):
+        return False
+    cap = max(pr.n, SPARSE_GRAM_MAX_FEATURES) if pr.fmt == "dense" else \
+        SPARSE_GRAM_MAX_FEATURES
+    return pr.p <= cap and spectral_unavailable(pr, v, unpenalized=True) is None
+
+
 def path_gram_cg(pr):
     """A tall dense path with solver="cg" runs CG on the Gram (O(p²) per iteration)."""
     return pr.fmt == "dense" and gram_cd(pr.n, pr.p, True, True)

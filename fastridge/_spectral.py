@@ -127,11 +127,12 @@ class Spectrum:
         with np.errstate(over="ignore"):
             return float(np.exp(t))
 
-    def rows(self, X, sqw):
-        """W^{1/2} (X − 1x̄ᵀ) diag(d) V^{-1/2} Vᵣ (n, r) in float64 for rows `X` (the fit's, or
-        others' in its coordinates: a fold's test rows), `sqw` their √w (or None)."""
+    def rows(self, X, sqw, M=None):
+        """W^{1/2} (X − 1x̄ᵀ) diag(d) V^{-1/2} M (n, r) in float64 for rows `X` (the fit's, or
+        others' in its coordinates: a fold's test rows), `sqw` their √w (or None); M (p, r)
+        defaults to Vᵣ (`fixed`, the unpenalized columns' coefficients, is the other use)."""
         pr = self.pr
-        E = self.Vr * self.scale[:, None]          # p × r, coefficients of Ẑ-columns
+        E = (self.Vr if M is None else M) * self.scale[:, None]   # coefficients of Ẑ-columns
         ZV = np.asarray(X @ (E * pr.d[:, None]), dtype=np.float64)
         ZV -= (pr.xbar * pr.d) @ E
         if sqw is not None:

@@ -259,6 +259,23 @@ def test_kfold_sparse_standardize_penalty_factor():
     np.testing.assert_allclose(est.cv_results_["se_error"], se, rtol=1e-6)
 
 
+@pytest.mark.parametrize("weighted", [False, True])
+@pytest.mark.parametrize("solver", ["auto", "svd"])
+def test_kfold_zero_penalty_factor_equals_manual_loop(weighted, solver):
+    # "auto" scores each fold from its decomposition (`spectral_fold_errors`): with unpenalized
+    # columns their coefficients (the same at every α) are part of every test residual
+    X, y = make_data(n=40, p=6, k=3, seed=16, noise=0.5)
+    w = _weights(40, 17) if weighted else None
+    pf = np.array([1.0, 0.0, 2.0, 1.0, 0.0, 1.0])
+    folds = [(np.setdiff1d(np.arange(40), t), t) for t in np.array_split(np.arange(40), 4)]
+    est = RidgeCV(alphas=GRID, cv=4, solver=solver, penalty_factor=pf,
+                  scoring="neg_mean_squared_error").fit(X, y, sample_weight=w)
+    errs, weights = _fold_errors(X, y, GRID, folds, w, penalty_factor=pf)
+    mean, se = _glmnet_stats(errs.mean(axis=2), weights)
+    np.testing.assert_allclose(est.cv_results_["mean_error"], mean, rtol=1e-7)
+    np.testing.assert_allclose(est.cv_results_["se_error"], se, rtol=1e-6)
+
+
 class ShuffledFolds:
     """A minimal splitter: a permutation cut into k folds."""
 

@@ -257,7 +257,8 @@ def spectral_fold_errors(pr, v, X_te, Y_te, w_te, alphas, crit, per_target):
     the spectral decomposition of its training problem `pr` — never the (m, k, p) coefficients.
 
     With the fold's decomposition b(α) = E diag(1/(s² + α)) P (`fastridge._spectral`; E = the
-    scaled Vᵣ), the test residuals are R(α) = Ỹ − A diag(1/(s² + α)) P, where
+    scaled Vᵣ; unpenalized columns add a part that is the same at every α, taken off Ỹ first),
+    the test residuals are R(α) = Ỹ − A diag(1/(s² + α)) P, where
     A = W^{1/2} (X_te − 1x̄ᵀ) diag(d) E (n_te × r) and Ỹ = W^{1/2} (Y_te − ȳ), x̄, ȳ, d the
     training rows' centring and scaling.  When the test rows outnumber the rank, A = Q T (thin
     QR) and ‖R(α)‖² = ‖Ỹ − Q QᵀỸ‖² + ‖QᵀỸ − T diag(1/(s² + α)) P‖² per target: every α then
@@ -273,6 +274,8 @@ def spectral_fold_errors(pr, v, X_te, Y_te, w_te, alphas, crit, per_target):
     A = sp.rows(X_te, sqw)
     Ys, scale = target_scale(np.asarray(Y_te, dtype=np.float64))
     T = (Ys - pr.ybar / scale) * sqw[:, None]
+    if sp.fixed is not None:  # unpenalized columns: their part of b(α), the same at every α
+        T -= sp.rows(X_te, sqw, sp.fixed) / scale
     P = sp.P / scale
     rss0 = np.zeros(k)
     if A.shape[0] > A.shape[1]:
@@ -702,7 +705,7 @@ def kfold_curve(backend, data, folds, alphas, v, *, solver, fit_intercept, stand
                                   solver=solver, v=v)
         if spectral and values is None and models is None \
                 and (criterion.kind == "mse" or test.size >= 2) \
-                and _policy.path_solver(pr, v, solver) == "eigen":
+                and _policy.fold_scores_spectral(pr, v, solver):
             # the default criteria from the fold's decomposition: no (m, k, p) coefficients
             err = spectral_fold_errors(pr, v, X[test], y[test].reshape(test.size, -1), w_te,
                                        alphas, criterion, per_target)
