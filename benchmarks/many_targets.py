@@ -5,13 +5,15 @@ its own α).
 For each size, the same X, Y and 20 α (geomspace(1e-2, 1e5)): himalaya's ``RidgeCV(cv=5)``
 (numpy backend, its default mean-squared-error criterion, one α per target), fastridge's
 ``RidgeCV(cv=5, alpha_per_target=True, scoring="neg_mean_squared_error")`` (the same criterion
-and the same unshuffled 5 folds), and fastridge's exact leave-one-out
-``RidgeCV(alpha_per_target=True)`` (cv=None).  Both fit the intercept.  Printed: the wall-clock
-seconds of one fit each, the ratio to himalaya's time, and the agreement of the chosen α with
-himalaya's (the fraction of targets whose α is the same grid value; for leave-one-out, a
-different criterion, within one grid step).
+and the same unshuffled 5 folds), fastridge's exact leave-one-out
+``RidgeCV(alpha_per_target=True)`` (cv=None), and its generalized cross-validation
+(cv="gcv": O(r·k) per α after the decomposition, where leave-one-out and k-fold cost
+O(n·r·k) per α).  All fit the intercept.  Printed: the wall-clock seconds of one fit each,
+the ratio to himalaya's time, and the agreement of the chosen α with himalaya's (the
+fraction of targets whose α is the same grid value; for leave-one-out and GCV, other
+criteria, within one grid step).
 
-    PYTHONPATH=. python benchmarks/many_targets.py [n p targets ...]  [--float32] [--no-himalaya]
+    PYTHONPATH=. python benchmarks/many_targets.py [n p targets ...]  [--float32] [--no-himalaya] [--floor]
 
 Without size arguments the three sizes of issue 14 run: 1000 × 2000 with 5,000 and 20,000
 targets, 20000 × 500 with 5,000 targets.  The targets: Y = X B + noise with B of rank 20 and a
@@ -50,7 +52,7 @@ def index_of(alpha):
     return np.abs(np.log(a)[:, None] - np.log(ALPHAS)[None, :]).argmin(axis=1)
 
 
-def run(n, p, k, dtype, with_himalaya):
+def run(n, p, k, dtype, with_himalaya, floor):
     X, Y = data(n, p, k, dtype)
     rows = []
     ref = t_ref = None
@@ -64,16 +66,30 @@ def run(n, p, k, dtype, with_himalaya):
         rows.append(("himalaya RidgeCV(cv=5)", t_ref, 1.0, 1.0))
     for label, kw, close in (
             ("fastridge RidgeCV(cv=5)", dict(cv=5, scoring="neg_mean_squared_error"), 0),
-            ("fastridge RidgeCV(cv=None, LOO)", dict(cv=None), 1)):
+            ("fastridge RidgeCV(cv=None, LOO)", dict(cv=None), 1),
+            ("fastridge RidgeCV(cv='gcv')", dict(cv="gcv"), 1)):
         est = RidgeCV(alphas=ALPHAS, alpha_per_target=True, **kw)
         _, t = timed(lambda: est.fit(X, Y))
         agree = np.nan if ref is None else float(np.mean(np.abs(index_of(est.alpha_) - ref)
                                                          <= close))
         rows.append((label, t, np.nan if t_ref is None else t / t_ref, agree))
+    if floor:
+        # what leave-one-out cannot go below: each α's n × k residuals, each an r-term sum
+        # (r = min(n − 1, p)), i.e. one (n × r)(r × k) product per α
+        r = min(n - 1, p)
+        U = np.linalg.qr(np.random.default_rng(1).standard_normal((n, r)).astype(dtype))[0]
+        C = np.ones((r, k), dtype=dtype)
+
+        def gemms():
+            for _ in ALPHAS:
+                U @ C
+        _, t = timed(gemms)
+        rows.append((f"floor: {ALPHAS.size} x ({n}x{r})({r}x{k})", t,
+                     np.nan if t_ref is None else t / t_ref, np.nan))
     print(f"\nX {n} x {p} {np.dtype(dtype).name}, {k} targets, {ALPHAS.size} alphas")
     print(f"{'method':34s} {'seconds':>9s} {'ratio':>7s} {'alpha agreement':>16s}")
     for label, t, ratio, agree in rows:
-        print(f"{label:34s} {t:9.2f} {ratio:7.3f} {agree:16.3f}")
+        print(f"{label:34s} {t:9.2f} {ratio:7.3f} {agree:16.3f}", flush=True)
 
 
 def main(argv=None):
@@ -81,6 +97,8 @@ def main(argv=None):
     parser.add_argument("sizes", nargs="*", type=int, help="n p targets, repeated")
     parser.add_argument("--float32", action="store_true")
     parser.add_argument("--no-himalaya", action="store_true")
+    parser.add_argument("--floor", action="store_true",
+                        help="also time the products leave-one-out cannot avoid")
     args = parser.parse_args(argv)
     sizes = args.sizes or [1000, 2000, 5000, 1000, 2000, 20000, 20000, 500, 5000]
     if len(sizes) % 3:
@@ -88,7 +106,7 @@ def main(argv=None):
     warnings.simplefilter("ignore")
     for i in range(0, len(sizes), 3):
         run(*sizes[i:i + 3], np.float32 if args.float32 else np.float64,
-            not args.no_himalaya)
+            not args.no_himalaya, args.floor)
 
 
 if __name__ == "__main__":
