@@ -42,24 +42,29 @@ def log_step(desc):
     return float(np.log(pos[0] / pos[-1]) / (pos.size - 1))
 
 
+def _end_of(col):
+    """The end ("top", "bottom") of a descending grid where the column `col` has its minimum
+    strictly below its neighbour's, else None; NaN errors are ignored."""
+    finite = np.isfinite(col)
+    if col.size < 2 or not finite.any():
+        return None
+    i = int(np.argmin(np.where(finite, col, np.inf)))
+    if i == 0 and col[0] < col[1]:
+        return "top"
+    if i == col.size - 1 and col[-1] < col[-2]:
+        return "bottom"
+    return None
+
+
 def ends_of_minimum(mean):
     """The ends ("top", "bottom") of a descending grid at which some column of `mean` (m, K)
     has its minimum strictly below its neighbour's; NaN errors are ignored."""
-    ends = set()
-    m = mean.shape[0]
-    if m < 2:
-        return ends
-    for t in range(mean.shape[1]):
-        col = mean[:, t]
-        finite = np.isfinite(col)
-        if not finite.any():
-            continue
-        i = int(np.argmin(np.where(finite, col, np.inf)))
-        if i == 0 and col[0] < col[1]:
-            ends.add("top")
-        elif i == m - 1 and col[-1] < col[-2]:
-            ends.add("bottom")
-    return ends
+    return {_end_of(mean[:, t]) for t in range(mean.shape[1])} - {None}
+
+
+def _edge_target(mean, end):
+    """The first column of `mean` whose minimum is at `end` (the one a warning quotes), else 0."""
+    return next((t for t in range(mean.shape[1]) if _end_of(mean[:, t]) == end), 0)
 
 
 def _past(desc, end, count, step):
@@ -176,9 +181,12 @@ def _fmt(x):
 
 
 def _edge_numbers(desc, mean, end):
-    """(α at the end, error there, α next to it, its error), for the first target."""
+    """(α at the end, error there, α next to it, its error, which) for the first target whose
+    minimum is at that end; `which` is " for target t" with several targets, else ""."""
     i, j = (0, 1) if end == "top" else (-1, -2)
-    return float(desc[i]), float(mean[i, 0]), float(desc[j]), float(mean[j, 0])
+    t = _edge_target(mean, end)
+    which = f" for target {t}" if mean.shape[1] > 1 else ""
+    return float(desc[i]), float(mean[i, t]), float(desc[j]), float(mean[j, t]), which
 
 
 def warn_loo_limits(stuck, rank, desc, mean, score=False, criterion="leave-one-out",
@@ -187,7 +195,7 @@ def warn_loo_limits(stuck, rank, desc, mean, score=False, criterion="leave-one-o
     or generalized cross-validation) stayed (df at its limit); `estimator` names the caller and
     `null_model` the fit at df = 0."""
     for end, (a, d) in sorted(stuck.items()):
-        a_end, e_end, a_next, e_next = _edge_numbers(desc, mean, end)
+        a_end, e_end, a_next, e_next, which = _edge_numbers(desc, mean, end)
         reason = "df_limit"
         if end == "top" and d <= DF_ZERO:
             what = (f"its largest alpha = {_fmt(a)}, where the effective degrees of freedom "
@@ -204,7 +212,7 @@ def warn_loo_limits(stuck, rank, desc, mean, score=False, criterion="leave-one-o
         name, best, s = _measure(score)
         message = (f"{estimator}: the {criterion} {name} is {best} at the end of the extended "
                    f"grid (alpha from {_fmt(desc[-1])} to {_fmt(desc[0])}), at {what} "
-                   f"({name} {_fmt(s * e_end)} there, {_fmt(s * e_next)} at alpha = "
+                   f"({name}{which} {_fmt(s * e_end)} there, {_fmt(s * e_next)} at alpha = "
                    f"{_fmt(a_next)}).")
         _warn(message, end, a, (float(desc[-1]), float(desc[0])), (e_end, e_next), reason)
 
@@ -221,10 +229,10 @@ def warn_at_end(desc, mean, *, user, how, reason="kfold_limit", score=False,
     was not (user grid) or no further (k-fold limit) extended; `how` says how a default grid
     was extended (or why not); `estimator` names the caller."""
     for end in sorted(ends_of_minimum(mean)):
-        a_end, e_end, a_next, e_next = _edge_numbers(desc, mean, end)
+        a_end, e_end, a_next, e_next, which = _edge_numbers(desc, mean, end)
         side = "largest" if end == "top" else "smallest"
         name, best, s = _measure(score)
-        where = (f"the {side} alpha of the grid, alpha = {_fmt(a_end)} ({name} "
+        where = (f"the {side} alpha of the grid, alpha = {_fmt(a_end)} ({name}{which} "
                  f"{_fmt(s * e_end)}; {_fmt(s * e_next)} at alpha = {_fmt(a_next)}), tried alpha "
                  f"from {_fmt(desc[-1])} to {_fmt(desc[0])}")
         if user:

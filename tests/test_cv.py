@@ -276,6 +276,38 @@ def test_kfold_zero_penalty_factor_equals_manual_loop(weighted, solver):
     np.testing.assert_allclose(est.cv_results_["se_error"], se, rtol=1e-6)
 
 
+@pytest.mark.parametrize("memory", [None, 1e-4])
+def test_many_targets_in_blocks_equal_refits(memory):
+    # one α per target; with a tiny memory budget the leave-one-out moments run in blocks
+    # of α and rows (64 rows at least: three blocks here) and the fold scores in blocks of
+    # targets: the same numbers as refits
+    from fastridge import config_context
+
+    X, Y = make_data(n=140, p=8, k=7, seed=21, noise=0.5)
+    Y = Y * np.geomspace(1e-3, 1e3, 7)              # targets of very different scales
+    folds = [(np.setdiff1d(np.arange(140), t), t) for t in np.array_split(np.arange(140), 4)]
+    kw = {} if memory is None else dict(loo_memory=memory, block_memory=memory)
+    with config_context(**kw):
+        loo = RidgeCV(alphas=GRID, alpha_per_target=True).fit(X, Y)
+        kf = RidgeCV(alphas=GRID, cv=4, alpha_per_target=True,
+                     scoring="neg_mean_squared_error").fit(X, Y)
+    err = np.empty((GRID.size, 140, 7))
+    for i in range(140):
+        keep = np.arange(140) != i
+        for j, a in enumerate(GRID):
+            est = Ridge(alpha=a, solver="svd").fit(X[keep], Y[keep])
+            err[j, i] = (Y[i] - est.predict(X[i:i + 1])[0]) ** 2
+    np.testing.assert_allclose(loo.cv_results_["mean_error"], err.mean(axis=1), rtol=1e-8)
+    np.testing.assert_allclose(loo.cv_results_["se_error"],
+                               err.std(axis=1, ddof=1) / np.sqrt(140), rtol=1e-6)
+    np.testing.assert_array_equal(loo.alpha_, GRID[np.argmin(err.mean(axis=1), axis=0)])
+    errs, weights = _fold_errors(X, Y, GRID, folds)
+    mean, se = _glmnet_stats(errs, weights)
+    np.testing.assert_allclose(kf.cv_results_["mean_error"], mean, rtol=1e-8)
+    np.testing.assert_allclose(kf.cv_results_["se_error"], se, rtol=1e-6)
+    np.testing.assert_array_equal(kf.alpha_, GRID[np.argmin(mean, axis=0)])
+
+
 class ShuffledFolds:
     """A minimal splitter: a permutation cut into k folds."""
 

@@ -160,6 +160,21 @@ def test_flat_curve_is_not_an_edge():
 
 
 @pytest.mark.parametrize("cv", [None, 4])
+def test_edge_warning_quotes_the_target_whose_minimum_is_there(cv):
+    # target 0 is constant (error 0 at every α, no edge), target 1 has its minimum at the
+    # smallest α: the warning quotes target 1's errors, not target 0's
+    X, y = make_data(n=60, p=4, seed=6, noise=0.01)
+    Y = np.column_stack([np.zeros(60), y])
+    grid = [10.0, 1.0, 100.0, 1000.0]
+    model = RidgeCV(alphas=grid, cv=cv, alpha_per_target=True,
+                    scoring=None if cv is None else "neg_mean_squared_error")
+    with pytest.warns(AlphaGridWarning, match=r"error for target 1 ") as rec:
+        model.fit(X, Y)
+    err = model.cv_results_["mean_error"][:, 1]
+    assert rec[0].message.errors == (err[1], err[0]) and 0 < err[1] < err[0]   # α = 1, 10
+
+
+@pytest.mark.parametrize("cv", [None, 4])
 def test_user_grid_minimum_at_its_end_warns_and_grid_is_kept(cv):
     X, y = make_data(n=60, p=4, seed=6, noise=0.01)
     grid = [10.0, 1.0, 100.0, 1000.0]
