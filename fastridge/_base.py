@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from . import _version
-from ._validation import check_y, check_sample_weight
+from ._validation import check_sample_weight, check_y
 from .exceptions import InconsistentVersionWarning, NotFittedError, UndefinedMetricWarning
 
 if TYPE_CHECKING:
@@ -36,7 +36,7 @@ __all__ = ["RegressorBase", "linear_attributes", "linear_predict", "r2_score"]
 _VERSION_KEY = "_fastridge_version"
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _init_signature(cls):
     """``(names, defaults)`` of the constructor parameters of ``cls``, in signature order."""
     init = cls.__init__

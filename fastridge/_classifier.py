@@ -582,8 +582,8 @@ n_features_in_, feature_names_in_
     - multilabel: Platt scaling through the origin of each label's column (one a per label).
 
     On Dask arrays (rows not in memory) the held-out values are not formed: no
-    `predict_proba`.  Without intercepts the most probable class is the predicted one (d > 0, the largest
-    d_c), as scikit-learn requires of a classifier.  The targets of the likelihood are
+    `predict_proba`.  Without intercepts the most probable class is the predicted one (d > 0, the
+    largest d_c), as scikit-learn requires of a classifier.  The targets of the likelihood are
     Platt's: for a row of class c, (N_c + 1)/(N_c + 2) for c and 1/(N_c + 2) shared equally
     by the other classes, N_c the total sample weight of class c (for two classes exactly
     Platt's 1999 targets); they keep a finite when the leave-one-out values separate the

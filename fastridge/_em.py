@@ -415,8 +415,7 @@ class RidgeEM(RegressorBase):
         alpha_ = 2.98, noise_variance_ = 0.92
         """
         load_engine()
-        from fastridge import _preprocessing as P
-        from fastridge import _spectral as SP
+        from fastridge import _preprocessing as P, _spectral as SP
 
         if generalized_requested(self):
             return generalized_fit(self, X, y, sample_weight)
@@ -552,7 +551,8 @@ class RidgeEM(RegressorBase):
         >>> rng = np.random.default_rng(0)
         >>> X = rng.standard_normal((50, 3))
         >>> model = RidgeEM().fit(X, X @ np.ones(3) + rng.standard_normal(50))
-        >>> ll = model.log_marginal_likelihood([model.alpha_ / 10, model.alpha_, model.alpha_ * 10])
+        >>> a = model.alpha_
+        >>> ll = model.log_marginal_likelihood([a / 10, a, a * 10])
         >>> bool(ll[1] > ll[0] and ll[1] > ll[2])
         True
         >>> bool(np.isclose(ll[1], model.log_marginal_likelihood_))

@@ -29,12 +29,20 @@ import numpy as np
 from fastridge import _grid, _validation as V
 from fastridge._base import RegressorBase, unchanged_on_failure
 from fastridge._cv import record_choice
-from fastridge._engine.selection import (cv_folds, descending, fold_stats, is_closed_form,
-                                         is_gcv, loo_ratio, loo_rows, weighted_rms)
+from fastridge._engine.selection import (
+    cv_folds,
+    descending,
+    fold_stats,
+    is_closed_form,
+    is_gcv,
+    loo_ratio,
+    loo_rows,
+    weighted_rms,
+)
 from fastridge._scoring import resolve_scoring
 
 if TYPE_CHECKING:
-    from typing import Callable
+    from collections.abc import Callable
 
     from numpy.typing import ArrayLike, NDArray
 
@@ -833,7 +841,7 @@ class KernelRidgeCV(_KernelMixin):
         def curve(a):
             errs, weights = [], []
             values = np.full((n, a.size, k), np.nan) if store else None
-            for part, (train, test) in zip(parts, folds):
+            for part, (_, test) in zip(parts, folds):
                 w_te = None if sw is None else sw[test]
                 weight = float(test.size) if w_te is None else float(w_te.sum())
                 pred = part.predict(a)

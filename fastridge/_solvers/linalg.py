@@ -2,7 +2,6 @@
 factorizations), with the equilibration and singularity test every direct solver uses."""
 import numpy as np
 
-
 _LAPACK = []
 
 
