@@ -409,7 +409,7 @@ class RidgeCV(RoutingMixin, LinearRegressorBase):
         self.coef_prior = coef_prior
 
     # ---------------------------------------------------------------- metadata routing
-    def get_metadata_routing(self) -> MetadataRouter:  # type: ignore[override]
+    def get_metadata_routing(self) -> MetadataRouter:
         """Get scikit-learn's metadata routing of this estimator (needs scikit-learn).
 
         As scikit-learn's ``RidgeCV``: the estimator's own requests (:meth:`set_fit_request`,

@@ -362,6 +362,9 @@ class RidgeEM(RegressorBase):
     (True, array([ 1. , -2. ,  0.5,  0. ,  0. ]))
     """
 
+    coef_: NDArray[np.floating]
+    intercept_: float | np.floating | NDArray[np.floating]
+
     def __init__(self, *, fit_intercept: bool = True, standardize: bool = False,
                  tol: float = 1e-8, max_iter: int = 1000,
                  penalty_matrix: ArrayLike | None = None, penalty_root: ArrayLike | None = None,
@@ -424,11 +427,11 @@ class RidgeEM(RegressorBase):
         name = type(self).__name__
         V.check_params(tol=self.tol, max_iter=self.max_iter, fit_intercept=self.fit_intercept,
                        standardize=self.standardize, estimator_name=name)
-        X, y = V.validate_data(self, X, y, reset=True)
+        X, yv = V.validate_data(self, X, y, reset=True)
         n, p = X.shape
         sw = V.check_sample_weight(sample_weight, n, X.dtype)
-        single = y.ndim == 1
-        Y = y[:, None] if single else y
+        single = yv.ndim == 1
+        Y = yv[:, None] if single else yv
         pr = P.prepare(X, Y, sw, fit_intercept=self.fit_intercept,
                        standardize=self.standardize)
         # the standard form of a penalty matrix with a null space (`_linear.generalized_fit`):

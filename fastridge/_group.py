@@ -509,9 +509,9 @@ class GroupRidgeCV(LinearRegressorBase):
         from scipy import optimize
 
         grid = self._check_params()
-        X, y = V.validate_data(self, X, y, reset=True, accept_sparse=False)
-        single = y.ndim == 1
-        Y = np.asarray(y, dtype=np.float64).reshape(y.shape[0], -1)
+        X, yv = V.validate_data(self, X, y, reset=True, accept_sparse=False)
+        single = yv.ndim == 1
+        Y = np.asarray(yv, dtype=np.float64).reshape(yv.shape[0], -1)
         Xf = np.asarray(X, dtype=np.float64)
         n, p = Xf.shape
         k = Y.shape[1]

@@ -43,6 +43,7 @@ from fastridge._scoring import resolve_scoring
 
 if TYPE_CHECKING:
     from collections.abc import Callable
+    from typing import Any
 
     from numpy.typing import ArrayLike, NDArray
 
@@ -170,6 +171,8 @@ def _check_kernel_params(est):
 
 class _KernelMixin(RegressorBase):
     """Validation, kernel evaluation and prediction shared by the two estimators."""
+
+    kernel: str | Callable[..., Any]   # the estimators' parameter
 
     def _get_kernel(self, X, Y=None):
         return pairwise_kernel(X, Y, self.kernel, gamma=self.gamma, degree=self.degree,
@@ -696,6 +699,9 @@ class KernelRidgeCV(_KernelMixin):
     0.0174
     """
 
+    cv_results_: dict[str, NDArray[np.float64]] | NDArray[np.floating]
+    cv_summary_: dict[str, NDArray[np.float64]] | NDArray[np.floating]
+
     def __init__(self, alphas: ArrayLike | None = None, *, n_alphas: int = 100,
                  kernel: str | Callable = "linear", gamma: float | None = None,
                  degree: float = 3, coef0: float = 1, kernel_params: dict | None = None,
@@ -797,7 +803,7 @@ class KernelRidgeCV(_KernelMixin):
         else:
             grid = user_grid
         desc, inverse = descending(grid)
-        values = [None]
+        values: list[Any] = [None]
 
         def curve(a):
             mean, se, vals = loo.curve(a)

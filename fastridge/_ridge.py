@@ -635,14 +635,14 @@ class Ridge(RoutingMixin, LinearRegressorBase):
                     f"{_policy.keep_statistics_rule()}), so it cannot add rows to them. "
                     "Stream every block with partial_fit from an unfitted estimator "
                     "(sklearn.base.clone(model)), or refit on all the rows.")
-        X, y = V.validate_data(self, X, y, reset=prev is None)
+        X, yv = V.validate_data(self, X, y, reset=prev is None)
         sw = V.check_sample_weight(sample_weight, X.shape[0], X.dtype)
-        single = y.ndim == 1
-        Y = y[:, None] if single else y
+        single = yv.ndim == 1
+        Y = yv[:, None] if single else yv
         if prev is not None:
             if single != self._stats_single or Y.shape[1] != prev.k:
                 raise ValueError(
-                    f"y has {Y.shape[1]} target(s) ({y.ndim}-D), but this Ridge was "
+                    f"y has {Y.shape[1]} target(s) ({yv.ndim}-D), but this Ridge was "
                     f"fitted with {prev.k} target(s) "
                     f"({1 if self._stats_single else 2}-D); call fit to start afresh.")
         # the checks fit makes on these rows, with its errors (values whose squares overflow

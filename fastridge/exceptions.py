@@ -38,7 +38,7 @@ __all__ = [
     "warn",
 ]
 
-_TWINS = {}
+_TWINS: dict[type, type] = {}
 _TWINS_LOCK = threading.Lock()
 
 
@@ -83,7 +83,7 @@ class _SklearnAware:
     """Mixin: instantiate the scikit-learn twin when scikit-learn is loaded."""
 
     __slots__ = ()
-    _sklearn_name = None  # set by each public class; subclasses inherit it
+    _sklearn_name: str | None = None  # set by each public class; subclasses inherit it
 
     def __new__(cls, *args, **kwargs):
         twin = _twin_of(cls)

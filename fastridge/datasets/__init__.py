@@ -64,7 +64,7 @@ class Dataset(NamedTuple):
 
 
 def _read_text(name: str) -> str:
-    return resources.files(__name__).joinpath("data", name).read_text(encoding="utf-8")
+    return resources.files(__name__).joinpath("data").joinpath(name).read_text(encoding="utf-8")
 
 
 def load_prostate() -> Dataset:
