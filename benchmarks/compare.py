@@ -232,8 +232,8 @@ def cv_contenders(X, y, cv):
 
 def print_floor(key, X, repeat):
     """The machine's floors: one syrk of X (the direct path's arithmetic: the Gram for the tall
-    case, the kernel for the wide one), one pass over the sparse matrix's bytes (memory bandwidth) next to one CG iteration's fused
-    mat-vec for the sparse case."""
+    case, the kernel for the wide one), one pass over the sparse matrix's bytes (memory bandwidth)
+    next to one CG iteration's fused mat-vec for the sparse case."""
     def median_time(f):
         f()
         ts = []

@@ -14,7 +14,8 @@ X at once.  It times, on the same cluster:
 
 and reports each wall time, its ratio to "read once", the peak resident memory of any worker
 (sampled every 0.1 s), and the relative error of the coefficients against the β that generated
-the data (noise SD 0.1, so the error is small but not zero).  Needs `pip install "fastridge-blas[dask]"`.
+the data (noise SD 0.1, so the error is small but not zero).
+Needs `pip install "fastridge-blas[dask]"`.
 """
 import argparse
 import threading

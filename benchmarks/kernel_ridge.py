@@ -93,8 +93,7 @@ def run(name, X, Y, alphas, gamma):
     if name == "himalaya-sub":
         from himalaya.backend import get_backend
         from himalaya.kernel_ridge._kernels import pairwise_kernels
-        from himalaya.kernel_ridge._random_search import (
-            solve_multiple_kernel_ridge_random_search)
+        from himalaya.kernel_ridge._random_search import solve_multiple_kernel_ridge_random_search
 
         fold = next(KFold(5).split(X))
 
@@ -134,7 +133,7 @@ def run(name, X, Y, alphas, gamma):
         fits = 5 * alphas.size
         note = (f"EXTRAPOLATED: {fits} x mean of 2 timed fold fits ({np.mean(walls):.1f} s "
                 f"wall each) + 1 timed refit ({rwall:.1f} s)")
-        return ("scikit-learn GridSearchCV(KernelRidge, cv=5), one alpha for all", 
+        return ("scikit-learn GridSearchCV(KernelRidge, cv=5), one alpha for all",
                 fits * np.mean(walls) + rwall, fits * np.mean(cpus) + rcpu, None, None, note)
     raise ValueError(f"unknown method {name!r}")
 

@@ -13,7 +13,8 @@ the ratio to himalaya's time, and the agreement of the chosen α with himalaya's
 fraction of targets whose α is the same grid value; for leave-one-out and GCV, other
 criteria, within one grid step).
 
-    PYTHONPATH=. python benchmarks/many_targets.py [n p targets ...]  [--float32] [--no-himalaya] [--floor]
+    PYTHONPATH=. python benchmarks/many_targets.py [n p targets ...]
+        [--float32] [--no-himalaya] [--floor]
 
 Without size arguments the three sizes of issue 14 run: 1000 × 2000 with 5,000 and 20,000
 targets, 20000 × 500 with 5,000 targets.  The targets: Y = X B + noise with B of rank 20 and a

@@ -1,7 +1,7 @@
 """fastridge: fast, exact ridge regression.
 
-Public names are resolved lazily so that ``import fastridge`` costs little more than importing numpy:
-SciPy and the compiled kernels load on the first fit, scikit-learn and matplotlib never.
+Public names are resolved lazily so that ``import fastridge`` costs little more than importing
+numpy: SciPy and the compiled kernels load on the first fit, scikit-learn and matplotlib never.
 """
 from __future__ import annotations
 
@@ -15,10 +15,10 @@ if TYPE_CHECKING:  # what the lazy names resolve to, for type checkers and IDEs
     from fastridge._config import config_context, get_config, set_config
     from fastridge._cv import RidgeCV
     from fastridge._em import RidgeEM
+    from fastridge._engine.inference import RidgeInference
     from fastridge._generalized import difference_penalty
     from fastridge._group import GroupRidgeCV
     from fastridge._kernel import KernelRidge, KernelRidgeCV
-    from fastridge._engine.inference import RidgeInference
     from fastridge._path import RidgePath, ridge_path
     from fastridge._ridge import Ridge
 

@@ -14,15 +14,16 @@ from __future__ import annotations
 import functools
 import inspect
 import warnings
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 import numpy as np
 
 from . import _version
-from ._validation import check_y, check_sample_weight
+from ._validation import check_sample_weight, check_y
 from .exceptions import InconsistentVersionWarning, NotFittedError, UndefinedMetricWarning
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
     from typing import Any, TypeVar
 
     from numpy.typing import ArrayLike
@@ -30,13 +31,14 @@ if TYPE_CHECKING:
     from fastridge._typing import MatrixLike
 
     _Estimator = TypeVar("_Estimator", bound="RegressorBase")
+    _Method = TypeVar("_Method", bound=Callable[..., Any])
 
 __all__ = ["RegressorBase", "linear_attributes", "linear_predict", "r2_score"]
 
 _VERSION_KEY = "_fastridge_version"
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _init_signature(cls):
     """``(names, defaults)`` of the constructor parameters of ``cls``, in signature order."""
     init = cls.__init__
@@ -58,7 +60,7 @@ def _init_signature(cls):
     return tuple(names), defaults
 
 
-def unchanged_on_failure(fit):
+def unchanged_on_failure(fit: _Method) -> _Method:
     """Decorate a fitting method: when it raises (an input found bad midway, Ctrl-C, a signal
     handler's exception), the estimator's attributes are put back as they were before the call,
     so that a failed fit never leaves, say, a new `n_features_in_` next to the old `coef_`.
@@ -73,7 +75,7 @@ def unchanged_on_failure(fit):
             self.__dict__.update(before)
             raise
 
-    return wrapper
+    return cast("_Method", wrapper)  # the same signature, for type checkers
 
 
 def linear_predict(X, coef, intercept):
@@ -166,6 +168,9 @@ class RegressorBase:
 
     _estimator_type = "regressor"
 
+    if TYPE_CHECKING:  # every subclass defines it; `score` calls it
+        def predict(self, X: Any) -> Any: ...
+
     # ---------------------------------------------------------------- parameters
     @classmethod
     def _get_param_names(cls):
@@ -197,7 +202,8 @@ class RegressorBase:
         2.0
         """
         out = {}
-        for name in _init_signature(type(self))[0]:
+        # a class is hashable; mypy's Hashable check of type[...] says otherwise
+        for name in _init_signature(type(self))[0]:  # type: ignore[arg-type]
             value = getattr(self, name)
             if deep and hasattr(value, "get_params") and not isinstance(value, type):
                 for sub_name, sub_value in value.get_params(deep=True).items():
@@ -233,7 +239,7 @@ class RegressorBase:
         if not params:
             return self
         valid = self.get_params(deep=True)
-        nested = {}
+        nested: dict[str, dict] = {}
         for key, value in params.items():
             name, delim, sub_name = key.partition("__")
             if name not in valid:

@@ -27,11 +27,11 @@ from fastridge._scoring import Criterion, resolve_scoring
 from fastridge.exceptions import DataConversionWarning, NotFittedError, warn
 
 if TYPE_CHECKING:
-    from typing import Any
+    from typing import Any, Literal
 
     from numpy.typing import ArrayLike, NDArray
 
-    from fastridge._typing import MatrixLike
+    from fastridge._typing import MatrixLike, SolverName
 
 __all__ = ["RidgeClassifier", "RidgeClassifierCV", "decode", "accuracy", "class_weights",
            "encode"]
@@ -286,7 +286,7 @@ class _Classifier:
         >>> print(np.round(clf.decision_function([[-1.5], [0.5]]), 3))
         [-0.9  0.3]
         """
-        return LinearRegressorBase.predict(self, X)
+        return LinearRegressorBase.predict(self, X)  # type: ignore[arg-type]  # mixin
 
     def predict(self, X: MatrixLike) -> NDArray[Any]:
         """Predict class labels.
@@ -313,7 +313,7 @@ class _Classifier:
         """
         return decode(self.decision_function(X), self._label_kind, self.classes_)
 
-    def score(self, X: MatrixLike, y: ArrayLike,  # type: ignore[override]
+    def score(self, X: MatrixLike, y: ArrayLike,
               sample_weight: ArrayLike | None = None) -> float:
         """Return the accuracy of `predict` on X.
 
@@ -362,7 +362,8 @@ class _Classifier:
 
 
 # --------------------------------------------------------------------------- RidgeClassifier
-class RidgeClassifier(_Classifier, Ridge):
+# (its predict takes no `offset`: the labels come from the decision function)
+class RidgeClassifier(_Classifier, Ridge):  # type: ignore[misc]
     """Classifier using ridge regression on ±1 targets (scikit-learn's ``RidgeClassifier``).
 
     The labels become target columns of -1 and +1 — one column for two classes (+1 for
@@ -447,7 +448,7 @@ class RidgeClassifier(_Classifier, Ridge):
         self.class_weight = class_weight
 
     @unchanged_on_failure
-    def fit(self, X: MatrixLike, y: ArrayLike,
+    def fit(self, X: MatrixLike, y: ArrayLike,  # type: ignore[override]  # no `offset`
             sample_weight: ArrayLike | None = None) -> RidgeClassifier:
         """Fit the ridge regression of the ±1 target columns of `y`.
 
@@ -475,7 +476,8 @@ class RidgeClassifier(_Classifier, Ridge):
         array([1])
         """
         Y, fit_sw, _, _ = self._encode(y, sample_weight)
-        return super().fit(X, Y, fit_sw)
+        super().fit(X, Y, fit_sw)
+        return self
 
     @property
     def partial_fit(self):
@@ -582,8 +584,8 @@ n_features_in_, feature_names_in_
     - multilabel: Platt scaling through the origin of each label's column (one a per label).
 
     On Dask arrays (rows not in memory) the held-out values are not formed: no
-    `predict_proba`.  Without intercepts the most probable class is the predicted one (d > 0, the largest
-    d_c), as scikit-learn requires of a classifier.  The targets of the likelihood are
+    `predict_proba`.  Without intercepts the most probable class is the predicted one (d > 0, the
+    largest d_c), as scikit-learn requires of a classifier.  The targets of the likelihood are
     Platt's: for a row of class c, (N_c + 1)/(N_c + 2) for c and 1/(N_c + 2) shared equally
     by the other classes, N_c the total sample weight of class c (for two classes exactly
     Platt's 1999 targets); they keep a finite when the leave-one-out values separate the
@@ -607,10 +609,11 @@ n_features_in_, feature_names_in_
     def __init__(self, alphas: ArrayLike | None = None, *, n_alphas: int = 100, cv: Any = None,
                  scoring: Any = None, fit_intercept: bool = True, standardize: bool = False,
                  penalty_factor: ArrayLike | None = None, alpha_per_target: bool = False,
-                 rule: str = "min", solver: Any = "auto", tol: float = 1e-6,
+                 rule: Literal["min", "1se"] = "min", solver: SolverName = "auto",
+                 tol: float = 1e-6,
                  max_iter: int | None = None, verbose: int | bool = 0,
                  class_weight: dict | str | None = None, store_cv_results: bool = False,
-                 gcv_mode: str | None = None) -> None:
+                 gcv_mode: Literal["auto", "svd", "eigen"] | None = None) -> None:
         super().__init__(alphas, n_alphas=n_alphas, cv=cv, scoring=scoring,
                          fit_intercept=fit_intercept, standardize=standardize,
                          penalty_factor=penalty_factor, alpha_per_target=alpha_per_target,
@@ -658,7 +661,7 @@ n_features_in_, feature_names_in_
         finally:
             self.__dict__.pop("_split", None)
         if Y.shape[1] == 1 and np.ndim(self.alpha_) == 1:   # one column: one α
-            self.alpha_ = float(self.alpha_[0])
+            self.alpha_ = float(np.ravel(self.alpha_)[0])
             self.best_score_ = float(np.ravel(self.best_score_)[0])
         return self
 

@@ -174,7 +174,8 @@ def num_threads() -> int:
         try:
             return max(1, int(env))
         except ValueError:
-            raise ValueError(f"FASTRIDGE_NUM_THREADS must be a positive integer, got {env!r}")
+            raise ValueError(
+                f"FASTRIDGE_NUM_THREADS must be a positive integer, got {env!r}") from None
     return cpu_count()
 
 

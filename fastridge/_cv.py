@@ -31,9 +31,20 @@ from fastridge._base import set_linear_fit, unchanged_on_failure
 from fastridge._engine import fit as engine
 from fastridge._engine.path import default_alphas
 from fastridge._engine.selection import (
-    GeneralizedCV, LeaveOneOut, cv_folds, descending, is_closed_form, is_gcv, is_leave_one_out,
-    kfold_bounds, kfold_curve, kfold_from_statistics, loo_from_blocks, positive_rows,
-    select_alpha)
+    GeneralizedCV,
+    LeaveOneOut,
+    cv_folds,
+    descending,
+    is_closed_form,
+    is_gcv,
+    is_leave_one_out,
+    kfold_bounds,
+    kfold_curve,
+    kfold_from_statistics,
+    loo_from_blocks,
+    positive_rows,
+    select_alpha,
+)
 from fastridge._lazy import load_engine
 from fastridge._linear import LinearRegressorBase, generalized_fit, generalized_requested
 from fastridge._progress import Progress, seconds
@@ -45,8 +56,8 @@ if TYPE_CHECKING:
     from typing import Any, Literal, Protocol
 
     from matplotlib.axes import Axes
-    from sklearn.utils.metadata_routing import MetadataRouter
     from numpy.typing import ArrayLike, NDArray
+    from sklearn.utils.metadata_routing import MetadataRouter
 
     from fastridge._typing import MatrixLike, SolverName
 
@@ -398,7 +409,7 @@ class RidgeCV(RoutingMixin, LinearRegressorBase):
         self.coef_prior = coef_prior
 
     # ---------------------------------------------------------------- metadata routing
-    def get_metadata_routing(self) -> MetadataRouter:  # type: ignore[override]
+    def get_metadata_routing(self) -> MetadataRouter:
         """Get scikit-learn's metadata routing of this estimator (needs scikit-learn).
 
         As scikit-learn's ``RidgeCV``: the estimator's own requests (:meth:`set_fit_request`,

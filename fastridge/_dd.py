@@ -2,7 +2,6 @@
 precision of float64, for the refinement steps that need digits float64 cannot hold."""
 import numpy as np
 
-
 _SPLIT = 134217729.0  # 2**27 + 1
 
 

@@ -362,6 +362,9 @@ class RidgeEM(RegressorBase):
     (True, array([ 1. , -2. ,  0.5,  0. ,  0. ]))
     """
 
+    coef_: NDArray[np.floating]
+    intercept_: float | np.floating | NDArray[np.floating]
+
     def __init__(self, *, fit_intercept: bool = True, standardize: bool = False,
                  tol: float = 1e-8, max_iter: int = 1000,
                  penalty_matrix: ArrayLike | None = None, penalty_root: ArrayLike | None = None,
@@ -415,8 +418,7 @@ class RidgeEM(RegressorBase):
         alpha_ = 2.98, noise_variance_ = 0.92
         """
         load_engine()
-        from fastridge import _preprocessing as P
-        from fastridge import _spectral as SP
+        from fastridge import _preprocessing as P, _spectral as SP
 
         if generalized_requested(self):
             return generalized_fit(self, X, y, sample_weight)
@@ -425,11 +427,11 @@ class RidgeEM(RegressorBase):
         name = type(self).__name__
         V.check_params(tol=self.tol, max_iter=self.max_iter, fit_intercept=self.fit_intercept,
                        standardize=self.standardize, estimator_name=name)
-        X, y = V.validate_data(self, X, y, reset=True)
+        X, yv = V.validate_data(self, X, y, reset=True)
         n, p = X.shape
         sw = V.check_sample_weight(sample_weight, n, X.dtype)
-        single = y.ndim == 1
-        Y = y[:, None] if single else y
+        single = yv.ndim == 1
+        Y = yv[:, None] if single else yv
         pr = P.prepare(X, Y, sw, fit_intercept=self.fit_intercept,
                        standardize=self.standardize)
         # the standard form of a penalty matrix with a null space (`_linear.generalized_fit`):
@@ -552,7 +554,8 @@ class RidgeEM(RegressorBase):
         >>> rng = np.random.default_rng(0)
         >>> X = rng.standard_normal((50, 3))
         >>> model = RidgeEM().fit(X, X @ np.ones(3) + rng.standard_normal(50))
-        >>> ll = model.log_marginal_likelihood([model.alpha_ / 10, model.alpha_, model.alpha_ * 10])
+        >>> a = model.alpha_
+        >>> ll = model.log_marginal_likelihood([a / 10, a, a * 10])
         >>> bool(ll[1] > ll[0] and ll[1] > ll[2])
         True
         >>> bool(np.isclose(ll[1], model.log_marginal_likelihood_))

@@ -157,7 +157,7 @@ class StandardForm:
             out[:, j] = self._constant[j]
         return out
 
-    _constant = {}
+    _constant: dict = {}
 
     def _align_null_space(self, X, sample_weight):
         n, p = X.shape

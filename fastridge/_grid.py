@@ -117,8 +117,8 @@ def extend_loo(curve, desc, mean, se, df, rank):
 
 def extend_kfold(curve, desc, mean, se):
     """Extend a default grid for k-fold at the end where the minimum sits, at most
-    `KFOLD_EXTENSIONS` times by (at most) a factor `KFOLD_FACTOR` in α.  `curve(alphas)` gives (mean,
-    se) for further α (one warm-started path per fold).  Returns the extended (desc, mean,
+    `KFOLD_EXTENSIONS` times by (at most) a factor `KFOLD_FACTOR` in α.  `curve(alphas)` gives
+    (mean, se) for further α (one warm-started path per fold).  Returns the extended (desc, mean,
     se)."""
     step = log_step(desc)
     points = max(1, int(np.floor(np.log(KFOLD_FACTOR) / step + 1e-9)))

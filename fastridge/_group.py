@@ -21,12 +21,12 @@ The search has two stages.  (1) A start: for each of a few directions γ on the 
 centre, the vertices and Dirichlet draws), α = s/γ for every scale s of the grid — one
 eigendecomposition K_γ = Σ γₘ XₘXₘᵀ = Q Λ Qᵀ gives the exact leave-one-out curve over s for every
 target at once (A = Q diag(s/(λ + s)) Qᵀ − 11ᵀ/n); each target keeps its best (γ, s).  (2) A
-refinement: with at most `n_refine` targets each is refined alone; otherwise the targets that
-chose the same start share it, and for the `n_refine` largest such clusters L-BFGS-B on t (bounded) minimizes their summed leave-one-out error from the cluster's median
-start, with the closed-form gradient, and the refined direction is then scored as one more
-candidate (with a scale grid around it) for every target, each target keeping whichever is
-best.  So with few targets each α is the exact leave-one-out minimizer
-(within the bounds and `tol`).
+refinement: with at most `n_refine` targets each is refined alone; otherwise the targets that chose
+the same start share it, and for the `n_refine` largest such clusters L-BFGS-B on t (bounded)
+minimizes their summed leave-one-out error from the cluster's median start, with the closed-form
+gradient, and the refined direction is then scored as one more candidate (with a scale grid around
+it) for every target, each target keeping whichever is best.  So with few targets each α is the
+exact leave-one-out minimizer (within the bounds and `tol`).
 
 Two forms, chosen by ``solver="auto"`` from the shape.  Kernel (n × n) form, above: the kernels
 Xₘ Xₘᵀ (n²p once), O(n³) per candidate and per optimizer step, O(n²p) for a gradient; memory
@@ -509,9 +509,9 @@ class GroupRidgeCV(LinearRegressorBase):
         from scipy import optimize
 
         grid = self._check_params()
-        X, y = V.validate_data(self, X, y, reset=True, accept_sparse=False)
-        single = y.ndim == 1
-        Y = np.asarray(y, dtype=np.float64).reshape(y.shape[0], -1)
+        X, yv = V.validate_data(self, X, y, reset=True, accept_sparse=False)
+        single = yv.ndim == 1
+        Y = np.asarray(yv, dtype=np.float64).reshape(yv.shape[0], -1)
         Xf = np.asarray(X, dtype=np.float64)
         n, p = Xf.shape
         k = Y.shape[1]

@@ -29,12 +29,21 @@ import numpy as np
 from fastridge import _grid, _validation as V
 from fastridge._base import RegressorBase, unchanged_on_failure
 from fastridge._cv import record_choice
-from fastridge._engine.selection import (cv_folds, descending, fold_stats, is_closed_form,
-                                         is_gcv, loo_ratio, loo_rows, weighted_rms)
+from fastridge._engine.selection import (
+    cv_folds,
+    descending,
+    fold_stats,
+    is_closed_form,
+    is_gcv,
+    loo_ratio,
+    loo_rows,
+    weighted_rms,
+)
 from fastridge._scoring import resolve_scoring
 
 if TYPE_CHECKING:
-    from typing import Callable
+    from collections.abc import Callable
+    from typing import Any
 
     from numpy.typing import ArrayLike, NDArray
 
@@ -162,6 +171,8 @@ def _check_kernel_params(est):
 
 class _KernelMixin(RegressorBase):
     """Validation, kernel evaluation and prediction shared by the two estimators."""
+
+    kernel: str | Callable[..., Any]   # the estimators' parameter
 
     def _get_kernel(self, X, Y=None):
         return pairwise_kernel(X, Y, self.kernel, gamma=self.gamma, degree=self.degree,
@@ -688,6 +699,9 @@ class KernelRidgeCV(_KernelMixin):
     0.0174
     """
 
+    cv_results_: dict[str, NDArray[np.float64]] | NDArray[np.floating]
+    cv_summary_: dict[str, NDArray[np.float64]] | NDArray[np.floating]
+
     def __init__(self, alphas: ArrayLike | None = None, *, n_alphas: int = 100,
                  kernel: str | Callable = "linear", gamma: float | None = None,
                  degree: float = 3, coef0: float = 1, kernel_params: dict | None = None,
@@ -789,7 +803,7 @@ class KernelRidgeCV(_KernelMixin):
         else:
             grid = user_grid
         desc, inverse = descending(grid)
-        values = [None]
+        values: list[Any] = [None]
 
         def curve(a):
             mean, se, vals = loo.curve(a)
@@ -833,7 +847,7 @@ class KernelRidgeCV(_KernelMixin):
         def curve(a):
             errs, weights = [], []
             values = np.full((n, a.size, k), np.nan) if store else None
-            for part, (train, test) in zip(parts, folds):
+            for part, (_, test) in zip(parts, folds):
                 w_te = None if sw is None else sw[test]
                 weight = float(test.size) if w_te is None else float(w_te.sum())
                 pred = part.predict(a)

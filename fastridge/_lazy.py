@@ -26,8 +26,9 @@ def load_engine():
             return
         import scipy.linalg  # noqa: F401 - the package first: the kernels cimport from it
         import scipy.linalg.lapack  # noqa: F401
-        # whole before any fit looks it up in sys.modules (_validation.is_sparse): a thread
-        # found it there half initialized while another thread's fit was importing it
+
+        # scipy.sparse whole before any fit looks it up in sys.modules (_validation.is_sparse):
+        # a thread found it there half initialized while another thread's fit was importing it
         import scipy.sparse  # noqa: F401
 
         from fastridge import _preprocessing

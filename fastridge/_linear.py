@@ -18,6 +18,9 @@ if TYPE_CHECKING:
 class LinearRegressorBase(RegressorBase):
     """A fitted linear model ``X @ coef_.T + intercept_``."""
 
+    coef_: NDArray[np.floating]
+    intercept_: float | np.floating | NDArray[np.floating]
+
     def predict(self, X: MatrixLike) -> NDArray[np.floating]:
         """Predict with the fitted linear model.
 

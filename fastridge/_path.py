@@ -14,7 +14,7 @@ from fastridge._linear import check_in_memory, generalized_data
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
-    from typing import Literal
+    from typing import Any, Literal
 
     from matplotlib.axes import Axes
     from numpy.typing import ArrayLike, NDArray
@@ -137,6 +137,10 @@ class RidgePath:
     feature_names: NDArray[np.object_] | None
     fitted_offset: bool
     n_features_in_: int
+    # set by ridge_path: the problem, penalty factors and (X, Y, sw) when the rows are in memory
+    _pr: Any
+    _v: Any
+    _rows: Any
 
     def predict(self, X: MatrixLike, offset: ArrayLike | None = None) -> NDArray[np.floating]:
         """Predict with the solution at every α of the path.
@@ -440,7 +444,7 @@ class RidgePath:
         if coef.ndim == 2:
             out = linear_predict(X, coef, icpt)
         else:
-            out = np.stack([linear_predict(X, coef[:, t, :], icpt[:, t])
+            out = np.stack([linear_predict(X, coef[:, t, :], np.asarray(icpt)[:, t])
                             for t in range(coef.shape[1])], axis=-1)
         return out[:, 0] if scalar else out
 

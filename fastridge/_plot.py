@@ -1,8 +1,8 @@
 """Figures: coefficient profiles along a path (like glmnet's ``plot`` and ESL Figure 3.8) and the
 cross-validation curve (like ``cv.glmnet``'s ``plot``).
 
-matplotlib is an optional dependency (``pip install "fastridge-blas[plot]"``). It is imported inside the
-functions only, so importing this module (or fastridge) never loads it.
+matplotlib is an optional dependency (``pip install "fastridge-blas[plot]"``). It is imported
+inside the functions only, so importing this module (or fastridge) never loads it.
 
 Orientation: in both figures the least regularized end is on the **right**. On the α axis (log
 scale) α decreases to the right, as in scikit-learn's ridge-path example and in ``cv.glmnet``'s

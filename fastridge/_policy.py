@@ -1,12 +1,13 @@
 """The one policy: which solver ``"auto"`` takes, and which form (Gram, kernel, rows) each
 route works on.  Every rule here reads the memory budgets of `fastridge._config`; no other
-module decides these things or tests a memory size itself (they ask :func:`fastridge._config.fits`).
+module decides these things or tests a memory size itself (they ask
+:func:`fastridge._config.fits`).
 
 The rules, in the words of the API (README, ``Ridge`` docstring):
 
-* one fit (:func:`fit_solver`): ``positive=True`` or box limits → ``"cd"``; some α = 0 →
-  ``"svd"`` when a dense float64 copy of X fits, else ``"cg"``; dense X → ``"cholesky"`` on the Gram (n ≥ p) or
-  the kernel (p > n, positive penalty factors) when that matrix fits, else ``"cg"``; sparse X →
+* one fit (:func:`fit_solver`): ``positive=True`` or box limits → ``"cd"``; some α = 0 → ``"svd"``
+  when a dense float64 copy of X fits, else ``"cg"``; dense X → ``"cholesky"`` on the Gram (n ≥ p)
+  or the kernel (p > n, positive penalty factors) when that matrix fits, else ``"cg"``; sparse X →
   ``"cholesky"`` for p ≤ :data:`SPARSE_GRAM_MAX_FEATURES`, else ``"cg"``;
 * a path (:func:`path_solver`): the spectral decomposition (``"eigen"``) when it applies and its
   matrix fits (sparse X: only when min(n, p) is small), else the one-fit rule with warm-started

@@ -10,7 +10,7 @@ weighted mean, with or without an intercept), and 0 for a column with no spread 
 coefficient 0).  X itself is never copied or modified here; the kernels apply x̄ and d on the fly.
 The raw-scale coefficients are β = d∘b and β₀ = ȳ − x̄ᵀβ.
 """
-from typing import NamedTuple, Optional
+from typing import NamedTuple
 
 import numpy as np
 
@@ -26,7 +26,8 @@ def load_kernels():
 
         raise ImportError(
             "fastridge's compiled kernels could not be imported from "
-            f"{os.path.dirname(os.path.abspath(__file__))}. If that is a source checkout, run Python "
+            f"{os.path.dirname(os.path.abspath(__file__))}. If that is a source checkout, "
+            "run Python "
             "from another directory so that the installed package is used (`pip install .` "
             "first), or build in place with `pip install -e .`.") from exc
     return _gram_fast
@@ -40,11 +41,11 @@ class SolveResult(NamedTuple):
     the intercept itself (svd), else None."""
 
     coef: np.ndarray
-    n_iter: Optional[np.ndarray]
+    n_iter: np.ndarray | None
     solver: str
-    measure: Optional[np.ndarray] = None
-    tol_abs: Optional[np.ndarray] = None
-    intercept: Optional[np.ndarray] = None
+    measure: np.ndarray | None = None
+    tol_abs: np.ndarray | None = None
+    intercept: np.ndarray | None = None
 
     def short(self):
         """Indices of the targets where an iterative solver stopped before its tolerance."""
@@ -415,8 +416,7 @@ def _one_pass_gram(pr, X, Y, sw, mean, ss):
     block's means into a cached buffer, `syrk` and one `gemm` per block): one read of X where a
     raw XᵀX would need a separate pass for the column sums and XᵀY, and full accuracy for any
     means (benchmarks/compare.py measures it against one `syrk`)."""
-    from fastridge import _gram_fast
-    from fastridge import _config
+    from fastridge import _config, _gram_fast
     p, k = pr.p, pr.k
     dt = pr.dtype
     G = np.empty((p, p), dtype=dt, order="F")

@@ -263,7 +263,8 @@ class Ridge(RoutingMixin, LinearRegressorBase):
     weighted population standard deviation sⱼ (ddof=0, about the weighted mean also without
     an intercept, as ``StandardScaler(with_mean=False)``) before the penalty; the fit is made
     on that scale and the coefficients divided by sⱼ, so `predict` takes raw X and agrees with
-    ``StandardScaler`` followed by ridge.  Centring and scaling are implicit: X is never copied, centred or densified.
+    ``StandardScaler`` followed by ridge.  Centring and scaling are implicit: X is never copied,
+    centred or densified.
 
     The ``"auto"`` rule, in order:
 
@@ -634,14 +635,14 @@ class Ridge(RoutingMixin, LinearRegressorBase):
                     f"{_policy.keep_statistics_rule()}), so it cannot add rows to them. "
                     "Stream every block with partial_fit from an unfitted estimator "
                     "(sklearn.base.clone(model)), or refit on all the rows.")
-        X, y = V.validate_data(self, X, y, reset=prev is None)
+        X, yv = V.validate_data(self, X, y, reset=prev is None)
         sw = V.check_sample_weight(sample_weight, X.shape[0], X.dtype)
-        single = y.ndim == 1
-        Y = y[:, None] if single else y
+        single = yv.ndim == 1
+        Y = yv[:, None] if single else yv
         if prev is not None:
             if single != self._stats_single or Y.shape[1] != prev.k:
                 raise ValueError(
-                    f"y has {Y.shape[1]} target(s) ({y.ndim}-D), but this Ridge was "
+                    f"y has {Y.shape[1]} target(s) ({yv.ndim}-D), but this Ridge was "
                     f"fitted with {prev.k} target(s) "
                     f"({1 if self._stats_single else 2}-D); call fit to start afresh.")
         # the checks fit makes on these rows, with its errors (values whose squares overflow
@@ -772,10 +773,10 @@ class Ridge(RoutingMixin, LinearRegressorBase):
         estimator kept the statistics of its rows (`partial_fit`, or a `fit` that formed them,
         see `partial_fit`) and X, y, w are those rows — checked in one read of them, O(n·p):
         count, total weight, means, Xᵀ W y and ZᵀWZ along two random directions — they are
-        reused; otherwise one pass forms them (O(n·p²), as a fit with solver "cholesky").  The coefficients are solved exactly from those
-        statistics; when they differ from `coef_` by more than 1% of a standard error (X, y
-        are not the fitted data, or an iterative solver stopped early) a UserWarning says so.  With several targets each has
-        its own table.
+        reused; otherwise one pass forms them (O(n·p²), as a fit with solver "cholesky").  The
+        coefficients are solved exactly from those statistics; when they differ from `coef_` by
+        more than 1% of a standard error (X, y are not the fitted data, or an iterative solver
+        stopped early) a UserWarning says so.  With several targets each has its own table.
 
         Examples
         --------

@@ -6,14 +6,14 @@ time because of annotations.
 """
 from __future__ import annotations
 
-from typing import Literal, Union
+from typing import Literal
 
 from numpy.typing import ArrayLike
 from scipy.sparse import sparray, spmatrix
 
 #: What ``X`` may be: anything ``numpy.asarray`` takes (lists, arrays, pandas DataFrames) or a
 #: SciPy sparse matrix or array of any format.
-MatrixLike = Union[ArrayLike, spmatrix, sparray]
+MatrixLike = ArrayLike | spmatrix | sparray
 
 #: A solver name: fastridge's, or one of scikit-learn's accepted as an alias
 #: (``_validation.SOLVER_ALIASES``).

@@ -15,8 +15,8 @@ warnings::
         fastridge.exceptions.warn(fastridge.exceptions.ConvergenceWarning, "...")
 
 ``isinstance(err, fastridge.exceptions.NotFittedError)`` holds in every case; ``type(err)`` is the
-twin (same name and module) when scikit-learn is loaded. Instances pickle as the fastridge class and
-pick up the twin again on unpickling if scikit-learn is loaded there.
+twin (same name and module) when scikit-learn is loaded. Instances pickle as the fastridge class
+and pick up the twin again on unpickling if scikit-learn is loaded there.
 
 Warnings must be issued with an *instance* (as :func:`warn` does): ``warnings.warn(msg, Category)``
 records ``Category`` itself, which scikit-learn's filters would not match.
@@ -38,7 +38,7 @@ __all__ = [
     "warn",
 ]
 
-_TWINS = {}
+_TWINS: dict[type, type] = {}
 _TWINS_LOCK = threading.Lock()
 
 
@@ -83,7 +83,7 @@ class _SklearnAware:
     """Mixin: instantiate the scikit-learn twin when scikit-learn is loaded."""
 
     __slots__ = ()
-    _sklearn_name = None  # set by each public class; subclasses inherit it
+    _sklearn_name: str | None = None  # set by each public class; subclasses inherit it
 
     def __new__(cls, *args, **kwargs):
         twin = _twin_of(cls)
@@ -158,8 +158,8 @@ class DataConversionWarning(_Message, UserWarning):
     """Input data was converted or interpreted in a way the user may not expect.
 
     Issued when 64-bit integer input holds values beyond 2**53, which float64 cannot represent
-    exactly (integers closer than their rounding become equal).  Also an instance of ``sklearn.exceptions.DataConversionWarning`` when scikit-learn is
-    loaded.
+    exactly (integers closer than their rounding become equal).  Also an instance of
+    ``sklearn.exceptions.DataConversionWarning`` when scikit-learn is loaded.
 
     Parameters
     ----------

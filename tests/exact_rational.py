@@ -2,8 +2,8 @@
 arithmetic (`fractions.Fraction`) from the float64 data, independently of fastridge and of numpy's
 rounding.  For small n and p only (every product is exact, so the cost grows with the digits).
 
-The problem is the API contract's: minimize Σ wᵢ (yᵢ − β₀ − xᵢᵀβ)² + α Σⱼ vⱼ sⱼ² βⱼ² with sⱼ = 1, or
-the column's weighted population SD with `standardize` (sⱼ² is rational, so the penalty is too);
+The problem is the API contract's: minimize Σ wᵢ (yᵢ − β₀ − xᵢᵀβ)² + α Σⱼ vⱼ sⱼ² βⱼ² with sⱼ = 1,
+or the column's weighted population SD with `standardize` (sⱼ² is rational, so the penalty is too);
 β₀ free with `fit_intercept`, else 0.  A column whose values (over rows of positive weight) are
 all equal to its mean — all zeros without an intercept — gets βⱼ = 0.
 """

@@ -14,7 +14,7 @@ import pytest
 import fastridge._version
 from fastridge import exceptions as fe
 from fastridge._base import RegressorBase
-from fastridge._validation import (check_alpha, check_sample_weight, is_sparse, validate_data)
+from fastridge._validation import check_alpha, check_sample_weight, is_sparse, validate_data
 
 
 class ClosedFormRidge(RegressorBase):
@@ -152,7 +152,8 @@ def test_repr_shows_only_changed_params():
     # equal to the default but not the same object: still hidden
     assert repr(ClosedFormRidge(alpha=float("1"), fit_intercept=bool(1))) == "ClosedFormRidge()"
     assert repr(ClosedFormRidge(alpha=2.0)) == "ClosedFormRidge(alpha=2.0)"
-    assert repr(ClosedFormRidge(1.0, fit_intercept=False)) == "ClosedFormRidge(fit_intercept=False)"
+    assert (repr(ClosedFormRidge(1.0, fit_intercept=False))
+            == "ClosedFormRidge(fit_intercept=False)")
     # int 1 is shown although == 1.0, as scikit-learn's repr does
     assert repr(ClosedFormRidge(alpha=1)) == "ClosedFormRidge(alpha=1)"
     assert repr(ClosedFormRidge(alpha=np.array([1.0, 2.0]))) == \
@@ -197,8 +198,10 @@ def test_not_fitted_error_is_sklearns_when_loaded():
 
 def test_sklearn_check_is_fitted_agrees():
     validation = pytest.importorskip("sklearn.utils.validation")
+    from sklearn.exceptions import NotFittedError
+
     est = ClosedFormRidge()
-    with pytest.raises(Exception):
+    with pytest.raises(NotFittedError):
         validation.check_is_fitted(est)
     validation.check_is_fitted(est.fit(np.eye(3), [1.0, 2.0, 3.0]))
 
@@ -398,7 +401,7 @@ def test_unpickle_version_warning_is_sklearns_when_loaded(monkeypatch):
         pickle.loads(data)
 
 
-# ------------------------------------------------------------------------------------------ sklearn
+# ----------------------------------------------------------------------------------------- sklearn
 def test_clone_pipeline_gridsearch():
     pytest.importorskip("sklearn")
     from sklearn.base import clone

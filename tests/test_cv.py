@@ -7,9 +7,9 @@ import warnings
 import numpy as np
 import pytest
 
+from conftest import make_data
 from fastridge import Ridge, RidgeCV
 from fastridge.exceptions import AlphaGridWarning
-from conftest import make_data
 
 GRID = np.logspace(-3, 3, 9)
 

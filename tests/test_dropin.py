@@ -9,10 +9,9 @@ import warnings
 import numpy as np
 import pytest
 
+from conftest import make_data, ridge_oracle
 from fastridge import Ridge, RidgeCV
 from fastridge.exceptions import ConvergenceWarning
-
-from conftest import make_data, ridge_oracle
 
 GRID = np.array([10.0, 1.0, 0.1, 0.01])
 SOLVER_ALIASES = {"sparse_cg": "cg", "lsqr": "cg", "sag": "cg", "saga": "cg", "lbfgs": "cd"}

@@ -10,11 +10,10 @@ import warnings
 
 import numpy as np
 import pytest
-from conftest import make_data
 
+from conftest import make_data
 from fastridge import Ridge, RidgeEM
 from fastridge.exceptions import ConvergenceWarning, NotFittedError
-
 
 # ------------------------------------------------------------------------ the independent oracle
 

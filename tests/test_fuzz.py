@@ -21,12 +21,11 @@ import warnings
 
 import numpy as np
 import pytest
-from hypothesis import event, given, note, settings
-from hypothesis import strategies as st
+from hypothesis import event, given, note, settings, strategies as st
 from hypothesis.extra import numpy as hnp
 
-from fastridge import Ridge, RidgeCV, RidgeEM, ridge_path
 from conftest import examples
+from fastridge import Ridge, RidgeCV, RidgeEM, ridge_path
 
 sp = pytest.importorskip("scipy.sparse")
 HAS_PANDAS = importlib.util.find_spec("pandas") is not None  # optional: DataFrames if present

@@ -345,7 +345,8 @@ def test_bad_inputs_name_the_argument(est):
     X, y = data(p=4)
     good = np.eye(4)
     bad = {
-        "penalty_matrix": [(np.eye(3), "penalty_matrix.*shape"), (np.ones((4, 3)), "penalty_matrix"),
+        "penalty_matrix": [(np.eye(3), "penalty_matrix.*shape"),
+                           (np.ones((4, 3)), "penalty_matrix"),
                            (np.triu(np.ones((4, 4))), "penalty_matrix must be symmetric"),
                            (-np.eye(4), "penalty_matrix must be positive semidefinite"),
                            (np.full((4, 4), np.nan), "penalty_matrix must be finite"),

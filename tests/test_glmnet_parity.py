@@ -241,7 +241,8 @@ def test_limits_against_bvls(shape, intercept, standardize, dtype, fmt):
     assert model.coef_.dtype == dtype
     # the limits hold exactly on the raw scale, to the working precision (float32 coefficients
     # are the float64 ones, clipped, then rounded: a limit rounds with them)
-    assert np.all(model.coef_ >= lower.astype(dtype)) and np.all(model.coef_ <= upper.astype(dtype))
+    assert np.all(model.coef_ >= lower.astype(dtype))
+    assert np.all(model.coef_ <= upper.astype(dtype))
     tol = 1e-7 if dtype == np.float64 else 1e-4
     _close(np.r_[model.intercept_, model.coef_], np.r_[b0, beta], tol)
 

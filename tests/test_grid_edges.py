@@ -14,9 +14,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from conftest import make_data, ridge_oracle
 from fastridge import RidgeCV
 from fastridge.exceptions import AlphaGridWarning
-from conftest import make_data, ridge_oracle
 
 DATA = Path(__file__).parent / "data"
 

@@ -1,5 +1,5 @@
-"""Import stays cheap: no scikit-learn, matplotlib, pandas or SciPy at import (nor numpy.typing: the
-type annotations are never evaluated at run time); the kernels load on first fit; predict needs
+"""Import stays cheap: no scikit-learn, matplotlib, pandas or SciPy at import (nor numpy.typing:
+the type annotations are never evaluated at run time); the kernels load on first fit; predict needs
 only numpy.  Each check runs in a fresh interpreter from a temp dir."""
 import os
 import pickle

@@ -312,7 +312,8 @@ def test_column_stats_dense_one_pass_rows(dt, layout, weighted):
     the first rows are the least representative, and zero-weight rows of garbage at the top."""
     rng = np.random.default_rng(11)
     n, p = 1001, 9
-    X = np.sort(rng.standard_normal((n, p)), axis=0) * np.logspace(-2, 2, p) + 1e8 * (dt == np.float64)
+    X = (np.sort(rng.standard_normal((n, p)), axis=0) * np.logspace(-2, 2, p)
+         + 1e8 * (dt == np.float64))
     w = rng.uniform(0.5, 2.0, n)
     if weighted:
         w[:300] = 0.0

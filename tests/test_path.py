@@ -5,9 +5,9 @@ import re
 import numpy as np
 import pytest
 
+from conftest import make_data, ridge_oracle
 from fastridge import Ridge, ridge_path
 from fastridge.exceptions import ConvergenceWarning
-from conftest import make_data, ridge_oracle
 
 SOLVERS = ("auto", "cholesky", "svd", "cd", "cg")
 

@@ -177,7 +177,8 @@ def test_coef_at_equals_ridge_refit(kw, weighted):
     for a in (1e-3, 0.77, 42.0, 3e4):
         coef, icpt = path.coef_at(alpha=a)
         ref = Ridge(alpha=a, solver="svd", **kw).fit(X, y, sample_weight=w)
-        np.testing.assert_allclose(coef, ref.coef_, rtol=1e-9, atol=1e-12 * np.abs(ref.coef_).max())
+        np.testing.assert_allclose(coef, ref.coef_, rtol=1e-9,
+                                   atol=1e-12 * np.abs(ref.coef_).max())
         assert icpt == pytest.approx(float(ref.intercept_), rel=1e-9, abs=1e-12)
         np.testing.assert_allclose(path.predict_at(X[:4], alpha=a), ref.predict(X[:4]),
                                    rtol=1e-9)

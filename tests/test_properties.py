@@ -14,12 +14,11 @@ import warnings
 
 import numpy as np
 import pytest
-from hypothesis import assume, event, given, note, settings
-from hypothesis import strategies as st
+from hypothesis import assume, event, given, note, settings, strategies as st
 
+from conftest import Exact, examples
 from fastridge import Ridge, ridge_path
 from fastridge.exceptions import ConvergenceWarning
-from conftest import Exact, examples
 
 sp = pytest.importorskip("scipy.sparse")
 
@@ -246,7 +245,8 @@ def test_positive_coordinate_descent_meets_the_kkt_conditions(pb, sparse):
     g = ex.Z.T @ (ex.w * r) - ex.alphas[0] * ex.v * ex.to_fit(coef)  # minus the gradient
     g[~ex.active] = 0.0
     g[(coef == 0.0) & (g < 0.0)] = 0.0   # the projected gradient
-    bound = 2e-10 * ex.g0_bound(0) + ex.rounding_bound(coef, est.intercept_, 0, np.finfo(float).eps)
+    bound = (2e-10 * ex.g0_bound(0)
+             + ex.rounding_bound(coef, est.intercept_, 0, np.finfo(float).eps))
     assert np.linalg.norm(g) <= bound + 1e-300
 
 

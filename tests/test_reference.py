@@ -121,7 +121,8 @@ ITERATIVE_MAX_ITER = 100_000
 
 def load_genridge():
     """Return (X, y, feature names, lambdas, published coefficient rows) for R's longley."""
-    with open(DATA / "longley_genridge" / "published_genridge_readme.json", encoding="utf-8") as fh:
+    path = DATA / "longley_genridge" / "published_genridge_readme.json"
+    with open(path, encoding="utf-8") as fh:
         ref = json.load(fh)
     names = ref["predictor_order"]
     with open(DATA / "longley_genridge" / "longley_R_datasets.csv", newline="",

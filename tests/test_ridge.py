@@ -5,9 +5,9 @@ import warnings
 import numpy as np
 import pytest
 
+from conftest import CONTAINERS, SOLVERS, make_data, ridge_oracle, rtol_for
 from fastridge import Ridge
 from fastridge.exceptions import ConvergenceWarning
-from conftest import SOLVERS, CONTAINERS, make_data, ridge_oracle, rtol_for
 
 
 def _tight(solver, dtype):
@@ -119,7 +119,7 @@ def test_zero_weight_equals_dropped_row(solver, sparse):
     w = np.ones(X.shape[0])
     w[[3, 10, 11]] = 0.0
     keep = w > 0
-    conv = (lambda A: A)
+    conv = np.asarray
     if sparse:
         conv = pytest.importorskip("scipy.sparse").csc_array
     a = Ridge(alpha=2.0, solver=solver, **_tight(solver, np.float64)).fit(conv(X), y,
@@ -184,7 +184,7 @@ def test_positive_constraint_kkt(sparse):
     """Non-negative coefficients satisfying the KKT conditions of the constrained problem."""
     X, y = make_data(seed=16, p=10)
     y = y - 2.0 * X[:, 3]
-    conv = (lambda A: A)
+    conv = np.asarray
     if sparse:
         conv = pytest.importorskip("scipy.sparse").csc_array
     est = Ridge(alpha=1.0, positive=True, tol=1e-12, max_iter=10000).fit(conv(X), y)
@@ -202,7 +202,7 @@ def test_positive_constraint_kkt(sparse):
 @pytest.mark.parametrize("sparse", [False, True])
 def test_warm_start_refit_takes_zero_iterations(solver, sparse):
     X, y = make_data(n=200, p=40, seed=17, cond=30.0)
-    conv = (lambda A: A)
+    conv = np.asarray
     if sparse:
         conv = pytest.importorskip("scipy.sparse").csc_array
     est = Ridge(alpha=2.0, solver=solver, warm_start=True).fit(conv(X), y)
@@ -264,8 +264,8 @@ def test_cholesky_falls_back_to_svd_when_singular():
     X = np.hstack([X, X[:, :1]])
     est = Ridge(alpha=0.0, solver="cholesky").fit(X, y)
     Xc = X - X.mean(axis=0)
-    np.testing.assert_allclose(est.coef_, np.linalg.pinv(Xc, rcond=1e-10) @ (y - y.mean()), rtol=1e-7,
-                               atol=1e-9)
+    np.testing.assert_allclose(est.coef_, np.linalg.pinv(Xc, rcond=1e-10) @ (y - y.mean()),
+                               rtol=1e-7, atol=1e-9)
 
 
 @pytest.mark.parametrize("solver", SOLVERS)

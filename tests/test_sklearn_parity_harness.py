@@ -10,7 +10,6 @@ import pytest
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "sklearn_parity"))
 import run_sklearn_ridge_tests as harness  # noqa: E402
 
-
 SOURCE = '''import numpy as np
 from sklearn.linear_model import (
     LinearRegression,

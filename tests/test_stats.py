@@ -5,8 +5,7 @@ import pytest
 import scipy.sparse as sp
 
 from conftest import make_data, ridge_oracle
-from fastridge import Ridge
-from fastridge import _stats
+from fastridge import Ridge, _stats
 
 
 def _blocks(n, size):

@@ -7,9 +7,9 @@ import warnings
 import numpy as np
 import pytest
 
+from conftest import make_data
 from fastridge import Ridge
 from fastridge.exceptions import ConvergenceWarning
-from conftest import make_data
 
 
 @pytest.mark.parametrize("solver", ["cholesky", "svd", "cd", "cg"])

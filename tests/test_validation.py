@@ -9,8 +9,7 @@ import warnings
 import numpy as np
 import pytest
 import scipy.sparse as sp
-from hypothesis import given, settings
-from hypothesis import strategies as st
+from hypothesis import given, settings, strategies as st
 from hypothesis.extra import numpy as hnp
 
 import fastridge
@@ -209,7 +208,8 @@ def test_1d_message():
 def test_scalar_message():
     with pytest.raises(ValueError) as info:
         V.check_array(3.0)
-    assert str(info.value) == "Expected 2D array, got scalar array instead:\narray=3.0.\n" + RESHAPE
+    assert (str(info.value)
+            == "Expected 2D array, got scalar array instead:\narray=3.0.\n" + RESHAPE)
 
 
 def test_3d_message():
@@ -366,12 +366,14 @@ def test_sparse_non_finite_and_complex_and_empty():
         V.check_array(sp.csr_matrix(X64 + 1j))
     with pytest.raises(ValueError, match=re.escape("Found array with 0 sample(s) (shape=(0, 3))")):
         V.check_array(sp.csr_matrix((0, 3)))
-    with pytest.raises(ValueError, match=re.escape("Found array with 0 feature(s) (shape=(5, 0))")):
+    with pytest.raises(ValueError,
+                       match=re.escape("Found array with 0 feature(s) (shape=(5, 0))")):
         V.check_array(sp.csc_array((5, 0)))
 
 
 def test_sparse_refused_when_not_accepted():
-    with pytest.raises(TypeError, match="Sparse data was passed for X, but dense data is required"):
+    with pytest.raises(TypeError,
+                       match="Sparse data was passed for X, but dense data is required"):
         V.check_array(sp.csr_matrix(X64), accept_sparse=False)
 
 
@@ -380,8 +382,8 @@ def test_sparse_too_large(fmt, shape):
     idx = np.array([0], dtype=np.int64)
     X = getattr(sp, f"{fmt}_matrix")((np.ones(1), idx, np.array([0, 1], dtype=np.int64)),
                                      shape=shape)
-    with pytest.raises(ValueError, match=re.escape(f"Input X has shape {shape}; fastridge supports "
-                                                   "at most 2**31 - 1 rows")):
+    with pytest.raises(ValueError, match=re.escape(f"Input X has shape {shape}; fastridge "
+                                                   "supports at most 2**31 - 1 rows")):
         V.check_array(X)
 
 
@@ -493,7 +495,8 @@ def test_sample_weight_no_copy_and_conversion():
 def test_sample_weight_shape_messages():
     with pytest.raises(ValueError, match=re.escape("sample_weight.shape == (4,), expected (5,)!")):
         V.check_sample_weight(np.ones(4), 5, np.float64)
-    with pytest.raises(ValueError, match="Sample weights must be 1D array or scalar, got 2D array"):
+    with pytest.raises(ValueError,
+                       match="Sample weights must be 1D array or scalar, got 2D array"):
         V.check_sample_weight(np.ones((5, 1)), 5, np.float64)
 
 
@@ -516,7 +519,8 @@ def test_sample_weight_negative_and_all_zero():
         V.check_sample_weight(-1.0, 3, np.float64)
     # scikit-learn's check_all_zero_sample_weights_error matches "weight.*zero"
     for zeros in (np.zeros(3), 0.0):
-        with pytest.raises(ValueError, match=r"^Sample weights must contain at least one non-zero"):
+        with pytest.raises(ValueError,
+                           match=r"^Sample weights must contain at least one non-zero"):
             V.check_sample_weight(zeros, 3, np.float64)
 
 

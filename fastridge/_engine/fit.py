@@ -20,7 +20,7 @@ class LinearFit(NamedTuple):
     coef: np.ndarray
     intercept: np.ndarray
     n_iter: np.ndarray
-    solver: str
+    solver: str | None
 
 
 def fit(pr, alphas, v, solver, *, positive=False, limits=None, tol=1e-6, max_iter=None, B0=None,

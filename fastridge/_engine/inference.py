@@ -554,8 +554,9 @@ class RidgeInference:
     def summary(self, target: int = 0, level: float = 0.95) -> Any:
         """Tabulate one target's coefficients, standard errors, tests, intervals and VIFs.
 
-        A pandas DataFrame when pandas is installed, else a text table (str).  Columns: coef, std err, t (z for ``"bayes"``), P>|t|, the `level` interval's bounds
-        and the ridge VIF; one row per parameter.
+        A pandas DataFrame when pandas is installed, else a text table (str).  Columns: coef,
+        std err, t (z for ``"bayes"``), P>|t|, the `level` interval's bounds and the ridge VIF;
+        one row per parameter.
 
         Parameters
         ----------

@@ -22,8 +22,8 @@ def default_alphas(pr, v, n_alphas=100, alpha_min_ratio=None):
     with its own σ_y), then `n_alphas` values log-spaced down to ``alpha_min_ratio *
     alpha_max``; `alpha_min_ratio` None means 1e-4 when n ≥ p, else 1e-2.  This is glmnet's
     λ_max (``max|gⱼ|/(vⱼ · max(alpha, 0.001))`` on y divided by σ_y, then scaled back) through
-    α = W·λ·(p/Σv)/σ_y (see the Notes of :func:`fastridge.ridge_path`).  When no penalized column correlates
-    with y (constant y, say), alpha_max = 1.
+    α = W·λ·(p/Σv)/σ_y (see the Notes of :func:`fastridge.ridge_path`).  When no penalized column
+    correlates with y (constant y, say), alpha_max = 1.
 
     Parameters
     ----------

@@ -1,17 +1,17 @@
 """The solver registry: every solver works on a `Problem` in fit coordinates (see
 `fastridge._preprocessing`) and returns a `SolveResult`.
 
-A solver is one module of this package with a `SPEC` (:class:`~fastridge._solvers.common.SolverSpec`:
-the problem forms it works on, the options it honours) and ``solve(pr, alphas, v, *, positive,
-tol, max_iter, B0)`` (those whose SPEC has `limits` also take ``limits=(lower, upper)``, raw-scale
-box limits); iterative ones also ``state(pr, v, *, positive)`` for warm-started paths.
+A solver is one module of this package with a `SPEC`
+(:class:`~fastridge._solvers.common.SolverSpec`: the problem forms it works on, the options it
+honours) and ``solve(pr, alphas, v, *, positive, tol, max_iter, B0)`` (those whose SPEC has
+`limits` also take ``limits=(lower, upper)``, raw-scale box limits); iterative ones also
+``state(pr, v, *, positive)`` for warm-started paths.
 Adding a solver means its module and one line in :data:`SOLVERS`; which solver "auto" takes is
 the policy's (`fastridge._policy`), not the registry's.
 """
 from fastridge import _policy
 from fastridge._solvers import cd, cg, cholesky, svd
 from fastridge._solvers.common import DEFAULT_MAX_ITER, iteration_cap, unit_scale
-
 
 SOLVERS = {m.SPEC.name: m for m in (cd, cg, cholesky, svd)}
 

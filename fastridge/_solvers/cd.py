@@ -2,8 +2,8 @@
 import numpy as np
 
 from fastridge import _config, _policy
-from fastridge._preprocessing import SolveResult
 from fastridge._design import gram, initial_residual, offset_columns
+from fastridge._preprocessing import SolveResult
 from fastridge._solvers.common import SolverSpec, iteration_cap, unit_scale
 from fastridge._solvers.linalg import reliable_cho
 

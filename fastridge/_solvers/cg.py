@@ -3,8 +3,8 @@ primal or dual), or on any operator A = ZᵀWZ (the Gram in memory, a pass over 
 import numpy as np
 
 from fastridge import _config, _policy
-from fastridge._preprocessing import SolveResult
 from fastridge._design import gram, initial_residual, matvec64, offset_columns
+from fastridge._preprocessing import SolveResult
 from fastridge._solvers.common import SolverSpec, iteration_cap, unit_scale
 
 

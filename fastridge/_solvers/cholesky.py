@@ -2,12 +2,11 @@
 factorization per distinct α shared by the targets with that α."""
 import numpy as np
 
-from fastridge._preprocessing import SolveResult
 from fastridge._design import gram, kernel, zt
+from fastridge._preprocessing import SolveResult
 from fastridge._solvers.common import SolverSpec, alpha_groups
 from fastridge._solvers.linalg import cho_solve, lin_alg_error, reliable_cho
 from fastridge._solvers.svd import pinv_solve, solve_svd
-
 
 SPEC = SolverSpec("cholesky", frozenset({"rows", "stats"}), positive=False, alpha_zero=True,
                   warm_start=False, iterative=False)

@@ -2,8 +2,7 @@
 factorizations), with the equilibration and singularity test every direct solver uses."""
 import numpy as np
 
-
-_LAPACK = []
+_LAPACK: list = []
 
 
 def _lapack():
@@ -16,7 +15,7 @@ def _lapack():
     return _LAPACK
 
 
-_POSV = []
+_POSV: list = []
 
 
 def _posv():

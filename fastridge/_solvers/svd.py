@@ -2,10 +2,9 @@
 where the columns' scales would cost digits."""
 import numpy as np
 
-from fastridge._preprocessing import SolveResult
 from fastridge._dd import dd_centred_residual, dd_sum, dd_weighted_residual, two_prod
+from fastridge._preprocessing import SolveResult
 from fastridge._solvers.common import SolverSpec, alpha_groups
-
 
 SPEC = SolverSpec("svd", frozenset({"rows", "stats"}), positive=False, alpha_zero=True,
                   warm_start=False, iterative=False)

@@ -23,8 +23,16 @@ import os
 import sys
 
 from fastridge._version import install_hint
-from fastridge.cli.esl import (CV_FIGURE, CV_NAME, PATH_FIGURE, format_selection, format_table,
-                               prostate_selection, prostate_table, write_figures)
+from fastridge.cli.esl import (
+    CV_FIGURE,
+    CV_NAME,
+    PATH_FIGURE,
+    format_selection,
+    format_table,
+    prostate_selection,
+    prostate_table,
+    write_figures,
+)
 from fastridge.cli.fit import fit_json, fit_table, format_fit, name_columns
 from fastridge.cli.splits import CV_SEED
 from fastridge.cli.table import CSVError, read_table
@@ -103,7 +111,8 @@ def _run_main_job(args, prog):
     table = prostate_table()
     print("Prostate cancer data (Stamey et al., 1989): least squares and ridge regression")
     print("on the 67 training rows, test error on the 30 test rows; predictors standardized over")
-    print("all 97 rows, as in Hastie, Tibshirani & Friedman, The Elements of Statistical Learning,")
+    print("all 97 rows, as in Hastie, Tibshirani & Friedman, "
+          "The Elements of Statistical Learning,")
     print("2nd ed., Table 3.3.")
     print()
     print(format_table(table))

@@ -64,9 +64,9 @@ class CoefficientTable(NamedTuple):
 def alpha_for_df(d, df):
     """Return the ridge penalty ``alpha >= 0`` at which ``sum(d**2 / (d**2 + alpha)) == df``.
 
-    ``d`` are singular values of the design. ``df`` must lie in ``(0, rank]``, where ``rank`` counts
-    the nonzero singular values. The function of alpha is decreasing and convex, so Newton's method
-    started at ``alpha = 0`` increases monotonically to the root without overshooting.
+    ``d`` are singular values of the design. ``df`` must lie in ``(0, rank]``, where ``rank``
+    counts the nonzero singular values. The function of alpha is decreasing and convex, so Newton's
+    method started at ``alpha = 0`` increases monotonically to the root without overshooting.
     """
     import numpy as np
 
@@ -207,9 +207,10 @@ def prostate_selection():
     """Choose the ridge penalty for the prostate data by 10-fold CV and by exact leave-one-out.
 
     The predictors are those of :func:`prostate_table` (standardized over all 97 rows, so the
-    coefficients compare with Table 3.3); the models use ``standardize=True``, which re-standardizes
-    on the 67 training rows, so α is on that scale. Predictions, α and df do not depend on the
-    first standardization (``standardize=True`` makes the fit invariant to column scaling).
+    coefficients compare with Table 3.3); the models use ``standardize=True``, which
+    re-standardizes on the 67 training rows, so α is on that scale. Predictions, α and df do not
+    depend on the first standardization (``standardize=True`` makes the fit invariant to column
+    scaling).
     Both searches use the grid of ``ridge_path(..., standardize=True)`` with 100 values down to
     ``1e-6`` times glmnet's ``alpha_max``; both pick the α of least CV mean squared error
     (``rule="min"``; for 10-fold the criterion is given explicitly, ``KFOLD_SCORING``).

@@ -64,7 +64,7 @@ class Dataset(NamedTuple):
 
 
 def _read_text(name: str) -> str:
-    return resources.files(__name__).joinpath("data", name).read_text(encoding="utf-8")
+    return resources.files(__name__).joinpath("data").joinpath(name).read_text(encoding="utf-8")
 
 
 def load_prostate() -> Dataset:
@@ -73,7 +73,8 @@ def load_prostate() -> Dataset:
     The predictors are ``lcavol`` (log cancer volume), ``lweight`` (log prostate weight), ``age``,
     ``lbph`` (log benign prostatic hyperplasia amount), ``svi`` (seminal vesicle invasion, 0/1),
     ``lcp`` (log capsular penetration), ``gleason`` (Gleason score) and ``pgg45`` (percentage of
-    Gleason scores 4 or 5); the response ``lpsa`` is the log of the prostate-specific antigen level.
+    Gleason scores 4 or 5); the response ``lpsa`` is the log of the prostate-specific antigen
+    level.
 
     ``train`` is the split of *The Elements of Statistical Learning*, Table 3.3: 67 training rows
     and 30 test rows. Subject 32 carries the corrected ``lweight`` value 3.804438. Every call

@@ -3,13 +3,14 @@
 
 scikit-learn ships ``sklearn/linear_model/tests/test_ridge.py`` in its wheel.  This script copies
 it into a temporary directory, rewrites only the import of those four estimators so that they
-come from fastridge (``ridge_regression`` and the private helpers stay scikit-learn's), runs pytest on the copy with scikit-learn's own fixtures
-(``-p sklearn.conftest``), and compares the failing tests with the documented, deliberate
-differences listed in ``differences.txt`` next to this script.
+come from fastridge (``ridge_regression`` and the private helpers stay scikit-learn's), runs pytest
+on the copy with scikit-learn's own fixtures (``-p sklearn.conftest``), and compares the failing
+tests with the documented, deliberate differences listed in ``differences.txt`` next to this
+script.
 
-    python tests/sklearn_parity/run_sklearn_ridge_tests.py            # summary, exit 0 if parity
-    python tests/sklearn_parity/run_sklearn_ridge_tests.py --list     # every failure with its cause
-    python tests/sklearn_parity/run_sklearn_ridge_tests.py -k gcv     # extra pytest arguments
+    python tests/sklearn_parity/run_sklearn_ridge_tests.py           # summary, exit 0 if parity
+    python tests/sklearn_parity/run_sklearn_ridge_tests.py --list    # every failure with its cause
+    python tests/sklearn_parity/run_sklearn_ridge_tests.py -k gcv    # extra pytest arguments
 
 The fastridge tested is the one the running interpreter imports (set ``PYTHONPATH`` to a source
 tree with built kernels to test that tree).  Exit status: 0 when every failure is a documented
@@ -170,7 +171,8 @@ def main(argv=None) -> int:
     for o in outcomes.values():
         counts[o] = counts.get(o, 0) + 1
     unexpected, matched, stale = compare(outcomes, differences)
-    print(f"scikit-learn {sklearn.__version__} test_ridge.py with fastridge's Ridge/RidgeCV/RidgeClassifier(CV): "
+    print(f"scikit-learn {sklearn.__version__} test_ridge.py with fastridge's "
+          "Ridge/RidgeCV/RidgeClassifier(CV): "
           + ", ".join(f"{counts.get(k, 0)} {k}" for k in ("passed", "failed", "skipped",
                                                           "xfailed"))
           + f" ({seconds:.0f} s)")
