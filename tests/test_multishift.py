@@ -181,6 +181,7 @@ def test_equal_raw_scales_without_standardize(spy):
     assert spy == [20]
 
 
+@pytest.mark.filterwarnings("ignore::fastridge.exceptions.AlphaGridWarning")
 def test_ridgecv_kfold_folds_use_multishift(spy):
     """RidgeCV(cv=folds, solver="cg", standardize=True): each fold's out-of-fold predictions
     equal a closed-form fit on its training rows (with their own scales)."""
