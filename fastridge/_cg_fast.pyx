@@ -9,7 +9,10 @@ The arrays describing Z and W come bundled, once per problem, in a `fastridge._v
 * primal: (ZᵀWZ + αV) b = ZᵀW y — two mat-vecs with X per iteration, never forming XᵀX;
 * dual (p > n, α > 0, all vⱼ > 0): (K + αI) a = W^{1/2} y with K = W^{1/2} Z V⁻¹ Zᵀ W^{1/2},
   then b = V⁻¹ Zᵀ W^{1/2} a.  Its residual e maps to the primal gradient g = Zᵀ W^{1/2} e, which
-  is what the stopping rule measures.
+  is what the stopping rule measures;
+* multi-shift (`ridge_cg_multishift`): (ZᵀWZ + αV + σₛI) bₛ = ZᵀW y for many shifts σₛ from one
+  Krylov space — one mat-vec pair per iteration for all of them (a ridge path, when the Jacobi
+  preconditioner is a scalar and V ∝ I on the columns that move).
 
 Jacobi (diagonal) preconditioning. Stopping: relative gradient norm ‖g‖ ≤ tol_abs, measured in the
 coordinates where every column has unit scale (gⱼ/√(hⱼ + α vⱼ), the caller's `jw`), the recursive
@@ -477,3 +480,174 @@ def _ridge_cg(Layout layout, const floating[::1, :] Xd, const floating[::1] data
     if stopped:
         raise_stopped()
     return measure, tol_abs, n_iter
+
+
+def ridge_cg_multishift(Design design not None, y, shifts, coef_out, *, double alpha, v,
+                        double tol, int max_iter, int nthreads=1):
+    """Multi-shift CG: (ZᵀWZ + αV + σₛI) bₛ = ZᵀW y for every shift σₛ ≥ 0 at once, from bₛ = 0.
+
+    One Krylov space serves every shift (Jegerlehner 1996; Frommer & Maass 1999): CG runs on the
+    seed system A₀ = ZᵀWZ + αV (the smallest penalty, the hardest system), and each shifted
+    system's residual stays collinear with the seed's, rₛ = ζₛ r.  With the seed's step aₖ and
+    βₖ = ‖rₖ₊₁‖²/‖rₖ‖², ζ₋₁ = ζ₀ = 1, a₋₁ = 1, β₋₁ = 0::
+
+        ζₛ,ₖ₊₁ = ζₛ,ₖ ζₛ,ₖ₋₁ aₖ₋₁ / (aₖ βₖ₋₁ (ζₛ,ₖ₋₁ − ζₛ,ₖ) + ζₛ,ₖ₋₁ aₖ₋₁ (1 + σₛ aₖ))
+        aₛ,ₖ = aₖ ζₛ,ₖ₊₁/ζₛ,ₖ,   βₛ,ₖ = βₖ (ζₛ,ₖ₊₁/ζₛ,ₖ)²
+        bₛ += aₛ,ₖ pₛ,   pₛ = ζₛ,ₖ₊₁ rₖ₊₁ + βₛ,ₖ pₛ
+
+    so an iteration costs one product with ZᵀWZ (that of the seed) plus O(p) per shift still
+    running.  A shift retires when its residual ‖rₛ‖ = |ζₛ| ‖r‖ meets tol · ‖ZᵀW y‖.  The CG is
+    not preconditioned: a Jacobi preconditioner diag(hⱼ + (α + σ)vⱼ) would differ with σ and
+    break the shift structure, so the caller uses this kernel only when that diagonal is a
+    scalar (equal column scales, as with ``standardize=True``, and equal penalty factors),
+    where CG's iterates are the same with or without it.  Only the primal system.
+
+    Parameters
+    ----------
+    design : Design
+        The implicitly centred, scaled and weighted design (as for `ridge_cg`).
+    y : ndarray of shape (n,)
+        The centred target, in the design's working dtype.
+    shifts : float64 ndarray of shape (m,)
+        σₛ ≥ 0 (0 for the seed itself, when it is wanted).
+    coef_out : ndarray of shape (m, p), C-contiguous, working dtype
+        Receives bₛ.
+    alpha : float
+        The seed's penalty α (with the penalty factors `v`).
+    v : float64 ndarray of shape (p,)
+        Penalty factors V.
+    tol, max_iter : float, int
+        Relative tolerance on the residual; cap on the iterations (products with ZᵀWZ).
+    nthreads : int, default=1
+        As for `ridge_cg` (the fused CSR product); the shifts' O(p) updates are split over as
+        many threads on every layout.
+
+    Returns
+    -------
+    (measure, rhs_norm, n_iter, seed_measure): measure (m,) = |ζₛ| ‖r‖ when shift s retired (the
+    recursive residual's norm), rhs_norm = ‖ZᵀW y‖, n_iter (m,) the iterations by which each
+    shift had retired (the products with ZᵀWZ are max(n_iter) + 1), seed_measure the true
+    residual ‖ZᵀW y − (A₀ + σI) b‖ of the seed (the smallest shift σ) at its last iterate (one
+    more product: the check that rounding did not fake the convergence).
+    """
+    cdef Py_ssize_t n = design.n, p = design.p
+    design.check_vectors(working=(("y", y, n),), float64=(("v", v, p),))
+    shifts = np.ascontiguousarray(shifts, dtype=np.float64)
+    if coef_out.ndim != 2 or coef_out.shape[0] != shifts.shape[0] or coef_out.shape[1] != p \
+            or coef_out.dtype != design.dtype or not coef_out.flags.c_contiguous:
+        raise ValueError(f"coef_out must be a C-contiguous {design.dtype} array of shape "
+                         f"({shifts.shape[0]}, {p})")
+    if shifts.size and (not np.all(np.isfinite(shifts)) or shifts.min() < 0):
+        raise ValueError("shifts must be finite and >= 0")
+    return _ridge_cg_multishift(design.layout, design.dense, design.data, design.indices,
+                                design.indptr, n, p, design.sw, design.sqw, design.xbar,
+                                design.d, design.center, v, alpha, y, shifts, coef_out, tol,
+                                max_iter, nthreads)
+
+
+def _ridge_cg_multishift(Layout layout, const floating[::1, :] Xd, const floating[::1] data,
+                         const index_t[::1] indices, const index_t[::1] indptr, Py_ssize_t n,
+                         Py_ssize_t p, const floating[::1] sw, const floating[::1] sqw,
+                         const double[::1] xbar, const double[::1] d, bint center,
+                         const double[::1] v, double alpha, const floating[::1] y,
+                         const double[::1] shifts, floating[:, ::1] B, double tol,
+                         int max_iter, int nthreads):
+    """`ridge_cg_multishift` with the design unpacked (fused types resolved once per call)."""
+    cdef bint weighted = sw.shape[0] > 0
+    cdef Py_ssize_t m = shifts.shape[0], i, j, s
+    dtype = np.float32 if floating is float else np.float64
+    cdef floating[::1] rhs = np.empty(p, dtype=dtype)
+    cdef floating[::1] r = np.empty(p, dtype=dtype)
+    cdef floating[::1] pd = np.empty(p, dtype=dtype)
+    cdef floating[::1] q = np.empty(p, dtype=dtype)
+    cdef floating[::1] tn = np.empty(n, dtype=dtype)
+    cdef floating[::1] tp = np.empty(p, dtype=dtype)
+    cdef floating[::1] tp2 = np.empty(p, dtype=dtype)
+    cdef floating[:, ::1] P = np.empty((m, p), dtype=dtype)
+    cdef double[::1] zeta = np.ones(m), zeta_old = np.ones(m), measure = np.zeros(m)
+    cdef Py_ssize_t[::1] n_iter = np.zeros(m, dtype=np.intp)
+    cdef unsigned char[::1] active = np.zeros(m, dtype=np.uint8)
+    cdef int sthreads = max(1, min(nthreads, m))
+    nthreads = max(1, nthreads) if layout == CSR else 1
+    cdef double[::1] tbuf = np.empty(nthreads * p if nthreads > 1 else 1)
+    cdef double rr, rr_new, pq, step, beta, step_old = 1.0, beta_old = 0.0, rnorm, tol_abs
+    cdef double rhs_norm, zn, zs, zo, denom, seed_measure
+    cdef floating fs, fb, fz
+    cdef int it = 0, n_active = 0
+    cdef Py_ssize_t seed = 0
+    cdef bint stopped = False
+    with nogil:
+        for i in range(n):
+            tn[i] = y[i] * sw[i] if weighted else y[i]
+        _zt_mul(layout, Xd, data, indices, indptr, n, p, xbar, d, center, &tn[0], &rhs[0])
+        rhs_norm = _nrm2(<blas_int> p, &rhs[0], 1)
+        tol_abs = tol * rhs_norm
+        _copy(<blas_int> p, &rhs[0], 1, &r[0], 1)
+        _copy(<blas_int> p, &rhs[0], 1, &pd[0], 1)
+        rr = _dot(<blas_int> p, &r[0], 1, &r[0], 1)
+        for s in range(m):
+            if shifts[s] < shifts[seed]:
+                seed = s
+            for j in range(p):
+                B[s, j] = 0.0
+                P[s, j] = rhs[j]
+            measure[s] = rhs_norm
+            if rhs_norm > tol_abs:
+                active[s] = 1
+                n_active += 1
+        while n_active > 0 and it < max_iter:
+            _apply(False, layout, Xd, data, indices, indptr, n, p, xbar, d, center, sw, sqw,
+                   weighted, v, alpha, &pd[0], &q[0], &tn[0], &tp[0], &tp2[0], &tbuf[0],
+                   nthreads)
+            pq = _dot(<blas_int> p, &pd[0], 1, &q[0], 1)
+            it += 1
+            # every iteration: with many shifts one costs far more than a plain CG's
+            if stop_requested():
+                stopped = True
+                break
+            if pq <= 0.0 or rr <= 0.0:
+                break  # breakdown: precision exhausted (the measures say how far each got)
+            step = rr / pq
+            _axpy(<blas_int> p, <floating> (-step), &q[0], 1, &r[0], 1)
+            rr_new = _dot(<blas_int> p, &r[0], 1, &r[0], 1)
+            beta = rr_new / rr
+            rnorm = sqrt(rr_new)
+            # the shifts are independent: split over threads (each touches its own rows)
+            for s in prange(m, num_threads=sthreads, schedule="static"):
+                if active[s]:
+                    zs = zeta[s]
+                    zo = zeta_old[s]
+                    denom = step * beta_old * (zo - zs) \
+                        + zo * step_old * (1.0 + shifts[s] * step)
+                    zn = zs * zo * step_old / denom
+                    fs = <floating> (step * zn / zs)
+                    fb = <floating> (beta * (zn / zs) * (zn / zs))
+                    fz = <floating> zn
+                    n_iter[s] = it
+                    measure[s] = fabs(zn) * rnorm
+                    if measure[s] <= tol_abs:  # retires: the last step only
+                        active[s] = 0
+                        n_active -= 1
+                        for j in range(p):
+                            B[s, j] = B[s, j] + fs * P[s, j]
+                    else:  # one pass: bₛ += aₛ pₛ, then pₛ = ζₛ r + βₛ pₛ
+                        for j in range(p):
+                            B[s, j] = B[s, j] + fs * P[s, j]
+                            P[s, j] = fz * r[j] + fb * P[s, j]
+                    zeta_old[s] = zs
+                    zeta[s] = zn
+            for j in range(p):
+                pd[j] = r[j] + <floating> beta * pd[j]
+            step_old, beta_old, rr = step, beta, rr_new
+        # the seed's true residual
+        seed_measure = 0.0
+        if m > 0:
+            _apply(False, layout, Xd, data, indices, indptr, n, p, xbar, d, center, sw, sqw,
+                   weighted, v, alpha, &B[seed, 0], &q[0], &tn[0], &tp[0], &tp2[0],
+                   &tbuf[0], nthreads)
+            for j in range(p):
+                q[j] = <floating> (rhs[j] - q[j] - shifts[seed] * B[seed, j])
+            seed_measure = _nrm2(<blas_int> p, &q[0], 1)
+    if stopped:
+        raise_stopped()
+    return np.asarray(measure), rhs_norm, np.asarray(n_iter), seed_measure

@@ -80,14 +80,20 @@ class RidgePath:
     intercept : ndarray of shape (m,) or (m, n_targets)
         Intercepts (all 0 with ``fit_intercept=False``).
     n_iter : ndarray of shape (m,) of int
-        Iterations run at each α (summed over targets); 0 for the direct solvers.
+        Iterations run at each α (summed over targets); 0 for the direct solvers.  For the
+        multi-shift CG path (``solver == "cg"`` with equal penalty factors and
+        ``standardize=True``), which solves every α together, the iterations spent since the
+        previous α had converged: ``n_iter[:i + 1].sum()`` is the iteration at which
+        ``alphas[i]`` had, and ``n_iter.sum()`` the whole path's.
     df : ndarray of shape (m,) or None
         Effective degrees of freedom Σ d²/(d² + α) of the penalized part (d the singular values
         of the design as the fit sees it: weighted, centred, standardized, divided by √v) when
         the solver has the spectrum (``solver == "eigen"``), else None.
     solver : str
         The solver that ran: ``"eigen"`` (one eigendecomposition, each α in O(p·r)),
-        ``"cholesky"``, ``"svd"``, ``"cd"`` or ``"cg"`` (warm-started from the previous α).
+        ``"cholesky"``, ``"svd"``, ``"cd"`` or ``"cg"`` (warm-started from the previous α, or,
+        with equal penalty factors and ``standardize=True``, every α from one multi-shift
+        solve).
     feature_names : ndarray of str or None
         The column names of X when it had them (a pandas DataFrame), else None.
     fitted_offset : bool
@@ -645,7 +651,12 @@ def ridge_path(X: MatrixLike, y: ArrayLike, *, alphas: ArrayLike | None = None,
 
     Solutions are computed from the largest α to the smallest.  With ``"cd"`` and ``"cg"``, the
     start at each α is a polynomial extrapolation in log α of the last (up to three) solutions,
-    which cuts the iterations well below those of cold fits.  The effective degrees of freedom
+    which cuts the iterations well below those of cold fits.  With ``"cg"``, equal penalty
+    factors and columns of equal scale (``standardize=True``), the system at α is
+    (ZᵀWZ + α v₀ I) b = ZᵀW y: every α shares one Krylov space, so one multi-shift conjugate
+    gradient (Jegerlehner 1996; Frommer & Maass 1999) run at the smallest α yields them all,
+    each α stopping when its own residual meets `tol` — about the iterations of a single cold
+    fit at the smallest α, plus O(p) work per α per iteration.  The effective degrees of freedom
     are df(α) = Σ d²/(d² + α), d the singular values of W^{1/2} Z̃ V^{-1/2}: df runs from near 0
     at the top of the grid to the number of penalized, linearly independent columns at α = 0.
 

@@ -12,6 +12,8 @@ The rules, in the words of the API (README, ``Ridge`` docstring):
 * a path (:func:`path_solver`): the spectral decomposition (``"eigen"``) when it applies and its
   matrix fits (sparse X: only when min(n, p) is small), else the one-fit rule with warm-started
   CD on tall data;
+* a "cg" path as one multi-shift solve (:func:`multishift_cg`: equal penalty factors and
+  column scales, ``standardize=True``) or warm-started from α to α;
 * the form of CD and CG (:func:`use_gram_cd`, :func:`cg_on_gram`), the one-pass Gram
   (:func:`wants_gram`), the folds' threads (:func:`fold_workers`), the Dask route
   (:func:`statistics_route`) and the statistics a fit keeps (:func:`keep_fit_statistics`).
@@ -161,6 +163,36 @@ def fold_scores_spectral(pr, v, solver):
     cap = max(pr.n, SPARSE_GRAM_MAX_FEATURES) if pr.fmt == "dense" else \
         SPARSE_GRAM_MAX_FEATURES
     return pr.p <= cap and spectral_unavailable(pr, v, unpenalized=True) is None
+
+
+# multi-shift CG takes the columns' diagonal hⱼ = (ZᵀWZ)ⱼⱼ as equal when they agree to this
+# relative bound (then the Jacobi preconditioner is a scalar, which CG's iterates ignore)
+MULTISHIFT_SCALE_RTOL = 1e-6
+
+
+def multishift_cg(pr, v, alphas, *, offset_columns, limits=False):
+    """Whether a "cg" path runs as one multi-shift CG solve per target
+    (`fastridge._solvers.cg.multishift_path`: every α from one Krylov space, about the
+    iterations of one cold solve at the smallest α) rather than warm-started from α to α.
+
+    The shift structure needs (ZᵀWZ + αV) to be one matrix plus α times a multiple of I in the
+    coordinates CG works in: equal positive penalty factors on the columns that move, and a
+    Jacobi preconditioner diag(hⱼ + αvⱼ) that is a scalar, i.e. equal hⱼ — the columns of
+    equal weighted norm that ``standardize=True`` makes (hⱼ = Σ wᵢ).  Otherwise (penalty
+    factors that differ, raw columns of different scales, box limits, a problem on the Gram or
+    given as an operator, columns whose mean exceeds their spread, fewer than two α) the
+    warm-started path stays."""
+    if pr.op is not None or pr.X is None or limits or np.asarray(alphas).size < 2:
+        return False
+    if offset_columns or cg_on_gram(pr, offset_columns, asked=path_gram_cg(pr)):
+        return False
+    live = pr.d != 0
+    if not live.any():
+        return False
+    vl, hl = np.asarray(v, dtype=np.float64)[live], pr.h[live]
+    if vl.min() <= 0 or vl.max() - vl.min() > 1e-12 * vl.max():
+        return False
+    return bool(hl.max() - hl.min() <= MULTISHIFT_SCALE_RTOL * hl.max())
 
 
 def path_gram_cg(pr):

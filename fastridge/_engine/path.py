@@ -1,5 +1,6 @@
 """The path engine: the default α grid (glmnet's), and the solutions over a grid from the
-largest α down, warm-started by extrapolation in log α for the iterative solvers."""
+largest α down, warm-started by extrapolation in log α for the iterative solvers (or, for CG
+where the policy allows it, every α from one multi-shift solve)."""
 import numpy as np
 
 from fastridge import _design as D, _policy, _preprocessing as P, _solvers as S, _validation as V
@@ -154,6 +155,13 @@ def solve_path(pr, v, alphas, solver, *, tol, max_iter, report=None, history=Non
                 B[i] = spec.coef(np.full(k, a))
             step(i, a, 0)
         df = spec.df(alphas)
+    elif used == "cg" and S.cg.multishift_applies(pr, v, alphas, limits is not None):
+        # every α from one Krylov space (equal penalty factors and column scales); from b = 0,
+        # so a `history` has nothing to add
+        B, n_iter, short_at = S.cg.multishift_path(pr, v, alphas, tol, max_iter)
+        short = [float(a) for a in short_at]
+        for i, a in enumerate(alphas):
+            step(i, a, n_iter[i])
     elif S.spec(used).warm_start:
         state = S.path_state(pr, v, used, limits)
         if history is not None and not (history[0].size and np.all(history[0] > alphas[0])):

@@ -226,6 +226,71 @@ def _primal_gradient(pr, v, t, b, alpha, tol, with_floor=False):
     return float(np.linalg.norm(g)), tol_abs + floor * float(jw.max(initial=0.0))
 
 
+def multishift_applies(pr, v, alphas, limits=False):
+    """Whether `multishift_path` serves a "cg" path over `alphas` (the policy's
+    `_policy.multishift_cg`)."""
+    return _policy.multishift_cg(pr, v, alphas, offset_columns=offset_columns(pr).size,
+                                 limits=limits)
+
+
+def multishift_path(pr, v, alphas, tol, max_iter):
+    """Every α of a path from one multi-shift CG solve per target (`_cg_fast.ridge_cg_multishift`).
+
+    With equal penalty factors v₀ on the columns that move, (ZᵀWZ + αV) = A₀ + (α − α₀)v₀ I
+    with A₀ = ZᵀWZ + α₀V at the smallest α₀: one CG on A₀ (from b = 0) yields every α's
+    solution, each α stopping when its own residual ‖ZᵀW(y_c − Zb) − αVb‖ ≤ tol · ‖ZᵀW y_c‖
+    (the iterative solvers' rule, `unit_scale`, whose scale is the same for every column here).
+    The seed's true residual is then checked (one more product); if rounding let the recursion
+    run ahead of it, the seed α continues with the warm-started kernel from there.
+
+    Returns B (m, k, p) float64, n_iter (m,) and the α that stopped short.  n_iter is counted
+    as a warm-started path counts it — the products with ZᵀWZ spent on the way from the
+    previous α to this one — so ``n_iter[:i + 1].sum()`` is the iteration at which α_i (summed
+    over targets) had converged and ``n_iter.sum()`` the products of the whole path.
+    """
+    from fastridge import _cg_fast
+    from fastridge._view import Design
+
+    max_iter = iteration_cap("cg", max_iter)
+    alphas = np.asarray(alphas, dtype=np.float64)
+    m, k, p = alphas.size, pr.k, pr.p
+    live = pr.d != 0
+    v0 = float(v[live].max())
+    a0 = float(alphas.min())
+    seed = int(np.argmin(alphas))
+    shifts = (alphas - a0) * v0
+    design = Design(pr.X, pr.xbar, pr.d, pr.center, sw=pr.sw)
+    B = np.zeros((m, k, p))
+    n_iter = np.zeros(m, dtype=np.intp)
+    short = np.zeros(m, dtype=bool)
+    for t in range(k):
+        y = np.ascontiguousarray(pr.Yc[:, t])
+        out = np.empty((m, p), dtype=pr.dtype)
+        measure, rhs_norm, it, seed_measure = _cg_fast.ridge_cg_multishift(
+            design, y, shifts, out, alpha=a0, v=v, tol=tol, max_iter=max_iter,
+            nthreads=_config.num_threads())
+        tol_abs = tol * rhs_norm
+        late = measure > tol_abs
+        late[seed] = seed_measure > tol_abs
+        if late[seed] and it[seed] < max_iter:
+            x = out[seed].copy()
+            b = np.empty(p, dtype=pr.dtype)
+            mm, ta, extra = _cg_fast.ridge_cg(
+                design, y, x, b, alpha=a0, v=v, h=preconditioner_diagonal(pr.h, a0),
+                jw=unit_scale(pr.h, v, a0), dual=False, tol=tol,
+                max_iter=max_iter - int(it[seed]), nthreads=_config.num_threads())
+            out[seed] = b
+            it[seed] += extra
+            late[seed] = mm > ta
+        B[:, t, :] = out
+        short |= late
+        # along the path (α descending here), the products spent since the previous α
+        reached = np.maximum.accumulate(it[np.argsort(-alphas, kind="stable")])
+        steps = np.diff(reached, prepend=0)
+        n_iter[np.argsort(-alphas, kind="stable")] += steps
+    return B, n_iter, alphas[short]
+
+
 def preconditioner_diagonal(h, alpha):
     """The diagonal of ZᵀWZ used by CG's Jacobi preconditioner: `h` itself when α > 0.
 

@@ -1,0 +1,274 @@
+"""Multi-shift CG paths (`ridge_path(solver="cg")` with equal penalty factors and
+``standardize=True``): every α equals the closed-form fit to the solver tolerance, the whole
+path costs the iterations of one cold CG fit at the smallest α, and the policy keeps the
+warm-started path where the shift structure breaks."""
+import numpy as np
+import pytest
+
+from fastridge import Ridge, RidgeCV, ridge_path
+from conftest import make_data, ridge_oracle
+
+
+def _conv(kind):
+    if kind == "dense":
+        return lambda A: A
+    sp = pytest.importorskip("scipy.sparse")
+    return {"csr": sp.csr_array, "csc": sp.csc_matrix}[kind]
+
+
+@pytest.fixture
+def spy(monkeypatch):
+    """The multi-shift solves run (one entry per path): the tests check that they exercised
+    it, not the warm-started path."""
+    from fastridge._solvers import cg
+
+    calls, run = [], cg.multishift_path
+
+    def wrapped(*args, **kwargs):
+        calls.append(args[2].size)
+        return run(*args, **kwargs)
+
+    monkeypatch.setattr(cg, "multishift_path", wrapped)
+    return calls
+
+
+def _sparse_data(n, p, density, seed):
+    """Sparse X whose columns have scales spanning 1e±1 (standardize must equalize them)."""
+    sp = pytest.importorskip("scipy.sparse")
+    rng = np.random.default_rng(seed)
+    X = sp.random(n, p, density=density, format="csr", random_state=rng,
+                  data_rvs=rng.standard_normal)
+    X = X @ sp.diags(np.logspace(-1, 1, p))
+    X = sp.csr_array(X)
+    beta = rng.standard_normal(p)
+    y = X @ beta + 0.5 * rng.standard_normal(n) + 2.0
+    return X, y
+
+
+def _kkt(X, y, w, alpha, coef, intercept):
+    """(‖g‖, ‖g(0)‖) in float64, g = ZᵀW(y − ȳ − Zb) − αb in the standardized coordinates
+    (b = coef · sd), written out here: the rule the solver stops on."""
+    X = np.asarray(X.toarray() if hasattr(X, "toarray") else X, dtype=np.float64)
+    w = np.ones(X.shape[0]) if w is None else w
+    xm, ym = w @ X / w.sum(), w @ y / w.sum()
+    sd = np.sqrt(w @ (X - xm) ** 2 / w.sum())
+    Z = (X - xm) / sd
+    b = np.asarray(coef, dtype=np.float64) * sd
+    g0 = Z.T @ (w * (y - ym))
+    g = g0 - Z.T @ (w * (Z @ b)) - alpha * b
+    return np.linalg.norm(g), np.linalg.norm(g0)
+
+
+@pytest.mark.parametrize("kind", ["dense", "csr", "csc"])
+@pytest.mark.parametrize("shape", [(150, 90), (40, 90)])   # n < 2p: CG on X, not the Gram
+@pytest.mark.parametrize("weighted", [False, True])
+def test_each_alpha_equals_closed_form(kind, shape, weighted, spy):
+    n, p = shape
+    X, y = make_data(n=n, p=p, seed=11, cond=30.0, offset=0.0)
+    X = X * np.logspace(-2, 2, p)   # unequal raw scales: standardize equalizes them
+    w = np.random.default_rng(3).uniform(0.2, 3.0, n) if weighted else None
+    tol = 1e-10
+    path = ridge_path(_conv(kind)(X), y, n_alphas=30, standardize=True, sample_weight=w,
+                      solver="cg", tol=tol, max_iter=5000)
+    assert path.solver == "cg"
+    for i, a in enumerate(path.alphas):
+        coef, icpt = ridge_oracle(X, y, a, sample_weight=w, standardize=True)
+        np.testing.assert_allclose(path.coef[i], coef, rtol=1e-6, atol=1e-8 * np.abs(coef).max())
+        np.testing.assert_allclose(path.intercept[i], icpt, rtol=1e-6, atol=1e-8)
+        g, g0 = _kkt(X, y, w, a, path.coef[i], path.intercept[i])
+        assert g <= 1.01 * tol * g0 + 1e-12 * g0, (i, g / g0)
+    assert spy == [30]
+
+
+def test_float32_meets_its_tolerance(spy):
+    X, y = _sparse_data(3000, 200, 0.02, seed=4)
+    X32 = X.astype(np.float32)
+    tol = 1e-4
+    path = ridge_path(X32, y.astype(np.float32), n_alphas=20, standardize=True, solver="cg",
+                      tol=tol)
+    assert path.coef.dtype == np.float32
+    for i, a in enumerate(path.alphas):
+        coef, icpt = ridge_oracle(X32.astype(np.float64), y.astype(np.float32), a,
+                                  standardize=True)
+        np.testing.assert_allclose(path.coef[i], coef, rtol=2e-3, atol=2e-3 * np.abs(coef).max())
+        g, g0 = _kkt(X32, y.astype(np.float32).astype(np.float64), None, a, path.coef[i],
+                     path.intercept[i])
+        assert g <= 3 * tol * g0, (i, g / g0)
+    assert spy == [20]
+
+
+def test_multitarget_one_solve_per_target(spy):
+    X, Y = make_data(n=150, p=40, k=3, seed=8, cond=20.0, offset=0.0)
+    path = ridge_path(_conv("csr")(X), Y, n_alphas=12, standardize=True, solver="cg",
+                      tol=1e-11, max_iter=5000)
+    for i, a in enumerate(path.alphas):
+        coef, icpt = ridge_oracle(X, Y, a, standardize=True)
+        np.testing.assert_allclose(path.coef[i], coef, rtol=1e-7, atol=1e-9)
+        np.testing.assert_allclose(path.intercept[i], icpt, rtol=1e-7, atol=1e-9)
+    assert spy == [12]
+
+
+@pytest.mark.parametrize("kind", ["csr", "csc"])
+def test_path_costs_one_cold_solve_at_the_smallest_alpha(kind, spy):
+    """n_iter counts products with ZᵀWZ: the whole path's equal those of one cold CG fit at
+    the smallest α (the seed's recursion is that fit's), and the count by which αᵢ retired
+    equals a cold fit's at αᵢ (shifted CG's iterates are each shifted system's own CG
+    iterates)."""
+    X, y = _sparse_data(1000, 400, 0.01, seed=2)
+    X = _conv(kind)(X)
+    tol = 1e-8
+    path = ridge_path(X, y, n_alphas=100, alpha_min_ratio=1e-4, standardize=True, solver="cg",
+                      tol=tol, max_iter=10000)
+    cold = [Ridge(alpha=a, solver="cg", standardize=True, tol=tol, max_iter=10000)
+            .fit(X, y).n_iter_ for a in path.alphas]
+    assert cold[-1] >= 20  # a problem where the count means something
+    assert spy == [100]
+    total = int(path.n_iter.sum())
+    assert abs(total - cold[-1]) <= 2, (total, cold[-1])
+    reached = np.cumsum(path.n_iter)
+    for i in range(0, 100, 9):
+        assert abs(int(reached[i]) - int(cold[i])) <= 2, (i, reached[i], cold[i])
+    # against the warm-started path: unequal penalty factors take it
+    pf = np.ones(X.shape[1])
+    pf[0] = 1.0 + 1e-3
+    warm = ridge_path(X, y, alphas=path.alphas, standardize=True, solver="cg", tol=tol,
+                      max_iter=10000, penalty_factor=pf)
+    assert warm.n_iter.sum() > 3 * total, (warm.n_iter.sum(), total)
+
+
+def test_policy_keeps_warm_path_where_shifts_break(spy):
+    """Unequal raw column scales (standardize=False) or penalty factors: the warm-started path,
+    still exact; equal ones: multi-shift (its count is one cold solve, far below warm's)."""
+    from fastridge import _preprocessing as P
+    from fastridge._solvers import cg
+
+    X, y = make_data(n=20, p=12, seed=5, offset=0.0)   # n < 2p: CG on X, not the Gram
+    X = X * np.logspace(-1, 1, 12)
+    alphas = np.logspace(1, -2, 10)
+
+    def applies(standardize, pf=None, fit_intercept=True, shift=0.0):
+        pr = P.prepare(X + shift, y[:, None], None, fit_intercept=fit_intercept,
+                       standardize=standardize)
+        v = np.ones(12) if pf is None else pf
+        return cg.multishift_applies(pr, v, alphas)
+
+    assert applies(True)
+    assert not applies(False)
+    assert not applies(True, pf=np.linspace(0.5, 2.0, 12))
+    assert applies(True, fit_intercept=False)        # columns of mean 0 (make_data's)
+    # no intercept: the scale is the SD about the mean, the norm about 0: unequal hⱼ
+    assert not applies(True, fit_intercept=False, shift=np.linspace(0.1, 1.0, 12))
+    assert not applies(True, shift=100.0)            # means far beyond the spread
+    for kw in ({"standardize": False}, {"standardize": True,
+                                        "penalty_factor": np.linspace(0.5, 2.0, 12)}):
+        path = ridge_path(X, y, alphas=alphas, solver="cg", tol=1e-11, max_iter=5000, **kw)
+        for i, a in enumerate(alphas):
+            coef, _ = ridge_oracle(X, y, a, standardize=kw["standardize"],
+                                   penalty_factor=kw.get("penalty_factor"))
+            np.testing.assert_allclose(path.coef[i], coef, rtol=1e-6, atol=1e-9)
+    assert spy == []
+
+
+def test_equal_raw_scales_without_standardize(spy):
+    """Columns of equal weighted norm: the shift structure holds without standardize."""
+    X, y = make_data(n=25, p=15, seed=6, offset=0.0)
+    Xc = X - X.mean(axis=0)
+    X = X / np.linalg.norm(Xc, axis=0) * 3.0
+    path = ridge_path(X, y, n_alphas=20, solver="cg", tol=1e-11, max_iter=5000)
+    for i, a in enumerate(path.alphas):
+        np.testing.assert_allclose(path.coef[i], ridge_oracle(X, y, a)[0], rtol=1e-7,
+                                   atol=1e-10)
+    assert spy == [20]
+
+
+@pytest.mark.filterwarnings("ignore::fastridge.exceptions.AlphaGridWarning")
+def test_ridgecv_kfold_folds_use_multishift(spy):
+    """RidgeCV(cv=folds, solver="cg", standardize=True): each fold's out-of-fold predictions
+    equal a closed-form fit on its training rows (with their own scales)."""
+    X, y = _sparse_data(300, 60, 0.1, seed=9)
+    Xd = X.toarray()
+    grid = np.logspace(2, -2, 15)
+    idx = np.arange(300)
+    folds = [(idx[idx % 3 != f], idx[idx % 3 == f]) for f in range(3)]
+    est = RidgeCV(alphas=grid, cv=folds, solver="cg", standardize=True, tol=1e-11,
+                  max_iter=5000, store_cv_results=True).fit(X, y)
+    for train, test in folds:
+        for a in grid:
+            coef, icpt = ridge_oracle(Xd[train], y[train], a, standardize=True)
+            j = int(np.flatnonzero(est.cv_summary_["alphas"] == a)[0])
+            np.testing.assert_allclose(est.cv_predictions_[test, j], Xd[test] @ coef + icpt,
+                                       rtol=1e-7, atol=1e-8)
+    assert len(spy) >= 3
+
+
+def test_kernel_shifts_in_any_order_and_its_checks():
+    """The kernel on its own: shifts unsorted (the seed is the smallest), each bₛ the float64
+    solution of (ZᵀZ + (α + σₛ)I) b = Zᵀy written here; wrong arrays are refused by name."""
+    from fastridge import _cg_fast
+    from fastridge._view import Design
+
+    rng = np.random.default_rng(1)
+    n, p = 70, 25
+    X = np.asfortranarray(rng.standard_normal((n, p)))
+    y = rng.standard_normal(n)
+    xbar, d = X.mean(axis=0), np.ones(p)
+    design = Design(X, xbar, d, True)
+    shifts = np.array([3.0, 0.0, 100.0, 0.5, 0.0])
+    out = np.empty((5, p))
+    yc = y - y.mean()
+    measure, rhs_norm, it, seed_measure = _cg_fast.ridge_cg_multishift(
+        design, yc, shifts, out, alpha=0.2, v=np.ones(p), tol=1e-12, max_iter=1000)
+    Z = X - xbar
+    c = Z.T @ yc
+    assert rhs_norm == pytest.approx(np.linalg.norm(c), rel=1e-12)
+    for s, sig in enumerate(shifts):
+        b = np.linalg.solve(Z.T @ Z + (0.2 + sig) * np.eye(p), c)
+        np.testing.assert_allclose(out[s], b, rtol=1e-9, atol=1e-12)
+        assert measure[s] <= 1e-12 * rhs_norm
+    assert it[2] < it[0] <= it[3] <= it[1] == it[4] <= p + 2   # larger shift, sooner done
+    assert seed_measure <= 1e-11 * rhs_norm
+    with pytest.raises(ValueError, match="coef_out"):
+        _cg_fast.ridge_cg_multishift(design, yc, shifts, np.empty((4, p)), alpha=0.2,
+                                     v=np.ones(p), tol=1e-8, max_iter=10)
+    with pytest.raises(ValueError, match="shifts"):
+        _cg_fast.ridge_cg_multishift(design, yc, -shifts, out, alpha=0.2, v=np.ones(p),
+                                     tol=1e-8, max_iter=10)
+    with pytest.raises(ValueError, match="y must"):
+        _cg_fast.ridge_cg_multishift(design, yc[:-1], shifts, out, alpha=0.2, v=np.ones(p),
+                                     tol=1e-8, max_iter=10)
+
+
+INTERRUPT = r"""
+import os, signal, threading, time, warnings
+import numpy as np
+import scipy.sparse as sp
+from fastridge import ridge_path
+rng = np.random.default_rng(0)
+X = sp.csr_array(sp.random(20000, 5000, density=1e-3, random_state=rng) @
+                 sp.diags(np.geomspace(1, 1e-6, 5000)))
+y = rng.standard_normal(20000)
+warnings.simplefilter("ignore")
+threading.Timer(0.5, lambda: os.kill(os.getpid(), signal.SIGINT)).start()
+t0 = time.perf_counter()
+try:
+    ridge_path(X, y, alphas=np.geomspace(1, 1e-10, 200), standardize=True, solver="cg",
+               tol=1e-30, max_iter=10**8)
+except KeyboardInterrupt:
+    print("interrupted after", round(time.perf_counter() - t0, 2))
+"""
+
+
+def test_ctrl_c_stops_a_multishift_path():
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    if not hasattr(signal, "SIGINT") or os.name == "nt":
+        pytest.skip("POSIX signals")
+    pytest.importorskip("scipy.sparse")
+    res = subprocess.run([sys.executable, "-c", INTERRUPT], capture_output=True, text=True,
+                         timeout=120)
+    assert res.returncode == 0, res.stderr
+    assert res.stdout.startswith("interrupted after"), res.stdout + res.stderr
+    assert float(res.stdout.split()[-1]) < 2.0
