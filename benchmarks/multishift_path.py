@@ -11,7 +11,8 @@ where the shift structure breaks; here it is forced by declining the multi-shift
 (`fastridge._policy.multishift_cg`) for that row only.  ``--folds K`` adds RidgeCV(cv=K)
 against K cold fits at the smallest α.
 
-    PYTHONPATH=. nice -n 10 python benchmarks/multishift_path.py [--n 200000 --p 50000 --density 1e-3]
+    PYTHONPATH=. nice -n 10 python benchmarks/multishift_path.py \
+        [--n 200000 --p 50000 --density 1e-3]
 
 Target (issue 15): path ≤ 2 × the cold fit.
 """

@@ -5,8 +5,8 @@ warm-started path where the shift structure breaks."""
 import numpy as np
 import pytest
 
-from fastridge import Ridge, RidgeCV, ridge_path
 from conftest import make_data, ridge_oracle
+from fastridge import Ridge, RidgeCV, ridge_path
 
 
 def _conv(kind):
