@@ -43,7 +43,7 @@ extensions = [
 source_suffix = {".rst": "restructuredtext", ".md": "markdown"}
 root_doc = "index"
 exclude_patterns = ["_build", "auto_examples/*.ipynb", "auto_examples/*.py",
-                    "auto_examples/*.zip", "auto_examples/*.md5", "**/sg_execution_times.rst"]
+                    "auto_examples/*.zip", "auto_examples/*.md5"]
 templates_path = ["_templates"]
 
 # README.md is written for GitHub: its sections go from ### to #### inside an included page, and
@@ -127,14 +127,15 @@ def public_names():
 
 
 def listed_names(api_rst):
-    """The names the autosummary tables of docs/api.rst list (one per indented line)."""
+    """The names the autosummary tables of docs/api.rst list (one per indented line, relative to
+    ``.. currentmodule:: fastridge``)."""
     text = api_rst.read_text(encoding="utf-8")
     names = set()
     for block in re.findall(r"^\.\. autosummary::\n((?:[ \t]+.*\n|\n)+)", text, re.MULTILINE):
         for line in block.splitlines():
             line = line.strip()
             if line and not line.startswith(":"):
-                names.add(line)
+                names.add(f"fastridge.{line}")  # relative to the page's currentmodule
     return names
 
 
