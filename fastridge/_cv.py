@@ -263,7 +263,7 @@ class RidgeCV(RoutingMixin, LinearRegressorBase):
         decomposition itself gives the coefficients at `alpha_`.
     n_features_in_ : int
         Number of columns of X seen in `fit`.
-    feature_names_in_ : ndarray of str of shape (n_features_in_,)
+    feature_names_in_ : ndarray of str of shape (`n_features_in_`,)
         Column names of X, defined only when X had string column names.
 
     Warns
@@ -920,7 +920,7 @@ class RidgeCV(RoutingMixin, LinearRegressorBase):
         The intervals of Barber, Candès, Ramdas and Tibshirani (2021, Ann. Statist.), at
         `alpha_`, from the models that cross-validation fitted — no refit.  With μ̂₋ᵢ the model
         that did not see training row i (the leave-one-out fit for jackknife+, the fit of the
-        fold holding row i out for CV+), Rᵢ = |yᵢ − μ̂₋ᵢ(xᵢ)| and a = 1 − `coverage`, over the
+        fold holding row i out for CV+), ``Rᵢ = |yᵢ − μ̂₋ᵢ(xᵢ)|`` and a = 1 − `coverage`, over the
         n training rows of positive weight:
 
             lower(x) = the ⌊a(n + 1)⌋-th smallest of μ̂₋ᵢ(x) − Rᵢ

@@ -294,7 +294,7 @@ class RidgeEM(RegressorBase):
     intercept_ : float or ndarray of shape (n_targets,)
         Posterior mean of the intercept.
     log_marginal_likelihood_ : float or ndarray of shape (n_targets,)
-        log p(y | alpha_, noise_variance_), constants included; see
+        ``log p(y | alpha_, noise_variance_)``, constants included; see
         :meth:`log_marginal_likelihood`.
     n_iter_ : int or ndarray of shape (n_targets,)
         Newton iterations run after the grid search (≥ 1).
@@ -306,7 +306,7 @@ class RidgeEM(RegressorBase):
         as ``Ridge(alpha=alpha_).inference(X, y, kind="bayes").cov`` without the intercept.
     n_features_in_ : int
         Number of columns of X seen in `fit`.
-    feature_names_in_ : ndarray of str of shape (n_features_in_,)
+    feature_names_in_ : ndarray of str of shape (`n_features_in_`,)
         Column names of X, defined only when X had string column names.
 
     See Also

@@ -209,7 +209,7 @@ class _KernelMixin(RegressorBase):
     def predict(self, X: MatrixLike) -> NDArray[np.floating]:
         """Predict with the fitted kernel ridge model.
 
-        ŷ = k(X, X_fit_) · dual_coef_ + intercept_.
+        ``ŷ = k(X, X_fit_) · dual_coef_ + intercept_``.
 
         Parameters
         ----------
@@ -312,7 +312,7 @@ class KernelRidge(_KernelMixin):
     -----
     With an intercept, P = I − 1wᵀ/W (W = Σ wᵢ), K̃ = P K Pᵀ and ỹ = y − ȳ_w; c solves the
     problem on (K̃, ỹ) and b = ȳ_w − wᵀK c / W.  For kernel="linear" this is `Ridge` with
-    ``fit_intercept=True`` (coef_ = Xᵀc).
+    ``fit_intercept=True`` (``coef_ = Xᵀc``).
 
     Examples
     --------

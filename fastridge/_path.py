@@ -635,7 +635,7 @@ def ridge_path(X: MatrixLike, y: ArrayLike, *, alphas: ArrayLike | None = None,
     weighted root mean square without an intercept) and r = y − ȳ (or, when some penalty
     factors are 0, the residual of the weighted least-squares fit on those columns),
 
-        alpha_max = maxⱼ |z̃ⱼᵀ W r| / (vⱼ · 0.001 · σ_y)
+        ``alpha_max = maxⱼ |z̃ⱼᵀ W r| / (vⱼ · 0.001 · σ_y)``
 
     over the penalized features (for several targets: the largest over the targets, each with
     its own σ_y), and `n_alphas` values log-spaced from alpha_max down to ``alpha_min_ratio *

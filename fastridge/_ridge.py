@@ -240,7 +240,7 @@ class Ridge(RoutingMixin, LinearRegressorBase):
         With `df`: the α solved for, the same for every target (not set without `df`).
     n_features_in_ : int
         Number of columns of X seen in `fit`.
-    feature_names_in_ : ndarray of str of shape (n_features_in_,)
+    feature_names_in_ : ndarray of str of shape (`n_features_in_`,)
         Column names of X, defined only when X had string column names (a pandas DataFrame).
 
     See Also
