@@ -452,7 +452,9 @@ def to_raw(pr, B, limits=None):
     `limits`: None or the raw-scale box (lower, upper) the solver kept B in (as B = β/d); the
     raw coefficients are clipped to it, which only removes the rounding of β = d·b, and the
     intercept β₀ = ȳ − x̄ᵀβ is taken with the clipped β."""
-    coef = B.astype(np.float64) * pr.d + 0.0  # + 0.0: no -0.0 for a column with d = 0
+    coef = np.array(B, dtype=np.float64)      # one copy, then in place (fewer temporaries)
+    coef *= pr.d
+    coef += 0.0                               # no -0.0 for a column with d = 0
     if limits is not None:
         coef = np.clip(coef, limits[0], limits[1])
     if pr.center:

@@ -62,8 +62,9 @@ class Spectrum:
         F[~np.isfinite(F)] = 0.0
         B = self.Vr @ F
         if self.fixed is not None:
-            B = B + self.fixed
-        return (B * self.scale[:, None]).T
+            B += self.fixed
+        B *= self.scale[:, None]
+        return B.T
 
     def unpenalized_basis(self):
         """Q₀ (n, q): an orthonormal basis of the unpenalized columns Ẑ₀ (weighted, centred,

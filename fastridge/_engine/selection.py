@@ -143,17 +143,23 @@ def loo_rows(U, w, W, center, Q0=None):
     return U * U, np.where(interp, 0.0, M), interp
 
 
-def loo_ratio(U, U2, r0, M, interp, c, s2, a, cD=None):
+def loo_ratio(U, U2, r0, M, interp, c, s2, a, cD=None, out=None):
     """√wᵢ times the leave-one-out residual of each row for each α of `a`: (n, len(a), k), in
     U's dtype; `cD` (or None), c (r, k) times 1/(s² + α) for each α of `a`, (r, len(a)·k),
-    when the caller has it."""
+    when the caller has it; `out` (or None), a C-contiguous buffer of U's dtype with at least
+    n·len(a)·k items to hold the result (a caller looping over blocks reuses one: fresh memory
+    costs page faults on every first touch)."""
     n, r = U.shape
     mb = a.size
     inv = 1.0 / (s2[:, None] + a[None, :])                      # (r, mb)
     if cD is None:
         cD = (c[:, None, :] * inv[:, :, None]).reshape(r, -1)
     k = cD.shape[1] // max(mb, 1)
-    ratio = (U @ cD).reshape(n, mb, k)                           # A
+    if out is None:
+        ratio = U @ cD
+    else:
+        ratio = np.matmul(U, cD, out=out.reshape(-1)[:n * mb * k].reshape(n, mb * k))
+    ratio = ratio.reshape(n, mb, k)                              # A
     B = U2 @ inv                                                 # (n, mb)
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         fix = ratio[interp] / B[interp][:, :, None] if interp.any() else None
@@ -162,7 +168,9 @@ def loo_ratio(U, U2, r0, M, interp, c, s2, a, cD=None):
         ratio /= (M[:, None] + a[None, :] * B).astype(ratio.dtype)[:, :, None]
         if fix is not None:
             ratio[interp] = fix
-    ratio[~np.isfinite(ratio)] = 0.0            # only rows of no weight and no leverage
+    bad = ~np.isfinite(ratio)                   # only rows of no weight and no leverage
+    if bad.any():
+        ratio[bad] = 0.0
     return ratio
 
 
@@ -183,7 +191,10 @@ def sq_moments(ratio, w, pos, per_target):
     sq /= w.astype(sq.dtype)[:, None, None]                       # eᵢ²
     sq -= mean.astype(sq.dtype)
     np.square(sq, out=sq)
-    m2 = np.einsum("i,imk->mk", w, sq.astype(np.float64, copy=False))
+    if sq.dtype == np.float64:    # a matrix-vector product (BLAS), not an einsum loop
+        m2 = (w @ sq.reshape(w.size, -1)).reshape(sq.shape[1:])
+    else:
+        m2 = np.einsum("i,imk->mk", w, sq.astype(np.float64))
     return Wc, mean, m2, int(w.size)
 
 
@@ -480,15 +491,20 @@ class LeaveOneOut:
         budget = _config.block_rows(1, minimum=1, budget="loo_memory")   # float64 items
         mb = max(1, min(m, budget // max(1, r * k)))
         nb = max(64, budget // max(1, mb * k))
+        # one buffer each for c/(s² + α) and the block's residuals, reused by every block
+        cD_buf = np.empty(r * mb * k, dtype=dt)
+        out = np.empty(min(n, nb) * mb * k, dtype=dt)
         for lo in range(0, m, mb):
             a = alphas[lo:lo + mb]
             inv = 1.0 / (s2[:, None] + a[None, :])                   # (r, mb)
-            cD = (c[:, None, :] * inv[:, :, None].astype(dt)).reshape(r, a.size * k)
+            cD = cD_buf[:r * a.size * k].reshape(r, a.size, k)
+            np.multiply(c[:, None, :], inv[:, :, None].astype(dt), out=cD)
+            cD = cD.reshape(r, a.size * k)
             parts = []
             for b in range(0, n, nb):
                 rows = slice(b, b + nb)
                 ratio = loo_ratio(U[rows], U2[rows], r0[rows], M[rows], interp[rows], None,
-                                  s2, a, cD=cD)
+                                  s2, a, cD=cD, out=out)
                 parts.append(sq_moments(ratio, w[rows], pos[rows], self.per_target))
             W, mean[lo:lo + mb], m2[lo:lo + mb], _ = merge_moments(parts)
         factor = scale * scale if self.per_target else scale[:1] * scale[:1]
