@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from fastridge import _grid, _policy, _validation as V
+from fastridge import _docs, _grid, _policy, _validation as V
 from fastridge._backends import get_backend
 from fastridge._base import set_linear_fit, unchanged_on_failure
 from fastridge._engine import fit as engine
@@ -118,6 +118,7 @@ def record_choice(est, grid, mean, se, per_target, extra):
 
 
 # --------------------------------------------------------------------------- the estimator
+@_docs.fill
 class RidgeCV(RoutingMixin, LinearRegressorBase):
     """Ridge regression with α chosen by cross-validation.
 
@@ -201,24 +202,13 @@ class RidgeCV(RoutingMixin, LinearRegressorBase):
         Accepted for scikit-learn's code and without effect: leave-one-out is always the
         exact computation described in Notes.
     penalty_matrix : array-like of shape (n_features, n_features), default=None
-        Generalized ridge: a symmetric positive semidefinite Ω replacing the diagonal penalty,
-        so that each target minimizes ``Σᵢ wᵢ (yᵢ − xᵢᵀβ − β_int)² + α (β − β₀)ᵀ Ω (β − β₀)``
-        (β₀ = `coef_prior`, the intercept β_int never penalized). Directions in Ω's null space
-        are not penalized (e.g. the polynomials of a :func:`fastridge.difference_penalty`).
-        Fitted as ordinary ridge in Ω's standard form β = Tγ + β₀ (``fastridge._generalized``),
-        which keeps the hat matrix: exact leave-one-out, GCV and k-fold choose α among the same
-        models, and `alpha_`, `cv_results_` and `coef_` are those of the original problem
-        (``cv_results_["df"]`` counts the penalized directions; GCV adds the null space's
-        dimension). Not with `penalty_factor` (a diagonal Ω is one) nor ``standardize=True`` (Ω
-        applies to the coefficients of X as given); sparse X is multiplied into the dense n × p
-        array X T; Dask arrays are refused.
-    penalty_root : array-like of shape (n_rows, n_features), default=None
-        A factor L of the penalty, Ω = LᵀL (as ``difference_penalty(p)``, mgcv's and the
-        P-spline literature's D); exclusive with `penalty_matrix`.
-    coef_prior : array-like of shape (n_features,) or (n_targets, n_features), default=None
-        The prior mean β₀ the coefficients are shrunk towards instead of 0 (one per target,
-        or one for all); with `penalty_matrix` or alone (then also with `penalty_factor`,
-        `standardize` and sparse X, which stays sparse: the fit is made on y − Xβ₀).
+        %(penalty_matrix)s
+        Exact leave-one-out, GCV and k-fold choose α among the same models, and `alpha_`,
+        `cv_results_` and `coef_` are those of the original problem (``cv_results_["df"]`` counts
+        the penalized directions; GCV adds the null space's dimension).
+        %(penalty_matrix_limits)s
+    %(penalty_root)s
+    %(coef_prior)s
 
     Attributes
     ----------

@@ -42,7 +42,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from fastridge import _policy, _validation as V
+from fastridge import _docs, _policy, _validation as V
 from fastridge._base import RegressorBase, linear_predict, set_linear_fit, unchanged_on_failure
 from fastridge._engine.fit import LinearFit
 from fastridge._lazy import load_engine
@@ -237,6 +237,7 @@ def _posterior_cov_dense(G, J, e, alphas, sigma2):
 
 # --------------------------------------------------------------------------- the estimator
 
+@_docs.fill
 class RidgeEM(RegressorBase):
     """Ridge regression with α chosen by maximizing the marginal likelihood (no cross-validation).
 
@@ -263,20 +264,13 @@ class RidgeEM(RegressorBase):
     max_iter : int, default=1000
         Cap on the Newton iterations per target; a ConvergenceWarning is issued when reached.
     penalty_matrix : array-like of shape (n_features, n_features), default=None
-        Generalized ridge: a symmetric positive semidefinite Ω replacing the diagonal penalty,
-        so that each target minimizes ``Σᵢ wᵢ (yᵢ − xᵢᵀβ − β_int)² + α (β − β₀)ᵀ Ω (β − β₀)``
-        (β₀ = `coef_prior`, the intercept β_int never penalized). Directions in Ω's null space
-        are not penalized (e.g. the polynomials of a :func:`fastridge.difference_penalty`).
-        Fitted as ordinary ridge in Ω's standard form β = Tγ + β₀ (``fastridge._generalized``),
-        which keeps the hat matrix: the evidence is that of β − β₀ ~ N(0, σ²/α · Ω⁺) on Ω's
-        range with a flat prior on its null space (orthonormal coordinates, REML-style: each
-        flat direction takes one degree of freedom, as the intercept), and `coef_cov_` is
-        σ²(ZᵀWZ + αΩ)⁻¹. Not with ``standardize=True`` (Ω applies to the coefficients of
-        X as given); sparse X is
-        multiplied into the dense n × p array X T; Dask arrays are refused.
-    penalty_root : array-like of shape (n_rows, n_features), default=None
-        A factor L of the penalty, Ω = LᵀL (as ``difference_penalty(p)``, mgcv's and the
-        P-spline literature's D); exclusive with `penalty_matrix`.
+        %(penalty_matrix)s
+        The evidence is that of β − β₀ ~ N(0, σ²/α · Ω⁺) on Ω's range with a flat prior on its null
+        space (orthonormal coordinates, REML-style: each flat direction takes one degree of
+        freedom, as the intercept), and `coef_cov_` is σ²(ZᵀWZ + αΩ)⁻¹. Not with
+        ``standardize=True`` (Ω applies to the coefficients of X as given); sparse X is multiplied
+        into the dense n × p array X T; Dask arrays are refused.
+    %(penalty_root)s
     coef_prior : array-like of shape (n_features,) or (n_targets, n_features), default=None
         The prior mean β₀ the coefficients are shrunk towards instead of 0 (one per target,
         or one for all); with `penalty_matrix` or alone (then also with `standardize` and

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from fastridge import _validation as V
+from fastridge import _docs, _validation as V
 from fastridge._backends import get_backend, minus_offset
 from fastridge._engine.path import PathReport, default_alphas, raw_path, warn_short
 from fastridge._lazy import load_engine
@@ -521,6 +521,7 @@ class RidgePath:
                 f"{self.alphas[-1]:.4g}], solver={self.solver!r})")
 
 
+@_docs.fill
 def ridge_path(X: MatrixLike, y: ArrayLike, *, alphas: ArrayLike | None = None,
                n_alphas: int = 100, alpha_min_ratio: float | None = None,
                fit_intercept: bool = True, standardize: bool = False,
@@ -591,23 +592,12 @@ def ridge_path(X: MatrixLike, y: ArrayLike, *, alphas: ArrayLike | None = None,
         on y − offset, and `RidgePath.predict` then needs the new rows' offset.  In-memory data
         only.
     penalty_matrix : array-like of shape (n_features, n_features), default=None
-        Generalized ridge: a symmetric positive semidefinite Ω replacing the diagonal penalty,
-        so that each target minimizes ``Σᵢ wᵢ (yᵢ − xᵢᵀβ − β_int)² + α (β − β₀)ᵀ Ω (β − β₀)``
-        (β₀ = `coef_prior`, the intercept β_int never penalized). Directions in Ω's null space
-        are not penalized (e.g. the polynomials of a :func:`fastridge.difference_penalty`).
-        Fitted as ordinary ridge in Ω's standard form β = Tγ + β₀ (``fastridge._generalized``),
-        which keeps the hat matrix: `coef` at every α, `coef_at`, `loo` and `gcv` are those of
-        the original problem (not with `lower_limits`, `upper_limits` or `exclude`). Not with
-        `penalty_factor` (a diagonal Ω is one) nor ``standardize=True`` (Ω applies to the
-        coefficients of X as given); sparse X is multiplied into the dense n × p array X T; Dask
-        arrays are refused.
-    penalty_root : array-like of shape (n_rows, n_features), default=None
-        A factor L of the penalty, Ω = LᵀL (as ``difference_penalty(p)``, mgcv's and the
-        P-spline literature's D); exclusive with `penalty_matrix`.
-    coef_prior : array-like of shape (n_features,) or (n_targets, n_features), default=None
-        The prior mean β₀ the coefficients are shrunk towards instead of 0 (one per target,
-        or one for all); with `penalty_matrix` or alone (then also with `penalty_factor`,
-        `standardize` and sparse X, which stays sparse: the fit is made on y − Xβ₀).
+        %(penalty_matrix)s
+        `coef` at every α, `coef_at`, `loo` and `gcv` are those of the original problem (not with
+        `lower_limits`, `upper_limits` or `exclude`).
+        %(penalty_matrix_limits)s
+    %(penalty_root)s
+    %(coef_prior)s
 
     Returns
     -------

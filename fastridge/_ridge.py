@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from fastridge import _policy, _validation as V
+from fastridge import _docs, _policy, _validation as V
 from fastridge._backends import get_backend, minus_offset
 from fastridge._base import set_linear_fit, unchanged_on_failure
 from fastridge._engine import fit as engine
@@ -129,6 +129,7 @@ def _small_fit_stats(n, xm, ym, G, c, yy):
                              np.float64, np.full(p, -np.inf), np.full(p, np.inf))
 
 
+@_docs.fill
 class Ridge(RoutingMixin, LinearRegressorBase):
     """Ridge regression: linear least squares with an L2 penalty.
 
@@ -205,22 +206,11 @@ class Ridge(RoutingMixin, LinearRegressorBase):
         penalty factors and the min(n, p)² decomposition in memory; exclusive with a `alpha`
         other than its default and with ``positive=True``.
     penalty_matrix : array-like of shape (n_features, n_features), default=None
-        Generalized ridge: a symmetric positive semidefinite Ω replacing the diagonal penalty,
-        so that each target minimizes ``Σᵢ wᵢ (yᵢ − xᵢᵀβ − β_int)² + α (β − β₀)ᵀ Ω (β − β₀)``
-        (β₀ = `coef_prior`, the intercept β_int never penalized). Directions in Ω's null space
-        are not penalized (e.g. the polynomials of a :func:`fastridge.difference_penalty`).
-        Fitted as ordinary ridge in Ω's standard form β = Tγ + β₀ (``fastridge._generalized``),
-        which keeps the hat matrix: every solver works on it, and `coef_` is β. Not with
-        `penalty_factor` (a diagonal Ω is one) nor ``standardize=True`` (Ω applies to the
-        coefficients of X as given); sparse X is multiplied into the dense n × p array X T; Dask
-        arrays are refused.
-    penalty_root : array-like of shape (n_rows, n_features), default=None
-        A factor L of the penalty, Ω = LᵀL (as ``difference_penalty(p)``, mgcv's and the
-        P-spline literature's D); exclusive with `penalty_matrix`.
-    coef_prior : array-like of shape (n_features,) or (n_targets, n_features), default=None
-        The prior mean β₀ the coefficients are shrunk towards instead of 0 (one per target,
-        or one for all); with `penalty_matrix` or alone (then also with `penalty_factor`,
-        `standardize` and sparse X, which stays sparse: the fit is made on y − Xβ₀).
+        %(penalty_matrix)s
+        Every solver works on it, and `coef_` is β.
+        %(penalty_matrix_limits)s
+    %(penalty_root)s
+    %(coef_prior)s
 
     Attributes
     ----------

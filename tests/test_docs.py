@@ -133,6 +133,8 @@ def test_numpydoc_sections(name, obj):
     assert doc, f"{name} has no docstring"
     summary = doc.strip().splitlines()[0]
     assert summary.endswith("."), f"{name}: the one-line summary should end with a period"
+    # shared parameter text (fastridge._docs) is filled in: no marker is left for a reader
+    assert "%(" not in doc, f"{name}: a shared-text marker was not filled (@_docs.fill)"
     titles = section_titles(doc)
     repeated = sorted({t for t in titles if titles.count(t) > 1})
     assert not repeated, f"{name}: sections {repeated} appear more than once"

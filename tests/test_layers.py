@@ -25,7 +25,7 @@ ROOT = pathlib.Path(fastridge.__file__).parent
 # modules that never import each other, importing only from rungs below.
 LAYERS = [
     ("utils", [
-        {"_version", "_typing", "exceptions", "_config", "_progress", "_routing"},
+        {"_version", "_typing", "exceptions", "_config", "_progress", "_routing", "_docs"},
         {"_validation"},
         {"_base"},
     ]),
