@@ -1,5 +1,5 @@
-"""RidgeCV: α by exact leave-one-out from one spectral decomposition, or by k-fold over
-warm-started paths.
+"""RidgeCV: α by exact leave-one-out from one spectral decomposition, or by k-fold from each
+fold's decomposition or its warm-started path.
 
 Leave-one-out, in the fit coordinates of :mod:`fastridge._preprocessing` (Ẑ the weighted,
 centred, scaled design divided by √v, ỹ = W^{1/2} y_c, Ẑ = U S Vᵀ of rank r, c = Uᵀỹ): the
@@ -123,8 +123,10 @@ class RidgeCV(RoutingMixin, LinearRegressorBase):
     """Ridge regression with α chosen by cross-validation.
 
     Exact leave-one-out for every α from one spectral decomposition (``cv=None``), or k-fold
-    cross-validation through a warm-started :func:`fastridge.ridge_path` per fold (``cv=k`` or
-    a splitter), then a refit on all the data with :class:`fastridge.Ridge` at the chosen α.
+    cross-validation (``cv=k`` or a splitter) that scores every α from each fold's spectral
+    decomposition where one applies and fits in memory, else from a warm-started
+    :func:`fastridge.ridge_path` per fold; then a refit on all the data with
+    :class:`fastridge.Ridge` at the chosen α.
     The objective is Ridge's: ``Σᵢ wᵢ (yᵢ − xᵢᵀβ − β₀)² + α Σⱼ vⱼ βⱼ²``.
 
     Parameters
@@ -264,7 +266,8 @@ class RidgeCV(RoutingMixin, LinearRegressorBase):
     See Also
     --------
     Ridge : Ridge regression at a given α.
-    ridge_path : The warm-started path that k-fold cross-validation runs on each fold.
+    ridge_path : The path that k-fold cross-validation runs on each fold without a spectral
+        decomposition.
     RidgeEM : Ridge with α maximizing the marginal likelihood, without cross-validation.
 
     Notes
