@@ -1,6 +1,14 @@
 """Side-by-side timing of fastridge and its peers on the same data, in one process.
 
     python benchmarks/compare.py [--quick] [--workloads tall,sparse] [--repeat 5]
+                                 [--multishift-size 50000x20000]
+
+The `multishift` workload (issue 15, part 1) times, on the `sparse` workload's matrix with
+``standardize=True``, a 100-α `ridge_path(solver="cg")` and `RidgeCV(cv=5, solver="cg")` against
+one cold CG fit at the path's smallest α (five of them, one per fold's training rows, for the
+k-fold); `--multishift-size` (or `--quick`) shrinks that matrix.  The `tall` and `wide` workloads
+end with the fit's ratio to one `syrk` of X (the dense floors, issue 15, part 3).  Every ratio
+with a target is printed next to it, and again in a summary at the end.
 
 For each workload and each contender: one warm-up, then `--repeat` runs alternating between the
 contenders; prints the median wall time, the ratio fastridge / scikit-learn, and each result's
@@ -84,6 +92,60 @@ def wide(quick):
     return f"wide dense {n}x{p} float64, intercept, alpha=1", X, y, 1.0
 
 
+def multishift_data(quick, size=None):
+    """The `sparse` workload's matrix (or one of `size` = (n, p), same density and seed)."""
+    import scipy.sparse as sp
+
+    if size is None:
+        return sparse(quick)[1:3]
+    n, p = size
+    rng = np.random.default_rng(1)
+    X = sp.random_array((n, p), density=1e-3, format="csr", rng=rng, dtype=np.float64)
+    y = X @ rng.standard_normal(p) + 0.1 * rng.standard_normal(n)
+    return X, y
+
+
+def run_multishift(X, y, repeat, folds=5):
+    """Issue 15, part 1: a 100-α CG path, and RidgeCV(cv=`folds`) over the same grid, against
+    cold CG fits at the grid's smallest α (one on all rows; one per fold's training rows, on
+    rows sliced before the clock starts), all with standardize=True and tol=1e-6.  Each
+    contender is timed by `median_time` (warm-up, then `repeat` runs after `settle`)."""
+    from fastridge import Ridge, RidgeCV, ridge_path
+    from fastridge._engine.selection import kfold_splits
+
+    kw = dict(standardize=True, solver="cg", tol=1e-6)
+    with warnings.catch_warnings():  # the default grid only (its one-iteration fit discarded)
+        warnings.simplefilter("ignore")
+        grid = ridge_path(X, y, n_alphas=100, max_iter=1, **kw).alphas
+    size = nbytes(X)
+    t_cold, cold = median_time(lambda: Ridge(alpha=grid[-1], **kw).fit(X, y), repeat, size)
+    t_path, path = median_time(lambda: ridge_path(X, y, alphas=grid, **kw), repeat, size)
+    parts = [(X[tr], y[tr]) for tr, _ in kfold_splits(X.shape[0], folds)]
+    fold_fits = [median_time(lambda Xt=Xt, yt=yt: Ridge(alpha=grid[-1], **kw).fit(Xt, yt),
+                             repeat, size) for Xt, yt in parts]
+    t_folds = sum(t for t, _ in fold_fits)
+    with warnings.catch_warnings():  # the grid's end is often the best α here (said below)
+        warnings.simplefilter("ignore")
+        t_cv, cv = median_time(lambda: RidgeCV(alphas=grid, cv=folds, **kw).fit(X, y), repeat,
+                               size)
+    dev = np.abs(path.coef[-1] - cold.coef_).max() / np.abs(cold.coef_).max()
+    print(f"\n## multi-shift CG, sparse CSR {X.shape[0]}x{X.shape[1]} density 1e-3, "
+          f"standardize=True, tol=1e-6, {grid.size} alpha from {grid[0]:.3g} to {grid[-1]:.3g} "
+          f"(median of {repeat})")
+    print(f"{'contender':<44}{'median s':>10}{'products':>10}")
+    rows = [("one cold CG fit at the smallest alpha", t_cold, int(cold.n_iter_)),
+            (f"ridge_path, {grid.size} alpha (multi-shift)", t_path, int(path.n_iter.sum())),
+            (f"{folds} cold CG fits (fold rows), smallest alpha", t_folds,
+             sum(int(e.n_iter_) for _, e in fold_fits)),
+            (f"RidgeCV(cv={folds}), {grid.size} alpha", t_cv, None)]
+    for name, t, it in rows:
+        print(f"{name:<44}{t:>10.3f}{'' if it is None else it:>10}")
+    print(f"# path at the smallest alpha against the cold fit: max |diff| / max |coef| = "
+          f"{dev:.1e}; RidgeCV chose alpha_ = {float(cv.alpha_):.4g}")
+    report_ratio(f"{grid.size}-alpha CG path / one cold CG fit", t_path / t_cold, 2.0)
+    report_ratio(f"RidgeCV(cv={folds}) / {folds} cold CG fits", t_cv / t_folds, 2.0)
+
+
 def multi(quick):
     n, p, k = (5_000, 300, 50) if quick else (50_000, 300, 50)
     rng = np.random.default_rng(5)
@@ -101,7 +163,8 @@ def small(quick):
 
 WORKLOADS = {"tall": tall, "sparse": sparse, "wide": wide, "multi": multi, "small": small,
              "path": path_data, "loo": cv_data, "kfold": cv_data, "memory": tall,
-             "import": None}
+             "multishift": None, "import": None}
+FLOOR_TARGETS = {"tall": 1.2, "wide": 1.15}  # whole fit / one syrk of X (issue 15, part 3)
 
 
 def run_memory(X, y, alpha):
@@ -230,42 +293,72 @@ def cv_contenders(X, y, cv):
     return out
 
 
+TARGETS = []  # (what, measured ratio, target): printed again at the end of the run
+
+
+def report_ratio(what, ratio, target):
+    """One measured ratio next to its target (and kept for the closing summary)."""
+    TARGETS.append((what, ratio, target))
+    mark = "met" if ratio <= target else "MISSED"
+    print(f"# {what}: {ratio:.2f} (target <= {target:g}, {mark})")
+
+
+def print_targets():
+    if not TARGETS:
+        return
+    print("\n## ratios with a target (issue 15)")
+    print(f"{'measured':<62}{'ratio':>7}{'target':>9}")
+    for what, ratio, target in TARGETS:
+        print(f"{what:<62}{ratio:>7.2f}{'<= ' + format(target, 'g'):>9}"
+              f"{'' if ratio <= target else '  missed'}")
+
+
+def median_time(f, repeat, size):
+    """Median wall time of `f()` over `repeat` runs after one warm-up, each run after
+    `settle(size)` (the same preparation as `run_plain`'s contenders), and the warm-up's
+    result."""
+    out = f()
+    ts = []
+    for _ in range(repeat):
+        settle(size)
+        t0 = time.perf_counter()
+        f()
+        ts.append(time.perf_counter() - t0)
+    return statistics.median(ts), out
+
+
 def print_floor(key, X, repeat):
     """The machine's floors: one syrk of X (the direct path's arithmetic: the Gram for the tall
     case, the kernel for the wide one), one pass over the sparse matrix's bytes (memory bandwidth)
-    next to one CG iteration's fused mat-vec for the sparse case."""
-    def median_time(f):
-        f()
-        ts = []
-        for _ in range(repeat):
-            settle(nbytes(X))
-            t0 = time.perf_counter()
-            f()
-            ts.append(time.perf_counter() - t0)
-        return statistics.median(ts)
+    next to one CG iteration's fused mat-vec for the sparse case.  Returns the syrk's time (tall
+    and wide), else None."""
+    def median_time_x(f):
+        return median_time(f, repeat, nbytes(X))[0]
 
     if key in ("tall", "wide"):
         from scipy.linalg import blas
 
         if key == "tall":  # XᵀX, the Gram
-            t = median_time(lambda: blas.dsyrk(1.0, X, trans=1))
+            t = median_time_x(lambda: blas.dsyrk(1.0, X, trans=1))
         else:  # XXᵀ, the kernel (X.T of C-ordered X is F-ordered: no copy)
-            t = median_time(lambda: blas.dsyrk(1.0, X.T, trans=1))
+            t = median_time_x(lambda: blas.dsyrk(1.0, X.T, trans=1))
         what = "XᵀX" if key == "tall" else "XXᵀ"
         print(f"\n# floor: one dsyrk of X ({X.shape[0]}x{X.shape[1]}, {what}): {t:.3f} s")
-        return
+        return t
     data, ind = X.data, X.indices
-    t_pass = median_time(lambda: (data.sum(), ind.sum()))
+    t_pass = median_time_x(lambda: (data.sum(), ind.sum()))
     from fastridge import Ridge
 
     warnings.simplefilter("ignore")
-    t1 = median_time(lambda: Ridge(solver="cg", max_iter=1).fit(X, np.zeros(X.shape[0]) + 1.0))
-    t11 = median_time(lambda: Ridge(solver="cg", max_iter=11, tol=1e-30).fit(
+    t1 = median_time_x(lambda: Ridge(solver="cg", max_iter=1).fit(
+        X, np.zeros(X.shape[0]) + 1.0))
+    t11 = median_time_x(lambda: Ridge(solver="cg", max_iter=11, tol=1e-30).fit(
         X, np.asarray(X @ np.ones(X.shape[1])).ravel()))
     per_iter = (t11 - t1) / 10
     print(f"\n# floor: one pass over the matrix's bytes ({(data.nbytes + ind.nbytes) / 1e6:.0f} MB"
           f" of values and indices): {t_pass * 1e3:.1f} ms; one CG iteration (fused mat-vec and"
           f" vector updates): {per_iter * 1e3:.1f} ms")
+    return None
 
 
 SETTLE = 0.1
@@ -307,6 +400,7 @@ def run_plain(key, title, X, y, cands, repeat, check=None):
         spread = f"{min(times[name]):.3f}-{max(times[name]):.3f}"
         print(f"{name:<28}{med[name]:>10.3f}{spread:>16}{ratio:>8}{best:>7}  "
               f"{check(results[name]) if check else ''}")
+    return med
 
 
 def contenders(name, X):
@@ -335,6 +429,9 @@ def main(argv=None):
     ap.add_argument("--quick", action="store_true", help="small shapes, 3 repeats")
     ap.add_argument("--workloads", default=",".join(WORKLOADS))
     ap.add_argument("--repeat", type=int, default=5)
+    ap.add_argument("--multishift-size", default=None, metavar="NxP",
+                    help="rows x columns of the multi-shift workload's sparse matrix (default: "
+                         "the sparse workload's, 200000x50000, or 20000x5000 with --quick)")
     ap.add_argument("--settle", type=float, default=SETTLE,
                     help="seconds of pause before each timed run (BLAS threads go idle)")
     args = ap.parse_args(argv)
@@ -365,12 +462,16 @@ def main(argv=None):
         if key == "import":
             run_import(repeat)
             continue
+        if key == "multishift":
+            size = None if args.multishift_size is None else \
+                tuple(int(v) for v in args.multishift_size.lower().split("x"))
+            run_multishift(*multishift_data(args.quick, size), min(repeat, 3))
+            continue
         title, X, y, alpha = WORKLOADS[key](args.quick)
         if key == "memory":
             run_memory(X, y, alpha)
             continue
-        if key in ("tall", "sparse", "wide"):
-            print_floor(key, X, repeat)
+        floor = print_floor(key, X, repeat) if key in ("tall", "sparse", "wide") else None
         if key == "path":
             cands, grid = path_contenders(X, y)
 
@@ -416,9 +517,13 @@ def main(argv=None):
             rel = max(kkt(X, Y[:, t], alpha, coef[t]) for t in range(Y.shape[1]))
             return f"rel. KKT {rel:.1e}"
 
-        run_plain(key, title, X, y,
-                  [(name, lambda X, y, f=fit: f(X, y, alpha)) for name, fit in cands],
-                  repeat, accuracy)
+        med = run_plain(key, title, X, y,
+                        [(name, lambda X, y, f=fit: f(X, y, alpha)) for name, fit in cands],
+                        repeat, accuracy)
+        if key in FLOOR_TARGETS:
+            report_ratio(f"{key} {X.shape[0]}x{X.shape[1]}: Ridge fit (auto) / one dsyrk of X",
+                         med["fastridge auto"] / floor, FLOOR_TARGETS[key])
+    print_targets()
 
 if __name__ == "__main__":
     main()

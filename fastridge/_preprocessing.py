@@ -446,21 +446,30 @@ def _one_pass_gram(pr, X, Y, sw, mean, ss):
     return W
 
 
-def to_raw(pr, B, limits=None):
-    """Fit-coordinate coefficients B (k, p) → raw-scale coef (k, p) and intercept (k,).
+def to_raw(pr, B, limits=None, *, overwrite=False):
+    """Fit-coordinate coefficients B (k, p) → raw-scale coef (k, p) and intercept (k,):
+    β = d∘b and β₀ = ȳ − x̄ᵀβ.  B may carry leading axes (a path's (m, k, p) gives coef
+    (m, k, p) and intercept (m, k), every α at once).
 
     `limits`: None or the raw-scale box (lower, upper) the solver kept B in (as B = β/d); the
     raw coefficients are clipped to it, which only removes the rounding of β = d·b, and the
-    intercept β₀ = ȳ − x̄ᵀβ is taken with the clipped β."""
-    coef = np.array(B, dtype=np.float64)      # one copy, then in place (fewer temporaries)
+    intercept β₀ = ȳ − x̄ᵀβ is taken with the clipped β.  `overwrite`: B (float64, C-ordered,
+    the caller's to give up) becomes coef in place, so that a path's conversion allocates no
+    second (m, k, p) array."""
+    if overwrite and isinstance(B, np.ndarray) and B.dtype == np.float64 \
+            and B.flags.c_contiguous and B.flags.writeable:
+        coef = B
+    else:
+        coef = np.array(B, dtype=np.float64)  # one copy, then in place (fewer temporaries)
     coef *= pr.d
     coef += 0.0                               # no -0.0 for a column with d = 0
     if limits is not None:
-        coef = np.clip(coef, limits[0], limits[1])
+        np.clip(coef, limits[0], limits[1], out=coef)
     if pr.center:
-        intercept = pr.ybar - coef @ pr.xbar
+        flat = coef.reshape(-1, coef.shape[-1])
+        intercept = (pr.ybar - (flat @ pr.xbar).reshape(coef.shape[:-2] + (-1,)))
     else:
-        intercept = np.zeros(pr.k)
+        intercept = np.zeros(coef.shape[:-2] + (pr.k,))
     return coef, intercept
 
 

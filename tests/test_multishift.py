@@ -272,3 +272,35 @@ def test_ctrl_c_stops_a_multishift_path():
     assert res.returncode == 0, res.stderr
     assert res.stdout.startswith("interrupted after"), res.stdout + res.stderr
     assert float(res.stdout.split()[-1]) < 2.0
+
+
+@pytest.mark.parametrize("center", [True, False])
+@pytest.mark.parametrize("limits", [None, "box"])
+def test_to_raw_converts_a_whole_path_at_once(center, limits):
+    """`to_raw` on a path's (m, k, p) fit coordinates (as `raw_path` calls it, in place) equals
+    the formula per α written here: β = d∘b clipped to the box, β₀ = ȳ − x̄ᵀβ (0 without
+    centring)."""
+    from fastridge import _preprocessing as P
+
+    X, Y = make_data(n=50, p=7, k=3, seed=12)
+    pr = P.prepare(X, Y, None, fit_intercept=center, standardize=True)
+    rng = np.random.default_rng(13)
+    B = rng.standard_normal((5, 3, 7))
+    box = None if limits is None else (np.full(7, -0.4), np.r_[np.full(6, np.inf), 0.2])
+    want_coef = B * pr.d
+    if box is not None:
+        want_coef = np.minimum(np.maximum(want_coef, box[0]), box[1])
+    want_icpt = (Y.mean(axis=0) - want_coef @ X.mean(axis=0)) if center else np.zeros((5, 3))
+    keep = B.copy()
+    coef, icpt = P.to_raw(pr, B, box)                   # a copy: B untouched
+    np.testing.assert_array_equal(B, keep)
+    np.testing.assert_allclose(coef, want_coef, rtol=1e-14, atol=0)
+    np.testing.assert_allclose(icpt, want_icpt, rtol=1e-12, atol=1e-12)
+    coef2, icpt2 = P.to_raw(pr, B, box, overwrite=True)  # in B's memory, the same values
+    assert coef2 is B
+    np.testing.assert_array_equal(coef2, coef)
+    np.testing.assert_array_equal(icpt2, icpt)
+    for i in range(5):                                   # one α at a time: the same
+        c1, i1 = P.to_raw(pr, keep[i], box)
+        np.testing.assert_allclose(c1, coef[i], rtol=1e-15, atol=0)
+        np.testing.assert_allclose(i1, icpt[i], rtol=1e-13, atol=1e-13)

@@ -221,10 +221,9 @@ def raw_path(pr, v, grid, solver, *, tol, max_iter, dtype, report=None, history=
     B, n_iter, df, used, short = solve_path(pr, v, grid, solver, tol=tol, max_iter=max_iter,
                                             report=report, history=history, keep=keep,
                                             limits=limits)
-    coef = np.empty((grid.size, pr.k, pr.p))
-    intercept = np.empty((grid.size, pr.k))
-    for i in range(grid.size):
-        coef[i], intercept[i] = P.to_raw(pr, B[i], limits)
+    # every α at once, in B's own memory (a fresh (m, k, p) array and m small ones cost more
+    # in first-touch page faults than the arithmetic, on a sparse path with large p)
+    coef, intercept = P.to_raw(pr, B, limits, overwrite=True)
     V.check_output_range(dtype, coef, intercept)
     return coef, intercept, n_iter, df, used, short
 

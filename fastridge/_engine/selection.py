@@ -739,8 +739,9 @@ def kfold_curve(backend, data, folds, alphas, v, *, solver, fit_intercept, stand
             report.end(used, short)
         # the coefficients in X's dtype, as the fold's fit reports them; predictions in
         # float64 (float32 ones of a fold's fit may overflow)
-        coef = coef.astype(data.dtype).astype(np.float64)
-        icpt = icpt.astype(data.dtype).astype(np.float64)
+        if data.dtype != np.float64:
+            coef = coef.astype(data.dtype).astype(np.float64)
+            icpt = icpt.astype(data.dtype).astype(np.float64)
         if models is not None:
             models.setdefault(j, []).append((alphas, coef, icpt))
         if j not in tails or alphas[-1] < tails[j][0][-1]:  # the path's lower end

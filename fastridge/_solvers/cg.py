@@ -265,7 +265,9 @@ def multishift_path(pr, v, alphas, tol, max_iter):
     short = np.zeros(m, dtype=bool)
     for t in range(k):
         y = np.ascontiguousarray(pr.Yc[:, t])
-        out = np.empty((m, p), dtype=pr.dtype)
+        # k = 1 in float64: the kernel writes into B itself (no (m, p) copy)
+        out = B[:, 0, :] if k == 1 and pr.dtype == np.float64 \
+            else np.empty((m, p), dtype=pr.dtype)
         measure, rhs_norm, it, seed_measure = _cg_fast.ridge_cg_multishift(
             design, y, shifts, out, alpha=a0, v=v, tol=tol, max_iter=max_iter,
             nthreads=_config.num_threads())
@@ -282,7 +284,8 @@ def multishift_path(pr, v, alphas, tol, max_iter):
             out[seed] = b
             it[seed] += extra
             late[seed] = mm > ta
-        B[:, t, :] = out
+        if out.base is not B:
+            B[:, t, :] = out
         short |= late
         # along the path (α descending here), the products spent since the previous α
         reached = np.maximum.accumulate(it[np.argsort(-alphas, kind="stable")])
