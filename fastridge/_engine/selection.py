@@ -282,11 +282,14 @@ def spectral_fold_errors(pr, v, X_te, Y_te, w_te, alphas, crit, per_target):
     m, k = alphas.size, pr.k
     w = np.ones(Y_te.shape[0]) if w_te is None else np.asarray(w_te, dtype=np.float64)
     sqw = np.sqrt(w)
-    A = sp.rows(X_te, sqw)
     Ys, scale = target_scale(np.asarray(Y_te, dtype=np.float64))
     T = (Ys - pr.ybar / scale) * sqw[:, None]
-    if sp.fixed is not None:  # unpenalized columns: their part of b(α), the same at every α
-        T -= sp.rows(X_te, sqw, sp.fixed) / scale
+    if sp.fixed is None:
+        A = sp.rows(X_te, sqw)
+    else:  # unpenalized columns: their part of b(α), the same at every α, from the same pass
+        A = sp.rows(X_te, sqw, np.hstack([sp.Vr, sp.fixed]))
+        T -= A[:, sp.rank:] / scale
+        A = A[:, :sp.rank]
     P = sp.P / scale
     rss0 = np.zeros(k)
     if A.shape[0] > A.shape[1]:
