@@ -99,6 +99,9 @@ def kernel(pr, e):
     from fastridge import _gram_fast
 
     n = pr.n
+    K = _kernel_from_raw(pr, e) if pr.fmt == "dense" and _raw_kernel(pr, e) else None
+    if K is not None:
+        return K
     if pr.fmt == "dense":
         K = np.empty((n, n), dtype=pr.dtype, order="F")
         sqw = np.empty(0) if pr.sqw is None else pr.sqw
@@ -121,6 +124,48 @@ def kernel(pr, e):
     return _kernel_corrected(pr, e, K)
 
 
+def _contiguous(X):
+    return X.flags.c_contiguous or X.flags.f_contiguous
+
+
+def _raw_kernel(pr, e):
+    """Whether K can come from one `syrk` on X as it is (`_kernel_from_raw`): dense contiguous X,
+    equal scales e (so diag(e) factors out) and no column whose mean exceeds its spread (for the
+    others, subtracting the means afterwards loses at most a bit or two)."""
+    return _contiguous(pr.X) and bool(np.all(e == e[0])) and offset_columns(pr).size == 0
+
+
+def _kernel_from_raw(pr, e):
+    """K = ẐẐᵀ from K₀ = XXᵀ (one `syrk`, no copy of X) centred in O(n²): with x̄ = Xᵀw/W,
+    X x̄ = K₀ w / W =: m and x̄ᵀx̄ = wᵀm / W, so (X − 1x̄ᵀ)(X − 1x̄ᵀ)ᵀ = K₀ − m1ᵀ − 1mᵀ + (x̄ᵀx̄)11ᵀ;
+    then K = e₀² S K S (S = W^{1/2}).  None when the raw squares XXᵀ leave the float64 range
+    (|K₀ᵢⱼ| ≤ the largest diagonal entry; the centring adds at most three times that): the
+    centred blocks of `kernel` then square only the deviations."""
+    from fastridge import _gram_fast
+
+    n = pr.n
+    K = np.empty((n, n), dtype=pr.dtype, order="F")
+    _gram_fast.kernel_dense_raw(pr.X, K)
+    K = K.astype(np.float64, copy=False)
+    with np.errstate(over="ignore", invalid="ignore"):
+        top = K.diagonal().max(initial=0.0)
+    if not top <= np.finfo(np.float64).max / 8:  # also NaN: an overflow in float32
+        return None
+    if pr.center:
+        w = np.ones(n) if pr.sw is None else pr.sw.astype(np.float64)
+        m = K @ w / pr.W
+        K -= m[:, None]
+        K -= m[None, :]
+        K += float(w @ m) / pr.W
+    if pr.sqw is not None:
+        s = pr.sqw.astype(np.float64)
+        K *= s[:, None]
+        K *= s[None, :]
+    if e.size and e[0] != 1.0:
+        K *= float(e[0]) ** 2
+    return K
+
+
 def _kernel_corrected(pr, e, K):
     """K = ẐẐᵀ made with the rounded x̄, corrected for that rounding (`_mean_offsets`): with
     Ẑ = Ẑ_f − s tᵀ (s = √w), K = K_f − u sᵀ − s uᵀ + (tᵀt) s sᵀ, u = Ẑ_f t."""
@@ -136,18 +181,25 @@ def zt(pr, e, A):
     """Ẑᵀ A (p × k) with Ẑ = W^{1/2}(X − 1x̄ᵀ)diag(e), A (n × k)."""
     from fastridge import _gram_fast
 
-    if pr.fmt == "dense":
+    if pr.fmt == "dense" and not _contiguous(pr.X):
         A = np.asfortranarray(A, dtype=pr.dtype)
         out = np.empty((pr.p, A.shape[1]), dtype=pr.dtype, order="F")
         sqw = np.empty(0) if pr.sqw is None else pr.sqw
         _gram_fast.zt_dense(pr.X, pr.xbar, e, sqw, A, out, _block(pr.n, pr.dtype.itemsize))
         out = out.astype(np.float64)
-    else:
+    else:  # Xᵀ(SA) − x̄ (1ᵀSA): X read once as it is, by BLAS
         Aw = A if pr.sqw is None else A * pr.sqw[:, None]
-        out = np.asarray(pr.X.T @ Aw) - np.outer(pr.xbar, Aw.sum(axis=0))
+        if pr.fmt == "dense":
+            Aw = np.asarray(Aw, dtype=pr.dtype)
+        out = np.asarray(pr.X.T @ Aw, dtype=np.float64)
+        if pr.center:
+            sA = Aw.sum(axis=0, dtype=np.float64)
+            step = _block(sA.size, 8)  # bounded temporaries
+            for i0 in range(0, pr.p, step):
+                out[i0:i0 + step] -= np.outer(pr.xbar[i0:i0 + step], sA)
         L = offset_columns(pr)  # centred explicitly: x̄ Σ A would cancel the digits of Xᵀ A
         out[L] = centred_dense_columns(pr, L).T @ Aw
-        out = out * e[:, None]
+        out *= e[:, None]
     L, t = _mean_offsets(pr, e)  # the rounding of x̄: Ẑᵀ A = Ẑ_fᵀ A − t (sᵀ A)
     if L.size:
         sA = np.asarray(A, dtype=np.float64).sum(axis=0) if pr.sqw is None else \

@@ -444,6 +444,29 @@ def kernel_dense(const floating[:, :] X, const double[::1] xbar, const double[::
                 K[i, j] = K[j, i]
 
 
+def kernel_dense_raw(const floating[:, :] X, floating[::1, :] K):
+    """K = XXᵀ (n × n, full symmetric) by one `syrk` on X as it is, C- or F-contiguous: no
+    centred copy of any block (the caller centres K afterwards, in O(n²))."""
+    cdef Py_ssize_t n = X.shape[0], p = X.shape[1], i, j
+    cdef floating zero = 0.0, one = 1.0
+    cdef bint rows = _rows_contiguous(X)
+    if not rows and X.strides[0] != sizeof(floating):
+        raise ValueError("X must be C- or F-contiguous")
+    if n == 0 or p == 0:
+        K[:, :] = 0
+        return
+    with nogil:
+        if rows:  # X's memory is Xᵀ in column-major order (p × n, leading dimension p)
+            _syrk(Upper, Trans, <blas_int> n, <blas_int> p, one, &X[0, 0],
+                  <blas_int> (X.strides[0] // sizeof(floating)), zero, &K[0, 0], <blas_int> n)
+        else:
+            _syrk(Upper, NoTrans, <blas_int> n, <blas_int> p, one, &X[0, 0],
+                  <blas_int> (X.strides[1] // sizeof(floating)), zero, &K[0, 0], <blas_int> n)
+        for j in range(n):
+            for i in range(j + 1, n):
+                K[i, j] = K[j, i]
+
+
 def zt_dense(const floating[:, :] X, const double[::1] xbar, const double[::1] e,
              const double[::1] sqw, const floating[::1, :] A, floating[::1, :] out,
              Py_ssize_t block_cols):

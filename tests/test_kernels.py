@@ -340,3 +340,46 @@ def test_column_stats_dense_one_pass_rows(dt, layout, weighted):
             s2 = sum(a * (b - m) ** 2 for a, b in zip(wf, xf))
             assert mean[j] == pytest.approx(float(m), rel=1e-13, abs=1e-13 * float(s2 / Wf) ** 0.5)
             assert ss[j] == pytest.approx(float(s2), rel=1e-13)
+
+
+@pytest.mark.parametrize("dt", DTYPES)
+@pytest.mark.parametrize("order", ["C", "F", "strided"])
+@pytest.mark.parametrize("weighted", [False, True])
+@pytest.mark.parametrize("case", ["plain", "scaled", "offset", "no_intercept"])
+def test_kernel_and_zt_equal_the_centred_float64_products(dt, order, weighted, case):
+    """`_design.kernel` (K = ẐẐᵀ) and `_design.zt` (ẐᵀA) on wide dense X, whichever route they
+    take (one raw `syrk` centred in O(n²), or centred column blocks), equal the products of the
+    explicitly centred, weighted, scaled float64 Ẑ = W^{1/2}(X − 1x̄ᵀ)diag(e); X is not
+    modified."""
+    from fastridge import _design, _preprocessing as P
+
+    rng = np.random.default_rng(11)
+    n, p = 40, 300
+    X = rng.standard_normal((n, p)) * rng.uniform(0.5, 2.0, p)
+    if case == "offset":
+        X[:, 3] += 1e6  # a mean far beyond the spread: the centred blocks keep its digits
+    X = X.astype(dt)
+    X = {"C": np.ascontiguousarray(X), "F": np.asfortranarray(X),
+         "strided": np.asfortranarray(np.repeat(X, 2, axis=1))[:, ::2]}[order]
+    before = X.copy()
+    w = rng.uniform(0.5, 2.0, n) if weighted else None
+    y = rng.standard_normal((n, 1))
+    pr = P.prepare(X, y, None if w is None else w.astype(dt),
+                   fit_intercept=case != "no_intercept", standardize=False)
+    e = np.full(p, 0.7) if case == "scaled" else rng.uniform(0.5, 2.0, p) \
+        if case == "offset" else np.ones(p)
+    # the oracle centres in extended precision (the 1e6 column's mean, rounded to float64,
+    # would put its own error of 1e6·2⁻⁵³ into every centred value)
+    Xl = X.astype(np.longdouble)
+    ww = np.ones(n) if w is None else w.astype(dt).astype(np.longdouble)
+    xbar = ww @ Xl / ww.sum() if case != "no_intercept" else np.zeros(p)
+    Z = (np.sqrt(ww)[:, None] * (Xl - xbar) * e).astype(np.float64)
+    A = rng.standard_normal((n, 3))
+    tol = 2e-5 if dt == np.float32 else 1e-11
+    K_ref = Z @ Z.T
+    np.testing.assert_allclose(_design.kernel(pr, e), K_ref, rtol=0,
+                               atol=tol * np.abs(K_ref).max())
+    ZtA = Z.T @ A
+    np.testing.assert_allclose(_design.zt(pr, e, A), ZtA, rtol=0,
+                               atol=tol * np.abs(ZtA).max())
+    np.testing.assert_array_equal(X, before)

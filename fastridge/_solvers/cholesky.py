@@ -29,24 +29,28 @@ class CholeskyState:
             G, C = gram(pr)
             self.G, self.C = G.astype(np.float64), C.astype(np.float64)
 
-    def solve(self, alphas):
-        """B (k, p); raises scipy's LinAlgError when a matrix is numerically singular."""
+    def solve(self, alphas, *, consume=False):
+        """B (k, p); raises scipy's LinAlgError when a matrix is numerically singular.
+        `consume`: the last α's factorization may overwrite the kernel (a one-shot fit: no copy
+        of the n × n matrix)."""
         pr, v = self.pr, self.v
         B = np.zeros((pr.k, pr.p))
-        for a, ts in alpha_groups(alphas):
+        groups = list(alpha_groups(alphas))
+        for g, (a, ts) in enumerate(groups):
             # at α = 0 the test decides the rank, relative to the data's precision (float32
             # data determine nothing below about 1e-7; their Gram is formed in float32)
             eps = np.finfo(pr.dtype if a == 0 else np.float64).eps
             if self.kernel and a > 0:
-                Ka = self.K.copy()
+                last = consume and g == len(groups) - 1
+                Ka = self.K if last else self.K.copy()
                 Ka.flat[:: pr.n + 1] += a
-                A = cho_solve(reliable_cho(Ka, eps), self.rhs[:, ts])
+                A = cho_solve(reliable_cho(Ka, eps, overwrite=True), self.rhs[:, ts])
                 B[ts] = (zt(pr, self.e, A) / np.sqrt(v)[:, None]).T
             elif self.kernel:
                 raise lin_alg_error("α = 0 in the kernel form")
             else:
                 Ga = self.G + np.diag(a * v)
-                B[ts] = cho_solve(reliable_cho(Ga, eps), self.C[:, ts]).T
+                B[ts] = cho_solve(reliable_cho(Ga, eps, overwrite=True), self.C[:, ts]).T
         return B
 
 
@@ -65,7 +69,8 @@ def solve_cholesky(pr, alphas, v):
     if _policy.eigen_for_alphas(pr, v, alphas):
         return SolveResult(_spectral.spectrum(pr, v).coef(alphas), None, "eigen")
     try:
-        B = CholeskyState(pr, v, allow_kernel=bool(np.all(alphas > 0))).solve(alphas)
+        B = CholeskyState(pr, v, allow_kernel=bool(np.all(alphas > 0))).solve(alphas,
+                                                                               consume=True)
     except LinAlgError:
         return solve_svd(pr, alphas, v)
     return SolveResult(B, None, "cholesky")

@@ -27,7 +27,7 @@ def _posv():
     return _POSV[0]
 
 
-def reliable_cho(A, eps=np.finfo(np.float64).eps):
+def reliable_cho(A, eps=np.finfo(np.float64).eps, *, overwrite=False):
     """Cholesky factorization of A (float64, p × p) after symmetric diagonal scaling, as the
     pair (upper factor of S A S, S) with S = diag(A)^{-1/2}; LinAlgError when A is not safely
     positive definite.  The scaling makes the test independent of the columns' units (a column
@@ -36,7 +36,7 @@ def reliable_cho(A, eps=np.finfo(np.float64).eps):
     from above, so a ratio near the rounding level `eps` of the data that formed A flags a
     (numerically) singular matrix.
     LAPACK is called directly (`potrf`): on small problems the wrappers' checks would cost more
-    than the factorization."""
+    than the factorization.  `overwrite`: A is the caller's to destroy (no copy of it is made)."""
     dpotrf, _ = _lapack()
     d = A.diagonal()
     active = d > 0
@@ -45,7 +45,10 @@ def reliable_cho(A, eps=np.finfo(np.float64).eps):
     # kept out of the test
     scale = 1.0 / np.sqrt(d) if all_active else \
         np.where(active, 1.0 / np.sqrt(np.where(active, d, 1.0)), 1.0)
-    A = A * scale[:, None]
+    if overwrite:
+        A *= scale[:, None]
+    else:
+        A = A * scale[:, None]
     A *= scale[None, :]
     if not all_active:
         A.flat[:: A.shape[0] + 1] = np.where(active, A.diagonal(), 1.0)
