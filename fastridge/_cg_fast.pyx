@@ -394,7 +394,7 @@ def ridge_cg_nystrom(Design design not None, y, x, b_out, *, double alpha, v, U,
     v = np.asarray(v)
     if not np.all(v > 0) or alpha <= 0 or not np.all(lam >= 0):
         raise ValueError("the Nyström preconditioner needs alpha > 0, v > 0 and lam >= 0")
-    ncoef = (lam[-1] + alpha) / (lam + alpha) - 1.0
+    ncoef = (lam[lam.shape[0] - 1] + alpha) / (lam + alpha) - 1.0
     vs = 1.0 / np.sqrt(v)
     return _ridge_cg(design.layout, design.dense, design.data, design.indices, design.indptr,
                      n, p, design.sw, design.sqw, design.xbar, design.d, design.center,
