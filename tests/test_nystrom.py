@@ -1,4 +1,4 @@
-"""Randomized Nyström preconditioning of CG (fastridge._solvers.nystrom, _cg_fast.ridge_cg_nystrom).
+"""Randomized Nyström preconditioning of CG (`_solvers.nystrom`, `_cg_fast.ridge_cg_nystrom`).
 
 Oracles: the closed form in float64 (`ridge_oracle`, explicit centring/scaling and a numpy
 solve), the eigenvalues of the sketched matrix from numpy's eigh, and Jacobi-CG's own iteration

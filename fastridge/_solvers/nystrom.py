@@ -22,7 +22,12 @@ MAX_RANK = 1024
 
 def _scaled_gram_times(pr, vs, Om):
     """S ZᵀWZ S Ω for Ω (p, ℓ), in float64, the centring implicit:
-    Z M = X (d∘M) − 1 (x̄ᵀ(d∘M)), Zᵀ R = d∘(Xᵀ R − x̄ 1ᵀR)."""
+    Z M = X (d∘M) − 1 (x̄ᵀ(d∘M)), Zᵀ R = d∘(Xᵀ R − x̄ 1ᵀR); a block of columns at a time, so
+    that the n × block intermediate stays within the block budget."""
+    step = _config.block_rows(pr.n)
+    if Om.shape[1] > step:
+        return np.hstack([_scaled_gram_times(pr, vs, Om[:, j:j + step])
+                          for j in range(0, Om.shape[1], step)])
     M = (pr.d * vs)[:, None] * Om
     XM = np.asarray(pr.X @ M.astype(pr.X.dtype, copy=False), dtype=np.float64)
     if pr.center:
