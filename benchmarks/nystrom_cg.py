@@ -53,8 +53,14 @@ def main():
     alpha = args.alpha
     D = np.asarray(X.multiply(X).sum(axis=0)).ravel() + alpha
     print(f"sparse {n} x {p}, nnz {X.nnz}, alpha {alpha}, column scales 1e-3..1e3, "
-          f"rank-{q} part with singular values 1..1e-3 plus 1e-3 noise; target KKT <= 1e-8")
+          f"rank-{q} part with singular values 1..1e-3 plus 1e-3 noise; target KKT <= 1e-8",
+          flush=True)
+    print(f"{'solver':<24}{'iterations':>11}{'seconds':>10}{'x Jacobi':>10}{'KKT':>11}")
     rows = []
+
+    def show(name, it, sec, k):
+        rows.append((name, it, sec, k))
+        print(f"{name:<24}{it:>11}{sec:>10.2f}{sec / rows[0][2]:>10.3f}{k:>11.1e}", flush=True)
 
     def fastridge(jacobi):
         trial = _policy.NYSTROM_TRIAL_ITERATIONS
@@ -72,7 +78,7 @@ def main():
 
     for name, jac in (("fastridge Jacobi-CG", True), ("fastridge Nyström-PCG", False)):
         sec, it, b = fastridge(jac)
-        rows.append((name, it, sec, kkt(X, y, b, alpha, D)))
+        show(name, it, sec, kkt(X, y, b, alpha, D))
     try:
         from sklearn.linear_model import Ridge as SkRidge
     except ImportError:
@@ -86,11 +92,7 @@ def main():
                             max_iter=MAXIT).fit(X, y)
             sec = time.perf_counter() - t
             it = m.n_iter_[0] if m.n_iter_ is not None else -1
-            rows.append((f"sklearn {solver}", int(it), sec, kkt(X, y, m.coef_, alpha, D)))
-    jac_t = rows[0][2]
-    print(f"{'solver':<24}{'iterations':>11}{'seconds':>10}{'x Jacobi':>10}{'KKT':>11}")
-    for name, it, sec, k in rows:
-        print(f"{name:<24}{it:>11}{sec:>10.2f}{sec / jac_t:>10.3f}{k:>11.1e}")
+            show(f"sklearn {solver}", int(it), sec, kkt(X, y, m.coef_, alpha, D))
 
 
 if __name__ == "__main__":
