@@ -175,3 +175,19 @@ def test_kernel_checks_arguments():
     with pytest.raises(ValueError, match="alpha > 0"):
         _cg_fast.ridge_cg_nystrom(des, y, np.zeros(4), b, U=U, **{**opts, "alpha": 0.0})
     assert cg_solver.CGState  # the state that carries the sketch
+
+
+@pytest.mark.parametrize("fmt", ["dense", "csr"])
+def test_float32(fmt, monkeypatch, nystrom_calls):
+    """Working precision float32: the sketch's products and U in float32, the result within
+    float32 accuracy of the float64 closed form."""
+    monkeypatch.setattr(_policy, "NYSTROM_TRIAL_ITERATIONS", 0)
+    rng = np.random.default_rng(9)
+    X = rng.standard_normal((200, 30)) @ np.diag(np.logspace(-1, 1, 30))
+    y = X @ rng.standard_normal(30) + rng.standard_normal(200)
+    X32 = X.astype(np.float32)
+    Xf = X32 if fmt == "dense" else sp.csr_matrix(X32)
+    m = Ridge(alpha=2.0, solver="cg", tol=1e-6).fit(Xf, y.astype(np.float32))
+    coef, _ = ridge_oracle(X32, y.astype(np.float32), 2.0)
+    assert nystrom_calls
+    np.testing.assert_allclose(m.coef_, coef, rtol=1e-3, atol=1e-4 * np.abs(coef).max())
