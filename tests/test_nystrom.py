@@ -13,7 +13,7 @@ from fastridge import Ridge, _policy
 from fastridge._preprocessing import prepare
 from fastridge._solvers import cg as cg_solver
 from fastridge._solvers.nystrom import NystromSketch
-from tests.conftest import ridge_oracle
+from conftest import ridge_oracle
 
 
 def ill_conditioned(n=1200, p=300, q=40, seed=0):
