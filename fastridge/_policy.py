@@ -105,13 +105,19 @@ def cg_on_gram(pr, offset_columns, asked=False):
 NYSTROM_TRIAL_ITERATIONS = 32
 
 
-def nystrom_trial(pr, v, alpha, *, offset_columns):
+def nystrom_trial(pr, v, alpha, *, offset_columns, dual=False):
     """The Jacobi iterations CG on X tries before switching to the Nyström preconditioner, or
-    None when the switch does not apply: α = 0 (the least-squares limit, whose iterates must
-    stay in Z's row space), a zero penalty factor (the preconditioner works in V^{-1/2}
-    coordinates), or columns whose mean exceeds their spread (`offset_columns`: the sketch's
-    products would centre with the cancellation the Gram route avoids)."""
-    if alpha <= 0 or offset_columns or pr.X is None or not bool(np.all(np.asarray(v) > 0)):
+    None when the switch does not apply: the dual (kernel) iteration (`dual`, p > n: its
+    iterates b = V⁻¹ZᵀW^{1/2}a lie in Z's row space by construction, which the primal
+    continuation would give up — there Z's null space has eigenvalue α, so that at a small α
+    errors in it are invisible to the gradient and the sketch, of rank up to p, cannot resolve
+    them: the fit would no longer tend to the minimum-norm solution as α → 0), α = 0 (the
+    least-squares limit, whose iterates must stay in Z's row space), a zero penalty factor (the
+    preconditioner works in V^{-1/2} coordinates), or columns whose mean exceeds their spread
+    (`offset_columns`: the sketch's products would centre with the cancellation the Gram route
+    avoids)."""
+    if dual or alpha <= 0 or offset_columns or pr.X is None \
+            or not bool(np.all(np.asarray(v) > 0)):
         return None
     return NYSTROM_TRIAL_ITERATIONS
 

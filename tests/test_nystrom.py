@@ -157,6 +157,37 @@ def test_policy_rule():
     assert _policy.nystrom_trial(pr, ones, 0.0, offset_columns=0) is None
     assert _policy.nystrom_trial(pr, np.r_[0.0, ones[1:]], 1.0, offset_columns=0) is None
     assert _policy.nystrom_trial(pr, ones, 1.0, offset_columns=2) is None
+    assert _policy.nystrom_trial(pr, ones, 1.0, offset_columns=0, dual=True) is None
+
+
+def _svd_ridge(X, y, alpha, fit_intercept):
+    """The ridge coefficients from the float64 SVD of the centred X, the zero singular values
+    dropped: V diag(s/(s² + α)) Uᵀ y, the minimum-norm least-squares solution as α → 0."""
+    Xc, yc = (X - X.mean(axis=0), y - y.mean()) if fit_intercept else (X, y)
+    U, s, Vt = np.linalg.svd(Xc, full_matrices=False)
+    r = int(np.sum(s > s[0] * 1e-12))
+    return Vt[:r].T @ (s[:r] / (s[:r] ** 2 + alpha) * (U[:, :r].T @ yc))
+
+
+@pytest.mark.parametrize("fmt", ["dense", "csr"])
+@pytest.mark.parametrize("fit_intercept", [True, False])
+@pytest.mark.parametrize("alpha", [1e-16, 1e-10, 1e-6])
+def test_wide_small_alpha_stays_in_row_space(fmt, fit_intercept, alpha, nystrom_calls):
+    # p > n: the dual iteration's b = V⁻¹Zᵀa lies in Z's row space; the Nyström continuation
+    # (primal) must not take over when Jacobi needs more than its trial, or the null space of
+    # Z picks up errors the gradient cannot see (α‖e‖) and the fit is not the ridge solution
+    rng = np.random.default_rng(8)
+    n, p = 50, 100
+    X = rng.standard_normal((n, p))
+    y = X @ rng.standard_normal(p) + 10.0
+    Xf = X if fmt == "dense" else sp.csr_matrix(X)
+    m = Ridge(alpha=alpha, solver="cg", tol=1e-12, fit_intercept=fit_intercept).fit(Xf, y)
+    assert m.n_iter_ > _policy.NYSTROM_TRIAL_ITERATIONS   # the switch would have applied
+    coef = _svd_ridge(X, y, alpha, fit_intercept)
+    np.testing.assert_allclose(m.coef_, coef, rtol=0, atol=1e-9 * np.abs(coef).max())
+    intercept = y.mean() - X.mean(axis=0) @ coef if fit_intercept else 0.0
+    np.testing.assert_allclose(m.intercept_, intercept, rtol=0, atol=1e-9 * abs(y).max())
+    assert not nystrom_calls
 
 
 def test_kernel_checks_arguments():

@@ -94,7 +94,7 @@ class CGState:
             x = self._dual_start(t, a) if dual else self.B[t].copy()
             b_out = np.empty(pr.p, dtype=pr.dtype)
             jw = unit_scale(pr.h, v, a)
-            trial = _policy.nystrom_trial(pr, v, a, offset_columns=self.recheck)
+            trial = _policy.nystrom_trial(pr, v, a, offset_columns=self.recheck, dual=dual)
             m, ta, it = _cg_fast.ridge_cg(self.design, self.Y[t], x, b_out, alpha=a, v=v,
                                           h=preconditioner_diagonal(pr.h, a),
                                           jw=jw, dual=dual, tol=tol,
@@ -103,14 +103,13 @@ class CGState:
                                           nthreads=_config.num_threads())
             if trial is not None and m > ta and it < max_iter:
                 # Jacobi has not converged within its trial: ill-conditioned, go on from
-                # its iterate with the Nyström preconditioner (primal)
+                # its iterate with the Nyström preconditioner (primal, as the trial was)
                 U, lam = self.sketch().fit_to(a)
                 x = b_out.copy()
                 m, ta, more = _cg_fast.ridge_cg_nystrom(
                     self.design, self.Y[t], x, b_out, alpha=a, v=v, U=U, lam=lam, jw=jw,
                     tol=tol, max_iter=max_iter - it, nthreads=_config.num_threads())
                 it += more
-                dual = False
             self.B[t] = b_out
             self.A[t], self.A_alpha[t] = (x, a) if dual else (None, None)
             if self.recheck:
