@@ -1,6 +1,6 @@
 """Conjugate gradient (Jacobi-preconditioned): on X with implicit centring (the compiled kernel,
 primal or dual), or on any operator A = ZᵀWZ (the Gram in memory, a pass over row blocks).  On X,
-an ill-conditioned solve continues with the randomized Nyström preconditioner
+an ill-conditioned primal solve continues with the randomized Nyström preconditioner
 (`fastridge._solvers.nystrom`, the policy's `nystrom_trial`)."""
 import numpy as np
 
