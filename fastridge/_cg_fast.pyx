@@ -279,6 +279,30 @@ cdef double _primal_grad(bint dual, Layout layout, const floating[::1, :] Xd,
     return _scaled_nrm2(p, tp, jw, tp)
 
 
+cdef void _precondition(Py_ssize_t m, const floating *r, const floating[::1] minv,
+                        const floating[::1, :] U, const double[::1] ncoef,
+                        const double[::1] vs, floating *w, floating *t,
+                        floating *z) noexcept nogil:
+    """z = M⁻¹ r: Jacobi (z = minv ∘ r) when U has no columns, else the randomized Nyström
+    preconditioner of Frangella, Tropp & Udell (2023) in the V-scaled coordinates,
+    z = S (I + U diag(cᵢ − 1) Uᵀ) S r with S = diag(vs) = V^{-1/2} and cᵢ = (λ̂_ℓ + α)/(λ̂ᵢ + α)
+    (`ncoef` holds cᵢ − 1): two gemv with the p × ℓ matrix U, no allocation."""
+    cdef Py_ssize_t i, ell = U.shape[1]
+    cdef floating one = 1.0, zero = 0.0
+    if ell == 0:
+        for i in range(m):
+            z[i] = minv[i] * r[i]
+        return
+    for i in range(m):
+        w[i] = <floating> (vs[i] * r[i])
+    _gemv(Trans, <blas_int> m, <blas_int> ell, one, &U[0, 0], <blas_int> m, w, 1, zero, t, 1)
+    for i in range(ell):
+        t[i] = <floating> (t[i] * ncoef[i])
+    _gemv(NoTrans, <blas_int> m, <blas_int> ell, one, &U[0, 0], <blas_int> m, t, 1, one, w, 1)
+    for i in range(m):
+        z[i] = <floating> (vs[i] * w[i])
+
+
 def ridge_cg(Design design not None, y, x, b_out, *, double alpha, v, h, jw, bint dual,
              double tol, int max_iter, int nthreads=1):
     """Jacobi-preconditioned CG for one target on `design` (the Z, W of the problem).
@@ -324,7 +348,58 @@ def ridge_cg(Design design not None, y, x, b_out, *, double alpha, v, h, jw, bin
         float64=(("v", v, p), ("h", h, p), ("jw", jw, p)))
     return _ridge_cg(design.layout, design.dense, design.data, design.indices, design.indptr,
                      n, p, design.sw, design.sqw, design.xbar, design.d, design.center, h, v,
-                     alpha, y, x, b_out, dual, jw, tol, max_iter, nthreads)
+                     alpha, y, x, b_out, dual, jw, tol, max_iter, nthreads,
+                     np.empty((p, 0), dtype=design.dtype, order="F"), _EMPTY, _EMPTY)
+
+
+_EMPTY = np.empty(0)
+
+
+def ridge_cg_nystrom(Design design not None, y, x, b_out, *, double alpha, v, U, lam, jw,
+                     double tol, int max_iter, int nthreads=1):
+    """CG on the primal system (ZᵀWZ + αV) b = ZᵀW y preconditioned by a randomized Nyström
+    approximation (Frangella, Tropp & Udell, SIAM J. Matrix Anal. Appl. 2023), all vⱼ > 0.
+
+    With S = V^{-1/2}, the system is S⁻¹ (S ZᵀWZ S + αI) S⁻¹ b = ZᵀW y.  Given the rank-ℓ
+    approximation S ZᵀWZ S ≈ U diag(λ̂) Uᵀ (U orthonormal, λ̂ descending), the preconditioner is
+
+        M⁻¹ = S [U diag((λ̂_ℓ + α)/(λ̂ + α)) Uᵀ + (I − UUᵀ)] S,
+
+    which maps the ℓ leading eigenvalues of S ZᵀWZ S + αI to about λ̂_ℓ + α and leaves the rest
+    (≤ λ̂_ℓ + α): the iteration count depends on the effective dimension at α, not on κ.  The
+    mat-vecs, stopping rule (the scaled gradient, `jw`), restarts and interrupt checks are
+    those of `ridge_cg`; applying M⁻¹ costs two gemv with U (4pℓ flops) per iteration.
+
+    Parameters
+    ----------
+    design, y, x, b_out, alpha, v, jw, tol, max_iter, nthreads
+        As for `ridge_cg` (primal only: x is b, of shape (p,)).
+    U : ndarray of shape (p, ℓ), Fortran-ordered, the design's working dtype
+        Orthonormal eigenvectors of the sketch of S ZᵀWZ S, ℓ ≥ 1.
+    lam : float64 ndarray of shape (ℓ,)
+        Its eigenvalues λ̂ ≥ 0, descending.
+
+    Returns
+    -------
+    (measure, tol_abs, n_iter) as `ridge_cg`.
+    """
+    cdef Py_ssize_t n = design.n, p = design.p
+    design.check_vectors(working=(("y", y, n), ("x", x, p), ("b_out", b_out, p)),
+                         float64=(("v", v, p), ("jw", jw, p)))
+    lam = np.ascontiguousarray(lam, dtype=np.float64)
+    if U.ndim != 2 or U.shape[0] != p or U.shape[1] != lam.shape[0] or U.shape[1] < 1 \
+            or U.dtype != design.dtype or not U.flags.f_contiguous:
+        raise ValueError(f"U must be a Fortran-ordered {design.dtype} array of shape "
+                         f"({p}, {lam.shape[0]}) with at least one column")
+    v = np.asarray(v)
+    if not np.all(v > 0) or alpha <= 0 or not np.all(lam >= 0):
+        raise ValueError("the Nyström preconditioner needs alpha > 0, v > 0 and lam >= 0")
+    ncoef = (lam[lam.shape[0] - 1] + alpha) / (lam + alpha) - 1.0
+    vs = 1.0 / np.sqrt(v)
+    return _ridge_cg(design.layout, design.dense, design.data, design.indices, design.indptr,
+                     n, p, design.sw, design.sqw, design.xbar, design.d, design.center,
+                     np.zeros(p), v, alpha, y, x, b_out, False, jw, tol, max_iter, nthreads,
+                     U, ncoef, vs)
 
 
 def _ridge_cg(Layout layout, const floating[::1, :] Xd, const floating[::1] data,
@@ -332,9 +407,11 @@ def _ridge_cg(Layout layout, const floating[::1, :] Xd, const floating[::1] data
               const floating[::1] sw, const floating[::1] sqw, const double[::1] xbar,
               const double[::1] d, bint center, const double[::1] h, const double[::1] v,
               double alpha, const floating[::1] y, floating[::1] x, floating[::1] b_out,
-              bint dual, const double[::1] jw, double tol, int max_iter, int nthreads):
+              bint dual, const double[::1] jw, double tol, int max_iter, int nthreads,
+              const floating[::1, :] U, const double[::1] ncoef, const double[::1] vs):
     """`ridge_cg` with the design unpacked (the fused types are resolved here, once per call);
-    the arrays are those of a `Design`, the sizes checked by `ridge_cg`."""
+    the arrays are those of a `Design`, the sizes checked by `ridge_cg`.  U with columns (then
+    `ncoef`, `vs`): the Nyström preconditioner of `ridge_cg_nystrom` instead of Jacobi."""
     cdef bint weighted = sw.shape[0] > 0
     cdef Py_ssize_t m = n if dual else p, i, j, k
     dtype = np.float32 if floating is float else np.float64
@@ -347,6 +424,7 @@ def _ridge_cg(Layout layout, const floating[::1, :] Xd, const floating[::1] data
     cdef floating[::1] tn = np.empty(n, dtype=dtype)
     cdef floating[::1] tp = np.empty(p, dtype=dtype)
     cdef floating[::1] tp2 = np.empty(p, dtype=dtype)
+    cdef floating[::1] tl = np.empty(max(U.shape[1], 1), dtype=dtype)
     nthreads = max(1, nthreads) if (layout == CSR and not dual) else 1
     cdef double[::1] tbuf = np.empty(nthreads * p if nthreads > 1 else 1)
     cdef double tol_abs, measure, rz, rz_new, pq, step, beta, rnorm, cheap_tol, diag, xc, e
@@ -427,8 +505,7 @@ def _ridge_cg(Layout layout, const floating[::1, :] Xd, const floating[::1] data
                 rnorm = _nrm2(<blas_int> n, &r[0], 1)
                 # tighten the cheap test by how far the exact measure is from the target
                 cheap_tol = min(cheap_tol, 0.5 * rnorm * tol_abs / measure)
-            for i in range(m):
-                z[i] = minv[i] * r[i]
+            _precondition(m, &r[0], minv, U, ncoef, vs, &tp2[0], &tl[0], &z[0])
             _copy(<blas_int> m, &z[0], 1, &pd[0], 1)
             rz = _dot(<blas_int> m, &r[0], 1, &z[0], 1)
             while n_iter < max_iter:
@@ -450,8 +527,7 @@ def _ridge_cg(Layout layout, const floating[::1, :] Xd, const floating[::1] data
                     rnorm = _scaled_nrm2(p, &r[0], jw, &tp[0])
                 if rnorm <= cheap_tol:
                     break
-                for i in range(m):
-                    z[i] = minv[i] * r[i]
+                _precondition(m, &r[0], minv, U, ncoef, vs, &tp2[0], &tl[0], &z[0])
                 rz_new = _dot(<blas_int> m, &r[0], 1, &z[0], 1)
                 beta = rz_new / rz
                 rz = rz_new

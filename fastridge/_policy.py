@@ -96,6 +96,32 @@ def cg_on_gram(pr, offset_columns, asked=False):
     return asked or pr.X is None or (bool(offset_columns) and _config.fits(pr.p, pr.p))
 
 
+# CG on X starts with the Jacobi preconditioner, capped at this many iterations; a solve that has
+# not converged by then is ill-conditioned (Jacobi's count grows as √κ of the Jacobi-scaled
+# system) and continues from its iterate with the randomized Nyström preconditioner, whose count
+# depends on the effective dimension at α instead.  The cap is about the cost of the first
+# sketch (START_RANK = 16 products, taken as one BLAS-3 block product) times two: a well-
+# conditioned solve never pays for a sketch, an ill-conditioned one wastes at most this many.
+NYSTROM_TRIAL_ITERATIONS = 32
+
+
+def nystrom_trial(pr, v, alpha, *, offset_columns, dual=False):
+    """The Jacobi iterations CG on X tries before switching to the Nyström preconditioner, or
+    None when the switch does not apply: the dual (kernel) iteration (`dual`, p > n: its
+    iterates b = V⁻¹ZᵀW^{1/2}a lie in Z's row space by construction, which the primal
+    continuation would give up — there Z's null space has eigenvalue α, so that at a small α
+    errors in it are invisible to the gradient and the sketch, of rank up to p, cannot resolve
+    them: the fit would no longer tend to the minimum-norm solution as α → 0), α = 0 (the
+    least-squares limit, whose iterates must stay in Z's row space), a zero penalty factor (the
+    preconditioner works in V^{-1/2} coordinates), or columns whose mean exceeds their spread
+    (`offset_columns`: the sketch's products would centre with the cancellation the Gram route
+    avoids)."""
+    if dual or alpha <= 0 or offset_columns or pr.X is None \
+            or not bool(np.all(np.asarray(v) > 0)):
+        return None
+    return NYSTROM_TRIAL_ITERATIONS
+
+
 def wants_gram(X, solver, v, alphas, *, sparse):
     """Whether `solver` will work on the p × p Gram of dense X (then the column statistics are
     taken from the same pass over X that forms it)."""

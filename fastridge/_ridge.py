@@ -175,7 +175,13 @@ class Ridge(RoutingMixin, LinearRegressorBase):
         minimum-norm one).
         ``"cg"``: Jacobi-preconditioned conjugate gradient on the normal equations, or on the
         kernel system when p > n; at α = 0 the preconditioner is scalar, so that a cold fit
-        converges to the minimum-norm least-squares solution.  ``"cholesky"``:
+        converges to the minimum-norm least-squares solution.  A solve on the normal equations
+        that has not converged after 32 Jacobi iterations (α > 0, positive penalty factors)
+        continues with a randomized Nyström preconditioner (Frangella, Tropp & Udell 2023),
+        whose iteration count depends on the effective dimension at α rather than on the
+        condition number; the kernel system keeps Jacobi (its iterates stay in X's row space,
+        so that a small α still gives the ridge, near minimum-norm, solution).
+        ``"cholesky"``:
         exact, through the Gram (n ≥ p) or kernel (p > n) matrix.  ``"svd"``: exact and the most
         accurate (centred, column-normalized SVD); handles α = 0 and rank deficiency with the
         minimum-norm solution.  ``"auto"``: see Notes.

@@ -40,7 +40,7 @@ LAYERS = [
     ]),
     ("solvers", [
         {"_policy"},
-        {"_solvers.common", "_solvers.linalg"},
+        {"_solvers.common", "_solvers.linalg", "_solvers.nystrom"},
         {"_solvers.svd"},
         {"_solvers.cholesky", "_solvers.cd", "_solvers.cg"},
         {"_solvers"},

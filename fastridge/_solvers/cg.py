@@ -1,5 +1,7 @@
 """Conjugate gradient (Jacobi-preconditioned): on X with implicit centring (the compiled kernel,
-primal or dual), or on any operator A = ZᵀWZ (the Gram in memory, a pass over row blocks)."""
+primal or dual), or on any operator A = ZᵀWZ (the Gram in memory, a pass over row blocks).  On X,
+an ill-conditioned primal solve continues with the randomized Nyström preconditioner
+(`fastridge._solvers.nystrom`, the policy's `nystrom_trial`)."""
 import numpy as np
 
 from fastridge import _config, _policy
@@ -42,6 +44,16 @@ class CGState:
         # at the result is measured again, in float64 with numpy, so that stopping short of
         # tol is always reported.
         self.recheck = offset_columns(pr).size > 0
+        self._sketch = None
+
+    def sketch(self):
+        """The Nyström sketch of this problem (`nystrom.NystromSketch`), made at first use and
+        kept (it does not depend on α; a smaller α may grow it)."""
+        if self._sketch is None:
+            from fastridge._solvers.nystrom import NystromSketch
+
+            self._sketch = NystromSketch(self.pr, self.v)
+        return self._sketch
 
     def start_from(self, B, alpha):
         """Next solve at `alpha` starts at B (k, p); the dual unknowns follow from it."""
@@ -81,10 +93,23 @@ class CGState:
                     continue
             x = self._dual_start(t, a) if dual else self.B[t].copy()
             b_out = np.empty(pr.p, dtype=pr.dtype)
+            jw = unit_scale(pr.h, v, a)
+            trial = _policy.nystrom_trial(pr, v, a, offset_columns=self.recheck, dual=dual)
             m, ta, it = _cg_fast.ridge_cg(self.design, self.Y[t], x, b_out, alpha=a, v=v,
                                           h=preconditioner_diagonal(pr.h, a),
-                                          jw=unit_scale(pr.h, v, a), dual=dual, tol=tol,
-                                          max_iter=max_iter, nthreads=_config.num_threads())
+                                          jw=jw, dual=dual, tol=tol,
+                                          max_iter=max_iter if trial is None
+                                          else min(max_iter, trial),
+                                          nthreads=_config.num_threads())
+            if trial is not None and m > ta and it < max_iter:
+                # Jacobi has not converged within its trial: ill-conditioned, go on from
+                # its iterate with the Nyström preconditioner (primal, as the trial was)
+                U, lam = self.sketch().fit_to(a)
+                x = b_out.copy()
+                m, ta, more = _cg_fast.ridge_cg_nystrom(
+                    self.design, self.Y[t], x, b_out, alpha=a, v=v, U=U, lam=lam, jw=jw,
+                    tol=tol, max_iter=max_iter - it, nthreads=_config.num_threads())
+                it += more
             self.B[t] = b_out
             self.A[t], self.A_alpha[t] = (x, a) if dual else (None, None)
             if self.recheck:

@@ -1,0 +1,109 @@
+"""Randomized Nyström preconditioning for CG (Frangella, Tropp & Udell, "Randomized Nyström
+preconditioning", SIAM J. Matrix Anal. Appl. 44(2), 2023).
+
+The primal system (ZᵀWZ + αV) b = ZᵀW y is, with S = V^{-1/2}, S⁻¹ (A + αI) S⁻¹ b = ZᵀW y for
+A = S ZᵀWZ S.  A rank-ℓ Nyström approximation A ≈ U diag(λ̂) Uᵀ, from ℓ products with A (one
+block product Sᵀ Zᵀ W Z S Ω, BLAS-3 for dense X), gives the preconditioner of
+`fastridge._cg_fast.ridge_cg_nystrom`; the preconditioned system's condition number is then about
+(λ̂_ℓ + α)/α, so ℓ grows (doubling) until λ̂_ℓ ≤ `RANK_FACTOR` · α.
+"""
+import numpy as np
+
+from fastridge import _config
+
+# the paper's rule: the sketch is large enough when λ̂_ℓ ≤ RANK_FACTOR · α (then the
+# preconditioned condition number is at most about 1 + RANK_FACTOR)
+RANK_FACTOR = 10.0
+# the first sketch's rank, and the largest (the p × ℓ U and the ℓ products must also fit
+# the working-memory budget)
+START_RANK = 16
+MAX_RANK = 1024
+
+
+def _scaled_gram_times(pr, vs, Om):
+    """S ZᵀWZ S Ω for Ω (p, ℓ), in float64, the centring implicit:
+    Z M = X (d∘M) − 1 (x̄ᵀ(d∘M)), Zᵀ R = d∘(Xᵀ R − x̄ 1ᵀR); a block of columns at a time, so
+    that the n × block intermediate stays within the block budget."""
+    step = _config.block_rows(pr.n)
+    if Om.shape[1] > step:
+        return np.hstack([_scaled_gram_times(pr, vs, Om[:, j:j + step])
+                          for j in range(0, Om.shape[1], step)])
+    M = (pr.d * vs)[:, None] * Om
+    XM = np.asarray(pr.X @ M.astype(pr.X.dtype, copy=False), dtype=np.float64)
+    if pr.center:
+        XM -= pr.xbar @ M
+    if pr.sw is not None:
+        XM *= np.asarray(pr.sw, dtype=np.float64)[:, None]
+    XtR = np.asarray(pr.X.T @ XM.astype(pr.X.dtype, copy=False), dtype=np.float64)
+    if pr.center:
+        XtR -= np.outer(pr.xbar, XM.sum(axis=0))
+    return (pr.d * vs)[:, None] * XtR
+
+
+class NystromSketch:
+    """The growing randomized Nyström approximation of A = S ZᵀWZ S (S = V^{-1/2}).
+
+    With an orthonormal test matrix Ω (p × ℓ) and Y = AΩ, the shift ν = eps·‖Y‖_F keeps the
+    core positive definite: C Cᵀ = Ωᵀ(Y + νΩ) (Cholesky), B = (Y + νΩ) C⁻ᵀ, B = U Σ Wᵀ (thin
+    SVD), and A ≈ U diag(λ̂) Uᵀ with λ̂ = max(σ² − ν, 0).  `grow` doubles ℓ keeping the
+    products already taken (the new columns of Ω are orthogonalized against the old).
+    """
+
+    def __init__(self, pr, v, *, seed=0):
+        self.pr = pr
+        self.vs = 1.0 / np.sqrt(np.asarray(v, dtype=np.float64))
+        self.rng = np.random.default_rng(seed)
+        self.Om = np.empty((pr.p, 0))
+        self.Y = np.empty((pr.p, 0))
+        self.U, self.lam = None, None
+        self.max_rank = min(pr.p, MAX_RANK)
+        while self.max_rank > 1 and not _config.fits(pr.p, 4 * self.max_rank):
+            self.max_rank //= 2
+
+    @property
+    def rank(self):
+        return self.Om.shape[1]
+
+    def grow(self, ell):
+        """Extend the sketch to rank min(ell, max_rank)."""
+        p = self.pr.p
+        extra = min(ell, self.max_rank) - self.rank
+        if extra <= 0:
+            return
+        G = self.rng.standard_normal((p, extra))
+        for _ in range(2):      # twice is enough (Kahan–Parlett)
+            G -= self.Om @ (self.Om.T @ G)
+        Q, _ = np.linalg.qr(G)
+        self.Om = np.hstack([self.Om, Q])
+        self.Y = np.hstack([self.Y, _scaled_gram_times(self.pr, self.vs, Q)])
+        self._factor()
+
+    def _factor(self):
+        from scipy import linalg
+
+        Om, Y = self.Om, self.Y
+        nu = np.finfo(np.float64).eps * max(np.linalg.norm(Y), np.finfo(np.float64).tiny)
+        Yn = Y + nu * Om
+        core = Om.T @ Yn
+        core = (core + core.T) / 2
+        for _ in range(20):
+            try:
+                C = linalg.cholesky(core, lower=True)
+                break
+            except linalg.LinAlgError:   # rounding: a larger shift
+                extra = 10 * nu
+                Yn += extra * Om
+                core += extra * np.eye(core.shape[0])
+                nu += extra
+        B = linalg.solve_triangular(C, Yn.T, lower=True).T        # Yn C⁻ᵀ
+        U, s, _ = linalg.svd(B, full_matrices=False)
+        self.U, self.lam = U, np.maximum(s * s - nu, 0.0)
+
+    def fit_to(self, alpha, start=START_RANK):
+        """Grow (doubling from `start`) until λ̂_ℓ ≤ RANK_FACTOR · α or ℓ reaches its cap;
+        returns (U as a Fortran array in the working dtype, λ̂)."""
+        if self.rank == 0:
+            self.grow(min(start, self.max_rank))
+        while self.lam[-1] > RANK_FACTOR * alpha and self.rank < self.max_rank:
+            self.grow(2 * self.rank)
+        return np.asfortranarray(self.U, dtype=self.pr.dtype), self.lam
