@@ -813,26 +813,31 @@ def fit_scale(F, T, w, max_iter=200):
     P(c | f) = softmax(a f)_c, by Newton's method with step halving (the negative
     log-likelihood is convex in a; its minimizer is clipped at 0, whose probabilities are
     uniform)."""
+    TF = (T * F).sum(axis=1)
+
     def nll(a):
         logp = _log_softmax(a * F)
-        return -float(w @ (T * logp).sum(axis=1)), np.exp(logp)
+        P = np.exp(logp)
+        mean_f = (P * F).sum(axis=1)
+        return -float(w @ (T * logp).sum(axis=1)), P, mean_f, float(w @ (mean_f - TF))
 
     a = 1.0
-    f, P = nll(a)
+    f, P, mean_f, g = nll(a)
     for _ in range(max_iter):
-        mean_f = (P * F).sum(axis=1)
-        g = float(w @ (mean_f - (T * F).sum(axis=1)))
         h = float(w @ ((P * F * F).sum(axis=1) - mean_f * mean_f))
         if not h > 0.0:
             break                                # F constant in every row: any a is as good
         step, t = g / h, 1.0
         while True:
-            f_new, P_new = nll(a - t * step)
-            if f_new <= f or t < 1e-12:
+            new = nll(a - t * step)
+            # near the minimum the likelihood is flat to its rounding (a step's decrease
+            # g²/2h is far below it) while the derivative still resolves the step: a smaller
+            # |derivative| is progress too (the function is convex in a)
+            if new[0] <= f or abs(new[3]) < abs(g) or t < 1e-12:
                 break
             t *= 0.5
         a, done = a - t * step, abs(t * step) <= 1e-14 * max(abs(a), 1.0)
-        f, P = f_new, P_new
+        f, P, mean_f, g = new
         if done:
             break
     return max(a, 0.0)
