@@ -633,3 +633,67 @@ def gram_dense_shifted(const floating[:, :] X, const floating[:, :] Y, const dou
             for i in range(j + 1, p):
                 G[i, j] = G[j, i]
     return W
+
+
+def loo_combine(floating[:, ::1] A, const floating[:, ::1] r0, const double[:, ::1] c0,
+                const double[:, ::1] c1, const double[::1] w, int mode,
+                double[:, ::1] mean, double[:, ::1] m2):
+    """The leave-one-out residuals of a block of rows, √wᵢ eᵢ = c0ᵢⱼ r0ᵢₜ + c1ᵢⱼ Aᵢ,ⱼₖ₊ₜ for
+    each α j and target t (A (nb, m·k), the block's U·(c/(s² + α)); r0 (nb, k); c0, c1 (nb, m)
+    from `selection.loo_coefficients`), in one pass over A:
+
+    - mode 0: written over A;
+    - mode 1: the weighted mean and sum of squared deviations of eᵢ² over the rows with
+      wᵢ > 0, per α and target, into mean and m2 (m, k) (Welford's update, weight wᵢ);
+    - mode 2: the same of the mean of eᵢ² over the targets, into mean and m2 (m, 1).
+
+    Returns the rows' total weight (modes 1 and 2; 0 for mode 0)."""
+    cdef Py_ssize_t nb = A.shape[0], m = c0.shape[1], k = r0.shape[1], i, j, t
+    cdef double W = 0.0, wi, inv_w, f, x, d, s, a0, a1
+    if A.shape[1] != m * k or c1.shape[1] != m or c0.shape[0] != nb or c1.shape[0] != nb \
+            or r0.shape[0] != nb:
+        raise ValueError("inconsistent shapes")
+    if mode != 0 and (w.shape[0] != nb or mean.shape[0] != m or m2.shape[0] != m
+                      or mean.shape[1] != (k if mode == 1 else 1)
+                      or m2.shape[1] != mean.shape[1]):
+        raise ValueError("inconsistent shapes")
+    with nogil:
+        if mode != 0:
+            for j in range(m):
+                for t in range(mean.shape[1]):
+                    mean[j, t] = 0.0
+                    m2[j, t] = 0.0
+        for i in range(nb):
+            if mode == 0:
+                for j in range(m):
+                    a0 = c0[i, j]
+                    a1 = c1[i, j]
+                    for t in range(k):
+                        A[i, j * k + t] = <floating> (a0 * r0[i, t] + a1 * A[i, j * k + t])
+                continue
+            wi = w[i]
+            if not wi > 0.0:
+                continue
+            W += wi
+            f = wi / W
+            inv_w = 1.0 / wi
+            for j in range(m):
+                a0 = c0[i, j]
+                a1 = c1[i, j]
+                if mode == 1:
+                    for t in range(k):
+                        x = a0 * r0[i, t] + a1 * A[i, j * k + t]
+                        x = x * x * inv_w
+                        d = x - mean[j, t]
+                        mean[j, t] += d * f
+                        m2[j, t] += wi * d * (x - mean[j, t])
+                else:
+                    s = 0.0
+                    for t in range(k):
+                        x = a0 * r0[i, t] + a1 * A[i, j * k + t]
+                        s += x * x
+                    x = s / k * inv_w
+                    d = x - mean[j, 0]
+                    mean[j, 0] += d * f
+                    m2[j, 0] += wi * d * (x - mean[j, 0])
+    return W

@@ -697,3 +697,22 @@ def test_verbose_rejects_bad_values(bad, exc):
     X, y = make_data(20, 3)
     with pytest.raises(exc, match="'verbose' parameter of RidgeCV"):
         RidgeCV(verbose=bad).fit(X, y)
+
+
+def test_loo_per_target_weighted_equals_refits():
+    """One α per target with sample weights (one row of weight 0): each target's leave-one-out
+    mean and standard error equal those of n brute-force refits (the per-target reduction is
+    its own pass, apart from the one that averages the targets)."""
+    X, _ = make_data(n=25, p=4, seed=41)
+    rng = np.random.default_rng(42)
+    Y = np.column_stack([X @ rng.standard_normal(4) + s * rng.standard_normal(25)
+                         for s in (0.2, 2.0)])
+    w = rng.uniform(0.3, 3.0, 25)
+    w[5] = 0.0
+    grid = np.logspace(-2, 2, 5)
+    est = RidgeCV(alphas=grid, alpha_per_target=True).fit(X, Y, sample_weight=w)
+    E = _loo_errors(X, Y, grid, w=w)
+    for t in range(2):
+        mean, se = _row_stats(E[:, :, t], w)
+        np.testing.assert_allclose(est.cv_results_["mean_error"][:, t], mean, rtol=1e-8)
+        np.testing.assert_allclose(est.cv_results_["se_error"][:, t], se, rtol=1e-6)

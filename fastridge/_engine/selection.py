@@ -143,59 +143,70 @@ def loo_rows(U, w, W, center, Q0=None):
     return U * U, np.where(interp, 0.0, M), interp
 
 
+def loo_coefficients(M, B, a, interp):
+    """(c0, c1), each (n, m): the leave-one-out residual of row i at α = aⱼ is
+    √wᵢ eᵢ = c0ᵢⱼ r0ᵢ + c1ᵢⱼ Aᵢⱼ with A = U c/(s² + αⱼ) and B = U²/(s² + αⱼ) (`loo_rows`):
+    c0 = 1/(Mᵢ + αⱼBᵢⱼ) and c1 = αⱼ c0, i.e. (r0 + αA)/(M + αB); for the rows at the
+    interpolation limit (`loo_rows`' `interp`) the limit A/B (c0 = 0, c1 = 1/B); 0 where
+    that is not finite (rows of no weight and no leverage, which no fit sees)."""
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        c0 = 1.0 / (M[:, None] + a[None, :] * B)
+        c1 = a[None, :] * c0
+        if interp.any():
+            c0[interp] = 0.0
+            c1[interp] = 1.0 / B[interp]
+    bad = ~(np.isfinite(c0) & np.isfinite(c1))
+    c0[bad] = 0.0
+    c1[bad] = 0.0
+    return c0, c1
+
+
+def _loo_products(U, U2, M, interp, c, s2, a, cD, out):
+    """A = U·(c/(s² + α)) (n, len(a)·k) in U's dtype (into `out` when given), and
+    `loo_coefficients` for the α of `a`."""
+    n, r = U.shape
+    inv = 1.0 / (s2[:, None] + a[None, :])                      # (r, mb)
+    if cD is None:
+        cD = (c[:, None, :] * inv[:, :, None]).reshape(r, -1)
+    if out is None:
+        A = np.ascontiguousarray(U @ cD)
+    else:
+        A = np.matmul(U, cD, out=out.reshape(-1)[:n * cD.shape[1]].reshape(n, cD.shape[1]))
+    c0, c1 = loo_coefficients(M, U2 @ inv, a, interp)
+    return A, c0, c1
+
+
 def loo_ratio(U, U2, r0, M, interp, c, s2, a, cD=None, out=None):
     """√wᵢ times the leave-one-out residual of each row for each α of `a`: (n, len(a), k), in
     U's dtype; `cD` (or None), c (r, k) times 1/(s² + α) for each α of `a`, (r, len(a)·k),
     when the caller has it; `out` (or None), a C-contiguous buffer of U's dtype with at least
     n·len(a)·k items to hold the result (a caller looping over blocks reuses one: fresh memory
     costs page faults on every first touch)."""
-    n, r = U.shape
-    mb = a.size
-    inv = 1.0 / (s2[:, None] + a[None, :])                      # (r, mb)
-    if cD is None:
-        cD = (c[:, None, :] * inv[:, :, None]).reshape(r, -1)
-    k = cD.shape[1] // max(mb, 1)
-    if out is None:
-        ratio = U @ cD
-    else:
-        ratio = np.matmul(U, cD, out=out.reshape(-1)[:n * mb * k].reshape(n, mb * k))
-    ratio = ratio.reshape(n, mb, k)                              # A
-    B = U2 @ inv                                                 # (n, mb)
-    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-        fix = ratio[interp] / B[interp][:, :, None] if interp.any() else None
-        ratio *= a.astype(ratio.dtype)[None, :, None]            # r0 + α A, over
-        ratio += r0[:, None, :]
-        ratio /= (M[:, None] + a[None, :] * B).astype(ratio.dtype)[:, :, None]
-        if fix is not None:
-            ratio[interp] = fix
-    bad = ~np.isfinite(ratio)                   # only rows of no weight and no leverage
-    if bad.any():
-        ratio[bad] = 0.0
-    return ratio
+    from fastridge import _gram_fast
+
+    A, c0, c1 = _loo_products(U, U2, M, interp, c, s2, a, cD, out)
+    none = np.empty((0, 0))
+    _gram_fast.loo_combine(A, np.ascontiguousarray(r0, dtype=A.dtype), c0, c1, np.empty(0), 0,
+                           none, none)
+    return A.reshape(U.shape[0], a.size, -1)
 
 
-def sq_moments(ratio, w, pos, per_target):
+def loo_moments(U, U2, r0, M, interp, c, s2, a, w, per_target, cD=None, out=None):
     """(weight, mean, M2, rows) of the squared leave-one-out errors eᵢ² of the rows with
-    positive weight, weighted, for each α (and target with `per_target`; else of their mean
-    over targets), from `loo_ratio`'s √wᵢ·eᵢ (n, m, k), which it overwrites; merged across
-    row blocks by `merge_moments`."""
-    sq = np.square(ratio, out=ratio)                              # wᵢ eᵢ²
-    if not per_target:
-        sq = sq.mean(axis=2, keepdims=True)
-    if not pos.all():
-        sq, w = sq[pos], w[pos]
-    Wc = float(w.sum())
-    if Wc == 0.0:
-        return 0.0, np.zeros(sq.shape[1:]), np.zeros(sq.shape[1:]), 0
-    mean = sq.sum(axis=0, dtype=np.float64) / Wc
-    sq /= w.astype(sq.dtype)[:, None, None]                       # eᵢ²
-    sq -= mean.astype(sq.dtype)
-    np.square(sq, out=sq)
-    if sq.dtype == np.float64:    # a matrix-vector product (BLAS), not an einsum loop
-        m2 = (w @ sq.reshape(w.size, -1)).reshape(sq.shape[1:])
-    else:
-        m2 = np.einsum("i,imk->mk", w, sq.astype(np.float64))
-    return Wc, mean, m2, int(w.size)
+    positive weight w, weighted, for each α of `a` (m, k) (and target with `per_target`; else
+    (m, 1), of their mean over targets), merged across row blocks by `merge_moments`: the
+    residuals of `loo_ratio` formed and reduced in one pass (Welford's update), never stored.
+    `cD` and `out` as for `loo_ratio`."""
+    from fastridge import _gram_fast
+
+    A, c0, c1 = _loo_products(U, U2, M, interp, c, s2, a, cD, out)
+    k = A.shape[1] // max(a.size, 1)
+    K = k if per_target else 1
+    mean, m2 = np.empty((a.size, K)), np.empty((a.size, K))
+    W = _gram_fast.loo_combine(A, np.ascontiguousarray(r0, dtype=A.dtype), c0, c1,
+                               np.ascontiguousarray(w, dtype=np.float64),
+                               1 if per_target else 2, mean, m2)
+    return W, mean, m2, int(np.count_nonzero(w > 0))
 
 
 def descending(grid):
@@ -329,8 +340,7 @@ def loo_block_moments(X, Y, w, E, xbar, ybar, s2, c, alphas, W, center, per_targ
     r0 = yt - U @ c
     U2, M, interp = loo_rows(U, w, W, center)
     r0[interp] = 0.0
-    ratio = loo_ratio(U, U2, r0, M, interp, c, s2, alphas)      # √w · e  (n, m, k)
-    return sq_moments(ratio, w, w > 0, per_target)
+    return loo_moments(U, U2, r0, M, interp, c, s2, alphas, w, per_target)
 
 
 def merge_moments(parts):
@@ -488,7 +498,7 @@ class LeaveOneOut:
         c = (self.c / scale).astype(dt)
         r0 = (self.r0 / scale).astype(dt)
         U = self.U.astype(dt, copy=False)
-        s2, w, pos, M, U2, interp = self.sp.s2, self.w, self.pos, self.M, self.U2, self.interp
+        s2, w, M, U2, interp = self.sp.s2, self.w, self.M, self.U2, self.interp
         mean = np.empty((m, K))
         m2 = np.empty((m, K))
         budget = _config.block_rows(1, minimum=1, budget="loo_memory")   # float64 items
@@ -503,12 +513,9 @@ class LeaveOneOut:
             cD = cD_buf[:r * a.size * k].reshape(r, a.size, k)
             np.multiply(c[:, None, :], inv[:, :, None].astype(dt), out=cD)
             cD = cD.reshape(r, a.size * k)
-            parts = []
-            for b in range(0, n, nb):
-                rows = slice(b, b + nb)
-                ratio = loo_ratio(U[rows], U2[rows], r0[rows], M[rows], interp[rows], None,
-                                  s2, a, cD=cD, out=out)
-                parts.append(sq_moments(ratio, w[rows], pos[rows], self.per_target))
+            parts = [loo_moments(U[rows], U2[rows], r0[rows], M[rows], interp[rows], None, s2,
+                                 a, w[rows], self.per_target, cD=cD, out=out)
+                     for rows in (slice(b, b + nb) for b in range(0, n, nb))]
             W, mean[lo:lo + mb], m2[lo:lo + mb], _ = merge_moments(parts)
         factor = scale * scale if self.per_target else scale[:1] * scale[:1]
         se = np.full((m, K), np.nan)
