@@ -304,3 +304,41 @@ def test_to_raw_converts_a_whole_path_at_once(center, limits):
         c1, i1 = P.to_raw(pr, keep[i], box)
         np.testing.assert_allclose(c1, coef[i], rtol=1e-15, atol=0)
         np.testing.assert_allclose(i1, icpt[i], rtol=1e-13, atol=1e-13)
+
+
+@pytest.mark.filterwarnings("ignore::fastridge.exceptions.AlphaGridWarning")
+def test_folds_on_threads_share_the_kernel_threads(monkeypatch):
+    """Folds running at once share the kernels' threads (each fold's kernel gets
+    num_threads // workers, so the cores are not oversubscribed), the refit on all the rows gets
+    them all, and the curve is that of the folds run one after the other (a brute-force loop
+    of manual fold fits at each α, scored by R² here)."""
+    import fastridge
+    from fastridge import _cg_fast, _policy
+
+    X, y = _sparse_data(240, 50, 0.1, seed=11)
+    Xd = X.toarray()
+    grid = np.logspace(2, -2, 8)
+    seen, kernel = [], _cg_fast.ridge_cg_multishift
+
+    def spy_kernel(*args, **kwargs):
+        seen.append(kwargs["nthreads"])
+        return kernel(*args, **kwargs)
+
+    monkeypatch.setattr(_cg_fast, "ridge_cg_multishift", spy_kernel)
+    monkeypatch.setattr(_policy, "fold_workers", lambda *a, **k: 2)
+    with fastridge.config_context(num_threads=4):
+        est = RidgeCV(alphas=grid, cv=4, solver="cg", standardize=True, tol=1e-11,
+                      max_iter=5000).fit(X, y)
+        refit_threads = fastridge.get_config()["num_threads"]
+    assert seen == [2] * 4 and refit_threads == 4
+    idx = np.arange(240)
+    err = np.zeros(grid.size)
+    for f in range(4):
+        test = idx[f * 60:(f + 1) * 60]
+        train = np.setdiff1d(idx, test)
+        for i, a in enumerate(grid):
+            coef, icpt = ridge_oracle(Xd[train], y[train], a, standardize=True)
+            rss = np.sum((y[test] - Xd[test] @ coef - icpt) ** 2)
+            err[i] -= (1.0 - rss / np.sum((y[test] - y[test].mean()) ** 2)) / 4  # minus R²
+    np.testing.assert_array_equal(est.cv_summary_["alphas"], grid)
+    np.testing.assert_allclose(est.cv_summary_["mean_error"], err, rtol=1e-7)

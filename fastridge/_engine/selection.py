@@ -671,15 +671,17 @@ def kfold_curve(backend, data, folds, alphas, v, *, solver, fit_intercept, stand
 
     `tails` (a dict kept by the caller) holds each fold's last solutions, so that a path
     continued below `alphas` (the grid's extension) starts from their extrapolation; folds run
-    on threads when the policy says so (`_policy.fold_workers`), the calling thread waiting
-    interruptibly; `progress` (or None) hears each finished fold.  `models` (a dict kept by
-    the caller, or None) receives each fold's path, ``models[j]`` a list of (alphas, coef
-    (m, k, p), intercept (m, k)) in float64 (as the fold's predictions use them), one entry per
-    call: the CV+ intervals take the fold models at the chosen α from there."""
+    on threads when the policy says so (`_policy.fold_workers`, sharing the kernels' threads:
+    `_policy.fold_kernel_threads`), the calling thread waiting interruptibly; `progress` (or
+    None) hears each finished fold.  `models` (a dict kept by the caller, or None) receives
+    each fold's path, ``models[j]`` a list of (alphas, coef (m, k, p), intercept (m, k)) in
+    float64 (as the fold's predictions use them), one entry per call: the CV+ intervals take
+    the fold models at the chosen α from there."""
     import threading
 
     from fastridge import _policy, _preprocessing as P
     from fastridge._base import linear_predict
+    from fastridge._config import config_context
     from fastridge._engine.path import PathReport, warn_short
     from fastridge._parallel import run_tasks
     from fastridge._progress import due, seconds
@@ -698,7 +700,11 @@ def kfold_curve(backend, data, folds, alphas, v, *, solver, fit_intercept, stand
     def run_and_report(item):
         j, fold = item
         t0 = progress.elapsed() if progress is not None else 0.0
-        out = run(j, fold)
+        if workers > 1:  # the kernels' threads shared among the folds running at once
+            with config_context(num_threads=_policy.fold_kernel_threads(workers)):
+                out = run(j, fold)
+        else:
+            out = run(j, fold)
         if progress is not None:
             with lock:
                 finished[0] += 1
