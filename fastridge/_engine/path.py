@@ -228,6 +228,42 @@ def raw_path(pr, v, grid, solver, *, tol, max_iter, dtype, report=None, history=
     return coef, intercept, n_iter, df, used, short
 
 
+def krylov_predictions(pr, v, grid, solver, X_rows, *, tol, max_iter, tail=3):
+    """The raw-scale path's predictions at rows `X_rows`, X_rows β(α) + β₀(α) (n_r, m, k)
+    float64 for every α of `grid`, and its coef (tail, k, p) and intercept (tail, k) at the
+    grid's last `tail` α — when the path is one multi-shift CG solve per target that stays
+    in its Krylov form (`S.cg.multishift_krylov`), else None (the caller takes `raw_path`).
+
+    With b(α) = Σᵢ cᵢ(α) rᵢ (c + 1 basis vectors, c the iterations), β = d∘b is linear in b and
+    β₀ = ȳ − x̄ᵀβ affine, so with (βᵢ, β₀ᵢ) the raw form (`P.to_raw`) of rᵢ and β₀⁰ that of
+    b = 0::
+
+        X_rows β(α) + β₀(α) = Σᵢ cᵢ(α) (X_rows βᵢ + β₀ᵢ − β₀⁰) + β₀⁰
+
+    one product of the rows with c + 1 vectors instead of m, and the m coefficient vectors
+    (m·p numbers, in raw form another pass over them) never formed."""
+    from fastridge._base import linear_predict
+
+    if _policy.path_solver(pr, v, solver) != "cg" or not S.cg.multishift_applies(pr, v, grid):
+        return None
+    forms = S.cg.multishift_krylov(pr, v, grid, tol, max_iter)
+    if forms is None:
+        return None
+    m, k, tail = grid.size, pr.k, min(tail, grid.size)
+    icpt0 = P.to_raw(pr, np.zeros((1, k, pr.p)))[1][0]          # β₀⁰ (k,)
+    pred = np.empty((X_rows.shape[0], m, k))
+    B_tail = np.empty((tail, k, pr.p))
+    for t, (basis, coords) in enumerate(forms):
+        coef_i, icpt_i = P.to_raw(pr, basis[:, None, :])      # (c, 1, p), (c, k)
+        G = np.asarray(linear_predict(X_rows, coef_i[:, 0, :], icpt_i[:, t] - icpt0[t]),
+                       dtype=np.float64)
+        pred[:, :, t] = G @ coords.T
+        pred[:, :, t] += icpt0[t]
+        B_tail[:, t, :] = coords[-tail:] @ basis
+    coef, intercept = P.to_raw(pr, B_tail, overwrite=True)
+    return pred, coef, intercept
+
+
 class PathReport:
     """The progress lines of one path (``verbose >= 1``), on sys.stderr.
 

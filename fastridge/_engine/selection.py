@@ -682,7 +682,7 @@ def kfold_curve(backend, data, folds, alphas, v, *, solver, fit_intercept, stand
     from fastridge import _policy, _preprocessing as P
     from fastridge._base import linear_predict
     from fastridge._config import config_context
-    from fastridge._engine.path import PathReport, warn_short
+    from fastridge._engine.path import PathReport, krylov_predictions, warn_short
     from fastridge._parallel import run_tasks
     from fastridge._progress import due, seconds
     from fastridge._scoring import sample_params
@@ -735,6 +735,16 @@ def kfold_curve(backend, data, folds, alphas, v, *, solver, fit_intercept, stand
             err = spectral_fold_errors(pr, v, X[test], y[test].reshape(test.size, -1), w_te,
                                        alphas, criterion, per_target)
             return err, weight
+        if values is None and models is None and j not in tails and not path_verbose \
+                and data.dtype == np.float64:
+            # a multi-shift CG path scored in its Krylov form: the test rows times the
+            # basis (its iterations + 1 vectors), not times the m coefficient vectors
+            fast = krylov_predictions(pr, v, alphas, solver, X[test], tol=tol,
+                                      max_iter=max_iter)
+            if fast is not None:
+                pred, tail_coef, _ = fast
+                tails[j] = (alphas[-tail_coef.shape[0]:].copy(), tail_coef)
+                return score(pred, test, w_te), weight
         history = None
         if j in tails:  # a path continuing below the α this fold has solved
             history = (tails[j][0], np.stack([P.from_raw(pr, c) for c in tails[j][1]]))
@@ -759,11 +769,13 @@ def kfold_curve(backend, data, folds, alphas, v, *, solver, fit_intercept, stand
         pred = np.asarray(pred, dtype=np.float64).reshape(test.size, m, k)
         if values is not None:
             values[test] = pred
+        return score(pred, test, w_te), weight
+
+    def score(pred, test, w_te):
         yt = np.asarray(y[test], dtype=np.float64)
         X_te = X[test] if criterion.kind == "scorer" else None
-        err = criterion.scores(yt, pred, w_te, X_te, sample_params(params, data.n, test),
-                               per_target)
-        return err, weight
+        return criterion.scores(yt, pred, w_te, X_te, sample_params(params, data.n, test),
+                                per_target)
 
     # the spectral path's α = 0 with unequal penalty factors is the SVD's (`solve_path`)
     spectral = criterion.kind in ("mse", "r2") and not (

@@ -294,6 +294,43 @@ def multishift_path(pr, v, alphas, tol, max_iter):
     return B, n_iter, alphas[short]
 
 
+def multishift_krylov(pr, v, alphas, tol, max_iter):
+    """Every α of a path in the Krylov form of one multi-shift CG solve per target
+    (`_cg_fast.ridge_cg_multishift` with a basis): for target t, (basis (cₜ, p), coords
+    (m, cₜ)) with bₛ = coords[s] @ basis — the same recursions as `multishift_path`, kept on
+    the coordinates, so that a product of rows with the path needs cₜ vectors (the
+    iterations + 1) instead of m, and the (m, p) solutions are never formed.
+
+    The basis holds at most 2m + 1 rows (no more memory than `multishift_path`'s m solutions
+    and m directions).  None when an α did not meet the tolerance
+    within them, or the seed's true residual is above it (the caller then takes
+    `multishift_path`, which continues the seed and reports the α that stop short)."""
+    from fastridge import _cg_fast
+    from fastridge._view import Design
+
+    max_iter = iteration_cap("cg", max_iter)
+    alphas = np.asarray(alphas, dtype=np.float64)
+    m, p = alphas.size, pr.p
+    live = pr.d != 0
+    v0 = float(v[live].max())
+    a0 = float(alphas.min())
+    shifts = (alphas - a0) * v0
+    design = Design(pr.X, pr.xbar, pr.d, pr.center, sw=pr.sw)
+    cap = min(max_iter, 2 * m) + 1
+    forms = []
+    for t in range(pr.k):
+        y = np.ascontiguousarray(pr.Yc[:, t])
+        basis = np.empty((cap, p), dtype=pr.dtype)
+        coords = np.empty((m, cap))
+        measure, rhs_norm, _, seed_measure, rows = _cg_fast.ridge_cg_multishift(
+            design, y, shifts, np.empty((1, p), dtype=pr.dtype), alpha=a0, v=v, tol=tol,
+            max_iter=max_iter, nthreads=_config.num_threads(), basis=basis, coords=coords)
+        if np.any(measure > tol * rhs_norm) or seed_measure > tol * rhs_norm:
+            return None
+        forms.append((basis[:rows], coords[:, :rows]))
+    return forms
+
+
 def preconditioner_diagonal(h, alpha):
     """The diagonal of ZᵀWZ used by CG's Jacobi preconditioner: `h` itself when α > 0.
 
