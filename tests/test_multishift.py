@@ -485,3 +485,28 @@ def test_krylov_form_falls_back_when_its_basis_is_full(krylov_spy):
     assert krylov_spy == [False] * 2
     want = _manual_kfold_mse(X.toarray(), y[:, None], np.ones(240), folds, grid, True)
     np.testing.assert_allclose(est.cv_summary_["mean_error"], want, rtol=1e-8)
+
+
+@pytest.mark.parametrize("n_alphas, forms", [(20, ["krylov"]), (2, ["krylov", "solutions"])])
+def test_path_in_either_form_equals_closed_form(n_alphas, forms, monkeypatch):
+    """`ridge_path(solver="cg")` solves in the Krylov form (then B = coords @ basis), or, when
+    that form gives up (2 α: its basis holds 5 vectors, the tolerance needs more iterations),
+    again keeping the m solutions: either way each α equals the closed-form fit."""
+    from fastridge import _cg_fast
+
+    seen, kernel = [], _cg_fast.ridge_cg_multishift
+
+    def spy_kernel(*args, **kwargs):
+        seen.append("krylov" if kwargs.get("basis") is not None else "solutions")
+        return kernel(*args, **kwargs)
+
+    monkeypatch.setattr(_cg_fast, "ridge_cg_multishift", spy_kernel)
+    X, y = _sparse_data(200, 40, 0.15, seed=15)
+    grid = np.logspace(1, -1, n_alphas)
+    path = ridge_path(X, y, alphas=grid, solver="cg", standardize=True, tol=1e-12,
+                      max_iter=5000)
+    assert seen == forms
+    for i, a in enumerate(grid):
+        coef, icpt = ridge_oracle(X, y, a, standardize=True)
+        np.testing.assert_allclose(path.coef[i], coef, rtol=1e-8, atol=1e-10)
+        np.testing.assert_allclose(path.intercept[i], icpt, rtol=1e-9)
