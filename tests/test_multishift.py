@@ -460,8 +460,8 @@ def test_krylov_predictions_and_tail_equal_closed_form(weighted):
     w = np.random.default_rng(13).uniform(0.5, 2.0, 200) if weighted else None
     grid = np.logspace(1.5, -1.5, 30)
     pr = P.prepare(X[:200], y[:200, None], w, fit_intercept=True, standardize=True)
-    pred, coef, icpt = krylov_predictions(pr, np.ones(40), grid, "cg", X[200:], tol=1e-12,
-                                          max_iter=None)
+    pred, coef, icpt, _ = krylov_predictions(pr, np.ones(40), grid, "cg", X[200:], tol=1e-12,
+                                             max_iter=None)
     assert pred.shape == (50, 30, 1) and coef.shape == (3, 1, 40)
     for i, a in enumerate(grid):
         c, b0 = ridge_oracle(Xd[:200], y[:200], a, sample_weight=w, standardize=True)
@@ -510,3 +510,36 @@ def test_path_in_either_form_equals_closed_form(n_alphas, forms, monkeypatch):
         coef, icpt = ridge_oracle(X, y, a, standardize=True)
         np.testing.assert_allclose(path.coef[i], coef, rtol=1e-8, atol=1e-10)
         np.testing.assert_allclose(path.intercept[i], icpt, rtol=1e-9)
+
+
+@pytest.mark.filterwarnings("ignore::fastridge.exceptions.AlphaGridWarning")
+def test_refit_starts_from_the_folds_mean_and_meets_the_tolerance(monkeypatch):
+    """After folds scored from their Krylov forms, the refit on all the rows starts from the
+    mean of the folds' coefficients at alpha_ (equal to the mean of closed-form fold fits),
+    takes fewer iterations than a cold fit, and meets the same tolerance: its coefficients
+    equal the closed-form fit at alpha_."""
+    from fastridge._engine import fit as engine_fit
+
+    X, y = _sparse_data(400, 80, 0.05, seed=16)
+    grid = np.logspace(2, -2, 40)
+    idx = np.arange(400)
+    folds = [(idx[idx % 4 != f], idx[idx % 4 == f]) for f in range(4)]
+    starts, run = [], engine_fit.fit
+
+    def spy_fit(*args, **kwargs):
+        starts.append(kwargs.get("B0"))
+        return run(*args, **kwargs)
+
+    monkeypatch.setattr(engine_fit, "fit", spy_fit)
+    est = RidgeCV(alphas=grid, cv=folds, solver="cg", standardize=True, tol=1e-10,
+                  max_iter=5000).fit(X, y)
+    a = float(est.alpha_)
+    want = np.mean([ridge_oracle(X[tr], y[tr], a, standardize=True)[0] for tr, _ in folds],
+                   axis=0)
+    assert len(starts) == 1 and starts[0] is not None
+    np.testing.assert_allclose(starts[0][0], want, rtol=1e-7, atol=1e-9)
+    coef, icpt = ridge_oracle(X, y, a, standardize=True)
+    np.testing.assert_allclose(est.coef_, coef, rtol=1e-7, atol=1e-9)
+    np.testing.assert_allclose(est.intercept_, icpt, rtol=1e-9)
+    cold = Ridge(alpha=a, solver="cg", standardize=True, tol=1e-10, max_iter=5000).fit(X, y)
+    assert 0 < est.n_iter_ < cold.n_iter_

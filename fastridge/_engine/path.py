@@ -231,8 +231,9 @@ def raw_path(pr, v, grid, solver, *, tol, max_iter, dtype, report=None, history=
 def krylov_predictions(pr, v, grid, solver, X_rows, *, tol, max_iter, tail=3):
     """The raw-scale path's predictions at rows `X_rows`, X_rows β(α) + β₀(α) (n_r, m, k)
     float64 for every α of `grid`, and its coef (tail, k, p) and intercept (tail, k) at the
-    grid's last `tail` α — when the path is one multi-shift CG solve per target that stays
-    in its Krylov form (`S.cg.multishift_krylov`), else None (the caller takes `raw_path`).
+    grid's last `tail` α, and the forms themselves — when the path is one multi-shift CG
+    solve per target that stays in its Krylov form (`S.cg.multishift_krylov`), else None (the
+    caller takes `raw_path`).
 
     With b(α) = Σᵢ cᵢ(α) rᵢ (c + 1 basis vectors, c the iterations), β = d∘b is linear in b and
     β₀ = ȳ − x̄ᵀβ affine, so with (βᵢ, β₀ᵢ) the raw form (`P.to_raw`) of rᵢ and β₀⁰ that of
@@ -257,11 +258,14 @@ def krylov_predictions(pr, v, grid, solver, X_rows, *, tol, max_iter, tail=3):
         coef_i, icpt_i = P.to_raw(pr, basis[:, None, :])      # (c, 1, p), (c, k)
         G = np.asarray(linear_predict(X_rows, coef_i[:, 0, :], icpt_i[:, t] - icpt0[t]),
                        dtype=np.float64)
-        pred[:, :, t] = G @ coords.T
+        if k == 1:  # pred[:, :, 0] is C-contiguous: the product writes into it
+            np.matmul(G, coords.T, out=pred[:, :, 0])
+        else:
+            pred[:, :, t] = G @ coords.T
         pred[:, :, t] += icpt0[t]
         B_tail[:, t, :] = coords[-tail:] @ basis
     coef, intercept = P.to_raw(pr, B_tail, overwrite=True)
-    return pred, coef, intercept
+    return pred, coef, intercept, forms
 
 
 class PathReport:

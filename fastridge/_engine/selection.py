@@ -661,9 +661,28 @@ class GeneralizedCV:
         return hkb, lw
 
 
+def fold_mean_coef(starts, n_folds, alphas):
+    """The mean over the folds of their raw-scale coefficients (k, p) at `alphas` (k,), one
+    α per target, from the Krylov forms `kfold_curve` left in `starts` (βₜ = d∘(coords[i] @
+    basis) for fold f, α index i): a start for the fit on all the rows.  None unless every
+    fold left its form and each α is on its grid."""
+    if len(starts) != n_folds:
+        return None
+    total = 0.0
+    for grid, d, forms in starts.values():
+        rows = []
+        for t, (basis, coords) in enumerate(forms):
+            i = np.flatnonzero(grid == alphas[t])
+            if i.size == 0:
+                return None
+            rows.append(d * (coords[i[0]] @ basis))
+        total = total + np.stack(rows)
+    return total / n_folds
+
+
 def kfold_curve(backend, data, folds, alphas, v, *, solver, fit_intercept, standardize, tol,
                 max_iter, criterion, params, per_target, store, tails, progress=None,
-                label="RidgeCV", models=None):
+                label="RidgeCV", models=None, starts=None):
     """k-fold cross-validation over `alphas` (descending) for rows the backend holds: each
     fold's path on its training rows (`backend.rows`), its predictions on its test rows scored
     by `criterion`.  Returns the weighted mean and standard error over folds (m, K) each, and
@@ -676,7 +695,10 @@ def kfold_curve(backend, data, folds, alphas, v, *, solver, fit_intercept, stand
     None) hears each finished fold.  `models` (a dict kept by the caller, or None) receives
     each fold's path, ``models[j]`` a list of (alphas, coef (m, k, p), intercept (m, k)) in
     float64 (as the fold's predictions use them), one entry per call: the CV+ intervals take
-    the fold models at the chosen α from there."""
+    the fold models at the chosen α from there.  `starts` (a dict kept by the caller, or
+    None) receives, for each fold scored from its Krylov form, ``starts[j] = (alphas, d,
+    forms)`` with its column scales d and `S.cg.multishift_krylov`'s forms: the raw-scale
+    coefficients at any of its α for a few products (`fold_mean_coef`)."""
     import threading
 
     from fastridge import _policy, _preprocessing as P
@@ -742,8 +764,10 @@ def kfold_curve(backend, data, folds, alphas, v, *, solver, fit_intercept, stand
             fast = krylov_predictions(pr, v, alphas, solver, X[test], tol=tol,
                                       max_iter=max_iter)
             if fast is not None:
-                pred, tail_coef, _ = fast
+                pred, tail_coef, _, forms = fast
                 tails[j] = (alphas[-tail_coef.shape[0]:].copy(), tail_coef)
+                if starts is not None:
+                    starts[j] = (alphas.copy(), pr.d, forms)
                 return score(pred, test, w_te), weight
         history = None
         if j in tails:  # a path continuing below the α this fold has solved
