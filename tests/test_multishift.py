@@ -450,18 +450,20 @@ def test_kfold_curve_from_the_krylov_form_equals_manual_refits(n_targets, krylov
 
 @pytest.mark.parametrize("weighted", [False, True])
 def test_krylov_predictions_and_tail_equal_closed_form(weighted):
-    """`krylov_predictions`: at every α the predictions at other rows equal those of the
-    closed-form fit, and the tail coefficients and intercepts equal it (tol 1e-12)."""
+    """`krylov_predictions` and `krylov_tail`: at every α the predictions at other rows equal
+    those of the closed-form fit, and the tail coefficients and intercepts equal it (tol
+    1e-12)."""
     from fastridge import _preprocessing as P
-    from fastridge._engine.path import krylov_predictions
+    from fastridge._engine.path import krylov_forms, krylov_predictions, krylov_tail
 
     X, y = _sparse_data(250, 40, 0.15, seed=13)
     Xd = X.toarray()
     w = np.random.default_rng(13).uniform(0.5, 2.0, 200) if weighted else None
     grid = np.logspace(1.5, -1.5, 30)
     pr = P.prepare(X[:200], y[:200, None], w, fit_intercept=True, standardize=True)
-    pred, coef, icpt, _ = krylov_predictions(pr, np.ones(40), grid, "cg", X[200:], tol=1e-12,
-                                             max_iter=None)
+    forms = krylov_forms(pr, np.ones(40), grid, "cg", tol=1e-12, max_iter=None)
+    pred = krylov_predictions(pr, forms, X[200:])
+    coef, icpt = krylov_tail(pr, forms)
     assert pred.shape == (50, 30, 1) and coef.shape == (3, 1, 40)
     for i, a in enumerate(grid):
         c, b0 = ridge_oracle(Xd[:200], y[:200], a, sample_weight=w, standardize=True)
@@ -543,3 +545,34 @@ def test_refit_starts_from_the_folds_mean_and_meets_the_tolerance(monkeypatch):
     np.testing.assert_allclose(est.intercept_, icpt, rtol=1e-9)
     cold = Ridge(alpha=a, solver="cg", standardize=True, tol=1e-10, max_iter=5000).fit(X, y)
     assert 0 < est.n_iter_ < cold.n_iter_
+
+
+def _neg_mae(y_true, y_pred):
+    """A metric (higher is better) written here: minus the mean absolute error."""
+    return -float(np.mean(np.abs(np.asarray(y_true) - np.asarray(y_pred))))
+
+
+@pytest.mark.filterwarnings("ignore::fastridge.exceptions.AlphaGridWarning")
+@pytest.mark.parametrize("scoring", [None, _neg_mae])
+def test_krylov_folds_score_r2_and_metrics_as_manual_refits(scoring, krylov_spy):
+    """The folds' Krylov form under R² (scored from the QR of the test rows' basis products,
+    no (n_te, m) predictions) and under a metric (the predictions formed from the form):
+    both curves equal the brute-force loop of closed-form fold fits, scored here."""
+    X, y = _sparse_data(300, 50, 0.1, seed=17)
+    Xd = X.toarray()
+    grid = np.logspace(2, -2, 40)
+    idx = np.arange(300)
+    folds = [(idx[idx % 3 != f], idx[idx % 3 == f]) for f in range(3)]
+    est = RidgeCV(alphas=grid, cv=folds, solver="cg", standardize=True, tol=1e-11,
+                  max_iter=5000, scoring=scoring).fit(X, y)
+    assert krylov_spy == [True] * 3
+    want = np.zeros(grid.size)
+    for train, test in folds:
+        for i, a in enumerate(grid):
+            coef, icpt = ridge_oracle(Xd[train], y[train], a, standardize=True)
+            r = y[test] - Xd[test] @ coef - icpt
+            if scoring is None:
+                want[i] -= (1 - r @ r / np.sum((y[test] - y[test].mean()) ** 2)) / 3
+            else:
+                want[i] += np.mean(np.abs(r)) / 3
+    np.testing.assert_allclose(est.cv_summary_["mean_error"], want, rtol=1e-8)

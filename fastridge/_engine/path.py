@@ -228,44 +228,60 @@ def raw_path(pr, v, grid, solver, *, tol, max_iter, dtype, report=None, history=
     return coef, intercept, n_iter, df, used, short
 
 
-def krylov_predictions(pr, v, grid, solver, X_rows, *, tol, max_iter, tail=3):
-    """The raw-scale path's predictions at rows `X_rows`, X_rows β(α) + β₀(α) (n_r, m, k)
-    float64 for every α of `grid`, and its coef (tail, k, p) and intercept (tail, k) at the
-    grid's last `tail` α, and the forms themselves — when the path is one multi-shift CG
-    solve per target that stays in its Krylov form (`S.cg.multishift_krylov`), else None (the
-    caller takes `raw_path`).
+def krylov_forms(pr, v, grid, solver, *, tol, max_iter):
+    """The Krylov forms (`S.cg.multishift_krylov`: per target, basis (c, p) and coords
+    (m, c) with b(α) = coords[α] @ basis) of the path over `grid`, when it is one multi-shift
+    CG solve per target that stays in that form; else None (the caller takes `raw_path`)."""
+    if _policy.path_solver(pr, v, solver) != "cg" or not S.cg.multishift_applies(pr, v, grid):
+        return None
+    return S.cg.multishift_krylov(pr, v, grid, tol, max_iter)
 
-    With b(α) = Σᵢ cᵢ(α) rᵢ (c + 1 basis vectors, c the iterations), β = d∘b is linear in b and
-    β₀ = ȳ − x̄ᵀβ affine, so with (βᵢ, β₀ᵢ) the raw form (`P.to_raw`) of rᵢ and β₀⁰ that of
-    b = 0::
+
+def krylov_rows(pr, forms, X_rows):
+    """The path's predictions at rows `X_rows` in the Krylov form: per target t, Hₜ
+    (n_r, cₜ) with X_rows β(α) + β₀(α) = Hₜ coordsₜ[α] + β₀⁰ₜ; returns ([Hₜ], β₀⁰ (k,)).
+
+    With b(α) = Σᵢ cᵢ(α) rᵢ, β = d∘b is linear in b and β₀ = ȳ − x̄ᵀβ affine, so with (βᵢ, β₀ᵢ)
+    the raw form (`P.to_raw`) of rᵢ and β₀⁰ that of b = 0::
 
         X_rows β(α) + β₀(α) = Σᵢ cᵢ(α) (X_rows βᵢ + β₀ᵢ − β₀⁰) + β₀⁰
 
-    one product of the rows with c + 1 vectors instead of m, and the m coefficient vectors
-    (m·p numbers, in raw form another pass over them) never formed."""
+    one product of the rows with c vectors (the iterations + 1) instead of m."""
     from fastridge._base import linear_predict
 
-    if _policy.path_solver(pr, v, solver) != "cg" or not S.cg.multishift_applies(pr, v, grid):
-        return None
-    forms = S.cg.multishift_krylov(pr, v, grid, tol, max_iter)
-    if forms is None:
-        return None
-    m, k, tail = grid.size, pr.k, min(tail, grid.size)
-    icpt0 = P.to_raw(pr, np.zeros((1, k, pr.p)))[1][0]          # β₀⁰ (k,)
-    pred = np.empty((X_rows.shape[0], m, k))
-    B_tail = np.empty((tail, k, pr.p))
-    for t, (basis, coords) in enumerate(forms):
+    icpt0 = P.to_raw(pr, np.zeros((1, pr.k, pr.p)))[1][0]          # β₀⁰ (k,)
+    rows = []
+    for t, (basis, _) in enumerate(forms):
         coef_i, icpt_i = P.to_raw(pr, basis[:, None, :])      # (c, 1, p), (c, k)
-        G = np.asarray(linear_predict(X_rows, coef_i[:, 0, :], icpt_i[:, t] - icpt0[t]),
-                       dtype=np.float64)
+        rows.append(np.asarray(linear_predict(X_rows, coef_i[:, 0, :], icpt_i[:, t] - icpt0[t]),
+                               dtype=np.float64))
+    return rows, icpt0
+
+
+def krylov_predictions(pr, forms, X_rows):
+    """The path's predictions X_rows β(α) + β₀(α) (n_r, m, k) float64 at every α, from its
+    Krylov forms (`krylov_rows`)."""
+    rows, icpt0 = krylov_rows(pr, forms, X_rows)
+    m, k = forms[0][1].shape[0], pr.k
+    pred = np.empty((X_rows.shape[0], m, k))
+    for t, (H, (_, coords)) in enumerate(zip(rows, forms)):
         if k == 1:  # pred[:, :, 0] is C-contiguous: the product writes into it
-            np.matmul(G, coords.T, out=pred[:, :, 0])
+            np.matmul(H, coords.T, out=pred[:, :, 0])
         else:
-            pred[:, :, t] = G @ coords.T
+            pred[:, :, t] = H @ coords.T
         pred[:, :, t] += icpt0[t]
-        B_tail[:, t, :] = coords[-tail:] @ basis
-    coef, intercept = P.to_raw(pr, B_tail, overwrite=True)
-    return pred, coef, intercept, forms
+    return pred
+
+
+def krylov_tail(pr, forms, tail=3):
+    """The path's raw-scale coef (tail, k, p) and intercept (tail, k) at its last `tail` α
+    (all of them if fewer), from its Krylov forms."""
+    m = forms[0][1].shape[0]
+    tail = min(tail, m)
+    B = np.empty((tail, pr.k, pr.p))
+    for t, (basis, coords) in enumerate(forms):
+        B[:, t, :] = coords[m - tail:] @ basis
+    return P.to_raw(pr, B, overwrite=True)
 
 
 class PathReport:

@@ -263,6 +263,42 @@ def kfold_from_statistics(folds, grid, v, crit, per_target, *, fit_intercept, st
     return fold_stats(np.stack(errs), np.asarray(weights))
 
 
+def reduce_rows(A, T):
+    """Residuals R(c) = T − A c (n × k) for many c with A (n × r), n > r, in r rows: with
+    A = Q A' (thin QR), ‖R(c)‖² = ‖T − Q QᵀT‖² + ‖QᵀT − A' c‖² per column, no sum of squares
+    cancelling.  Returns (A', QᵀT, ‖T − Q QᵀT‖² (k,)), or (A, T, 0) when n ≤ r."""
+    if A.shape[0] <= A.shape[1]:
+        return A, T, np.zeros(T.shape[1])
+    Q, A = np.linalg.qr(A)
+    QtT = Q.T @ T
+    R0 = T - Q @ QtT
+    return A, QtT, np.einsum("ij,ij->j", R0, R0)
+
+
+def krylov_fold_errors(pr, forms, X_te, Y_te, w_te, crit, per_target):
+    """Minus the "mse"/"r2" score (m, K) of one fold's test rows at every α of its path, from
+    the path's Krylov forms (`fastridge._engine.path.krylov_rows`) — never the (n_te, m)
+    predictions.  With scaled targets Ỹ = Y_te/s (`target_scale`), weights W and
+    X_te β(α) + β₀(α) = Hₜ cₜ(α) + β₀⁰ₜ, the residual of target t is
+    W^{1/2} (Ỹₜ − β₀⁰ₜ/s) − W^{1/2} Hₜ/s · cₜ(α), whose squared norm at every α follows from
+    the QR of W^{1/2} Hₜ (n_te × (iterations + 1), `reduce_rows`)."""
+    from fastridge._engine.path import krylov_rows
+    from fastridge._scoring import target_scale
+
+    rows, icpt0 = krylov_rows(pr, forms, X_te)
+    w = np.ones(Y_te.shape[0]) if w_te is None else np.asarray(w_te, dtype=np.float64)
+    sqw = np.sqrt(w)
+    Ys, scale = target_scale(np.asarray(Y_te, dtype=np.float64))
+    m, k = forms[0][1].shape[0], pr.k
+    rss = np.empty((m, k))
+    for t, (H, (_, coords)) in enumerate(zip(rows, forms)):
+        A, T, rss0 = reduce_rows(H * (sqw / scale)[:, None],
+                                 ((Ys[:, t] - icpt0[t] / scale) * sqw)[:, None])
+        R = T - A @ coords.T                                  # (r, m)
+        rss[:, t] = np.einsum("ij,ij->j", R, R) + rss0[0]
+    return crit.from_scaled_sums(rss, Ys, w, scale, per_target)
+
+
 def spectral_fold_errors(pr, v, X_te, Y_te, w_te, alphas, crit, per_target):
     """Minus the "mse"/"r2" score (m, K) of one fold's test rows at every α of `alphas`, from
     the spectral decomposition of its training problem `pr` — never the (m, k, p) coefficients.
@@ -291,14 +327,7 @@ def spectral_fold_errors(pr, v, X_te, Y_te, w_te, alphas, crit, per_target):
         T -= A[:, sp.rank:] / scale
         A = A[:, :sp.rank]
     P = sp.P / scale
-    rss0 = np.zeros(k)
-    if A.shape[0] > A.shape[1]:
-        Q, A = np.linalg.qr(A)
-        QtT = Q.T @ T
-        R0 = T - Q @ QtT
-        rss0 = np.einsum("ij,ij->j", R0, R0)
-        T = QtT
-        del Q, R0
+    A, T, rss0 = reduce_rows(A, T)
     rss = np.empty((m, k))
     with np.errstate(divide="ignore"):
         D = 1.0 / (sp.s2[None, :] + alphas[:, None])           # (m, r)
@@ -704,7 +733,8 @@ def kfold_curve(backend, data, folds, alphas, v, *, solver, fit_intercept, stand
     from fastridge import _policy, _preprocessing as P
     from fastridge._base import linear_predict
     from fastridge._config import config_context
-    from fastridge._engine.path import PathReport, krylov_predictions, warn_short
+    from fastridge._engine.path import (PathReport, krylov_forms, krylov_predictions,
+                                        krylov_tail, warn_short)
     from fastridge._parallel import run_tasks
     from fastridge._progress import due, seconds
     from fastridge._scoring import sample_params
@@ -761,14 +791,19 @@ def kfold_curve(backend, data, folds, alphas, v, *, solver, fit_intercept, stand
                 and data.dtype == np.float64:
             # a multi-shift CG path scored in its Krylov form: the test rows times the
             # basis (its iterations + 1 vectors), not times the m coefficient vectors
-            fast = krylov_predictions(pr, v, alphas, solver, X[test], tol=tol,
-                                      max_iter=max_iter)
-            if fast is not None:
-                pred, tail_coef, _, forms = fast
+            forms = krylov_forms(pr, v, alphas, solver, tol=tol, max_iter=max_iter)
+            if forms is not None:
+                tail_coef = krylov_tail(pr, forms)[0]
                 tails[j] = (alphas[-tail_coef.shape[0]:].copy(), tail_coef)
                 if starts is not None:
                     starts[j] = (alphas.copy(), pr.d, forms)
-                return score(pred, test, w_te), weight
+                if criterion.kind in ("mse", "r2") and (criterion.kind == "mse"
+                                                        or test.size >= 2):
+                    err = krylov_fold_errors(pr, forms, X[test],
+                                             y[test].reshape(test.size, -1), w_te, criterion,
+                                             per_target)
+                    return err, weight
+                return score(krylov_predictions(pr, forms, X[test]), test, w_te), weight
         history = None
         if j in tails:  # a path continuing below the α this fold has solved
             history = (tails[j][0], np.stack([P.from_raw(pr, c) for c in tails[j][1]]))
