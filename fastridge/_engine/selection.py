@@ -280,8 +280,9 @@ def krylov_fold_errors(pr, forms, X_te, Y_te, w_te, crit, per_target):
     the path's Krylov forms (`fastridge._engine.path.krylov_rows`) — never the (n_te, m)
     predictions.  With scaled targets Ỹ = Y_te/s (`target_scale`), weights W and
     X_te β(α) + β₀(α) = Hₜ cₜ(α) + β₀⁰ₜ, the residual of target t is
-    W^{1/2} (Ỹₜ − β₀⁰ₜ/s) − W^{1/2} Hₜ/s · cₜ(α), whose squared norm at every α follows from
-    the QR of W^{1/2} Hₜ (n_te × (iterations + 1), `reduce_rows`)."""
+    W^{1/2} (Ỹₜ − β₀⁰ₜ/s) − W^{1/2} Hₜ/s · cₜ(α), summed in squares over blocks of rows
+    (`_config.block_rows`: one reused (rows, m) buffer, no fresh (n_te, m) array)."""
+    from fastridge import _config
     from fastridge._engine.path import krylov_rows
     from fastridge._scoring import target_scale
 
@@ -291,11 +292,19 @@ def krylov_fold_errors(pr, forms, X_te, Y_te, w_te, crit, per_target):
     Ys, scale = target_scale(np.asarray(Y_te, dtype=np.float64))
     m, k = forms[0][1].shape[0], pr.k
     rss = np.empty((m, k))
+    n = Y_te.shape[0]
+    block = min(n, _config.block_rows(m, minimum=1))
+    R = np.empty((block, m))
     for t, (H, (_, coords)) in enumerate(zip(rows, forms)):
-        A, T, rss0 = reduce_rows(H * (sqw / scale)[:, None],
-                                 ((Ys[:, t] - icpt0[t] / scale) * sqw)[:, None])
-        R = T - A @ coords.T                                  # (r, m)
-        rss[:, t] = np.einsum("ij,ij->j", R, R) + rss0[0]
+        A = H * (sqw / scale)[:, None]
+        T = (Ys[:, t] - icpt0[t] / scale) * sqw
+        rss[:, t] = 0.0
+        for lo in range(0, n, block):
+            hi = min(n, lo + block)
+            Rb = R[:hi - lo]
+            np.matmul(A[lo:hi], coords.T, out=Rb)
+            np.subtract(T[lo:hi, None], Rb, out=Rb)
+            rss[:, t] += np.einsum("ij,ij->j", Rb, Rb)
     return crit.from_scaled_sums(rss, Ys, w, scale, per_target)
 
 
