@@ -559,7 +559,7 @@ def _ridge_cg(Layout layout, const floating[::1, :] Xd, const floating[::1] data
 
 
 def ridge_cg_multishift(Design design not None, y, shifts, coef_out, *, double alpha, v,
-                        double tol, int max_iter, int nthreads=1):
+                        double tol, int max_iter, int nthreads=1, basis=None, coords=None):
     """Multi-shift CG: (ZᵀWZ + αV + σₛI) bₛ = ZᵀW y for every shift σₛ ≥ 0 at once, from bₛ = 0.
 
     One Krylov space serves every shift (Jegerlehner 1996; Frommer & Maass 1999): CG runs on the
@@ -597,6 +597,16 @@ def ridge_cg_multishift(Design design not None, y, shifts, coef_out, *, double a
     nthreads : int, default=1
         As for `ridge_cg` (the fused CSR product); the shifts' O(p) updates are split over as
         many threads on every layout.
+    basis, coords : None, or ndarrays of shape (c, p) (C-contiguous, working dtype) and (m, c)
+        (C-contiguous float64)
+        The Krylov form of the solutions instead of the solutions: `basis` receives the seed's
+        residuals r₀ = ZᵀW y, r₁, … (row i the residual after i iterations) and `coords` each
+        shift's coordinates in them, bₛ = Σᵢ coords[s, i] basis[i].  The recursions above run
+        on the coordinates (pₛ = Σᵢ πₛ,ᵢ rᵢ: πₛ ← βₛ πₛ, πₛ,ₖ₊₁ = ζₛ,ₖ₊₁; coordsₛ += aₛ πₛ),
+        so an iteration costs O(iterations) per shift instead of O(p), and c·p numbers are
+        stored instead of 2·m·p.  At most c − 1 iterations are run (a shift still active then
+        is left with its measure above tol).  `coef_out` is then (1, p) and receives the seed's
+        solution only.
 
     Returns
     -------
@@ -604,21 +614,39 @@ def ridge_cg_multishift(Design design not None, y, shifts, coef_out, *, double a
     recursive residual's norm), rhs_norm = ‖ZᵀW y‖, n_iter (m,) the iterations by which each
     shift had retired (the products with ZᵀWZ are max(n_iter) + 1), seed_measure the true
     residual ‖ZᵀW y − (A₀ + σI) b‖ of the seed (the smallest shift σ) at its last iterate (one
-    more product: the check that rounding did not fake the convergence).
+    more product: the check that rounding did not fake the convergence).  With `basis`, a fifth
+    item: the rows of `basis` written (the coordinates beyond are 0).
     """
     cdef Py_ssize_t n = design.n, p = design.p
     design.check_vectors(working=(("y", y, n),), float64=(("v", v, p),))
     shifts = np.ascontiguousarray(shifts, dtype=np.float64)
-    if coef_out.ndim != 2 or coef_out.shape[0] != shifts.shape[0] or coef_out.shape[1] != p \
+    cdef Py_ssize_t m = shifts.shape[0]
+    cdef bint bmode = basis is not None
+    rows = 1 if bmode else m
+    if coef_out.ndim != 2 or coef_out.shape[0] != rows or coef_out.shape[1] != p \
             or coef_out.dtype != design.dtype or not coef_out.flags.c_contiguous:
         raise ValueError(f"coef_out must be a C-contiguous {design.dtype} array of shape "
-                         f"({shifts.shape[0]}, {p})")
+                         f"({rows}, {p})")
     if shifts.size and (not np.all(np.isfinite(shifts)) or shifts.min() < 0):
         raise ValueError("shifts must be finite and >= 0")
-    return _ridge_cg_multishift(design.layout, design.dense, design.data, design.indices,
-                                design.indptr, n, p, design.sw, design.sqw, design.xbar,
-                                design.d, design.center, v, alpha, y, shifts, coef_out, tol,
-                                max_iter, nthreads)
+    if bmode:
+        if basis.ndim != 2 or basis.shape[0] < 1 or basis.shape[1] != p \
+                or basis.dtype != design.dtype or not basis.flags.c_contiguous:
+            raise ValueError(f"basis must be a C-contiguous {design.dtype} array of shape "
+                             f"(c, {p}) with c >= 1")
+        if coords is None or coords.ndim != 2 or coords.shape[0] != m \
+                or coords.shape[1] != basis.shape[0] or coords.dtype != np.float64 \
+                or not coords.flags.c_contiguous:
+            raise ValueError(f"coords must be a C-contiguous float64 array of shape "
+                             f"({m}, {basis.shape[0]})")
+    else:
+        basis = np.empty((1, 1), dtype=design.dtype)
+        coords = np.empty((1, 1))
+    out = _ridge_cg_multishift(design.layout, design.dense, design.data, design.indices,
+                               design.indptr, n, p, design.sw, design.sqw, design.xbar,
+                               design.d, design.center, v, alpha, y, shifts, coef_out, tol,
+                               max_iter, nthreads, basis, coords, bmode)
+    return out if bmode else out[:4]
 
 
 def _ridge_cg_multishift(Layout layout, const floating[::1, :] Xd, const floating[::1] data,
@@ -627,10 +655,13 @@ def _ridge_cg_multishift(Layout layout, const floating[::1, :] Xd, const floatin
                          const double[::1] xbar, const double[::1] d, bint center,
                          const double[::1] v, double alpha, const floating[::1] y,
                          const double[::1] shifts, floating[:, ::1] B, double tol,
-                         int max_iter, int nthreads):
-    """`ridge_cg_multishift` with the design unpacked (fused types resolved once per call)."""
+                         int max_iter, int nthreads, floating[:, ::1] R, double[:, ::1] C,
+                         bint bmode):
+    """`ridge_cg_multishift` with the design unpacked (fused types resolved once per call);
+    `bmode`: the Krylov form (R the basis, C the coordinates), else B holds every bₛ."""
     cdef bint weighted = sw.shape[0] > 0
-    cdef Py_ssize_t m = shifts.shape[0], i, j, s
+    cdef Py_ssize_t m = shifts.shape[0], i, j, s, kk, nb = 0
+    cdef Py_ssize_t cap = R.shape[0], brow
     dtype = np.float32 if floating is float else np.float64
     cdef floating[::1] rhs = np.empty(p, dtype=dtype)
     cdef floating[::1] r = np.empty(p, dtype=dtype)
@@ -639,7 +670,9 @@ def _ridge_cg_multishift(Layout layout, const floating[::1, :] Xd, const floatin
     cdef floating[::1] tn = np.empty(n, dtype=dtype)
     cdef floating[::1] tp = np.empty(p, dtype=dtype)
     cdef floating[::1] tp2 = np.empty(p, dtype=dtype)
-    cdef floating[:, ::1] P = np.empty((m, p), dtype=dtype)
+    # the search directions: as vectors, or as coordinates in the basis
+    cdef floating[:, ::1] P = np.empty((1 if bmode else m, 1 if bmode else p), dtype=dtype)
+    cdef double[:, ::1] PC = np.zeros((m if bmode else 1, cap if bmode else 1))
     cdef double[::1] zeta = np.ones(m), zeta_old = np.ones(m), measure = np.zeros(m)
     cdef Py_ssize_t[::1] n_iter = np.zeros(m, dtype=np.intp)
     cdef unsigned char[::1] active = np.zeros(m, dtype=np.uint8)
@@ -647,7 +680,7 @@ def _ridge_cg_multishift(Layout layout, const floating[::1, :] Xd, const floatin
     nthreads = max(1, nthreads) if layout == CSR else 1
     cdef double[::1] tbuf = np.empty(nthreads * p if nthreads > 1 else 1)
     cdef double rr, rr_new, pq, step, beta, step_old = 1.0, beta_old = 0.0, rnorm, tol_abs
-    cdef double rhs_norm, zn, zs, zo, denom, seed_measure
+    cdef double rhs_norm, zn, zs, zo, denom, seed_measure, zsd, fbd
     cdef floating fs, fb, fz
     cdef int it = 0, n_active = 0
     cdef Py_ssize_t seed = 0
@@ -661,12 +694,22 @@ def _ridge_cg_multishift(Layout layout, const floating[::1, :] Xd, const floatin
         _copy(<blas_int> p, &rhs[0], 1, &r[0], 1)
         _copy(<blas_int> p, &rhs[0], 1, &pd[0], 1)
         rr = _dot(<blas_int> p, &r[0], 1, &r[0], 1)
+        if bmode:
+            _copy(<blas_int> p, &rhs[0], 1, &R[0, 0], 1)
+            nb = 1
+            if cap <= max_iter:
+                max_iter = <int> (cap - 1)  # the rows the basis can hold
         for s in range(m):
             if shifts[s] < shifts[seed]:
                 seed = s
-            for j in range(p):
-                B[s, j] = 0.0
-                P[s, j] = rhs[j]
+            if bmode:
+                for kk in range(cap):
+                    C[s, kk] = 0.0
+                PC[s, 0] = 1.0
+            else:
+                for j in range(p):
+                    B[s, j] = 0.0
+                    P[s, j] = rhs[j]
             measure[s] = rhs_norm
             if rhs_norm > tol_abs:
                 active[s] = 1
@@ -688,9 +731,33 @@ def _ridge_cg_multishift(Layout layout, const floating[::1, :] Xd, const floatin
             rr_new = _dot(<blas_int> p, &r[0], 1, &r[0], 1)
             beta = rr_new / rr
             rnorm = sqrt(rr_new)
+            if bmode:  # rₖ₊₁ joins the basis (it < cap by the cap on max_iter)
+                _copy(<blas_int> p, &r[0], 1, &R[it, 0], 1)
+                nb = it + 1
             # the shifts are independent: split over threads (each touches its own rows)
             for s in prange(m, num_threads=sthreads, schedule="static"):
-                if active[s]:
+                if active[s] and bmode:  # the same steps on the coordinates (in double)
+                    zs = zeta[s]
+                    zo = zeta_old[s]
+                    denom = step * beta_old * (zo - zs) \
+                        + zo * step_old * (1.0 + shifts[s] * step)
+                    zn = zs * zo * step_old / denom
+                    zsd = step * zn / zs
+                    fbd = beta * (zn / zs) * (zn / zs)
+                    n_iter[s] = it
+                    measure[s] = fabs(zn) * rnorm
+                    for kk in range(it):
+                        C[s, kk] = C[s, kk] + zsd * PC[s, kk]
+                    if measure[s] <= tol_abs:
+                        active[s] = 0
+                        n_active -= 1
+                    else:
+                        for kk in range(it):
+                            PC[s, kk] = fbd * PC[s, kk]
+                        PC[s, it] = zn
+                    zeta_old[s] = zs
+                    zeta[s] = zn
+                elif active[s]:
                     zs = zeta[s]
                     zo = zeta_old[s]
                     denom = step * beta_old * (zo - zs) \
@@ -717,13 +784,19 @@ def _ridge_cg_multishift(Layout layout, const floating[::1, :] Xd, const floatin
             step_old, beta_old, rr = step, beta, rr_new
         # the seed's true residual
         seed_measure = 0.0
+        brow = 0 if bmode else seed
+        if m > 0 and bmode:  # the seed's solution from its coordinates
+            for j in range(p):
+                B[0, j] = 0.0
+            for kk in range(nb):
+                _axpy(<blas_int> p, <floating> C[seed, kk], &R[kk, 0], 1, &B[0, 0], 1)
         if m > 0:
             _apply(False, layout, Xd, data, indices, indptr, n, p, xbar, d, center, sw, sqw,
-                   weighted, v, alpha, &B[seed, 0], &q[0], &tn[0], &tp[0], &tp2[0],
+                   weighted, v, alpha, &B[brow, 0], &q[0], &tn[0], &tp[0], &tp2[0],
                    &tbuf[0], nthreads)
             for j in range(p):
-                q[j] = <floating> (rhs[j] - q[j] - shifts[seed] * B[seed, j])
+                q[j] = <floating> (rhs[j] - q[j] - shifts[seed] * B[brow, j])
             seed_measure = _nrm2(<blas_int> p, &q[0], 1)
     if stopped:
         raise_stopped()
-    return np.asarray(measure), rhs_norm, np.asarray(n_iter), seed_measure
+    return np.asarray(measure), rhs_norm, np.asarray(n_iter), seed_measure, nb

@@ -35,6 +35,7 @@ from fastridge._engine.selection import (
     LeaveOneOut,
     cv_folds,
     descending,
+    fold_mean_coef,
     is_closed_form,
     is_gcv,
     is_leave_one_out,
@@ -553,8 +554,8 @@ class RidgeCV(RoutingMixin, LinearRegressorBase):
         try:
             folds, m, what = self._fit(X, y, sample_weight, progress, groups, params)
         finally:
-            self.__dict__.pop("_fit_ctx", None)
-            self.__dict__.pop("_loo_state", None)
+            for name in ("_fit_ctx", "_loo_state", "_fold_tails", "_fold_models", "_fold_starts"):
+                self.__dict__.pop(name, None)
         if progress is not None:
             progress.write(self._summary(folds, m, what, progress.elapsed()))
         return self
@@ -671,6 +672,7 @@ class RidgeCV(RoutingMixin, LinearRegressorBase):
             self._keep_out_of_fold(folds, X, Y, sw, desc, inverse, single)
         self.__dict__.pop("_fold_models", None)
         self.__dict__.pop("_fold_tails", None)  # `_loo_state` stays until `fit` returns
+        starts = self.__dict__.pop("_fold_starts", {})
         self.cv_summary_ = self.cv_results_
         values = self._fit_ctx["values"]
         if values is not None:
@@ -692,12 +694,19 @@ class RidgeCV(RoutingMixin, LinearRegressorBase):
                                                   "eigen"),     # one decomposition
                            dtype=X.dtype, single=single)
             return folds, grid.size, what
-        self._refit(backend, data, pf, v)
+        B0 = None
+        if folds is not None and starts:
+            # the folds' multi-shift solves give their coefficients at alpha_ for a few
+            # products: their mean starts the refit's CG (at the same tolerance)
+            B0 = fold_mean_coef(starts, len(folds), np.broadcast_to(
+                np.asarray(self.alpha_, dtype=np.float64), (k,)))
+        self._refit(backend, data, pf, v, B0=B0)
         return folds, grid.size, what
 
-    def _refit(self, backend, data, pf, v, pr=None):
+    def _refit(self, backend, data, pf, v, pr=None, B0=None):
         """The fit on all the rows at `alpha_` (one α per target with `alpha_per_target`), as
-        `Ridge` with the same parameters would make it; from `pr` when the statistics of all
+        `Ridge` with the same parameters would make it (from `B0`, raw-scale (k, p), when
+        given: the same tolerance, fewer iterations); from `pr` when the statistics of all
         the rows are at hand (no further pass)."""
         alphas = np.broadcast_to(np.asarray(self.alpha_, dtype=np.float64), (data.k,))
         solver = V.canonical_solver(self.solver)
@@ -708,7 +717,7 @@ class RidgeCV(RoutingMixin, LinearRegressorBase):
                                          standardize=self.standardize, solver=solver,
                                          alphas=alphas, v=v, positive=False, penalty_factor=pf)
         fit = engine.fit(pr, alphas, v, solver, tol=float(self.tol), max_iter=self.max_iter,
-                         dtype=data.dtype, asked=self.solver, label="RidgeCV")
+                         dtype=data.dtype, asked=self.solver, label="RidgeCV", B0=B0)
         set_linear_fit(self, fit, dtype=data.dtype, single=data.single)
 
     def _fit_statistics(self, backend, X, y, sample_weight, user_grid, groups, score_params):
@@ -882,7 +891,8 @@ class RidgeCV(RoutingMixin, LinearRegressorBase):
             per_target=per_target, store=self._fit_ctx["store"],
             tails=self.__dict__.setdefault("_fold_tails", {}), progress=progress,
             label="RidgeCV", models=self.__dict__.setdefault("_fold_models", {})
-            if self._fit_ctx["store"] else None)
+            if self._fit_ctx["store"] else None,
+            starts=self.__dict__.setdefault("_fold_starts", {}))
         self._fit_ctx["values"] = values
         return mean, se
 

@@ -238,6 +238,56 @@ def test_kernel_shifts_in_any_order_and_its_checks():
                                      tol=1e-8, max_iter=10)
 
 
+
+@pytest.mark.parametrize("kind", ["dense", "csr"])
+def test_kernel_krylov_form_gives_the_same_solutions(kind):
+    """The kernel with a basis: the seed's residuals in its rows (row 0 = Zᵀy, the rows
+    mutually orthogonal in exact arithmetic), each bₛ = coords[s] @ basis the float64 solution
+    of (ZᵀZ + (α + σₛ)I) b = Zᵀy written here, the iterations those of the kernel without a
+    basis, coef_out the seed's solution; a basis too short stops with the measures above tol;
+    wrong arrays are refused by name."""
+    from fastridge import _cg_fast
+    from fastridge._view import Design
+
+    rng = np.random.default_rng(2)
+    n, p = 90, 30
+    Xd = rng.standard_normal((n, p)) * (rng.uniform(size=(n, p)) < 0.3)
+    X = np.asfortranarray(Xd) if kind == "dense" else _conv("csr")(Xd)
+    y = rng.standard_normal(n)
+    xbar, d = Xd.mean(axis=0), np.ones(p)
+    design = Design(X, xbar, d, True)
+    shifts = np.array([3.0, 0.0, 100.0, 0.5])
+    yc = y - y.mean()
+    kw = dict(alpha=0.2, v=np.ones(p), tol=1e-12, max_iter=1000)
+    _, _, it_full, _ = _cg_fast.ridge_cg_multishift(design, yc, shifts, np.empty((4, p)), **kw)
+    basis, coords, seed = np.empty((200, p)), np.empty((4, 200)), np.empty((1, p))
+    measure, rhs_norm, it, seed_measure, rows = _cg_fast.ridge_cg_multishift(
+        design, yc, shifts, seed, basis=basis, coords=coords, **kw)
+    Z = Xd - xbar
+    c = Z.T @ yc
+    np.testing.assert_allclose(basis[0], c, rtol=1e-12)
+    np.testing.assert_array_equal(it, it_full)
+    assert rows == it.max() + 1 and np.all(coords[:, rows:] == 0)
+    for s, sig in enumerate(shifts):
+        b = np.linalg.solve(Z.T @ Z + (0.2 + sig) * np.eye(p), c)
+        np.testing.assert_allclose(coords[s, :rows] @ basis[:rows], b, rtol=1e-9, atol=1e-12)
+        assert measure[s] <= 1e-12 * rhs_norm
+    np.testing.assert_allclose(seed[0], coords[1, :rows] @ basis[:rows], rtol=1e-12)
+    assert seed_measure <= 1e-11 * rhs_norm
+    out = _cg_fast.ridge_cg_multishift(design, yc, shifts, seed, basis=np.empty((4, p)),
+                                       coords=np.empty((4, 4)), **kw)
+    assert out[4] == 4 and np.all(out[2] <= 3) and np.all(out[0] > 1e-12 * rhs_norm)
+    with pytest.raises(ValueError, match="coef_out"):
+        _cg_fast.ridge_cg_multishift(design, yc, shifts, np.empty((4, p)), basis=basis,
+                                     coords=coords, **kw)
+    with pytest.raises(ValueError, match="coords"):
+        _cg_fast.ridge_cg_multishift(design, yc, shifts, seed, basis=basis,
+                                     coords=np.empty((4, 199)), **kw)
+    with pytest.raises(ValueError, match="basis"):
+        _cg_fast.ridge_cg_multishift(design, yc, shifts, seed, basis=np.empty((200, p - 1)),
+                                     coords=coords, **kw)
+
+
 INTERRUPT = r"""
 import os, signal, threading, time, warnings
 import numpy as np
@@ -304,3 +354,225 @@ def test_to_raw_converts_a_whole_path_at_once(center, limits):
         c1, i1 = P.to_raw(pr, keep[i], box)
         np.testing.assert_allclose(c1, coef[i], rtol=1e-15, atol=0)
         np.testing.assert_allclose(i1, icpt[i], rtol=1e-13, atol=1e-13)
+
+
+@pytest.mark.filterwarnings("ignore::fastridge.exceptions.AlphaGridWarning")
+def test_folds_on_threads_share_the_kernel_threads(monkeypatch):
+    """Folds running at once share the kernels' threads (each fold's kernel gets
+    num_threads // workers, so the cores are not oversubscribed), the refit on all the rows gets
+    them all, and the curve is that of the folds run one after the other (a brute-force loop
+    of manual fold fits at each α, scored by R² here)."""
+    import fastridge
+    from fastridge import _cg_fast, _policy
+
+    X, y = _sparse_data(240, 50, 0.1, seed=11)
+    Xd = X.toarray()
+    grid = np.logspace(2, -2, 8)
+    seen, kernel = [], _cg_fast.ridge_cg_multishift
+
+    def spy_kernel(*args, **kwargs):
+        seen.append(kwargs["nthreads"])
+        return kernel(*args, **kwargs)
+
+    monkeypatch.setattr(_cg_fast, "ridge_cg_multishift", spy_kernel)
+    monkeypatch.setattr(_policy, "fold_workers", lambda *a, **k: 2)
+    with fastridge.config_context(num_threads=4):
+        est = RidgeCV(alphas=grid, cv=4, solver="cg", standardize=True, tol=1e-11,
+                      max_iter=5000).fit(X, y)
+        refit_threads = fastridge.get_config()["num_threads"]
+    assert len(seen) >= 4 and set(seen) == {2} and refit_threads == 4
+    idx = np.arange(240)
+    err = np.zeros(grid.size)
+    for f in range(4):
+        test = idx[f * 60:(f + 1) * 60]
+        train = np.setdiff1d(idx, test)
+        for i, a in enumerate(grid):
+            coef, icpt = ridge_oracle(Xd[train], y[train], a, standardize=True)
+            rss = np.sum((y[test] - Xd[test] @ coef - icpt) ** 2)
+            err[i] -= (1.0 - rss / np.sum((y[test] - y[test].mean()) ** 2)) / 4  # minus R²
+    np.testing.assert_array_equal(est.cv_summary_["alphas"], grid)
+    np.testing.assert_allclose(est.cv_summary_["mean_error"], err, rtol=1e-7)
+
+
+@pytest.fixture
+def krylov_spy(monkeypatch):
+    """Whether each fold's path stayed in its Krylov form (True) or fell back (False)."""
+    from fastridge._solvers import cg
+
+    calls, run = [], cg.multishift_krylov
+
+    def wrapped(*args, **kwargs):
+        out = run(*args, **kwargs)
+        calls.append(out is not None)
+        return out
+
+    monkeypatch.setattr(cg, "multishift_krylov", wrapped)
+    return calls
+
+
+def _manual_kfold_mse(Xd, Y, w, folds, grid, fit_intercept):
+    """The weighted k-fold MSE curve by brute force: a closed-form fit on each fold's training
+    rows at each α, its weighted mean squared error on the test rows (mean over targets), the
+    folds weighted by their test weight."""
+    err, total = np.zeros(grid.size), 0.0
+    for train, test in folds:
+        wt = w[test]
+        for i, a in enumerate(grid):
+            coef, icpt = ridge_oracle(Xd[train], Y[train], a, sample_weight=w[train],
+                                      fit_intercept=fit_intercept, standardize=True)
+            R = Y[test] - (Xd[test] @ coef.T + icpt)
+            err[i] += wt @ (R * R).mean(axis=1)
+        total += wt.sum()
+    return err / total
+
+
+@pytest.mark.filterwarnings("ignore::fastridge.exceptions.AlphaGridWarning")
+@pytest.mark.parametrize("n_targets", [1, 2])
+def test_kfold_curve_from_the_krylov_form_equals_manual_refits(n_targets, krylov_spy):
+    """RidgeCV(cv=folds, solver="cg", standardize=True) without stored predictions scores each
+    fold from the multi-shift solve's Krylov form (the test rows times the basis, never the m
+    coefficient vectors): weighted rows, one or two targets, its curve equals the brute-force
+    loop of closed-form fold fits."""
+    X, y = _sparse_data(300, 60, 0.1, seed=12)
+    rng = np.random.default_rng(12)
+    Y = np.column_stack([y, X @ rng.standard_normal(60) - 1.0])[:, :n_targets]
+    w = rng.uniform(0.2, 3.0, 300)
+    grid = np.logspace(2, -2, 40)
+    idx = np.arange(300)
+    folds = [(idx[idx % 3 != f], idx[idx % 3 == f]) for f in range(3)]
+    est = RidgeCV(alphas=grid, cv=folds, solver="cg", standardize=True, tol=1e-11,
+                  max_iter=5000, scoring="neg_mean_squared_error").fit(X, Y, sample_weight=w)
+    assert krylov_spy == [True] * 3
+    want = _manual_kfold_mse(X.toarray(), Y, w, folds, grid, True)
+    np.testing.assert_array_equal(est.cv_summary_["alphas"], grid)
+    np.testing.assert_allclose(est.cv_summary_["mean_error"], want, rtol=1e-8)
+
+
+@pytest.mark.parametrize("weighted", [False, True])
+def test_krylov_predictions_and_tail_equal_closed_form(weighted):
+    """`krylov_predictions` and `krylov_tail`: at every α the predictions at other rows equal
+    those of the closed-form fit, and the tail coefficients and intercepts equal it (tol
+    1e-12)."""
+    from fastridge import _preprocessing as P
+    from fastridge._engine.path import krylov_forms, krylov_predictions, krylov_tail
+
+    X, y = _sparse_data(250, 40, 0.15, seed=13)
+    Xd = X.toarray()
+    w = np.random.default_rng(13).uniform(0.5, 2.0, 200) if weighted else None
+    grid = np.logspace(1.5, -1.5, 30)
+    pr = P.prepare(X[:200], y[:200, None], w, fit_intercept=True, standardize=True)
+    forms = krylov_forms(pr, np.ones(40), grid, "cg", tol=1e-12, max_iter=None)
+    pred = krylov_predictions(pr, forms, X[200:])
+    coef, icpt = krylov_tail(pr, forms)
+    assert pred.shape == (50, 30, 1) and coef.shape == (3, 1, 40)
+    for i, a in enumerate(grid):
+        c, b0 = ridge_oracle(Xd[:200], y[:200], a, sample_weight=w, standardize=True)
+        np.testing.assert_allclose(pred[:, i, 0], Xd[200:] @ c + b0, rtol=1e-9, atol=1e-9)
+        if i >= grid.size - 3:
+            np.testing.assert_allclose(coef[i - grid.size + 3, 0], c, rtol=1e-8, atol=1e-10)
+            np.testing.assert_allclose(icpt[i - grid.size + 3, 0], b0, rtol=1e-9)
+
+
+@pytest.mark.filterwarnings("ignore::fastridge.exceptions.AlphaGridWarning")
+def test_krylov_form_falls_back_when_its_basis_is_full(krylov_spy):
+    """Two α and a tolerance that needs more than 2m = 4 iterations: the Krylov form gives
+    up (its basis holds 2m + 1 vectors), the fold takes the multi-shift path, and the curve
+    still equals the brute-force fold refits."""
+    X, y = _sparse_data(240, 50, 0.1, seed=14)
+    grid = np.array([3.0, 0.3])
+    idx = np.arange(240)
+    folds = [(idx[idx % 2 != f], idx[idx % 2 == f]) for f in range(2)]
+    est = RidgeCV(alphas=grid, cv=folds, solver="cg", standardize=True, tol=1e-12,
+                  max_iter=5000, scoring="neg_mean_squared_error").fit(X, y)
+    assert krylov_spy == [False] * 2
+    want = _manual_kfold_mse(X.toarray(), y[:, None], np.ones(240), folds, grid, True)
+    np.testing.assert_allclose(est.cv_summary_["mean_error"], want, rtol=1e-8)
+
+
+@pytest.mark.parametrize("n_alphas, forms", [(20, ["krylov"]), (2, ["krylov", "solutions"])])
+def test_path_in_either_form_equals_closed_form(n_alphas, forms, monkeypatch):
+    """`ridge_path(solver="cg")` solves in the Krylov form (then B = coords @ basis), or, when
+    that form gives up (2 α: its basis holds 5 vectors, the tolerance needs more iterations),
+    again keeping the m solutions: either way each α equals the closed-form fit."""
+    from fastridge import _cg_fast
+
+    seen, kernel = [], _cg_fast.ridge_cg_multishift
+
+    def spy_kernel(*args, **kwargs):
+        seen.append("krylov" if kwargs.get("basis") is not None else "solutions")
+        return kernel(*args, **kwargs)
+
+    monkeypatch.setattr(_cg_fast, "ridge_cg_multishift", spy_kernel)
+    X, y = _sparse_data(200, 40, 0.15, seed=15)
+    grid = np.logspace(1, -1, n_alphas)
+    path = ridge_path(X, y, alphas=grid, solver="cg", standardize=True, tol=1e-12,
+                      max_iter=5000)
+    assert seen == forms
+    for i, a in enumerate(grid):
+        coef, icpt = ridge_oracle(X, y, a, standardize=True)
+        np.testing.assert_allclose(path.coef[i], coef, rtol=1e-8, atol=1e-10)
+        np.testing.assert_allclose(path.intercept[i], icpt, rtol=1e-9)
+
+
+@pytest.mark.filterwarnings("ignore::fastridge.exceptions.AlphaGridWarning")
+def test_refit_starts_from_the_folds_mean_and_meets_the_tolerance(monkeypatch):
+    """After folds scored from their Krylov forms, the refit on all the rows starts from the
+    mean of the folds' coefficients at alpha_ (equal to the mean of closed-form fold fits),
+    takes fewer iterations than a cold fit, and meets the same tolerance: its coefficients
+    equal the closed-form fit at alpha_."""
+    from fastridge._engine import fit as engine_fit
+
+    X, y = _sparse_data(400, 80, 0.05, seed=16)
+    grid = np.logspace(2, -2, 40)
+    idx = np.arange(400)
+    folds = [(idx[idx % 4 != f], idx[idx % 4 == f]) for f in range(4)]
+    starts, run = [], engine_fit.fit
+
+    def spy_fit(*args, **kwargs):
+        starts.append(kwargs.get("B0"))
+        return run(*args, **kwargs)
+
+    monkeypatch.setattr(engine_fit, "fit", spy_fit)
+    est = RidgeCV(alphas=grid, cv=folds, solver="cg", standardize=True, tol=1e-10,
+                  max_iter=5000).fit(X, y)
+    a = float(est.alpha_)
+    want = np.mean([ridge_oracle(X[tr], y[tr], a, standardize=True)[0] for tr, _ in folds],
+                   axis=0)
+    assert len(starts) == 1 and starts[0] is not None
+    np.testing.assert_allclose(starts[0][0], want, rtol=1e-7, atol=1e-9)
+    coef, icpt = ridge_oracle(X, y, a, standardize=True)
+    np.testing.assert_allclose(est.coef_, coef, rtol=1e-7, atol=1e-9)
+    np.testing.assert_allclose(est.intercept_, icpt, rtol=1e-9)
+    cold = Ridge(alpha=a, solver="cg", standardize=True, tol=1e-10, max_iter=5000).fit(X, y)
+    assert 0 < est.n_iter_ < cold.n_iter_
+
+
+def _neg_mae(y_true, y_pred):
+    """A metric (higher is better) written here: minus the mean absolute error."""
+    return -float(np.mean(np.abs(np.asarray(y_true) - np.asarray(y_pred))))
+
+
+@pytest.mark.filterwarnings("ignore::fastridge.exceptions.AlphaGridWarning")
+@pytest.mark.parametrize("scoring", [None, _neg_mae])
+def test_krylov_folds_score_r2_and_metrics_as_manual_refits(scoring, krylov_spy):
+    """The folds' Krylov form under R² (scored from the QR of the test rows' basis products,
+    no (n_te, m) predictions) and under a metric (the predictions formed from the form):
+    both curves equal the brute-force loop of closed-form fold fits, scored here."""
+    X, y = _sparse_data(300, 50, 0.1, seed=17)
+    Xd = X.toarray()
+    grid = np.logspace(2, -2, 40)
+    idx = np.arange(300)
+    folds = [(idx[idx % 3 != f], idx[idx % 3 == f]) for f in range(3)]
+    est = RidgeCV(alphas=grid, cv=folds, solver="cg", standardize=True, tol=1e-11,
+                  max_iter=5000, scoring=scoring).fit(X, y)
+    assert krylov_spy == [True] * 3
+    want = np.zeros(grid.size)
+    for train, test in folds:
+        for i, a in enumerate(grid):
+            coef, icpt = ridge_oracle(Xd[train], y[train], a, standardize=True)
+            r = y[test] - Xd[test] @ coef - icpt
+            if scoring is None:
+                want[i] -= (1 - r @ r / np.sum((y[test] - y[test].mean()) ** 2)) / 3
+            else:
+                want[i] += np.mean(np.abs(r)) / 3
+    np.testing.assert_allclose(est.cv_summary_["mean_error"], want, rtol=1e-8)

@@ -228,6 +228,62 @@ def raw_path(pr, v, grid, solver, *, tol, max_iter, dtype, report=None, history=
     return coef, intercept, n_iter, df, used, short
 
 
+def krylov_forms(pr, v, grid, solver, *, tol, max_iter):
+    """The Krylov forms (`S.cg.multishift_krylov`: per target, basis (c, p) and coords
+    (m, c) with b(α) = coords[α] @ basis) of the path over `grid`, when it is one multi-shift
+    CG solve per target that stays in that form; else None (the caller takes `raw_path`)."""
+    if _policy.path_solver(pr, v, solver) != "cg" or not S.cg.multishift_applies(pr, v, grid):
+        return None
+    return S.cg.multishift_krylov(pr, v, grid, tol, max_iter)
+
+
+def krylov_rows(pr, forms, X_rows):
+    """The path's predictions at rows `X_rows` in the Krylov form: per target t, Hₜ
+    (n_r, cₜ) with X_rows β(α) + β₀(α) = Hₜ coordsₜ[α] + β₀⁰ₜ; returns ([Hₜ], β₀⁰ (k,)).
+
+    With b(α) = Σᵢ cᵢ(α) rᵢ, β = d∘b is linear in b and β₀ = ȳ − x̄ᵀβ affine, so with (βᵢ, β₀ᵢ)
+    the raw form (`P.to_raw`) of rᵢ and β₀⁰ that of b = 0::
+
+        X_rows β(α) + β₀(α) = Σᵢ cᵢ(α) (X_rows βᵢ + β₀ᵢ − β₀⁰) + β₀⁰
+
+    one product of the rows with c vectors (the iterations + 1) instead of m."""
+    from fastridge._base import linear_predict
+
+    icpt0 = P.to_raw(pr, np.zeros((1, pr.k, pr.p)))[1][0]          # β₀⁰ (k,)
+    rows = []
+    for t, (basis, _) in enumerate(forms):
+        coef_i, icpt_i = P.to_raw(pr, basis[:, None, :])      # (c, 1, p), (c, k)
+        rows.append(np.asarray(linear_predict(X_rows, coef_i[:, 0, :], icpt_i[:, t] - icpt0[t]),
+                               dtype=np.float64))
+    return rows, icpt0
+
+
+def krylov_predictions(pr, forms, X_rows):
+    """The path's predictions X_rows β(α) + β₀(α) (n_r, m, k) float64 at every α, from its
+    Krylov forms (`krylov_rows`)."""
+    rows, icpt0 = krylov_rows(pr, forms, X_rows)
+    m, k = forms[0][1].shape[0], pr.k
+    pred = np.empty((X_rows.shape[0], m, k))
+    for t, (H, (_, coords)) in enumerate(zip(rows, forms)):
+        if k == 1:  # pred[:, :, 0] is C-contiguous: the product writes into it
+            np.matmul(H, coords.T, out=pred[:, :, 0])
+        else:
+            pred[:, :, t] = H @ coords.T
+        pred[:, :, t] += icpt0[t]
+    return pred
+
+
+def krylov_tail(pr, forms, tail=3):
+    """The path's raw-scale coef (tail, k, p) and intercept (tail, k) at its last `tail` α
+    (all of them if fewer), from its Krylov forms."""
+    m = forms[0][1].shape[0]
+    tail = min(tail, m)
+    B = np.empty((tail, pr.k, pr.p))
+    for t, (basis, coords) in enumerate(forms):
+        B[:, t, :] = coords[m - tail:] @ basis
+    return P.to_raw(pr, B, overwrite=True)
+
+
 class PathReport:
     """The progress lines of one path (``verbose >= 1``), on sys.stderr.
 

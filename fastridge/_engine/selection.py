@@ -274,6 +274,51 @@ def kfold_from_statistics(folds, grid, v, crit, per_target, *, fit_intercept, st
     return fold_stats(np.stack(errs), np.asarray(weights))
 
 
+def reduce_rows(A, T):
+    """Residuals R(c) = T − A c (n × k) for many c with A (n × r), n > r, in r rows: with
+    A = Q A' (thin QR), ‖R(c)‖² = ‖T − Q QᵀT‖² + ‖QᵀT − A' c‖² per column, no sum of squares
+    cancelling.  Returns (A', QᵀT, ‖T − Q QᵀT‖² (k,)), or (A, T, 0) when n ≤ r."""
+    if A.shape[0] <= A.shape[1]:
+        return A, T, np.zeros(T.shape[1])
+    Q, A = np.linalg.qr(A)
+    QtT = Q.T @ T
+    R0 = T - Q @ QtT
+    return A, QtT, np.einsum("ij,ij->j", R0, R0)
+
+
+def krylov_fold_errors(pr, forms, X_te, Y_te, w_te, crit, per_target):
+    """Minus the "mse"/"r2" score (m, K) of one fold's test rows at every α of its path, from
+    the path's Krylov forms (`fastridge._engine.path.krylov_rows`) — never the (n_te, m)
+    predictions.  With scaled targets Ỹ = Y_te/s (`target_scale`), weights W and
+    X_te β(α) + β₀(α) = Hₜ cₜ(α) + β₀⁰ₜ, the residual of target t is
+    W^{1/2} (Ỹₜ − β₀⁰ₜ/s) − W^{1/2} Hₜ/s · cₜ(α), summed in squares over blocks of rows
+    (`_config.block_rows`: one reused (rows, m) buffer, no fresh (n_te, m) array)."""
+    from fastridge import _config
+    from fastridge._engine.path import krylov_rows
+    from fastridge._scoring import target_scale
+
+    rows, icpt0 = krylov_rows(pr, forms, X_te)
+    w = np.ones(Y_te.shape[0]) if w_te is None else np.asarray(w_te, dtype=np.float64)
+    sqw = np.sqrt(w)
+    Ys, scale = target_scale(np.asarray(Y_te, dtype=np.float64))
+    m, k = forms[0][1].shape[0], pr.k
+    rss = np.empty((m, k))
+    n = Y_te.shape[0]
+    block = min(n, _config.block_rows(m, minimum=1))
+    R = np.empty((block, m))
+    for t, (H, (_, coords)) in enumerate(zip(rows, forms)):
+        A = H * (sqw / scale)[:, None]
+        T = (Ys[:, t] - icpt0[t] / scale) * sqw
+        rss[:, t] = 0.0
+        for lo in range(0, n, block):
+            hi = min(n, lo + block)
+            Rb = R[:hi - lo]
+            np.matmul(A[lo:hi], coords.T, out=Rb)
+            np.subtract(T[lo:hi, None], Rb, out=Rb)
+            rss[:, t] += np.einsum("ij,ij->j", Rb, Rb)
+    return crit.from_scaled_sums(rss, Ys, w, scale, per_target)
+
+
 def spectral_fold_errors(pr, v, X_te, Y_te, w_te, alphas, crit, per_target):
     """Minus the "mse"/"r2" score (m, K) of one fold's test rows at every α of `alphas`, from
     the spectral decomposition of its training problem `pr` — never the (m, k, p) coefficients.
@@ -302,14 +347,7 @@ def spectral_fold_errors(pr, v, X_te, Y_te, w_te, alphas, crit, per_target):
         T -= A[:, sp.rank:] / scale
         A = A[:, :sp.rank]
     P = sp.P / scale
-    rss0 = np.zeros(k)
-    if A.shape[0] > A.shape[1]:
-        Q, A = np.linalg.qr(A)
-        QtT = Q.T @ T
-        R0 = T - Q @ QtT
-        rss0 = np.einsum("ij,ij->j", R0, R0)
-        T = QtT
-        del Q, R0
+    A, T, rss0 = reduce_rows(A, T)
     rss = np.empty((m, k))
     with np.errstate(divide="ignore"):
         D = 1.0 / (sp.s2[None, :] + alphas[:, None])           # (m, r)
@@ -668,9 +706,28 @@ class GeneralizedCV:
         return hkb, lw
 
 
+def fold_mean_coef(starts, n_folds, alphas):
+    """The mean over the folds of their raw-scale coefficients (k, p) at `alphas` (k,), one
+    α per target, from the Krylov forms `kfold_curve` left in `starts` (βₜ = d∘(coords[i] @
+    basis) for fold f, α index i): a start for the fit on all the rows.  None unless every
+    fold left its form and each α is on its grid."""
+    if len(starts) != n_folds:
+        return None
+    total = 0.0
+    for grid, d, forms in starts.values():
+        rows = []
+        for t, (basis, coords) in enumerate(forms):
+            i = np.flatnonzero(grid == alphas[t])
+            if i.size == 0:
+                return None
+            rows.append(d * (coords[i[0]] @ basis))
+        total = total + np.stack(rows)
+    return total / n_folds
+
+
 def kfold_curve(backend, data, folds, alphas, v, *, solver, fit_intercept, standardize, tol,
                 max_iter, criterion, params, per_target, store, tails, progress=None,
-                label="RidgeCV", models=None):
+                label="RidgeCV", models=None, starts=None):
     """k-fold cross-validation over `alphas` (descending) for rows the backend holds: each
     fold's path on its training rows (`backend.rows`), its predictions on its test rows scored
     by `criterion`.  Returns the weighted mean and standard error over folds (m, K) each, and
@@ -678,16 +735,22 @@ def kfold_curve(backend, data, folds, alphas, v, *, solver, fit_intercept, stand
 
     `tails` (a dict kept by the caller) holds each fold's last solutions, so that a path
     continued below `alphas` (the grid's extension) starts from their extrapolation; folds run
-    on threads when the policy says so (`_policy.fold_workers`), the calling thread waiting
-    interruptibly; `progress` (or None) hears each finished fold.  `models` (a dict kept by
-    the caller, or None) receives each fold's path, ``models[j]`` a list of (alphas, coef
-    (m, k, p), intercept (m, k)) in float64 (as the fold's predictions use them), one entry per
-    call: the CV+ intervals take the fold models at the chosen α from there."""
+    on threads when the policy says so (`_policy.fold_workers`, sharing the kernels' threads:
+    `_policy.fold_kernel_threads`), the calling thread waiting interruptibly; `progress` (or
+    None) hears each finished fold.  `models` (a dict kept by the caller, or None) receives
+    each fold's path, ``models[j]`` a list of (alphas, coef (m, k, p), intercept (m, k)) in
+    float64 (as the fold's predictions use them), one entry per call: the CV+ intervals take
+    the fold models at the chosen α from there.  `starts` (a dict kept by the caller, or
+    None) receives, for each fold scored from its Krylov form, ``starts[j] = (alphas, d,
+    forms)`` with its column scales d and `S.cg.multishift_krylov`'s forms: the raw-scale
+    coefficients at any of its α for a few products (`fold_mean_coef`)."""
     import threading
 
     from fastridge import _policy, _preprocessing as P
     from fastridge._base import linear_predict
-    from fastridge._engine.path import PathReport, warn_short
+    from fastridge._config import config_context
+    from fastridge._engine.path import (PathReport, krylov_forms, krylov_predictions,
+                                        krylov_tail, warn_short)
     from fastridge._parallel import run_tasks
     from fastridge._progress import due, seconds
     from fastridge._scoring import sample_params
@@ -705,7 +768,11 @@ def kfold_curve(backend, data, folds, alphas, v, *, solver, fit_intercept, stand
     def run_and_report(item):
         j, fold = item
         t0 = progress.elapsed() if progress is not None else 0.0
-        out = run(j, fold)
+        if workers > 1:  # the kernels' threads shared among the folds running at once
+            with config_context(num_threads=_policy.fold_kernel_threads(workers)):
+                out = run(j, fold)
+        else:
+            out = run(j, fold)
         if progress is not None:
             with lock:
                 finished[0] += 1
@@ -736,6 +803,23 @@ def kfold_curve(backend, data, folds, alphas, v, *, solver, fit_intercept, stand
             err = spectral_fold_errors(pr, v, X[test], y[test].reshape(test.size, -1), w_te,
                                        alphas, criterion, per_target)
             return err, weight
+        if values is None and models is None and j not in tails and not path_verbose \
+                and data.dtype == np.float64:
+            # a multi-shift CG path scored in its Krylov form: the test rows times the
+            # basis (its iterations + 1 vectors), not times the m coefficient vectors
+            forms = krylov_forms(pr, v, alphas, solver, tol=tol, max_iter=max_iter)
+            if forms is not None:
+                tail_coef = krylov_tail(pr, forms)[0]
+                tails[j] = (alphas[-tail_coef.shape[0]:].copy(), tail_coef)
+                if starts is not None:
+                    starts[j] = (alphas.copy(), pr.d, forms)
+                if criterion.kind in ("mse", "r2") and (criterion.kind == "mse"
+                                                        or test.size >= 2):
+                    err = krylov_fold_errors(pr, forms, X[test],
+                                             y[test].reshape(test.size, -1), w_te, criterion,
+                                             per_target)
+                    return err, weight
+                return score(krylov_predictions(pr, forms, X[test]), test, w_te), weight
         history = None
         if j in tails:  # a path continuing below the α this fold has solved
             history = (tails[j][0], np.stack([P.from_raw(pr, c) for c in tails[j][1]]))
@@ -760,11 +844,13 @@ def kfold_curve(backend, data, folds, alphas, v, *, solver, fit_intercept, stand
         pred = np.asarray(pred, dtype=np.float64).reshape(test.size, m, k)
         if values is not None:
             values[test] = pred
+        return score(pred, test, w_te), weight
+
+    def score(pred, test, w_te):
         yt = np.asarray(y[test], dtype=np.float64)
         X_te = X[test] if criterion.kind == "scorer" else None
-        err = criterion.scores(yt, pred, w_te, X_te, sample_params(params, data.n, test),
-                               per_target)
-        return err, weight
+        return criterion.scores(yt, pred, w_te, X_te, sample_params(params, data.n, test),
+                                per_target)
 
     # the spectral path's α = 0 with unequal penalty factors is the SVD's (`solve_path`)
     spectral = criterion.kind in ("mse", "r2") and not (

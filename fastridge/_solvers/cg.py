@@ -268,55 +268,128 @@ def multishift_path(pr, v, alphas, tol, max_iter):
     The seed's true residual is then checked (one more product); if rounding let the recursion
     run ahead of it, the seed α continues with the warm-started kernel from there.
 
+    The solve runs first in its Krylov form (`multishift_krylov`: the recursions on each α's
+    coordinates in the seed's residuals, then B = coords @ basis, one product), which spares
+    every iteration the read and write of each α's two p-vectors; when that form gives up
+    (more than 2m iterations, an α short, the seed's true residual above tol), the kernel
+    runs again keeping the m solutions and directions themselves.
+
     Returns B (m, k, p) float64, n_iter (m,) and the α that stopped short.  n_iter is counted
     as a warm-started path counts it — the products with ZᵀWZ spent on the way from the
     previous α to this one — so ``n_iter[:i + 1].sum()`` is the iteration at which α_i (summed
     over targets) had converged and ``n_iter.sum()`` the products of the whole path.
     """
     from fastridge import _cg_fast
-    from fastridge._view import Design
 
-    max_iter = iteration_cap("cg", max_iter)
+    design, shifts, a0, seed, max_iter = _multishift_setup(pr, v, alphas, max_iter)
     alphas = np.asarray(alphas, dtype=np.float64)
     m, k, p = alphas.size, pr.k, pr.p
-    live = pr.d != 0
-    v0 = float(v[live].max())
-    a0 = float(alphas.min())
-    seed = int(np.argmin(alphas))
-    shifts = (alphas - a0) * v0
-    design = Design(pr.X, pr.xbar, pr.d, pr.center, sw=pr.sw)
-    B = np.zeros((m, k, p))
+    B = np.empty((m, k, p))
     n_iter = np.zeros(m, dtype=np.intp)
     short = np.zeros(m, dtype=bool)
     for t in range(k):
         y = np.ascontiguousarray(pr.Yc[:, t])
-        # k = 1 in float64: the kernel writes into B itself (no (m, p) copy)
-        out = B[:, 0, :] if k == 1 and pr.dtype == np.float64 \
-            else np.empty((m, p), dtype=pr.dtype)
-        measure, rhs_norm, it, seed_measure = _cg_fast.ridge_cg_multishift(
-            design, y, shifts, out, alpha=a0, v=v, tol=tol, max_iter=max_iter,
-            nthreads=_config.num_threads())
-        tol_abs = tol * rhs_norm
-        late = measure > tol_abs
-        late[seed] = seed_measure > tol_abs
-        if late[seed] and it[seed] < max_iter:
-            x = out[seed].copy()
-            b = np.empty(p, dtype=pr.dtype)
-            mm, ta, extra = _cg_fast.ridge_cg(
-                design, y, x, b, alpha=a0, v=v, h=preconditioner_diagonal(pr.h, a0),
-                jw=unit_scale(pr.h, v, a0), dual=False, tol=tol,
-                max_iter=max_iter - int(it[seed]), nthreads=_config.num_threads())
-            out[seed] = b
-            it[seed] += extra
-            late[seed] = mm > ta
-        if out.base is not B:
-            B[:, t, :] = out
+        # the Krylov form first: O(iterations) per α and iteration, then one product
+        form = _krylov_target(pr, v, design, y, shifts, a0, tol, max_iter)
+        if form is not None:
+            basis, coords, it = form
+            if k == 1:  # B[:, 0, :] is C-contiguous: the product writes into B itself
+                np.matmul(coords, basis, out=B[:, 0, :])
+            else:
+                B[:, t, :] = coords @ basis
+            late = np.zeros(m, dtype=bool)
+        else:
+            # k = 1 in float64: the kernel writes into B itself (no (m, p) copy)
+            out = B[:, 0, :] if k == 1 and pr.dtype == np.float64 \
+                else np.empty((m, p), dtype=pr.dtype)
+            measure, rhs_norm, it, seed_measure = _cg_fast.ridge_cg_multishift(
+                design, y, shifts, out, alpha=a0, v=v, tol=tol, max_iter=max_iter,
+                nthreads=_config.num_threads())
+            late = _continue_seed(pr, v, design, y, out, a0, seed, measure, rhs_norm, it,
+                                  seed_measure, tol, max_iter)
+            if out.base is not B:
+                B[:, t, :] = out
         short |= late
         # along the path (α descending here), the products spent since the previous α
         reached = np.maximum.accumulate(it[np.argsort(-alphas, kind="stable")])
         steps = np.diff(reached, prepend=0)
         n_iter[np.argsort(-alphas, kind="stable")] += steps
     return B, n_iter, alphas[short]
+
+
+def _continue_seed(pr, v, design, y, out, a0, seed, measure, rhs_norm, it, seed_measure, tol,
+                   max_iter):
+    """The α that stopped short (m,) after the kernel's m solutions `out`; the seed, when
+    rounding let its recursion run ahead of its true residual, continued with the
+    warm-started kernel from there (in `out` and `it`)."""
+    from fastridge import _cg_fast
+
+    tol_abs = tol * rhs_norm
+    late = measure > tol_abs
+    late[seed] = seed_measure > tol_abs
+    if late[seed] and it[seed] < max_iter:
+        x = out[seed].copy()
+        b = np.empty(pr.p, dtype=pr.dtype)
+        mm, ta, extra = _cg_fast.ridge_cg(
+            design, y, x, b, alpha=a0, v=v, h=preconditioner_diagonal(pr.h, a0),
+            jw=unit_scale(pr.h, v, a0), dual=False, tol=tol,
+            max_iter=max_iter - int(it[seed]), nthreads=_config.num_threads())
+        out[seed] = b
+        it[seed] += extra
+        late[seed] = mm > ta
+    return late
+
+
+def _multishift_setup(pr, v, alphas, max_iter):
+    """(design, shifts, α₀, the seed's index, max_iter) of a multi-shift solve over `alphas`:
+    the seed is the smallest α, the shifts (α − α₀)v₀ with v₀ the moving columns' factor."""
+    from fastridge._view import Design
+
+    alphas = np.asarray(alphas, dtype=np.float64)
+    v0 = float(v[pr.d != 0].max())
+    a0 = float(alphas.min())
+    design = Design(pr.X, pr.xbar, pr.d, pr.center, sw=pr.sw)
+    return design, (alphas - a0) * v0, a0, int(np.argmin(alphas)), iteration_cap("cg", max_iter)
+
+
+def _krylov_target(pr, v, design, y, shifts, a0, tol, max_iter):
+    """One target's multi-shift solve in its Krylov form: (basis (c, p), coords (m, c),
+    n_iter (m,)) with bₛ = coords[s] @ basis, or None when an α did not meet the tolerance
+    within the 2m + 1 rows the basis holds or the seed's true residual is above it."""
+    from fastridge import _cg_fast
+
+    m, p = shifts.size, pr.p
+    cap = min(max_iter, 2 * m) + 1
+    basis = np.empty((cap, p), dtype=pr.dtype)
+    coords = np.empty((m, cap))
+    measure, rhs_norm, it, seed_measure, rows = _cg_fast.ridge_cg_multishift(
+        design, y, shifts, np.empty((1, p), dtype=pr.dtype), alpha=a0, v=v, tol=tol,
+        max_iter=max_iter, nthreads=_config.num_threads(), basis=basis, coords=coords)
+    if np.any(measure > tol * rhs_norm) or seed_measure > tol * rhs_norm:
+        return None
+    return basis[:rows], coords[:, :rows], it
+
+
+def multishift_krylov(pr, v, alphas, tol, max_iter):
+    """Every α of a path in the Krylov form of one multi-shift CG solve per target
+    (`_cg_fast.ridge_cg_multishift` with a basis): for target t, (basis (cₜ, p), coords
+    (m, cₜ)) with bₛ = coords[s] @ basis — the same recursions as the m solutions' form, kept
+    on the coordinates, so that a product of rows with the path needs cₜ vectors (the
+    iterations + 1) instead of m, and the (m, p) solutions are never formed.
+
+    The basis holds at most 2m + 1 rows (no more memory than the m solutions and m
+    directions of the other form).  None when an α did not meet the tolerance within them,
+    or the seed's true residual is above it (the caller then takes `multishift_path`, which
+    continues the seed and reports the α that stop short)."""
+    design, shifts, a0, _, max_iter = _multishift_setup(pr, v, alphas, max_iter)
+    forms = []
+    for t in range(pr.k):
+        form = _krylov_target(pr, v, design, np.ascontiguousarray(pr.Yc[:, t]), shifts, a0,
+                              tol, max_iter)
+        if form is None:
+            return None
+        forms.append(form[:2])
+    return forms
 
 
 def preconditioner_diagonal(h, alpha):
