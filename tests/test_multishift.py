@@ -45,6 +45,12 @@ def _sparse_data(n, p, density, seed):
     return X, y
 
 
+def _mod_folds(n, k=3):
+    """k (train, test) folds of n rows: row i is in test fold i mod k."""
+    idx = np.arange(n)
+    return [(idx[idx % k != f], idx[idx % k == f]) for f in range(k)]
+
+
 def _kkt(X, y, w, alpha, coef, intercept):
     """(‖g‖, ‖g(0)‖) in float64, g = ZᵀW(y − ȳ − Zb) − αb in the standardized coordinates
     (b = coef · sd), written out here: the rule the solver stops on."""
@@ -188,8 +194,7 @@ def test_ridgecv_kfold_folds_use_multishift(spy):
     X, y = _sparse_data(300, 60, 0.1, seed=9)
     Xd = X.toarray()
     grid = np.logspace(2, -2, 15)
-    idx = np.arange(300)
-    folds = [(idx[idx % 3 != f], idx[idx % 3 == f]) for f in range(3)]
+    folds = _mod_folds(300)
     est = RidgeCV(alphas=grid, cv=folds, solver="cg", standardize=True, tol=1e-11,
                   max_iter=5000, store_cv_results=True).fit(X, y)
     for train, test in folds:
@@ -438,8 +443,7 @@ def test_kfold_curve_from_the_krylov_form_equals_manual_refits(n_targets, krylov
     Y = np.column_stack([y, X @ rng.standard_normal(60) - 1.0])[:, :n_targets]
     w = rng.uniform(0.2, 3.0, 300)
     grid = np.logspace(2, -2, 40)
-    idx = np.arange(300)
-    folds = [(idx[idx % 3 != f], idx[idx % 3 == f]) for f in range(3)]
+    folds = _mod_folds(300)
     est = RidgeCV(alphas=grid, cv=folds, solver="cg", standardize=True, tol=1e-11,
                   max_iter=5000, scoring="neg_mean_squared_error").fit(X, Y, sample_weight=w)
     assert krylov_spy == [True] * 3
@@ -480,8 +484,7 @@ def test_krylov_form_falls_back_when_its_basis_is_full(krylov_spy):
     still equals the brute-force fold refits."""
     X, y = _sparse_data(240, 50, 0.1, seed=14)
     grid = np.array([3.0, 0.3])
-    idx = np.arange(240)
-    folds = [(idx[idx % 2 != f], idx[idx % 2 == f]) for f in range(2)]
+    folds = _mod_folds(240, 2)
     est = RidgeCV(alphas=grid, cv=folds, solver="cg", standardize=True, tol=1e-12,
                   max_iter=5000, scoring="neg_mean_squared_error").fit(X, y)
     assert krylov_spy == [False] * 2
@@ -524,8 +527,7 @@ def test_refit_starts_from_the_folds_mean_and_meets_the_tolerance(monkeypatch):
 
     X, y = _sparse_data(400, 80, 0.05, seed=16)
     grid = np.logspace(2, -2, 40)
-    idx = np.arange(400)
-    folds = [(idx[idx % 4 != f], idx[idx % 4 == f]) for f in range(4)]
+    folds = _mod_folds(400, 4)
     starts, run = [], engine_fit.fit
 
     def spy_fit(*args, **kwargs):
@@ -555,14 +557,13 @@ def _neg_mae(y_true, y_pred):
 @pytest.mark.filterwarnings("ignore::fastridge.exceptions.AlphaGridWarning")
 @pytest.mark.parametrize("scoring", [None, _neg_mae])
 def test_krylov_folds_score_r2_and_metrics_as_manual_refits(scoring, krylov_spy):
-    """The folds' Krylov form under R² (scored from the QR of the test rows' basis products,
-    no (n_te, m) predictions) and under a metric (the predictions formed from the form):
+    """The folds' Krylov form under R² (scored by sums over blocks of the test rows' basis
+    products, no (n_te, m) predictions) and under a metric (the predictions formed from the form):
     both curves equal the brute-force loop of closed-form fold fits, scored here."""
     X, y = _sparse_data(300, 50, 0.1, seed=17)
     Xd = X.toarray()
     grid = np.logspace(2, -2, 40)
-    idx = np.arange(300)
-    folds = [(idx[idx % 3 != f], idx[idx % 3 == f]) for f in range(3)]
+    folds = _mod_folds(300)
     est = RidgeCV(alphas=grid, cv=folds, solver="cg", standardize=True, tol=1e-11,
                   max_iter=5000, scoring=scoring).fit(X, y)
     assert krylov_spy == [True] * 3
