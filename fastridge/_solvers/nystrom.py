@@ -28,9 +28,14 @@ D does; with D the rule is sufficient, not necessary, and a sketch capped at `MA
 of it still leaves the diagonal part of R to D.
 
 Measured on `benchmarks/nystrom_cg.py`'s construction (sparse, column scales 1e±3, no
-intercept, α = 1e-3, KKT ≤ 1e-8, CG from b = 0), iterations with the constant → with D:
-20,000 × 2,000 at ℓ = 256: 229 → 24; 60,000 × 6,000 at ℓ = 256, 512, 1024: 882 → 34,
-541 → 22, 173 → 16.
+intercept, α = 1e-3, KKT ≤ 1e-8), iterations with the constant → with D: PCG from b = 0 (a
+numpy prototype of the iteration), 20,000 × 2,000 at ℓ = 256: 229 → 24; 60,000 × 6,000 at
+ℓ = 256, 512, 1024: 882 → 34, 541 → 22, 173 → 16; `Ridge(solver="cg")` (32 Jacobi iterations
+included) at 200,000 × 20,000, ℓ = 1024: 738 → 47.  A sketch in Jacobi coordinates
+(diag(ZᵀWZ)^{-1/2} in place of S) does not work on that construction: there the penalty αV
+becomes the shift αvⱼ/hⱼ, which spans as many orders as the column scales, and the constant
+off the sketch cannot match it (20,000 × 2,000: no convergence in 3000 iterations at
+ℓ = 64, 256, 1024).
 """
 import numpy as np
 
