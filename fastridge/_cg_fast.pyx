@@ -283,10 +283,9 @@ cdef void _precondition(Py_ssize_t m, const floating *r, const floating[::1] min
                         const floating[::1, :] U, const double[::1] ncoef,
                         const double[::1] vs, floating *w, floating *t,
                         floating *z) noexcept nogil:
-    """z = M⁻¹ r: Jacobi (z = minv ∘ r) when U has no columns, else the randomized Nyström
-    preconditioner of Frangella, Tropp & Udell (2023) in the V-scaled coordinates,
-    z = S (I + U diag(cᵢ − 1) Uᵀ) S r with S = diag(vs) = V^{-1/2} and cᵢ = (λ̂_ℓ + α)/(λ̂ᵢ + α)
-    (`ncoef` holds cᵢ − 1): two gemv with the p × ℓ matrix U, no allocation."""
+    """z = M⁻¹ r: Jacobi (z = minv ∘ r) when U has no columns, else the low-rank-plus-diagonal
+    preconditioner of `ridge_cg_nystrom`, z = S (I + U diag(ncoef) Uᵀ) S r with S = diag(vs):
+    two gemv with the p × ℓ matrix U, no allocation."""
     cdef Py_ssize_t i, ell = U.shape[1]
     cdef floating one = 1.0, zero = 0.0
     if ell == 0:
@@ -355,29 +354,31 @@ def ridge_cg(Design design not None, y, x, b_out, *, double alpha, v, h, jw, bin
 _EMPTY = np.empty(0)
 
 
-def ridge_cg_nystrom(Design design not None, y, x, b_out, *, double alpha, v, U, lam, jw,
-                     double tol, int max_iter, int nthreads=1):
-    """CG on the primal system (ZᵀWZ + αV) b = ZᵀW y preconditioned by a randomized Nyström
-    approximation (Frangella, Tropp & Udell, SIAM J. Matrix Anal. Appl. 2023), all vⱼ > 0.
+def ridge_cg_nystrom(Design design not None, y, x, b_out, *, double alpha, v, U, coef, scale,
+                     jw, double tol, int max_iter, int nthreads=1):
+    """CG on the primal system (ZᵀWZ + αV) b = ZᵀW y with a low-rank-plus-diagonal
+    preconditioner, all vⱼ > 0, α > 0:
 
-    With S = V^{-1/2}, the system is S⁻¹ (S ZᵀWZ S + αI) S⁻¹ b = ZᵀW y.  Given the rank-ℓ
-    approximation S ZᵀWZ S ≈ U diag(λ̂) Uᵀ (U orthonormal, λ̂ descending), the preconditioner is
+        M⁻¹ = diag(s) (I + U diag(c) Uᵀ) diag(s),
 
-        M⁻¹ = S [U diag((λ̂_ℓ + α)/(λ̂ + α)) Uᵀ + (I − UUᵀ)] S,
-
-    which maps the ℓ leading eigenvalues of S ZᵀWZ S + αI to about λ̂_ℓ + α and leaves the rest
-    (≤ λ̂_ℓ + α): the iteration count depends on the effective dimension at α, not on κ.  The
-    mat-vecs, stopping rule (the scaled gradient, `jw`), restarts and interrupt checks are
-    those of `ridge_cg`; applying M⁻¹ costs two gemv with U (4pℓ flops) per iteration.
+    s = `scale` > 0, U (p × ℓ) with orthonormal columns and c = `coef` > −1, so that M⁻¹ is
+    symmetric positive definite (its middle factor has eigenvalues 1 + cᵢ > 0 and 1).  The
+    randomized Nyström preconditioner (Frangella, Tropp & Udell, SIAM J. Matrix Anal. Appl.
+    2023) and its variant with the residual's diagonal (`fastridge._solvers.nystrom`) are of
+    this form.  The mat-vecs, stopping rule (the scaled gradient, `jw`), restarts and interrupt
+    checks are those of `ridge_cg`; applying M⁻¹ costs two gemv with U (4pℓ flops) per
+    iteration.
 
     Parameters
     ----------
     design, y, x, b_out, alpha, v, jw, tol, max_iter, nthreads
         As for `ridge_cg` (primal only: x is b, of shape (p,)).
     U : ndarray of shape (p, ℓ), Fortran-ordered, the design's working dtype
-        Orthonormal eigenvectors of the sketch of S ZᵀWZ S, ℓ ≥ 1.
-    lam : float64 ndarray of shape (ℓ,)
-        Its eigenvalues λ̂ ≥ 0, descending.
+        Orthonormal columns, ℓ ≥ 1.
+    coef : float64 ndarray of shape (ℓ,)
+        The cᵢ, each > −1.
+    scale : float64 ndarray of shape (p,)
+        The sⱼ, each > 0 and finite.
 
     Returns
     -------
@@ -385,21 +386,22 @@ def ridge_cg_nystrom(Design design not None, y, x, b_out, *, double alpha, v, U,
     """
     cdef Py_ssize_t n = design.n, p = design.p
     design.check_vectors(working=(("y", y, n), ("x", x, p), ("b_out", b_out, p)),
-                         float64=(("v", v, p), ("jw", jw, p)))
-    lam = np.ascontiguousarray(lam, dtype=np.float64)
-    if U.ndim != 2 or U.shape[0] != p or U.shape[1] != lam.shape[0] or U.shape[1] < 1 \
+                         float64=(("v", v, p), ("jw", jw, p), ("scale", scale, p)))
+    coef = np.ascontiguousarray(coef, dtype=np.float64)
+    if U.ndim != 2 or U.shape[0] != p or U.shape[1] != coef.shape[0] or U.shape[1] < 1 \
             or U.dtype != design.dtype or not U.flags.f_contiguous:
         raise ValueError(f"U must be a Fortran-ordered {design.dtype} array of shape "
-                         f"({p}, {lam.shape[0]}) with at least one column")
+                         f"({p}, {coef.shape[0]}) with at least one column")
     v = np.asarray(v)
-    if not np.all(v > 0) or alpha <= 0 or not np.all(lam >= 0):
-        raise ValueError("the Nyström preconditioner needs alpha > 0, v > 0 and lam >= 0")
-    ncoef = (lam[lam.shape[0] - 1] + alpha) / (lam + alpha) - 1.0
-    vs = 1.0 / np.sqrt(v)
+    if not np.all(v > 0) or alpha <= 0 or not np.all(coef > -1.0) \
+            or not np.all(np.isfinite(coef)) or not np.all(np.asarray(scale) > 0) \
+            or not np.all(np.isfinite(scale)):
+        raise ValueError("the low-rank preconditioner needs alpha > 0, v > 0, finite "
+                         "coef > -1 and finite scale > 0")
     return _ridge_cg(design.layout, design.dense, design.data, design.indices, design.indptr,
                      n, p, design.sw, design.sqw, design.xbar, design.d, design.center,
                      np.zeros(p), v, alpha, y, x, b_out, False, jw, tol, max_iter, nthreads,
-                     U, ncoef, vs)
+                     U, coef, scale)
 
 
 def _ridge_cg(Layout layout, const floating[::1, :] Xd, const floating[::1] data,
@@ -411,7 +413,7 @@ def _ridge_cg(Layout layout, const floating[::1, :] Xd, const floating[::1] data
               const floating[::1, :] U, const double[::1] ncoef, const double[::1] vs):
     """`ridge_cg` with the design unpacked (the fused types are resolved here, once per call);
     the arrays are those of a `Design`, the sizes checked by `ridge_cg`.  U with columns (then
-    `ncoef`, `vs`): the Nyström preconditioner of `ridge_cg_nystrom` instead of Jacobi."""
+    `ncoef`, `vs`): the preconditioner of `ridge_cg_nystrom` instead of Jacobi."""
     cdef bint weighted = sw.shape[0] > 0
     cdef Py_ssize_t m = n if dual else p, i, j, k
     dtype = np.float32 if floating is float else np.float64

@@ -117,6 +117,41 @@ def test_sketch_is_the_nystrom_approximation():
     np.testing.assert_allclose((sk.U * sk.lam) @ sk.U.T, A, atol=1e-10 * ev[0])
 
 
+def test_preconditioner_is_sketch_plus_residual_diagonal():
+    """M⁻¹ = diag(s)(I + Ū diag(c) Ūᵀ)diag(s) (what the kernel applies) is the inverse of
+    S⁻¹(U diag(λ̂) Uᵀ + diag(max(Aⱼⱼ − (U diag(λ̂) Uᵀ)ⱼⱼ, 0)) + αI)S⁻¹, formed and inverted
+    with numpy (A = S ZᵀWZ S, S = V^{-1/2}); its diagonal part makes P's diagonal A + αI's;
+    at full rank it is the exact inverse of the system matrix."""
+    rng = np.random.default_rng(10)
+    n, p, alpha = 300, 40, 0.5
+    X = (rng.standard_normal((n, 5)) @ rng.standard_normal((5, p))
+         + 0.1 * rng.standard_normal((n, p))) @ np.diag(np.logspace(-1, 1, p))
+    w = rng.uniform(0.5, 2.0, n)
+    pr = prepare(X, rng.standard_normal((n, 1)), w, fit_intercept=True, standardize=False)
+    v = rng.uniform(0.5, 2.0, p)
+    Z = (X - w @ X / w.sum()) * pr.d
+    H = Z.T @ (w[:, None] * Z)
+    s = 1 / np.sqrt(v)
+    A = s[:, None] * H * s[None, :]
+    sk = NystromSketch(pr, v, seed=2)
+    sk.grow(8)
+    U, c, scale = sk.preconditioner(alpha)
+    assert U.flags.f_contiguous and np.all(c > -1) and np.all(c <= 0)
+    np.testing.assert_allclose(U.T @ U, np.eye(U.shape[1]), atol=1e-12)
+    L = (sk.U * sk.lam) @ sk.U.T
+    P = L + np.diag(np.maximum(np.diag(A) - np.diag(L), 0.0)) + alpha * np.eye(p)
+    np.testing.assert_allclose(np.diag(P), np.diag(A) + alpha, rtol=1e-10)
+    Minv = scale[:, None] * (np.eye(p) + (U * c) @ U.T) * scale[None, :]
+    np.testing.assert_allclose(Minv, np.linalg.inv(P / np.outer(s, s)), rtol=1e-8,
+                               atol=1e-10 * np.abs(Minv).max())
+    sk.grow(p)
+    U, c, scale = sk.preconditioner(alpha)
+    Minv = scale[:, None] * (np.eye(p) + (U * c) @ U.T) * scale[None, :]
+    # the sketch at ℓ = p is A up to rounding relative to its largest eigenvalue: the
+    # preconditioned matrix is the identity within that rounding
+    np.testing.assert_allclose(Minv @ (H + alpha * np.diag(v)), np.eye(p), atol=1e-6)
+
+
 @pytest.mark.parametrize("standardize", [True, False])
 @pytest.mark.parametrize("fmt", ["csr", "dense"])
 def test_ill_conditioned_iterations(standardize, fmt, monkeypatch):
@@ -199,12 +234,15 @@ def test_kernel_checks_arguments():
     des = Design(X, np.zeros(4), np.ones(4), False)
     y, b = rng.standard_normal(20), np.empty(4)
     U = np.asfortranarray(np.eye(4)[:, :2])
-    opts = dict(alpha=1.0, v=np.ones(4), lam=np.ones(2), jw=np.ones(4), tol=1e-8, max_iter=10)
+    opts = dict(alpha=1.0, v=np.ones(4), coef=-0.5 * np.ones(2), scale=np.ones(4),
+                jw=np.ones(4), tol=1e-8, max_iter=10)
     with pytest.raises(ValueError, match="U must be"):
         _cg_fast.ridge_cg_nystrom(des, y, np.zeros(4), b,
                                   U=np.ascontiguousarray(np.eye(4)[:, :2]), **opts)
-    with pytest.raises(ValueError, match="alpha > 0"):
-        _cg_fast.ridge_cg_nystrom(des, y, np.zeros(4), b, U=U, **{**opts, "alpha": 0.0})
+    for bad in ({"alpha": 0.0}, {"coef": np.array([-0.5, -1.0])},
+                {"scale": np.array([1.0, 0.0, 1.0, 1.0])}):
+        with pytest.raises(ValueError, match="alpha > 0"):
+            _cg_fast.ridge_cg_nystrom(des, y, np.zeros(4), b, U=U, **{**opts, **bad})
     assert cg_solver.CGState  # the state that carries the sketch
 
 

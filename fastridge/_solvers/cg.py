@@ -104,11 +104,12 @@ class CGState:
             if trial is not None and m > ta and it < max_iter:
                 # Jacobi has not converged within its trial: ill-conditioned, go on from
                 # its iterate with the Nyström preconditioner (primal, as the trial was)
-                U, lam = self.sketch().fit_to(a)
+                U, coef, scale = self.sketch().preconditioner(a)
                 x = b_out.copy()
                 m, ta, more = _cg_fast.ridge_cg_nystrom(
-                    self.design, self.Y[t], x, b_out, alpha=a, v=v, U=U, lam=lam, jw=jw,
-                    tol=tol, max_iter=max_iter - it, nthreads=_config.num_threads())
+                    self.design, self.Y[t], x, b_out, alpha=a, v=v, U=U, coef=coef,
+                    scale=scale, jw=jw, tol=tol, max_iter=max_iter - it,
+                    nthreads=_config.num_threads())
                 it += more
             self.B[t] = b_out
             self.A[t], self.A_alpha[t] = (x, a) if dual else (None, None)
