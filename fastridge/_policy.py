@@ -16,7 +16,8 @@ The rules, in the words of the API (README, ``Ridge`` docstring):
   column scales, ``standardize=True``) or warm-started from α to α;
 * the form of CD and CG (:func:`use_gram_cd`, :func:`cg_on_gram`), the one-pass Gram
   (:func:`wants_gram`), the folds' threads (:func:`fold_workers`, :func:`fold_kernel_threads`),
-  the Dask route (:func:`statistics_route`) and the statistics a fit keeps (:func:`keep_fit_statistics`).
+  the Dask route (:func:`statistics_route`) and the statistics a fit keeps
+  (:func:`keep_fit_statistics`).
 """
 import numpy as np
 

@@ -9,11 +9,11 @@ import numpy as np
 import pytest
 import scipy.sparse as sp
 
+from conftest import ridge_oracle
 from fastridge import Ridge, _policy
 from fastridge._preprocessing import prepare
 from fastridge._solvers import cg as cg_solver
 from fastridge._solvers.nystrom import NystromSketch
-from conftest import ridge_oracle
 
 
 def ill_conditioned(n=1200, p=300, q=40, seed=0):

@@ -749,8 +749,13 @@ def kfold_curve(backend, data, folds, alphas, v, *, solver, fit_intercept, stand
     from fastridge import _policy, _preprocessing as P
     from fastridge._base import linear_predict
     from fastridge._config import config_context
-    from fastridge._engine.path import (PathReport, krylov_forms, krylov_predictions,
-                                        krylov_tail, warn_short)
+    from fastridge._engine.path import (
+        PathReport,
+        krylov_forms,
+        krylov_predictions,
+        krylov_tail,
+        warn_short,
+    )
     from fastridge._parallel import run_tasks
     from fastridge._progress import due, seconds
     from fastridge._scoring import sample_params
