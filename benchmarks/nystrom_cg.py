@@ -45,31 +45,26 @@ def kkt(X, y, b, alpha, D):
     return np.linalg.norm(g / np.sqrt(D)) / np.linalg.norm((X.T @ y) / np.sqrt(D))
 
 
-def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--full", action="store_true", help="200,000 × 20,000 (else 20,000 × 2,000)")
-    ap.add_argument("--mid", action="store_true", help="60,000 × 6,000")
-    ap.add_argument("--constant", action="store_true",
-                    help="also the paper's preconditioner (constant λ̂_ℓ + α off the sketch)")
-    ap.add_argument("--alpha", type=float, default=1e-3)
-    ap.add_argument("--maxit", type=int, default=MAXIT, help="iteration cap of every solver")
-    args = ap.parse_args()
-    # the noise E has about 40 nonzeros a column at the larger sizes, 20 at the default
-    n, p, q, dens = ((200_000, 20_000, 200, 2e-4) if args.full else
-                     (60_000, 6_000, 150, 40 / 60_000) if args.mid else
-                     (20_000, 2_000, 100, 1e-3))
+SIZES = {"quick": (5_000, 800, 40, 0.01), "default": (20_000, 2_000, 100, 1e-3),
+         "mid": (60_000, 6_000, 150, 40 / 60_000), "full": (200_000, 20_000, 200, 2e-4)}
+
+
+def measure(size, alpha=1e-3, maxit=MAXIT, constant=False, sklearn=True, out=print):
+    """Rows (name, iterations, seconds, KKT) of each solver on the problem `SIZES[size]`, each
+    printed through `out` as it is measured (the noise E has about 40 nonzeros a column at the
+    larger sizes, 20 at the default)."""
+    n, p, q, dens = SIZES[size]
     X, y = problem(n, p, q, dens)
-    alpha = args.alpha
     D = np.asarray(X.multiply(X).sum(axis=0)).ravel() + alpha
-    print(f"sparse {n} x {p}, nnz {X.nnz}, alpha {alpha}, column scales 1e-3..1e3, "
-          f"rank-{q} part with singular values 1..1e-3 plus 1e-3 noise; target KKT <= 1e-8",
-          flush=True)
-    print(f"{'solver':<24}{'iterations':>11}{'seconds':>10}{'KKT':>11}")
+    out(f"sparse {n} x {p}, nnz {X.nnz}, alpha {alpha}, column scales 1e-3..1e3, "
+        f"rank-{q} part with singular values 1..1e-3 plus 1e-3 noise; target KKT <= 1e-8; "
+        f"every solver capped at {maxit} iterations")
+    out(f"{'solver':<24}{'iterations':>11}{'seconds':>10}{'KKT':>11}")
     rows = []
 
     def show(name, it, sec, k):
         rows.append((name, it, sec, k))
-        print(f"{name:<24}{it:>11}{sec:>10.2f}{k:>11.1e}", flush=True)
+        out(f"{name:<24}{it:>11}{sec:>10.2f}{k:>11.1e}")
 
     def paper(sketch, a):
         """Frangella, Tropp & Udell's M⁻¹ = S[U diag((λ̂_ℓ + α)/(λ̂ + α))Uᵀ + (I − UUᵀ)]S."""
@@ -88,7 +83,7 @@ def main():
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
                 m = Ridge(alpha=alpha, solver="cg", fit_intercept=False, tol=1e-8,
-                          max_iter=args.maxit).fit(X, y)
+                          max_iter=maxit).fit(X, y)
             return time.perf_counter() - t, int(m.n_iter_), m.coef_
         finally:
             _policy.NYSTROM_TRIAL_ITERATIONS = trial
@@ -96,7 +91,7 @@ def main():
 
     diagonal = NystromSketch.preconditioner
     runs = [("fastridge Nyström-PCG", False, False), ("fastridge Jacobi-CG", True, False)]
-    if args.constant:
+    if constant:
         runs.insert(1, ("  constant tail (paper)", False, True))
     for name, jac, const in runs:
         sec, it, b = fastridge(jac, const)
@@ -105,17 +100,33 @@ def main():
         from sklearn.linear_model import Ridge as SkRidge
     except ImportError:
         SkRidge = None
-    if SkRidge is not None:
+    if SkRidge is not None and sklearn:
         for solver in ("sparse_cg", "lsqr"):
             t = time.perf_counter()
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
                 m = SkRidge(alpha=alpha, solver=solver, fit_intercept=False, tol=1e-10,
-                            max_iter=args.maxit).fit(X, y)
+                            max_iter=maxit).fit(X, y)
             sec = time.perf_counter() - t
             it = m.n_iter_[0] if m.n_iter_ is not None else -1
             show(f"sklearn {solver}", int(it), sec, kkt(X, y, m.coef_, alpha, D))
-    print(f"Nyström-PCG time / Jacobi-CG time: {rows[0][2] / rows[len(runs) - 1][2]:.3f}")
+    return rows
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--full", action="store_true", help="200,000 × 20,000 (else 20,000 × 2,000)")
+    ap.add_argument("--mid", action="store_true", help="60,000 × 6,000")
+    ap.add_argument("--constant", action="store_true",
+                    help="also the paper's preconditioner (constant λ̂_ℓ + α off the sketch)")
+    ap.add_argument("--alpha", type=float, default=1e-3)
+    ap.add_argument("--maxit", type=int, default=MAXIT, help="iteration cap of every solver")
+    args = ap.parse_args()
+    size = "full" if args.full else "mid" if args.mid else "default"
+    rows = measure(size, args.alpha, args.maxit, args.constant,
+                   out=lambda line: print(line, flush=True))
+    jacobi = next(r for r in rows if r[0] == "fastridge Jacobi-CG")
+    print(f"Nyström-PCG time / Jacobi-CG time: {rows[0][2] / jacobi[2]:.3f}")
 
 
 if __name__ == "__main__":
