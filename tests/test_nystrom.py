@@ -260,3 +260,25 @@ def test_float32(fmt, monkeypatch, nystrom_calls):
     coef, _ = ridge_oracle(X32, y.astype(np.float32), 2.0)
     assert nystrom_calls
     np.testing.assert_allclose(m.coef_, coef, rtol=1e-3, atol=1e-4 * np.abs(coef).max())
+
+
+@pytest.mark.parametrize("alpha", [1e-16, 1e-10])
+@pytest.mark.parametrize("fit_intercept", [True, False])
+def test_tiny_alpha_on_a_tall_full_rank_sketch(alpha, fit_intercept, monkeypatch,
+                                               nystrom_calls):
+    """A tall problem whose sketch holds all of A, at an α far below the columns' scales (5
+    decades apart): the residual's diagonal is rounding alone and σ² = λ̂/(r + α) beyond 1/eps.
+    The preconditioner stays positive definite (found by scikit-learn's regularization-limit
+    test and the property test, which got a ValueError from the kernel's check), and the fit
+    equals the float64 closed form (the least-squares limit, X being of full rank)."""
+    monkeypatch.setattr(_policy, "NYSTROM_TRIAL_ITERATIONS", 0)
+    rng = np.random.default_rng(12)
+    n, p = 80, 6
+    X = rng.standard_normal((n, p)) * np.logspace(-2, 3, p)
+    y = X @ rng.standard_normal(p) + rng.standard_normal(n)
+    m = Ridge(alpha=alpha, solver="cg", tol=1e-12, max_iter=2000,
+              fit_intercept=fit_intercept).fit(X, y)
+    coef, intercept = ridge_oracle(X, y, alpha, fit_intercept=fit_intercept)
+    assert nystrom_calls, "the Nyström kernel did not run"
+    np.testing.assert_allclose(m.coef_, coef, rtol=1e-7, atol=1e-9 * np.abs(coef).max())
+    np.testing.assert_allclose(m.intercept_, intercept, rtol=1e-7, atol=1e-7)

@@ -151,7 +151,11 @@ class NystromSketch:
         if self._pc[0] == (alpha, self.rank):
             return self._pc[1]
         v = self.vs ** -2
-        r = np.maximum(self.pr.h / v - (U * U) @ lam, 0.0)
+        Ajj = self.pr.h / v
+        # the residual's diagonal, not below the rounding of A's own diagonal (100 eps · Aⱼⱼ):
+        # where the sketch holds all of A (a full-rank sketch of a tall problem) the difference
+        # is rounding alone, and a tiny α would otherwise make D⁻¹ that rounding's inverse
+        r = np.maximum(Ajj - (U * U) @ lam, 100.0 * np.finfo(self.pr.dtype).eps * Ajj)
         dsi = 1.0 / np.sqrt(r + alpha)
         keep = lam > 0
         if not keep.any():      # Z = 0 on the sketch: the diagonal alone
@@ -159,7 +163,13 @@ class NystromSketch:
         else:
             Ub, sig, _ = linalg.svd(dsi[:, None] * U[:, keep] * np.sqrt(lam[keep]),
                                     full_matrices=False)
-            c = -(sig * sig) / (1.0 + sig * sig)
+            # the eigenvalues 1 + c = 1/(1 + σ²) of the middle factor, kept above the working
+            # precision's rounding (100 eps): where σ² is beyond 1/eps (a tiny α against a
+            # large column) 1 + c would round to 0 and the preconditioner be singular; the floor
+            # keeps it positive definite (PCG is exact for any SPD preconditioner), at the
+            # price of under-scaling those few directions
+            floor = 100.0 * np.finfo(self.pr.dtype).eps
+            c = np.maximum(-(sig * sig) / (1.0 + sig * sig), floor - 1.0)
         pc = (np.asfortranarray(Ub, dtype=self.pr.dtype), c, self.vs * dsi)
         self._pc = ((alpha, self.rank), pc)
         return pc
