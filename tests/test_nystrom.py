@@ -282,3 +282,31 @@ def test_tiny_alpha_on_a_tall_full_rank_sketch(alpha, fit_intercept, monkeypatch
     assert nystrom_calls, "the Nyström kernel did not run"
     np.testing.assert_allclose(m.coef_, coef, rtol=1e-7, atol=1e-9 * np.abs(coef).max())
     np.testing.assert_allclose(m.intercept_, intercept, rtol=1e-7, atol=1e-7)
+
+
+def test_unusable_sketch_keeps_jacobi(monkeypatch, nystrom_calls):
+    """If the sketch's core matrix never factors (every shifted Cholesky fails), the solve
+    goes on with Jacobi from the trial's iterate and still meets its tolerance — no NameError
+    from an unbound factor, no Nyström iteration.  Oracle: the gradient of the centred
+    objective in float64 at the result, and the closed form to the accuracy that gradient
+    allows on this ill-conditioned problem."""
+    from scipy import linalg
+
+    monkeypatch.setattr(_policy, "NYSTROM_TRIAL_ITERATIONS", 3)
+    tries = []
+
+    def never(*args, **kwargs):
+        tries.append(1)
+        raise linalg.LinAlgError("not positive definite")
+
+    monkeypatch.setattr(linalg, "cholesky", never)
+    X, y = ill_conditioned(n=300, p=60, q=10)
+    m = Ridge(alpha=1e-3, solver="cg", tol=1e-10, max_iter=100000).fit(X, y)
+    coef, intercept = ridge_oracle(X.toarray(), y, 1e-3)
+    assert len(tries) == 20 and not nystrom_calls
+    Xc = X.toarray() - X.toarray().mean(axis=0)
+    yc = y - y.mean()
+    grad = Xc.T @ (yc - Xc @ m.coef_) - 1e-3 * m.coef_
+    assert np.linalg.norm(grad) <= 1e-8 * np.linalg.norm(Xc.T @ yc)
+    np.testing.assert_allclose(m.coef_, coef, rtol=1e-3, atol=1e-5 * np.abs(coef).max())
+    np.testing.assert_allclose(m.intercept_, intercept, rtol=1e-6, atol=1e-6)

@@ -3,6 +3,7 @@ primal or dual), or on any operator A = ZᵀWZ (the Gram in memory, a pass over 
 an ill-conditioned primal solve continues with the randomized Nyström preconditioner
 (`fastridge._solvers.nystrom`, the policy's `nystrom_trial`)."""
 import numpy as np
+from numpy.linalg import LinAlgError
 
 from fastridge import _config, _policy
 from fastridge._design import gram, initial_residual, matvec64, offset_columns
@@ -74,6 +75,15 @@ class CGState:
             r0 *= pr.sqw
         return (r0 / a).astype(pr.dtype)
 
+    def _jacobi(self, t, x, b_out, a, jw, dual, tol, max_iter):
+        """Jacobi-preconditioned CG for target t at α = a from x (the kernel's (measure,
+        tolerance, iterations))."""
+        from fastridge import _cg_fast
+
+        return _cg_fast.ridge_cg(self.design, self.Y[t], x, b_out, alpha=a, v=self.v,
+                                 h=preconditioner_diagonal(self.pr.h, a), jw=jw, dual=dual,
+                                 tol=tol, max_iter=max_iter, nthreads=_config.num_threads())
+
     def solve(self, alphas, tol, max_iter):
         from fastridge import _cg_fast
 
@@ -95,21 +105,21 @@ class CGState:
             b_out = np.empty(pr.p, dtype=pr.dtype)
             jw = unit_scale(pr.h, v, a)
             trial = _policy.nystrom_trial(pr, v, a, offset_columns=self.recheck, dual=dual)
-            m, ta, it = _cg_fast.ridge_cg(self.design, self.Y[t], x, b_out, alpha=a, v=v,
-                                          h=preconditioner_diagonal(pr.h, a),
-                                          jw=jw, dual=dual, tol=tol,
-                                          max_iter=max_iter if trial is None
-                                          else min(max_iter, trial),
-                                          nthreads=_config.num_threads())
+            m, ta, it = self._jacobi(t, x, b_out, a, jw, dual, tol,
+                                     max_iter if trial is None else min(max_iter, trial))
             if trial is not None and m > ta and it < max_iter:
                 # Jacobi has not converged within its trial: ill-conditioned, go on from
                 # its iterate with the Nyström preconditioner (primal, as the trial was)
-                U, coef, scale = self.sketch().preconditioner(a)
                 x = b_out.copy()
-                m, ta, more = _cg_fast.ridge_cg_nystrom(
-                    self.design, self.Y[t], x, b_out, alpha=a, v=v, U=U, coef=coef,
-                    scale=scale, jw=jw, tol=tol, max_iter=max_iter - it,
-                    nthreads=_config.num_threads())
+                try:
+                    U, coef, scale = self.sketch().preconditioner(a)
+                except LinAlgError:  # no usable sketch: Jacobi goes on
+                    m, ta, more = self._jacobi(t, x, b_out, a, jw, False, tol, max_iter - it)
+                else:
+                    m, ta, more = _cg_fast.ridge_cg_nystrom(
+                        self.design, self.Y[t], x, b_out, alpha=a, v=v, U=U, coef=coef,
+                        scale=scale, jw=jw, tol=tol, max_iter=max_iter - it,
+                        nthreads=_config.num_threads())
                 it += more
             self.B[t] = b_out
             self.A[t], self.A_alpha[t] = (x, a) if dual else (None, None)

@@ -127,6 +127,10 @@ class NystromSketch:
                 Yn += extra * Om
                 core += extra * np.eye(core.shape[0])
                 nu += extra
+        else:   # not reached in practice (the shift grows 11-fold each time); the caller
+            # keeps Jacobi
+            raise linalg.LinAlgError("the Nyström sketch's core matrix is not positive "
+                                     "definite")
         B = linalg.solve_triangular(C, Yn.T, lower=True).T        # Yn C⁻ᵀ
         U, s, _ = linalg.svd(B, full_matrices=False)
         self.U, self.lam = U, np.maximum(s * s - nu, 0.0)
