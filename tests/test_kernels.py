@@ -245,16 +245,19 @@ def test_centred_gram_keeps_digits(order):
 @pytest.mark.parametrize("order", ["C", "F"])
 @pytest.mark.parametrize("center", [True, False])
 @pytest.mark.parametrize("y_order", ["C", "F"])
-def test_one_pass_shifted_gram(dt, order, center, y_order):
+@pytest.mark.parametrize("k", [3, 9])
+def test_one_pass_shifted_gram(dt, order, center, y_order, k):
     """Statistics and the centred Gram from one read of X: the shift by the first block's mean
     makes the final rank-one correction harmless even with means 1e6 × the spread; the targets'
-    centred sums of squares come from the same pass, for C- or F-ordered targets."""
+    centred sums of squares come from the same pass, for C- or F-ordered targets.  In float64,
+    3 targets take the widened block (one syrk of [X − s, √w, √w (Y − t)]) and 9 the syrk and
+    gemm pair."""
     rng = np.random.default_rng(5)
-    n, p, k = 2500, 6, 3
+    n, p = 2500, 6
     off = 1e6 if (center and dt == np.float64) else (1e2 if center else 0.0)
     X = np.array(rng.standard_normal((n, p)) + off, order=order, dtype=dt)
-    Y = np.array(rng.standard_normal((n, k)) * [1.0, 1e-3, 1e3] + [5.0, 1e4, -3.0], dtype=dt,
-                 order=y_order)
+    Y = np.array(rng.standard_normal((n, k)) * np.resize([1.0, 1e-3, 1e3], k)
+                 + np.resize([5.0, 1e4, -3.0], k), dtype=dt, order=y_order)
     w = rng.uniform(0.5, 2.0, n)
     sqw = np.sqrt(w)
     G = np.empty((p, p), dtype=dt, order="F")
