@@ -9,7 +9,7 @@ one cold CG fit at the path's smallest α (five of them, one per fold's training
 k-fold); `--multishift-size` (or `--quick`) shrinks that matrix.  The `nystrom` workload (part 2)
 runs `benchmarks/nystrom_cg.py`'s ill-conditioned problem (`--nystrom-size`, `--nystrom-maxit`).
 The `tall` and `wide` workloads end with the fit's ratio to one `syrk` of X (the dense floors,
-issue 15, part 3).  Every ratio
+issue 15, part 3), measured in alternating pairs (`paired_ratio`).  Every ratio
 with a target is printed next to it, and again in a summary at the end.
 
 For each workload and each contender: one warm-up, then `--repeat` runs alternating between the
@@ -355,6 +355,33 @@ def median_time(f, repeat, size):
     return statistics.median(ts), out
 
 
+def syrk_floor(key, X):
+    """The dense floors' operation: one `syrk` of X, XᵀX for the tall workload (the Gram), XXᵀ
+    for the wide one (the kernel; X.T of C-ordered X is F-ordered: no copy)."""
+    from scipy.linalg import blas
+
+    A = X if key == "tall" else X.T
+    return lambda: blas.dsyrk(1.0, A, trans=1)
+
+
+def paired_ratio(fit, floor, repeat, size):
+    """fit's time over floor's, measured in alternation (each run after `settle`): the median of
+    the `repeat` per-pair ratios, and the ratio of the fastest runs.  On this shared machine
+    the speed drifts by ±30 % over a minute, so two medians taken minutes apart (the floor at
+    the start of a workload, the fit after every contender) can differ by that much more than
+    the two operations do; a pair is measured seconds apart."""
+    fit()
+    floor()
+    tf, ts = [], []
+    for _ in range(repeat):
+        for f, out in ((floor, ts), (fit, tf)):
+            settle(size)
+            t0 = time.perf_counter()
+            f()
+            out.append(time.perf_counter() - t0)
+    return statistics.median(a / b for a, b in zip(tf, ts)), min(tf) / min(ts)
+
+
 def print_floor(key, X, repeat):
     """The machine's floors: one syrk of X (the direct path's arithmetic: the Gram for the tall
     case, the kernel for the wide one), one pass over the sparse matrix's bytes (memory bandwidth)
@@ -364,12 +391,7 @@ def print_floor(key, X, repeat):
         return median_time(f, repeat, nbytes(X))[0]
 
     if key in ("tall", "wide"):
-        from scipy.linalg import blas
-
-        if key == "tall":  # XᵀX, the Gram
-            t = median_time_x(lambda: blas.dsyrk(1.0, X, trans=1))
-        else:  # XXᵀ, the kernel (X.T of C-ordered X is F-ordered: no copy)
-            t = median_time_x(lambda: blas.dsyrk(1.0, X.T, trans=1))
+        t = median_time_x(syrk_floor(key, X))
         what = "XᵀX" if key == "tall" else "XXᵀ"
         print(f"\n# floor: one dsyrk of X ({X.shape[0]}x{X.shape[1]}, {what}): {t:.3f} s")
         return t
@@ -556,8 +578,15 @@ def main(argv=None):
                         [(name, lambda X, y, f=fit: f(X, y, alpha)) for name, fit in cands],
                         repeat, accuracy)
         if key in FLOOR_TARGETS:
+            pairs = max(2 * repeat, 11)
+            auto = dict(cands)["fastridge auto"]
+            ratio, fastest = paired_ratio(lambda: auto(X, y, alpha),
+                                          syrk_floor(key, X), pairs, nbytes(X))
+            print(f"# {key}: Ridge fit (auto) / one dsyrk of X, the medians above: "
+                  f"{med['fastridge auto'] / floor:.2f}; {pairs} paired runs: median of the "
+                  f"ratios {ratio:.2f}, fastest / fastest {fastest:.2f}")
             report_ratio(f"{key} {X.shape[0]}x{X.shape[1]}: Ridge fit (auto) / one dsyrk of X",
-                         med["fastridge auto"] / floor, FLOOR_TARGETS[key])
+                         ratio, FLOOR_TARGETS[key])
     print_targets()
 
 if __name__ == "__main__":
