@@ -472,8 +472,10 @@ class RidgeClassifier(_Classifier, Ridge):  # type: ignore[misc]
         >>> from fastridge import RidgeClassifier
         >>> X = np.array([[0.0], [1.0], [2.0], [3.0]])
         >>> clf = RidgeClassifier(class_weight="balanced").fit(X, [0, 0, 0, 1])
-        >>> clf.predict([[2.0]])
+        >>> clf.predict([[2.25]])
         array([1])
+        >>> RidgeClassifier().fit(X, [0, 0, 0, 1]).predict([[2.25]])
+        array([0])
         """
         Y, fit_sw, _, _ = self._encode(y, sample_weight)
         super().fit(X, Y, fit_sw)
