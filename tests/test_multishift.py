@@ -51,6 +51,29 @@ def _mod_folds(n, k=3):
     return [(idx[idx % k != f], idx[idx % k == f]) for f in range(k)]
 
 
+def _oracle_oof(Xd, y, folds, grid):
+    """The brute-force out-of-fold predictions (n, len(grid)): for each fold and α, the
+    closed-form standardized fit on the training rows (their own scales), applied to the test
+    rows."""
+    P = np.empty((len(y), len(grid)))
+    for train, test in folds:
+        for i, a in enumerate(grid):
+            coef, icpt = ridge_oracle(Xd[train], y[train], a, standardize=True)
+            P[test, i] = Xd[test] @ coef + icpt
+    return P
+
+
+def _cg_folds_case(p, m, seed, **kwargs):
+    """RidgeCV(solver="cg", standardize=True) over 3 folds of sparse 300 × p data and an
+    m-α grid, with the brute-force out-of-fold predictions: (est, P, y, folds, grid)."""
+    X, y = _sparse_data(300, p, 0.1, seed=seed)
+    grid = np.logspace(2, -2, m)
+    folds = _mod_folds(300)
+    est = RidgeCV(alphas=grid, cv=folds, solver="cg", standardize=True, tol=1e-11,
+                  max_iter=5000, **kwargs).fit(X, y)
+    return est, _oracle_oof(X.toarray(), y, folds, grid), y, folds, grid
+
+
 def _kkt(X, y, w, alpha, coef, intercept):
     """(‖g‖, ‖g(0)‖) in float64, g = ZᵀW(y − ȳ − Zb) − αb in the standardized coordinates
     (b = coef · sd), written out here: the rule the solver stops on."""
@@ -191,18 +214,10 @@ def test_equal_raw_scales_without_standardize(spy):
 def test_ridgecv_kfold_folds_use_multishift(spy):
     """RidgeCV(cv=folds, solver="cg", standardize=True): each fold's out-of-fold predictions
     equal a closed-form fit on its training rows (with their own scales)."""
-    X, y = _sparse_data(300, 60, 0.1, seed=9)
-    Xd = X.toarray()
-    grid = np.logspace(2, -2, 15)
-    folds = _mod_folds(300)
-    est = RidgeCV(alphas=grid, cv=folds, solver="cg", standardize=True, tol=1e-11,
-                  max_iter=5000, store_cv_results=True).fit(X, y)
-    for train, test in folds:
-        for a in grid:
-            coef, icpt = ridge_oracle(Xd[train], y[train], a, standardize=True)
-            j = int(np.flatnonzero(est.cv_summary_["alphas"] == a)[0])
-            np.testing.assert_allclose(est.cv_predictions_[test, j], Xd[test] @ coef + icpt,
-                                       rtol=1e-7, atol=1e-8)
+    est, P, _, _, grid = _cg_folds_case(60, 15, 9, store_cv_results=True)
+    for i, a in enumerate(grid):
+        j = int(np.flatnonzero(est.cv_summary_["alphas"] == a)[0])
+        np.testing.assert_allclose(est.cv_predictions_[:, j], P[:, i], rtol=1e-7, atol=1e-8)
     assert len(spy) >= 3
 
 
@@ -560,20 +575,13 @@ def test_krylov_folds_score_r2_and_metrics_as_manual_refits(scoring, krylov_spy)
     """The folds' Krylov form under R² (scored by sums over blocks of the test rows' basis
     products, no (n_te, m) predictions) and under a metric (the predictions formed from the form):
     both curves equal the brute-force loop of closed-form fold fits, scored here."""
-    X, y = _sparse_data(300, 50, 0.1, seed=17)
-    Xd = X.toarray()
-    grid = np.logspace(2, -2, 40)
-    folds = _mod_folds(300)
-    est = RidgeCV(alphas=grid, cv=folds, solver="cg", standardize=True, tol=1e-11,
-                  max_iter=5000, scoring=scoring).fit(X, y)
+    est, P, y, folds, grid = _cg_folds_case(50, 40, 17, scoring=scoring)
     assert krylov_spy == [True] * 3
     want = np.zeros(grid.size)
-    for train, test in folds:
-        for i, a in enumerate(grid):
-            coef, icpt = ridge_oracle(Xd[train], y[train], a, standardize=True)
-            r = y[test] - Xd[test] @ coef - icpt
-            if scoring is None:
-                want[i] -= (1 - r @ r / np.sum((y[test] - y[test].mean()) ** 2)) / 3
-            else:
-                want[i] += np.mean(np.abs(r)) / 3
+    for _, test in folds:
+        R = y[test, None] - P[test]
+        if scoring is None:
+            want -= (1 - np.sum(R * R, axis=0) / np.sum((y[test] - y[test].mean()) ** 2)) / 3
+        else:
+            want += np.mean(np.abs(R), axis=0) / 3
     np.testing.assert_allclose(est.cv_summary_["mean_error"], want, rtol=1e-8)
