@@ -560,9 +560,9 @@ def gram_dense_shifted(const floating[:, :] X, const floating[:, :] Y, const dou
 
     In float64 with few targets (k + 1 ≤ max(4, p/16)) each block carries its √wᵢ and
     √wᵢ (yᵢ − t) as k + 1 more columns, so that one `syrk` of the widened block gives the Gram,
-    the column sums, XᵀY, the target sums and their squares at once (the cached block is read
-    once, not again by a `gemm`, for (k + 1)/p more arithmetic).  Otherwise (float32, whose
-    target sums are kept in double, or many targets) a `gemm` per block forms the rest.
+    the column sums and XᵀY at once (the cached block is read once, not again by a `gemm`, for
+    (k + 1)/p more arithmetic).  Otherwise (float32, or many targets) a `gemm` per block forms
+    the column sums and XᵀY.  The targets' sums and squares are always summed in double.
     """
     cdef Py_ssize_t n = X.shape[0], p = X.shape[1], k = Y.shape[1]
     cdef bint weighted = sqw.shape[0] > 0
@@ -579,11 +579,12 @@ def gram_dense_shifted(const floating[:, :] X, const floating[:, :] Y, const dou
     cdef floating[::1, :] BT = np.empty((q if c_order else 1, block_rows if c_order else 1),
                                         dtype=dtype, order="F")
     cdef floating[::1, :] Ga = np.empty((q, q), dtype=dtype, order="F") if wide else G
-    # the block's right-hand sides: column 0 holds √wᵢ, so that the same gemm that forms
+    # the block's right-hand sides: column 0 holds √wᵢ, so that the same product that forms
     # C = Bᵀ(W^{1/2}(Y − t)) also gives the column sums Σ wᵢ (xᵢ − s) — the copy loops below then
-    # carry no running sum (which would serialize them)
-    cdef floating[::1, :] Yb = np.empty((1 if wide else block_rows, k + 1), dtype=dtype,
-                                        order="F")
+    # carry no running sum (which would serialize them).  Widened, they are B's last k + 1
+    # columns (Bᵀ's last rows, copied there, for C-ordered X) and the syrk is that product.
+    cdef floating[::1, :] Yb = B[:, p:] if wide and not c_order else \
+        np.empty((block_rows, k + 1), dtype=dtype, order="F")
     cdef floating[::1, :] Ca = np.empty((1 if wide else p, k + 1), dtype=dtype, order="F")
     cdef Py_ssize_t i0, m, i, t, j
     cdef double W = 0.0, wi, acc, sj
@@ -619,12 +620,6 @@ def gram_dense_shifted(const floating[:, :] X, const floating[:, :] Y, const dou
                     dst = &BT[0, i]
                     for j in range(p):
                         dst[j] = <floating> (wi * (src[j] - shift[j]))
-                    if wide:
-                        dst[p] = <floating> wi
-                        for t in range(k):
-                            dst[p + 1 + t] = <floating> (wi * (Y[i0 + i, t] - yshift[t]))
-                _syrk(Upper, NoTrans, <blas_int> q, <blas_int> m, one, &BT[0, 0],
-                      <blas_int> q, beta, &Ga[0, 0], <blas_int> q)
             elif f_order:
                 _shift_columns(&X[i0, 0], X.strides[1] // isz, m, p, &shift[0],
                                &sqw[i0] if weighted else NULL, &B[0, 0], block_rows)
@@ -635,25 +630,10 @@ def gram_dense_shifted(const floating[:, :] X, const floating[:, :] Y, const dou
                     for i in range(m):
                         wi = sqw[i0 + i] if weighted else 1.0
                         dst[i] = <floating> (wi * (X[i0 + i, j] - sj))
-            if not c_order:
-                if wide:
-                    for i in range(m):
-                        B[i, p] = <floating> (sqw[i0 + i] if weighted else 1.0)
-                    for t in range(k):
-                        sj = yshift[t]
-                        for i in range(m):
-                            wi = sqw[i0 + i] if weighted else 1.0
-                            B[i, p + 1 + t] = <floating> (wi * (Y[i0 + i, t] - sj))
-                _syrk(Upper, Trans, <blas_int> q, <blas_int> m, one, &B[0, 0],
-                      <blas_int> block_rows, beta, &Ga[0, 0], <blas_int> q)
             for i in range(m):
                 wi = sqw[i0 + i] if weighted else 1.0
                 W += wi * wi
-            if wide:
-                i0 += m
-                continue
-            for i in range(m):
-                Yb[i, 0] = <floating> (sqw[i0 + i] if weighted else 1.0)
+                Yb[i, 0] = <floating> wi
             if y_rows:  # row-ordered Y: read it row by row, summing per block as below
                 for t in range(k):
                     bacc[t] = 0.0
@@ -680,18 +660,26 @@ def gram_dense_shifted(const floating[:, :] X, const floating[:, :] Y, const dou
                     yacc[t] += acc
                     yacc2[t] += sj
             if c_order:
-                _gemm(NoTrans, NoTrans, <blas_int> p, <blas_int> (k + 1), <blas_int> m, one,
-                      &BT[0, 0], <blas_int> p, &Yb[0, 0], <blas_int> block_rows, beta,
-                      &Ca[0, 0], <blas_int> p)
+                if wide:
+                    for i in range(m):
+                        for t in range(k + 1):
+                            BT[p + t, i] = Yb[i, t]
+                _syrk(Upper, NoTrans, <blas_int> q, <blas_int> m, one, &BT[0, 0],
+                      <blas_int> q, beta, &Ga[0, 0], <blas_int> q)
             else:
-                _gemm(Trans, NoTrans, <blas_int> p, <blas_int> (k + 1), <blas_int> m, one,
-                      &B[0, 0], <blas_int> block_rows, &Yb[0, 0], <blas_int> block_rows,
-                      beta, &Ca[0, 0], <blas_int> p)
+                _syrk(Upper, Trans, <blas_int> q, <blas_int> m, one, &B[0, 0],
+                      <blas_int> block_rows, beta, &Ga[0, 0], <blas_int> q)
+            if not wide:
+                if c_order:
+                    _gemm(NoTrans, NoTrans, <blas_int> p, <blas_int> (k + 1), <blas_int> m,
+                          one, &BT[0, 0], <blas_int> p, &Yb[0, 0], <blas_int> block_rows,
+                          beta, &Ca[0, 0], <blas_int> p)
+                else:
+                    _gemm(Trans, NoTrans, <blas_int> p, <blas_int> (k + 1), <blas_int> m, one,
+                          &B[0, 0], <blas_int> block_rows, &Yb[0, 0], <blas_int> block_rows,
+                          beta, &Ca[0, 0], <blas_int> p)
             i0 += m
-        if wide:  # the widened Gram's last k + 1 rows and columns (upper triangle)
-            for t in range(k):
-                yacc[t] = Ga[p, p + 1 + t]
-                yacc2[t] = Ga[p + 1 + t, p + 1 + t]
+        if wide:  # the widened Gram's last k + 1 columns (upper triangle)
             for j in range(p):
                 colsum[j] = Ga[j, p]
                 for t in range(k):
